@@ -1,0 +1,34 @@
+# Glean — the two set-up commands are `make run` and `make test`; each installs what it needs.
+SHELL := /bin/bash
+MVN := ./mvnw -B -ntp
+PIXELMED_JAR := /usr/share/java/pixelmed.jar
+PIXELMED_IMAGEIO_JAR := /usr/share/java/pixelmed_imageio.jar
+M2_PIXELMED := $(HOME)/.m2/repository/com/pixelmed/pixelmed/debian/pixelmed-debian.jar
+APT_PACKAGES := libpixelmed-java libpixelmed-imageio-java dcmtk orthanc orthanc-dicomweb python3-grpcio python3-torch
+
+.PHONY: run test package deps apt-deps
+
+run: package
+	./bin/glean serve
+
+test: deps
+	$(MVN) verify
+
+package: deps
+	$(MVN) -DskipTests package
+
+deps: apt-deps $(M2_PIXELMED)
+
+# Debian packages: PixelMed (DICOM reading), DCMTK and Orthanc (real peers in tests), python tools.
+apt-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ $$(id -u) -eq 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+# PixelMed is not on Maven Central: install Debian's jars into the local repository.
+$(M2_PIXELMED): $(PIXELMED_JAR) $(PIXELMED_IMAGEIO_JAR)
+	$(MVN) install:install-file -Dfile=$(PIXELMED_JAR) -DgroupId=com.pixelmed -DartifactId=pixelmed -Dversion=debian -Dpackaging=jar
+	$(MVN) install:install-file -Dfile=$(PIXELMED_IMAGEIO_JAR) -DgroupId=com.pixelmed -DartifactId=pixelmed-imageio -Dversion=debian -Dpackaging=jar

