@@ -37,7 +37,10 @@ public record UncertaintyStatistics(long objectCount, KindStatistics epistemicLo
         }
     }
 
-    /** Mean and population std of each kind over {@code population}, two-pass for accuracy. */
+    /**
+     * Mean and population std √(Σ (u − mean)² / n) of each kind over {@code population}, two-pass
+     * for accuracy; a kind whose values are all equal gets exactly that mean and std 0.
+     */
     public static UncertaintyStatistics fit(Collection<ObjectUncertainty> population) {
         Map<UncertaintyKind, KindStatistics> byKind = new EnumMap<>(UncertaintyKind.class);
         int n = population.size();
@@ -47,8 +50,18 @@ public record UncertaintyStatistics(long objectCount, KindStatistics epistemicLo
                 continue;
             }
             double sum = 0;
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
             for (ObjectUncertainty object : population) {
-                sum += object.get(kind);
+                double value = object.get(kind);
+                sum += value;
+                min = Math.min(min, value);
+                max = Math.max(max, value);
+            }
+            if (min == max) {
+                // Exactly 0, not a rounding residue like 1e-17 that would blow every other value up to z ≈ 1e16.
+                byKind.put(kind, new KindStatistics(min, 0));
+                continue;
             }
             double mean = sum / n;
             double squaredDeviations = 0;

@@ -47,6 +47,17 @@ class UncertaintyStatisticsTest {
     }
 
     @Test
+    void constantKindHasExactlyZeroStdDespiteRounding() {
+        // 0.1 + 0.1 + 0.1 = 0.30000000000000004 in binary, so a plain mean would be 0.10000000000000002 and
+        // the std a residue near 1e-17; the constant kind must instead give std 0 and z 0.
+        List<ObjectUncertainty> pool = List.of(new ObjectUncertainty(0.1, 1, 1, 1),
+                new ObjectUncertainty(0.1, 2, 1, 1), new ObjectUncertainty(0.1, 3, 1, 1));
+        UncertaintyStatistics statistics = UncertaintyStatistics.fit(pool);
+        assertThat(statistics.epistemicLocalization()).isEqualTo(new KindStatistics(0.1, 0));
+        assertThat(statistics.standardize(new ObjectUncertainty(0.2, 2, 1, 1)).epistemicLocalization()).isZero();
+    }
+
+    @Test
     void emptyPoolGivesZeroStatisticsAndZeroZScores() {
         UncertaintyStatistics statistics = UncertaintyStatistics.fit(List.of());
         assertThat(statistics.objectCount()).isZero();
