@@ -74,6 +74,8 @@ public final class StorageScp implements AutoCloseable {
     /**
      * Listens on {@code bindAddress:port} (port 0 picks a free one) for associations that call
      * {@code aeTitle}; at most {@code maxAssociations} are served at once, more are turned away.
+     * PixelMed holds each association's thread for 5 s after the release (its ARTIM wait), so
+     * a sender that opens one association per instance needs about 5 s × its rate of them.
      */
     public static StorageScp start(InetAddress bindAddress, int port, String aeTitle, int maxAssociations,
             CStoreHandler handler) throws IOException {
@@ -136,7 +138,11 @@ public final class StorageScp implements AutoCloseable {
                 request = null;
             }
         } catch (DicomNetworkException | IOException e) {
-            LOG.warnf("DICOM association from %s ended: %s", socket.getRemoteSocketAddress(), e.getMessage());
+            if (associations.isShutdown()) {
+                LOG.debugf("DICOM association from %s closed at shutdown", socket.getRemoteSocketAddress());
+            } else {
+                LOG.warnf("DICOM association from %s ended: %s", socket.getRemoteSocketAddress(), e.getMessage());
+            }
         } catch (RuntimeException e) {
             LOG.errorf(e, "DICOM association from %s failed", socket.getRemoteSocketAddress());
         } finally {

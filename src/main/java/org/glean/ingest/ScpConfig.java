@@ -19,7 +19,10 @@ public interface ScpConfig {
     /** Called AE title the SCP answers to. */
     String aeTitle();
 
-    /** Associations served at once; more are turned away. */
+    /**
+     * Associations served at once; more are turned away. Each holds its thread for 5 s after
+     * release (PixelMed's ARTIM wait), so allow 5 s × the associations a sender opens per second.
+     */
     int maxAssociations();
 
     /** Time without a new instance after which a pushed study counts as complete. */

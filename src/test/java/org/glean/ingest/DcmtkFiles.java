@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Real DICOM files for tests, made at test time by DCMTK: dump2dcm writes an uncompressed
@@ -59,6 +60,8 @@ public final class DcmtkFiles {
         }
     }
 
+    private static final AtomicInteger FILE_NUMBER = new AtomicInteger();
+
     private DcmtkFiles() {
     }
 
@@ -71,15 +74,18 @@ public final class DcmtkFiles {
         return "2.25." + new BigInteger(1, Arrays.copyOf(bytes.array(), 12));
     }
 
-    /** Writes the instance in the given transfer syntax and returns its file. */
+    /** Writes the instance in the given transfer syntax and returns its file, the only one it leaves in {@code dir}. */
     public static Path write(Path dir, Spec spec, Syntax syntax) {
-        Path uncompressed = dump2dcm(dir, dump(spec, writePixels(dir, spec)), spec.sopUid() + "-"
-                + (syntax.dump2dcmOption == null ? "explicit" : syntax.name().toLowerCase()),
+        // File names come from a counter: a UID never becomes a path, not even in tests.
+        String name = "instance-" + FILE_NUMBER.incrementAndGet();
+        Path pixels = writePixels(dir, spec);
+        Path uncompressed = dump2dcm(dir, dump(spec, pixels), name,
                 syntax.dump2dcmOption == null ? "+te" : syntax.dump2dcmOption);
+        delete(pixels);
         if (syntax.dump2dcmOption != null) {
             return uncompressed;
         }
-        Path compressed = dir.resolve(spec.sopUid() + "-" + syntax.name().toLowerCase() + ".dcm");
+        Path compressed = dir.resolve(name + "-" + syntax.name().toLowerCase() + ".dcm");
         String tool = switch (syntax) {
             case JPEG_LOSSLESS -> "dcmcjpeg";
             case RLE -> "dcmcrle";
@@ -87,6 +93,7 @@ public final class DcmtkFiles {
             default -> throw new IllegalArgumentException(syntax.name());
         };
         run(List.of(tool, uncompressed.toString(), compressed.toString()));
+        delete(uncompressed);
         return compressed;
     }
 
@@ -130,7 +137,16 @@ public final class DcmtkFiles {
             command.addAll(List.of(options));
             command.addAll(List.of(dumpFile.toString(), dicom.toString()));
             run(command);
+            delete(dumpFile);
             return dicom;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.delete(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -144,7 +160,7 @@ public final class DcmtkFiles {
             pixels.putShort((short) ((i * 7 + spec.instanceNumber() * 131) % 4096));
         }
         try {
-            Path file = dir.resolve(spec.sopUid() + ".raw");
+            Path file = dir.resolve("pixels-" + FILE_NUMBER.incrementAndGet() + ".raw");
             Files.write(file, pixels.array());
             return file;
         } catch (IOException e) {
@@ -152,8 +168,64 @@ public final class DcmtkFiles {
         }
     }
 
+    /**
+     * storescu arguments that propose, in one association, CT Image Storage and Multi-frame
+     * Grayscale Word Secondary Capture in every syntax tests write (storescu's own -x options
+     * propose one compressed syntax at a time), as a PACS that sends compressed studies does.
+     */
+    public static List<String> storescuProposingEverySyntax(Path dir) {
+        StringBuilder contexts = new StringBuilder();
+        int number = 0;
+        for (String sopClass : List.of("CTImageStorage", "MultiframeGrayscaleWordSecondaryCaptureImageStorage")) {
+            for (String syntaxes : List.of("Uncompressed", "Deflated", "JPEGLossless", "RLE", "JPEGLS")) {
+                contexts.append("PresentationContext").append(++number).append(" = ").append(sopClass).append('\\')
+                        .append(syntaxes).append('\n');
+            }
+        }
+        String config = """
+                [[TransferSyntaxes]]
+                [Uncompressed]
+                TransferSyntax1 = LittleEndianExplicit
+                TransferSyntax2 = LittleEndianImplicit
+                TransferSyntax3 = BigEndianExplicit
+                [Deflated]
+                TransferSyntax1 = DeflatedLittleEndianExplicit
+                [JPEGLossless]
+                TransferSyntax1 = JPEGLossless:Non-hierarchical-1stOrderPrediction
+                [RLE]
+                TransferSyntax1 = RLELossless
+                [JPEGLS]
+                TransferSyntax1 = JPEGLSLossless
+                [[PresentationContexts]]
+                [EverySyntax]
+                """ + contexts + """
+                [[Profiles]]
+                [Glean]
+                PresentationContexts = EverySyntax
+                """;
+        try {
+            Path file = Files.writeString(dir.resolve("storescu-every-syntax.cfg"), config, StandardCharsets.US_ASCII);
+            return List.of("-xf", file.toString(), "Glean");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Runs a DCMTK tool and returns its output; fails the test when it exits non-zero. */
     public static String run(List<String> command) {
+        Result result = execute(command);
+        if (result.exitCode() != 0) {
+            throw new IllegalStateException(command + " exited with " + result.exitCode() + ":\n" + result.output());
+        }
+        return result.output();
+    }
+
+    /** How a tool ended: exit code and stdout with stderr. */
+    public record Result(int exitCode, String output) {
+    }
+
+    /** Runs a DCMTK tool (network tools with TCP_NODELAY=1) and returns how it ended. */
+    public static Result execute(List<String> command) {
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().put("TCP_NODELAY", "1");
@@ -163,10 +235,7 @@ public final class DcmtkFiles {
                 process.destroyForcibly();
                 throw new IllegalStateException(command.get(0) + " did not finish in 60 s");
             }
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException(command + " exited with " + process.exitValue() + ":\n" + output);
-            }
-            return output;
+            return new Result(process.exitValue(), output);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
