@@ -135,6 +135,9 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
 
     private void fail(Status status) {
         abandon();
+        if (status.getCode() != Status.Code.INTERNAL) {
+            LOG.warnf("IngestStudy refused (%s): %s", status.getCode(), status.getDescription());
+        }
         response.onError(status.asRuntimeException());
     }
 

@@ -89,20 +89,24 @@ public class CStoreIngest implements CStoreHandler {
         @Override
         public CStoreOutcome complete() {
             if (overflow != null) {
-                LOG.warnf("%s refused: %s", origin, overflow.getMessage());
-                return CStoreOutcome.outOfResources(overflow.getMessage());
+                return refused(CStoreOutcome.outOfResources(overflow.getMessage()));
             }
             try {
                 ingest.ingest(upload, null, origin);
                 return CStoreOutcome.success();
             } catch (InvalidInstanceException e) {
-                return CStoreOutcome.cannotUnderstand(e.getMessage());
+                return refused(CStoreOutcome.cannotUnderstand(e.getMessage()));
             } catch (SizeLimitException e) {
-                return CStoreOutcome.outOfResources(e.getMessage());
+                return refused(CStoreOutcome.outOfResources(e.getMessage()));
             } catch (IOException | RuntimeException e) {
                 LOG.errorf(e, "%s: storing failed", origin);
                 return CStoreOutcome.processingFailure("Glean could not store the instance; try again later");
             }
+        }
+
+        private CStoreOutcome refused(CStoreOutcome outcome) {
+            LOG.warnf("%s refused with status 0x%04X: %s", origin, outcome.status(), outcome.errorComment());
+            return outcome;
         }
 
         @Override

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import org.glean.dicom.DicomHeader;
 import org.glean.dicom.DicomReader;
+import org.glean.dicom.DicomUid;
 import org.glean.dicom.MalformedDicomException;
 import org.glean.dicom.UnsupportedDicomException;
 import org.jboss.logging.Logger;
@@ -16,7 +17,7 @@ import org.jboss.logging.Logger;
  * The one path every received instance takes, whether it came over gRPC or C-STORE: bytes to a
  * temporary file, validated and decoded once, then stored (file and records) or refused with
  * nothing left behind. Logs name instances by where they came from and by SOPInstanceUID, never
- * by patient data.
+ * by patient data; refusals are logged by the caller, which knows the whole context.
  */
 @ApplicationScoped
 public class IngestService {
@@ -69,9 +70,6 @@ public class IngestService {
             DicomHeader header = examination.header();
             requireStudy(expectedStudyUid, header.studyInstanceUid());
             return store(upload, examination, origin);
-        } catch (InvalidInstanceException | SizeLimitException e) {
-            LOG.warnf("%s refused: %s", origin, e.getMessage());
-            throw e;
         } finally {
             upload.discard();
         }
@@ -101,7 +99,7 @@ public class IngestService {
      * @throws IllegalArgumentException when the UID is not a valid DICOM UID
      */
     public StudyRecord study(String studyInstanceUid) throws StudyNotFoundException {
-        if (!UidSyntax.isValid(studyInstanceUid)) {
+        if (!DicomUid.isValid(studyInstanceUid)) {
             throw new IllegalArgumentException("'" + printable(studyInstanceUid)
                     + "' is not a valid StudyInstanceUID: a UID is digits and dots, at most 64 characters");
         }
@@ -189,7 +187,7 @@ public class IngestService {
     }
 
     private static void requireUid(String name, String uid) throws InvalidInstanceException {
-        if (!UidSyntax.isValid(uid)) {
+        if (!DicomUid.isValid(uid)) {
             throw new InvalidInstanceException(name + " '" + printable(uid)
                     + "' is not a valid UID: digits and dots, at most 64 characters");
         }
