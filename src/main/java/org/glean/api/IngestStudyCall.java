@@ -8,19 +8,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.glean.api.v1.IngestChunk;
 import org.glean.api.v1.StudyAnalysis;
+import org.glean.ingest.ExaminedInstance;
 import org.glean.ingest.IngestService;
 import org.glean.ingest.InstanceUpload;
 import org.glean.ingest.InvalidInstanceException;
 import org.glean.ingest.SizeLimitException;
-import org.glean.ingest.StoredInstance;
 import org.glean.ingest.StudyNotFoundException;
 import org.jboss.logging.Logger;
 
 /**
- * One IngestStudy call: checks the chunk rules of the contract and feeds each instance's
- * chunks to {@link IngestService}. Flow control is manual — the next chunk is requested only
- * once the previous one is on disk — so a call holds one chunk in memory however fast the
- * client sends. The work runs on worker threads, one step after the other.
+ * One IngestStudy call: checks the chunk rules of the contract and feeds each instance to
+ * {@link IngestService}. Flow control is manual — the next chunk is requested only once the
+ * previous one is on disk — so a call holds one chunk in memory however fast the client sends.
+ * Instances go through two stages: receiving and examining (decoding) on the call's steps, one
+ * after the other, then storing (flush, file move, database commit) on the storers, while the
+ * next instance is received and examined. At most one instance waits to be stored, so memory
+ * holds one decoded instance and the disk one upload beyond it.
  */
 final class IngestStudyCall implements StreamObserver<IngestChunk> {
 
@@ -29,6 +32,7 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
     private final IngestService ingest;
     private final ServerCallStreamObserver<StudyAnalysis> response;
     private final Executor workers;
+    private final Executor storers;
     private CompletableFuture<Void> lastStep = CompletableFuture.completedFuture(null);
 
     // Touched only by the steps, which never overlap.
@@ -36,11 +40,15 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
     private InstanceUpload upload;
     private String studyInstanceUid;
     private boolean ended;
+    // The previous instance's store: completes with null, or with the status that refuses the call.
+    private CompletableFuture<Status> storing = CompletableFuture.completedFuture(null);
 
-    IngestStudyCall(IngestService ingest, ServerCallStreamObserver<StudyAnalysis> response, Executor workers) {
+    IngestStudyCall(IngestService ingest, ServerCallStreamObserver<StudyAnalysis> response, Executor workers,
+            Executor storers) {
         this.ingest = ingest;
         this.response = response;
         this.workers = workers;
+        this.storers = storers;
         response.disableAutoRequest();
         response.setOnCancelHandler(() -> inTurn(this::abandon));
         response.request(1);
@@ -97,24 +105,66 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
                 InstanceUpload complete = upload;
                 upload = null;
                 expectedIndex++;
-                StoredInstance stored = ingest.ingest(complete, studyInstanceUid, origin);
-                studyInstanceUid = stored.studyInstanceUid();
+                ExaminedInstance examined = examine(complete, origin);
+                if (examined == null || !storedBefore(examined)) {
+                    return;
+                }
+                studyInstanceUid = examined.studyInstanceUid();
+                storing = CompletableFuture.supplyAsync(() -> store(examined, origin), storers);
             }
             response.request(1);
-        } catch (InvalidInstanceException e) {
-            fail(Status.INVALID_ARGUMENT.withDescription(origin + ": " + e.getMessage()));
         } catch (SizeLimitException e) {
-            fail(Status.RESOURCE_EXHAUSTED.withDescription(origin + ": " + e.getMessage()));
+            failAfterStoring(Status.RESOURCE_EXHAUSTED.withDescription(origin + ": " + e.getMessage()));
         } catch (IOException e) {
+            LOG.errorf(e, "%s: receiving failed", origin);
+            failAfterStoring(Status.INTERNAL.withDescription(origin + ": Glean could not store the instance; try again later"));
+        }
+    }
+
+    // Null when the instance is refused, and the call with it.
+    private ExaminedInstance examine(InstanceUpload complete, String origin) {
+        try {
+            return ingest.examine(complete, studyInstanceUid, origin);
+        } catch (InvalidInstanceException e) {
+            failAfterStoring(Status.INVALID_ARGUMENT.withDescription(origin + ": " + e.getMessage()));
+            return null;
+        }
+    }
+
+    // Waits for the previous instance's store; when it was refused, so is the call.
+    private boolean storedBefore(ExaminedInstance next) {
+        Status refusal = storing.join();
+        if (refusal != null) {
+            next.discard();
+            fail(refusal);
+            return false;
+        }
+        return true;
+    }
+
+    private Status store(ExaminedInstance examined, String origin) {
+        try {
+            ingest.store(examined, origin);
+            return null;
+        } catch (InvalidInstanceException e) {
+            return Status.INVALID_ARGUMENT.withDescription(origin + ": " + e.getMessage());
+        } catch (SizeLimitException e) {
+            return Status.RESOURCE_EXHAUSTED.withDescription(origin + ": " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
             LOG.errorf(e, "%s: storing failed", origin);
-            fail(Status.INTERNAL.withDescription(origin + ": Glean could not store the instance; try again later"));
+            return Status.INTERNAL.withDescription(origin + ": Glean could not store the instance; try again later");
         }
     }
 
     private void finish() {
         if (upload != null) {
-            fail(Status.INVALID_ARGUMENT.withDescription("instance_index " + expectedIndex
+            failAfterStoring(Status.INVALID_ARGUMENT.withDescription("instance_index " + expectedIndex
                     + ": the stream ended before its chunk marked last_chunk"));
+            return;
+        }
+        Status refusal = storing.join();
+        if (refusal != null) {
+            fail(refusal);
             return;
         }
         if (studyInstanceUid == null) {
@@ -131,6 +181,13 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
         ended = true;
         response.onNext(analysis);
         response.onCompleted();
+    }
+
+    // An earlier instance's refusal comes first: the call names the first instance that failed,
+    // and every instance before it is stored.
+    private void failAfterStoring(Status status) {
+        Status earlier = storing.join();
+        fail(earlier != null ? earlier : status);
     }
 
     private void fail(Status status) {

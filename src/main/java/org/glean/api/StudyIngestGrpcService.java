@@ -21,23 +21,19 @@ import org.glean.ingest.StudyNotFoundException;
 public class StudyIngestGrpcService extends StudyIngestGrpc.StudyIngestImplBase {
 
     private final IngestService ingest;
-    // Disk, database and decoding work of IngestStudy calls; the event loop only hands over.
-    private final ExecutorService workers;
+    // IngestStudy work off the event loop: receiving and decoding on workers, storing on
+    // storers. Separate pools, because a worker may wait for a store and never the reverse.
+    private final ExecutorService workers = pool("ingest-grpc-");
+    private final ExecutorService storers = pool("ingest-store-");
 
     public StudyIngestGrpcService(IngestService ingest) {
         this.ingest = ingest;
-        AtomicInteger threadNumber = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "ingest-grpc-" + threadNumber.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
     }
 
     @Override
     public StreamObserver<IngestChunk> ingestStudy(StreamObserver<StudyAnalysis> responseObserver) {
-        return new IngestStudyCall(ingest, (ServerCallStreamObserver<StudyAnalysis>) responseObserver, workers);
+        return new IngestStudyCall(ingest, (ServerCallStreamObserver<StudyAnalysis>) responseObserver, workers,
+                storers);
     }
 
     @Override
@@ -56,5 +52,15 @@ public class StudyIngestGrpcService extends StudyIngestGrpc.StudyIngestImplBase 
     @PreDestroy
     void stopWorkers() {
         workers.shutdownNow();
+        storers.shutdownNow();
+    }
+
+    private static ExecutorService pool(String threadNamePrefix) {
+        AtomicInteger threadNumber = new AtomicInteger();
+        return Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), runnable -> {
+            Thread thread = new Thread(runnable, threadNamePrefix + threadNumber.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 }

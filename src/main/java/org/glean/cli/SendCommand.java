@@ -43,9 +43,10 @@ import picocli.CommandLine.Spec;
  * server, one IngestStudy call per study, and prints what the server made of each study.
  */
 @Command(name = "send", mixinStandardHelpOptions = true,
-        description = {"Sends every DICOM file under DIR to a Glean server, one IngestStudy call per study,",
-                "and prints each study's result. Files are recognised by the DICM preamble and grouped",
-                "by StudyInstanceUID. Exit status: 0 when every study was taken, 1 when one failed."})
+        description = {"Sends every DICOM file under DIR to a Glean server and prints each study's result.",
+                "Files are recognised by the DICM prefix after the preamble and grouped by StudyInstanceUID; each "
+                        + "study goes in one IngestStudy call. Exit status: 0 when every study was taken, 1 when one "
+                        + "was not, 2 for bad arguments."})
 public final class SendCommand implements Callable<Integer> {
 
     private static final byte[] DICM = "DICM".getBytes(StandardCharsets.US_ASCII);

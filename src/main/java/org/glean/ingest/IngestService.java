@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.glean.dicom.DicomHeader;
 import org.glean.dicom.DicomReader;
 import org.glean.dicom.DicomUid;
@@ -45,31 +46,78 @@ public class IngestService {
     }
 
     /**
-     * Reads, validates, decodes and stores one received instance. The upload is consumed: its
-     * bytes end in the store or are deleted. An instance Glean cannot analyse (transfer syntax,
-     * SOP class, pixel format) is stored as REJECTED with the reason.
-     *
-     * @param expectedStudyUid the StudyInstanceUID the instance must have, or null for any
-     * @param origin names the instance in logs and errors, e.g. "instance_index 3"
-     * @throws InvalidInstanceException the bytes are not well-formed DICOM, or the instance
-     *     belongs to another study than expected
-     * @throws SizeLimitException the study would exceed glean.ingest.max-study-size
+     * Reads, validates, decodes and stores one received instance: {@link #examine}, then
+     * {@link #store}. The upload is consumed: its bytes end in the store or are deleted.
      */
     public StoredInstance ingest(InstanceUpload upload, String expectedStudyUid, String origin)
             throws InvalidInstanceException, SizeLimitException, IOException {
+        return store(examine(upload, expectedStudyUid, origin), origin);
+    }
+
+    /**
+     * Reads, validates and decodes one received instance (the CPU's part of ingest), without
+     * storing it yet. An instance Glean cannot analyse (transfer syntax, SOP class, pixel
+     * format) is to be stored as REJECTED with the reason. On failure the upload is deleted.
+     *
+     * @param expectedStudyUid the StudyInstanceUID the instance must have, or null for any
+     * @param origin names the instance in logs, e.g. "instance_index 3"
+     * @throws InvalidInstanceException the bytes are not well-formed DICOM, or the instance
+     *     belongs to another study than expected
+     */
+    public ExaminedInstance examine(InstanceUpload upload, String expectedStudyUid, String origin)
+            throws InvalidInstanceException {
         try {
             upload.finish();
             // The same bytes again were validated the first time; nothing to read.
-            var sameBytes = repository.findByContent(upload.contentSha256());
+            Optional<StoredInstance> sameBytes = repository.findByContent(upload.contentSha256());
             if (sameBytes.isPresent()) {
                 requireStudy(expectedStudyUid, sameBytes.get().studyInstanceUid());
                 LOG.debugf("%s: SOPInstanceUID %s is already stored", origin, sameBytes.get().sopInstanceUid());
-                return sameBytes.get();
+                upload.discard();
+                return ExaminedInstance.alreadyStored(sameBytes.get());
             }
-            Examination examination = examine(upload, origin);
-            DicomHeader header = examination.header();
-            requireStudy(expectedStudyUid, header.studyInstanceUid());
-            return store(upload, examination, origin);
+            ExaminedInstance examined = decode(upload, origin);
+            requireStudy(expectedStudyUid, examined.studyInstanceUid());
+            return examined;
+        } catch (InvalidInstanceException | RuntimeException e) {
+            upload.discard();
+            throw e;
+        }
+    }
+
+    /**
+     * Stores an examined instance (the disk's part of ingest): its file in the store, its
+     * records in one transaction. Nothing is left behind when it fails.
+     *
+     * @throws SizeLimitException the study would exceed glean.ingest.max-study-size
+     * @throws InvalidInstanceException the instance's series belongs to another study
+     */
+    public StoredInstance store(ExaminedInstance examined, String origin)
+            throws InvalidInstanceException, SizeLimitException, IOException {
+        if (examined.alreadyStoredAs() != null) {
+            return examined.alreadyStoredAs();
+        }
+        InstanceUpload upload = examined.upload();
+        try {
+            String contentSha256 = upload.contentSha256();
+            boolean newFile = store.place(upload);
+            StoredInstance stored;
+            try {
+                stored = repository.record(examined.header(), examined.status(), examined.rejectionReason(),
+                        contentSha256, upload.size(), config.maxStudySize().asLongValue(), Instant.now());
+            } catch (InvalidInstanceException | SizeLimitException | RuntimeException e) {
+                removeUnreferenced(newFile, contentSha256);
+                throw e;
+            }
+            if (stored.disposition() == StoredInstance.Disposition.CONFLICTING_COPY_DISCARDED) {
+                removeUnreferenced(newFile, contentSha256);
+                LOG.infof("%s: SOPInstanceUID %s is already stored with other bytes; the first copy is kept"
+                        + " and this one discarded", origin, stored.sopInstanceUid());
+            } else {
+                LOG.debugf("%s: stored SOPInstanceUID %s (%s, %d bytes)", origin, stored.sopInstanceUid(),
+                        stored.status(), upload.size());
+            }
+            return stored;
         } finally {
             upload.discard();
         }
@@ -106,49 +154,25 @@ public class IngestService {
         return repository.load(studyInstanceUid).orElseThrow(() -> new StudyNotFoundException(studyInstanceUid));
     }
 
-    private record Examination(DicomHeader header, Instance.Status status, String rejectionReason) {
-    }
-
     // Decoding reads and checks the header as well, so every instance is parsed once.
-    private Examination examine(InstanceUpload upload, String origin) throws InvalidInstanceException {
-        Examination examination;
+    private ExaminedInstance decode(InstanceUpload upload, String origin) throws InvalidInstanceException {
+        ExaminedInstance examined;
         try {
-            examination = new Examination(reader.decode(upload.tempFile()).header(), Instance.Status.ACCEPTED, null);
+            DicomHeader header = reader.decode(upload.tempFile()).header();
+            requireStorable(header);
+            examined = ExaminedInstance.toStore(upload, header, Instance.Status.ACCEPTED, null);
         } catch (MalformedDicomException e) {
             throw new InvalidInstanceException(e.getMessage());
         } catch (UnsupportedDicomException e) {
             if (e.header() == null) {
                 throw new InvalidInstanceException(e.getMessage());
             }
-            examination = new Examination(e.header(), Instance.Status.REJECTED, e.getMessage());
-            LOG.infof("%s: SOPInstanceUID %s is stored but not analysed: %s", origin,
-                    e.header().sopInstanceUid(), e.getMessage());
+            requireStorable(e.header());
+            examined = ExaminedInstance.toStore(upload, e.header(), Instance.Status.REJECTED, e.getMessage());
+            LOG.infof("%s: SOPInstanceUID %s is stored but not analysed: %s", origin, e.header().sopInstanceUid(),
+                    e.getMessage());
         }
-        requireStorable(examination.header());
-        return examination;
-    }
-
-    private StoredInstance store(InstanceUpload upload, Examination examination, String origin)
-            throws InvalidInstanceException, SizeLimitException, IOException {
-        String contentSha256 = upload.contentSha256();
-        boolean newFile = store.place(upload);
-        StoredInstance stored;
-        try {
-            stored = repository.record(examination.header(), examination.status(), examination.rejectionReason(),
-                    contentSha256, upload.size(), config.maxStudySize().asLongValue(), Instant.now());
-        } catch (InvalidInstanceException | SizeLimitException | RuntimeException e) {
-            removeUnreferenced(newFile, contentSha256);
-            throw e;
-        }
-        if (stored.disposition() == StoredInstance.Disposition.CONFLICTING_COPY_DISCARDED) {
-            removeUnreferenced(newFile, contentSha256);
-            LOG.warnf("%s: SOPInstanceUID %s is already stored with other bytes; the first copy is kept"
-                    + " and this one discarded", origin, stored.sopInstanceUid());
-        } else {
-            LOG.debugf("%s: stored SOPInstanceUID %s (%s, %d bytes)", origin, stored.sopInstanceUid(),
-                    stored.status(), upload.size());
-        }
-        return stored;
+        return examined;
     }
 
     private void removeUnreferenced(boolean newFile, String contentSha256) {

@@ -18,8 +18,9 @@ import org.jboss.logging.Logger;
  * Content-addressed file store for received instances: a file is named by the SHA-256 of its
  * bytes ({@code ab/cd/abcd….dcm}), never by anything from the wire, so a hostile UID cannot
  * reach the file system and identical bytes are stored once. Files arrive through a temporary
- * file in the same file system that is flushed and then moved into place atomically, so a
- * reader never sees half a file.
+ * file in the same file system that is flushed to disk and then moved into place atomically,
+ * so a reader never sees half a file. The store directory belongs to one server: at start it
+ * deletes uploads a crash left behind.
  */
 @ApplicationScoped
 public class InstanceStore {
@@ -59,6 +60,7 @@ public class InstanceStore {
             upload.discard();
             return false;
         }
+        upload.flushToDisk();
         Files.createDirectories(target.getParent());
         try {
             Files.move(upload.tempFile(), target, StandardCopyOption.ATOMIC_MOVE);

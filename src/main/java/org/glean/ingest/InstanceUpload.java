@@ -63,13 +63,17 @@ public final class InstanceUpload implements AutoCloseable {
         return size;
     }
 
-    /** Flushes the bytes to disk and fixes the content hash; no more writes after this. */
-    void finish() throws IOException {
+    /** Fixes the content hash; no more writes after this. */
+    void finish() {
         if (contentSha256 == null) {
-            channel.force(true);
-            channel.close();
             contentSha256 = HexFormat.of().formatHex(sha256.digest());
         }
+    }
+
+    /** Puts the bytes on disk, only for an upload that is kept, and closes the file. */
+    void flushToDisk() throws IOException {
+        channel.force(true);
+        channel.close();
     }
 
     /** SHA-256 of the bytes, lower-case hex; only after {@link #finish}. */
