@@ -154,7 +154,7 @@ public class IngestService {
         return repository.load(studyInstanceUid).orElseThrow(() -> new StudyNotFoundException(studyInstanceUid));
     }
 
-    // Decoding reads and checks the header as well, so every instance is parsed once.
+    // decode() reads and checks the header too, so no separate header read is needed.
     private ExaminedInstance decode(InstanceUpload upload, String origin) throws InvalidInstanceException {
         ExaminedInstance examined;
         try {
