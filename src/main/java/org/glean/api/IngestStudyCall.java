@@ -4,12 +4,15 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.glean.api.v1.IngestChunk;
 import org.glean.api.v1.StudyAnalysis;
 import org.glean.ingest.ExaminedInstance;
 import org.glean.ingest.IngestService;
+import org.glean.ingest.InstanceOutcome;
 import org.glean.ingest.InstanceUpload;
 import org.glean.ingest.InvalidInstanceException;
 import org.glean.ingest.SizeLimitException;
@@ -21,13 +24,18 @@ import org.jboss.logging.Logger;
  * {@link IngestService}. Flow control is manual — the next chunk is requested only once the
  * previous one is on disk — so a call holds one chunk in memory however fast the client sends.
  * Instances go through two stages: receiving and examining (decoding) on the call's steps, one
- * after the other, then storing (flush, file move, database commit) on the storers, while the
- * next instance is received and examined. At most one instance waits to be stored, so memory
- * holds one decoded instance and the disk one upload beyond it.
+ * after the other, then storing on the storers, in groups: whatever was examined while the
+ * previous group was being stored is stored next, together (files flushed at once, one database
+ * transaction), so that the disk's and the database's waits are paid per group, not per
+ * instance. Receiving pauses while {@value #MAX_WAITING_INSTANCES} instances (or
+ * {@value #MAX_WAITING_BYTES} bytes) wait, so memory holds their headers and the disk their
+ * uploads, no more. The response, the call's acknowledgement, comes once every instance is stored.
  */
 final class IngestStudyCall implements StreamObserver<IngestChunk> {
 
     private static final Logger LOG = Logger.getLogger(IngestStudyCall.class);
+    static final int MAX_WAITING_INSTANCES = 64;
+    static final long MAX_WAITING_BYTES = 64L << 20;
 
     private final IngestService ingest;
     private final ServerCallStreamObserver<StudyAnalysis> response;
@@ -40,7 +48,11 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
     private InstanceUpload upload;
     private String studyInstanceUid;
     private boolean ended;
-    // The previous instance's store: completes with null, or with the status that refuses the call.
+    // Examined instances waiting for the group being stored to finish.
+    private final List<ExaminedInstance> waiting = new ArrayList<>();
+    private long waitingBytes;
+    private boolean receivingPaused;
+    // The group being stored: completes with null, or with the status that refuses the call.
     private CompletableFuture<Status> storing = CompletableFuture.completedFuture(null);
 
     IngestStudyCall(IngestService ingest, ServerCallStreamObserver<StudyAnalysis> response, Executor workers,
@@ -106,11 +118,17 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
                 upload = null;
                 expectedIndex++;
                 ExaminedInstance examined = examine(complete, origin);
-                if (examined == null || !storedBefore(examined)) {
+                if (examined == null) {
                     return;
                 }
                 studyInstanceUid = examined.studyInstanceUid();
-                storing = CompletableFuture.supplyAsync(() -> store(examined, origin), storers);
+                waiting.add(examined);
+                waitingBytes += examined.sizeBytes();
+                storeWaitingIfIdle();
+                if (waiting.size() >= MAX_WAITING_INSTANCES || waitingBytes >= MAX_WAITING_BYTES) {
+                    receivingPaused = true;
+                    return;
+                }
             }
             response.request(1);
         } catch (SizeLimitException e) {
@@ -131,28 +149,68 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
         }
     }
 
-    // Waits for the previous instance's store; when it was refused, so is the call.
-    private boolean storedBefore(ExaminedInstance next) {
-        Status refusal = storing.join();
-        if (refusal != null) {
-            next.discard();
-            fail(refusal);
-            return false;
+    // Starts storing the waiting instances unless a group is being stored; a refused group
+    // leaves them for afterGroup, which ends the call.
+    private void storeWaitingIfIdle() {
+        if (waiting.isEmpty() || !storing.isDone() || storing.join() != null) {
+            return;
         }
-        return true;
+        List<ExaminedInstance> group = takeWaiting();
+        CompletableFuture<Status> stored = CompletableFuture.supplyAsync(() -> store(group), storers);
+        storing = stored;
+        stored.thenRun(() -> inTurn(() -> afterGroup(stored)));
     }
 
-    private Status store(ExaminedInstance examined, String origin) {
+    private void afterGroup(CompletableFuture<Status> stored) {
+        Status refusal = stored.join();
+        if (refusal != null) {
+            fail(refusal);
+            return;
+        }
+        storeWaitingIfIdle();
+        if (receivingPaused) {
+            receivingPaused = false;
+            response.request(1);
+        }
+    }
+
+    // Stores everything examined so far, on this step; returns the first refusal, if any.
+    private Status drain() {
+        Status refusal = storing.join();
+        if (refusal != null || waiting.isEmpty()) {
+            return refusal;
+        }
+        storing = CompletableFuture.completedFuture(store(takeWaiting()));
+        return storing.join();
+    }
+
+    private List<ExaminedInstance> takeWaiting() {
+        List<ExaminedInstance> group = List.copyOf(waiting);
+        waiting.clear();
+        waitingBytes = 0;
+        return group;
+    }
+
+    // The first refused instance of the group names the call's status.
+    private Status store(List<ExaminedInstance> group) {
         try {
-            ingest.store(examined, origin);
+            List<InstanceOutcome> outcomes = ingest.storeAll(group, true);
+            for (int i = 0; i < group.size(); i++) {
+                try {
+                    if (!outcomes.get(i).isSkipped()) {
+                        outcomes.get(i).storedOrThrow();
+                    }
+                } catch (InvalidInstanceException e) {
+                    return Status.INVALID_ARGUMENT.withDescription(group.get(i).origin() + ": " + e.getMessage());
+                } catch (SizeLimitException e) {
+                    return Status.RESOURCE_EXHAUSTED.withDescription(group.get(i).origin() + ": " + e.getMessage());
+                }
+            }
             return null;
-        } catch (InvalidInstanceException e) {
-            return Status.INVALID_ARGUMENT.withDescription(origin + ": " + e.getMessage());
-        } catch (SizeLimitException e) {
-            return Status.RESOURCE_EXHAUSTED.withDescription(origin + ": " + e.getMessage());
         } catch (IOException | RuntimeException e) {
-            LOG.errorf(e, "%s: storing failed", origin);
-            return Status.INTERNAL.withDescription(origin + ": Glean could not store the instance; try again later");
+            String origins = group.get(0).origin() + (group.size() == 1 ? "" : " to " + group.get(group.size() - 1).origin());
+            LOG.errorf(e, "%s: storing failed", origins);
+            return Status.INTERNAL.withDescription(origins + ": Glean could not store the instances; try again later");
         }
     }
 
@@ -162,7 +220,7 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
                     + ": the stream ended before its chunk marked last_chunk"));
             return;
         }
-        Status refusal = storing.join();
+        Status refusal = drain();
         if (refusal != null) {
             fail(refusal);
             return;
@@ -186,7 +244,7 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
     // An earlier instance's refusal comes first: the call names the first instance that failed,
     // and every instance before it is stored.
     private void failAfterStoring(Status status) {
-        Status earlier = storing.join();
+        Status earlier = drain();
         fail(earlier != null ? earlier : status);
     }
 
@@ -204,5 +262,6 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
             upload.discard();
             upload = null;
         }
+        takeWaiting().forEach(ExaminedInstance::discard);
     }
 }

@@ -1,37 +1,25 @@
 package org.glean.cli;
 
-import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import org.glean.api.IngestStudyClient;
 import org.glean.api.v1.ImageAnalysis;
-import org.glean.api.v1.IngestChunk;
 import org.glean.api.v1.InstanceStatus;
 import org.glean.api.v1.SeriesAnalysis;
 import org.glean.api.v1.StudyAnalysis;
-import org.glean.api.v1.StudyIngestGrpc;
-import org.glean.dicom.DicomHeader;
 import org.glean.dicom.DicomReader;
-import org.glean.dicom.MalformedDicomException;
 import org.glean.dicom.PixelMedDicomReader;
-import org.glean.dicom.UnsupportedDicomException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -48,9 +36,6 @@ import picocli.CommandLine.Spec;
                         + "study goes in one IngestStudy call. Exit status: 0 when every study was taken, 1 when one "
                         + "was not, 2 for bad arguments."})
 public final class SendCommand implements Callable<Integer> {
-
-    private static final byte[] DICM = "DICM".getBytes(StandardCharsets.US_ASCII);
-    private static final int PREAMBLE_LENGTH = 128;
 
     @Parameters(paramLabel = "DIR", description = "folder to search, subfolders included")
     Path directory;
@@ -90,7 +75,7 @@ public final class SendCommand implements Callable<Integer> {
             err.println("glean send: --chunk-size must be between 1 and 8388608 bytes");
             return 2;
         }
-        Map<String, List<Path>> studies = studiesUnder(directory, err);
+        Map<String, List<Path>> studies = DicomFolder.studiesUnder(directory, reader, err);
         if (studies.isEmpty()) {
             err.println("glean send: no DICOM files under " + directory);
             return 1;
@@ -98,10 +83,10 @@ public final class SendCommand implements Callable<Integer> {
         ManagedChannel channel = ManagedChannelBuilder.forAddress(host, port).usePlaintext().build();
         int failed = 0;
         try {
-            StudyIngestGrpc.StudyIngestStub stub = StudyIngestGrpc.newStub(channel);
+            IngestStudyClient client = new IngestStudyClient(channel, chunkSize);
             for (Map.Entry<String, List<Path>> study : studies.entrySet()) {
                 try {
-                    print(send(stub, study.getValue()), out);
+                    print(client.send(study.getValue()), out);
                 } catch (StatusRuntimeException e) {
                     failed++;
                     err.printf("Study %s was not taken: %s: %s%n", study.getKey(), e.getStatus().getCode(),
@@ -114,126 +99,6 @@ public final class SendCommand implements Callable<Integer> {
         }
         out.printf("%d of %d studies sent%n", studies.size() - failed, studies.size());
         return failed == 0 ? 0 : 1;
-    }
-
-    // Files in path order, grouped by study in order of first appearance.
-    private Map<String, List<Path>> studiesUnder(Path root, PrintWriter err) throws IOException {
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(root)) {
-            files = walk.filter(Files::isRegularFile).sorted().toList();
-        }
-        Map<String, List<Path>> studies = new LinkedHashMap<>();
-        for (Path file : files) {
-            if (!hasDicomPreamble(file)) {
-                continue;
-            }
-            DicomHeader header;
-            try {
-                header = reader.readHeader(file);
-            } catch (UnsupportedDicomException e) {
-                header = e.header(); // the server stores it and reports it rejected
-            } catch (MalformedDicomException e) {
-                err.printf("Skipped %s: %s%n", file, e.getMessage());
-                continue;
-            }
-            studies.computeIfAbsent(header.studyInstanceUid(), uid -> new ArrayList<>()).add(file);
-        }
-        return studies;
-    }
-
-    private static boolean hasDicomPreamble(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] start = in.readNBytes(PREAMBLE_LENGTH + DICM.length);
-            return start.length == PREAMBLE_LENGTH + DICM.length
-                    && Arrays.equals(start, PREAMBLE_LENGTH, start.length, DICM, 0, DICM.length);
-        }
-    }
-
-    private StudyAnalysis send(StudyIngestGrpc.StudyIngestStub stub, List<Path> files)
-            throws IOException, InterruptedException {
-        Call call = new Call();
-        stub.ingestStudy(call);
-        byte[] buffer = new byte[chunkSize];
-        for (int index = 0; index < files.size() && !call.isOver(); index++) {
-            Path file = files.get(index);
-            long size = Files.size(file);
-            long sent = 0;
-            try (InputStream in = Files.newInputStream(file)) {
-                do {
-                    int length = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, size - sent));
-                    sent += length;
-                    call.send(IngestChunk.newBuilder()
-                            .setInstanceIndex(index)
-                            .setData(ByteString.copyFrom(buffer, 0, length))
-                            .setLastChunk(sent >= size || length == 0)
-                            .build());
-                } while (sent < size && !call.isOver());
-            }
-        }
-        return call.finish();
-    }
-
-    /** One IngestStudy call whose sender waits while the transport is not ready, so memory stays bounded. */
-    private static final class Call implements ClientResponseObserver<IngestChunk, StudyAnalysis> {
-
-        private ClientCallStreamObserver<IngestChunk> requests;
-        private StudyAnalysis analysis;
-        private Throwable error;
-        private boolean over;
-
-        @Override
-        public void beforeStart(ClientCallStreamObserver<IngestChunk> requestStream) {
-            requests = requestStream;
-            requestStream.setOnReadyHandler(this::wakeSender);
-        }
-
-        synchronized void send(IngestChunk chunk) throws InterruptedException {
-            while (!over && !requests.isReady()) {
-                wait();
-            }
-            if (!over) {
-                requests.onNext(chunk);
-            }
-        }
-
-        synchronized boolean isOver() {
-            return over;
-        }
-
-        synchronized StudyAnalysis finish() throws InterruptedException {
-            if (!over) {
-                requests.onCompleted();
-            }
-            while (!over) {
-                wait();
-            }
-            if (error != null) {
-                throw Status.fromThrowable(error).asRuntimeException();
-            }
-            return analysis;
-        }
-
-        private synchronized void wakeSender() {
-            notifyAll();
-        }
-
-        @Override
-        public synchronized void onNext(StudyAnalysis value) {
-            analysis = value;
-        }
-
-        @Override
-        public synchronized void onError(Throwable t) {
-            error = t;
-            over = true;
-            notifyAll();
-        }
-
-        @Override
-        public synchronized void onCompleted() {
-            over = true;
-            notifyAll();
-        }
     }
 
     private static void print(StudyAnalysis study, PrintWriter out) {

@@ -4,7 +4,7 @@ import org.glean.dicom.DicomHeader;
 
 /**
  * A received instance that {@link IngestService#examine} read and checked, on its way to
- * {@link IngestService#store}: its bytes wait in the upload, on disk; only the header is in
+ * {@link IngestService#storeAll}: its bytes wait in the upload, on disk; only the header is in
  * memory. Either it needs storing, or its bytes turned out to be stored already.
  */
 public final class ExaminedInstance {
@@ -14,23 +14,35 @@ public final class ExaminedInstance {
     private final Instance.Status status;
     private final String rejectionReason;
     private final StoredInstance alreadyStored;
+    private final String origin;
 
     private ExaminedInstance(InstanceUpload upload, DicomHeader header, Instance.Status status, String rejectionReason,
-            StoredInstance alreadyStored) {
+            StoredInstance alreadyStored, String origin) {
         this.upload = upload;
         this.header = header;
         this.status = status;
         this.rejectionReason = rejectionReason;
         this.alreadyStored = alreadyStored;
+        this.origin = origin;
     }
 
     static ExaminedInstance toStore(InstanceUpload upload, DicomHeader header, Instance.Status status,
-            String rejectionReason) {
-        return new ExaminedInstance(upload, header, status, rejectionReason, null);
+            String rejectionReason, String origin) {
+        return new ExaminedInstance(upload, header, status, rejectionReason, null, origin);
     }
 
-    static ExaminedInstance alreadyStored(StoredInstance stored) {
-        return new ExaminedInstance(null, null, stored.status(), stored.rejectionReason(), stored);
+    static ExaminedInstance alreadyStored(StoredInstance stored, String origin) {
+        return new ExaminedInstance(null, null, stored.status(), stored.rejectionReason(), stored, origin);
+    }
+
+    /** Names the instance in logs and errors, e.g. "instance_index 3". */
+    public String origin() {
+        return origin;
+    }
+
+    /** Bytes received; 0 for an instance found already stored, whose upload is gone. */
+    public long sizeBytes() {
+        return upload == null ? 0 : upload.size();
     }
 
     /** StudyInstanceUID of the instance. */

@@ -5,6 +5,7 @@ import jakarta.enterprise.event.Event;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.glean.dicom.DicomHeader;
@@ -47,17 +48,19 @@ public class IngestService {
 
     /**
      * Reads, validates, decodes and stores one received instance: {@link #examine}, then
-     * {@link #store}. The upload is consumed: its bytes end in the store or are deleted.
+     * {@link #storeAll} of that one instance. The upload is consumed: its bytes end in the store
+     * or are deleted.
      */
     public StoredInstance ingest(InstanceUpload upload, String expectedStudyUid, String origin)
             throws InvalidInstanceException, SizeLimitException, IOException {
-        return store(examine(upload, expectedStudyUid, origin), origin);
+        return storeAll(List.of(examine(upload, expectedStudyUid, origin)), true).get(0).storedOrThrow();
     }
 
     /**
      * Reads, validates and decodes one received instance (the CPU's part of ingest), without
-     * storing it yet. An instance Glean cannot analyse (transfer syntax, SOP class, pixel
-     * format) is to be stored as REJECTED with the reason. On failure the upload is deleted.
+     * storing it yet; an instance that is to be stored starts going to disk meanwhile. An
+     * instance Glean cannot analyse (transfer syntax, SOP class, pixel format) is to be stored
+     * as REJECTED with the reason. On failure the upload is deleted.
      *
      * @param expectedStudyUid the StudyInstanceUID the instance must have, or null for any
      * @param origin names the instance in logs, e.g. "instance_index 3"
@@ -74,8 +77,9 @@ public class IngestService {
                 requireStudy(expectedStudyUid, sameBytes.get().studyInstanceUid());
                 LOG.debugf("%s: SOPInstanceUID %s is already stored", origin, sameBytes.get().sopInstanceUid());
                 upload.discard();
-                return ExaminedInstance.alreadyStored(sameBytes.get());
+                return ExaminedInstance.alreadyStored(sameBytes.get(), origin);
             }
+            store.startFlush(upload);
             ExaminedInstance examined = decode(upload, origin);
             requireStudy(expectedStudyUid, examined.studyInstanceUid());
             return examined;
@@ -86,40 +90,38 @@ public class IngestService {
     }
 
     /**
-     * Stores an examined instance (the disk's part of ingest): its file in the store, its
-     * records in one transaction. Nothing is left behind when it fails.
+     * Stores examined instances as one group (the disk's part of ingest): their files in the
+     * store, flushed together, then their records in one transaction; only then is any of them
+     * stored. An instance refused by what is stored already (its series in another study, its
+     * study past glean.ingest.max-study-size) leaves nothing behind, and with
+     * {@code stopAtFirstRefusal} neither do the instances after it; the ones before it are
+     * stored. Every upload is consumed.
      *
-     * @throws SizeLimitException the study would exceed glean.ingest.max-study-size
-     * @throws InvalidInstanceException the instance's series belongs to another study
+     * @return each instance's outcome, in order
+     * @throws IOException when the store could not write; nothing of the group is recorded
      */
-    public StoredInstance store(ExaminedInstance examined, String origin)
-            throws InvalidInstanceException, SizeLimitException, IOException {
-        if (examined.alreadyStoredAs() != null) {
-            return examined.alreadyStoredAs();
-        }
-        InstanceUpload upload = examined.upload();
+    public List<InstanceOutcome> storeAll(List<ExaminedInstance> group, boolean stopAtFirstRefusal)
+            throws IOException {
+        List<ExaminedInstance> toStore = group.stream().filter(examined -> examined.alreadyStoredAs() == null).toList();
         try {
-            String contentSha256 = upload.contentSha256();
-            boolean newFile = store.place(upload);
-            StoredInstance stored;
+            List<InstanceUpload> uploads = toStore.stream().map(ExaminedInstance::upload).toList();
+            List<Boolean> newFiles = store.placeAll(uploads);
+            List<InstanceOutcome> recorded;
             try {
-                stored = repository.record(examined.header(), examined.status(), examined.rejectionReason(),
-                        contentSha256, upload.size(), config.maxStudySize().asLongValue(), Instant.now());
-            } catch (InvalidInstanceException | SizeLimitException | RuntimeException e) {
-                removeUnreferenced(newFile, contentSha256);
+                recorded = repository.recordAll(toStore.stream().map(IngestService::received).toList(),
+                        stopAtFirstRefusal, config.maxStudySize().asLongValue(), Instant.now());
+            } catch (RuntimeException e) {
+                for (int i = 0; i < toStore.size(); i++) {
+                    removeUnreferenced(newFiles.get(i), uploads.get(i).contentSha256());
+                }
                 throw e;
             }
-            if (stored.disposition() == StoredInstance.Disposition.CONFLICTING_COPY_DISCARDED) {
-                removeUnreferenced(newFile, contentSha256);
-                LOG.infof("%s: SOPInstanceUID %s is already stored with other bytes; the first copy is kept"
-                        + " and this one discarded", origin, stored.sopInstanceUid());
-            } else {
-                LOG.debugf("%s: stored SOPInstanceUID %s (%s, %d bytes)", origin, stored.sopInstanceUid(),
-                        stored.status(), upload.size());
+            for (int i = 0; i < toStore.size(); i++) {
+                afterRecording(toStore.get(i), recorded.get(i), newFiles.get(i));
             }
-            return stored;
+            return inGroupOrder(group, recorded, stopAtFirstRefusal);
         } finally {
-            upload.discard();
+            toStore.forEach(ExaminedInstance::discard);
         }
     }
 
@@ -160,7 +162,7 @@ public class IngestService {
         try {
             DicomHeader header = reader.decode(upload.tempFile()).header();
             requireStorable(header);
-            examined = ExaminedInstance.toStore(upload, header, Instance.Status.ACCEPTED, null);
+            examined = ExaminedInstance.toStore(upload, header, Instance.Status.ACCEPTED, null, origin);
         } catch (MalformedDicomException e) {
             throw new InvalidInstanceException(e.getMessage());
         } catch (UnsupportedDicomException e) {
@@ -168,11 +170,60 @@ public class IngestService {
                 throw new InvalidInstanceException(e.getMessage());
             }
             requireStorable(e.header());
-            examined = ExaminedInstance.toStore(upload, e.header(), Instance.Status.REJECTED, e.getMessage());
+            examined = ExaminedInstance.toStore(upload, e.header(), Instance.Status.REJECTED, e.getMessage(), origin);
             LOG.infof("%s: SOPInstanceUID %s is stored but not analysed: %s", origin, e.header().sopInstanceUid(),
                     e.getMessage());
         }
         return examined;
+    }
+
+    private static StudyRepository.Received received(ExaminedInstance examined) {
+        return new StudyRepository.Received(examined.header(), examined.status(), examined.rejectionReason(),
+                examined.upload().contentSha256(), examined.upload().size());
+    }
+
+    // A file placed for an instance that was not stored goes again, unless a record names it.
+    private void afterRecording(ExaminedInstance examined, InstanceOutcome outcome, boolean newFile) {
+        String contentSha256 = examined.upload().contentSha256();
+        if (!outcome.isStored()) {
+            removeUnreferenced(newFile, contentSha256);
+            return;
+        }
+        StoredInstance stored = storedOf(outcome);
+        if (stored.disposition() == StoredInstance.Disposition.CONFLICTING_COPY_DISCARDED) {
+            removeUnreferenced(newFile, contentSha256);
+            LOG.infof("%s: SOPInstanceUID %s is already stored with other bytes; the first copy is kept"
+                    + " and this one discarded", examined.origin(), stored.sopInstanceUid());
+        } else {
+            LOG.debugf("%s: stored SOPInstanceUID %s (%s, %d bytes)", examined.origin(), stored.sopInstanceUid(),
+                    stored.status(), examined.upload().size());
+        }
+    }
+
+    // Instances found stored while examined come back stored, unless a refusal before them
+    // ended the group.
+    private static List<InstanceOutcome> inGroupOrder(List<ExaminedInstance> group, List<InstanceOutcome> recorded,
+            boolean stopAtFirstRefusal) {
+        List<InstanceOutcome> outcomes = new ArrayList<>(group.size());
+        int next = 0;
+        boolean refused = false;
+        for (ExaminedInstance examined : group) {
+            InstanceOutcome outcome = examined.alreadyStoredAs() != null
+                    ? (refused && stopAtFirstRefusal ? InstanceOutcome.skipped()
+                            : InstanceOutcome.stored(examined.alreadyStoredAs()))
+                    : recorded.get(next++);
+            refused |= !outcome.isStored() && !outcome.isSkipped();
+            outcomes.add(outcome);
+        }
+        return outcomes;
+    }
+
+    private static StoredInstance storedOf(InstanceOutcome outcome) {
+        try {
+            return outcome.storedOrThrow();
+        } catch (InvalidInstanceException | SizeLimitException e) {
+            throw new IllegalStateException("a stored outcome carries no refusal", e);
+        }
     }
 
     private void removeUnreferenced(boolean newFile, String contentSha256) {

@@ -1,5 +1,6 @@
 package org.glean.ingest;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,6 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -19,7 +30,8 @@ import org.jboss.logging.Logger;
  * bytes ({@code ab/cd/abcd….dcm}), never by anything from the wire, so a hostile UID cannot
  * reach the file system and identical bytes are stored once. Files arrive through a temporary
  * file in the same file system that is flushed to disk and then moved into place atomically,
- * so a reader never sees half a file. The store directory belongs to one server: at start it
+ * so a reader never sees half a file; the directories are flushed after the move, so a file
+ * once placed stays placed. The store directory belongs to one server: at start it
  * deletes uploads a crash left behind.
  */
 @ApplicationScoped
@@ -28,8 +40,12 @@ public class InstanceStore {
     private static final Logger LOG = Logger.getLogger(InstanceStore.class);
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
+    // Flushes wait on the disk, not the CPU; several at once let the file system commit them together.
+    private static final int FLUSHER_THREADS = 16;
+
     private final Path root;
     private final Path uploads;
+    private final ExecutorService flushers = flusherPool();
 
     public InstanceStore(@ConfigProperty(name = "glean.store.dir") Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -47,32 +63,49 @@ public class InstanceStore {
         return new InstanceUpload(Files.createTempFile(uploads, "upload-", ".part"), maxBytes);
     }
 
-    /**
-     * Moves a finished upload to its content address.
-     *
-     * @return true when the store did not hold these bytes before (the caller owns the new file
-     *     and removes it if what it stores alongside fails); false when it did, and the upload
-     *     was discarded
-     */
-    boolean place(InstanceUpload upload) throws IOException {
-        Path target = pathOf(upload.contentSha256());
-        if (Files.exists(target)) {
-            upload.discard();
-            return false;
-        }
-        upload.flushToDisk();
-        Files.createDirectories(target.getParent());
-        try {
-            Files.move(upload.tempFile(), target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException e) {
-            upload.discard();
-            return false;
-        }
-        syncDirectory(target.getParent());
-        return true;
+    /** Starts flushing an upload that is to be kept; see {@link InstanceUpload#flushToDisk}. */
+    void startFlush(InstanceUpload upload) {
+        upload.flushToDisk(flushers);
     }
 
-    /** Removes a file that {@link #place} created for a record that was then not stored. */
+    /**
+     * Moves finished uploads to their content addresses, durably: every upload's bytes are
+     * flushed (all at once, so the file system commits them together), then each is moved into
+     * place, then every directory that gained an entry is flushed. An upload whose bytes the
+     * store already holds is discarded instead.
+     *
+     * @return for each upload, in order, true when the store did not hold its bytes before (the
+     *     caller owns the new file and removes it if what it stores alongside fails); false when
+     *     it did
+     */
+    List<Boolean> placeAll(List<InstanceUpload> uploads) throws IOException {
+        List<Boolean> placed = new ArrayList<>(uploads.size());
+        Set<Path> targets = new HashSet<>();
+        List<CompletableFuture<Void>> flushes = new ArrayList<>();
+        for (InstanceUpload upload : uploads) {
+            Path target = pathOf(upload.contentSha256());
+            boolean held = !targets.add(target) || Files.exists(target);
+            if (held) {
+                upload.discard();
+            } else {
+                flushes.add(upload.flushToDisk(flushers));
+            }
+            placed.add(!held);
+        }
+        awaitAll(flushes);
+        Set<Path> changedDirectories = new LinkedHashSet<>();
+        for (int i = 0; i < uploads.size(); i++) {
+            if (placed.get(i)) {
+                move(uploads.get(i), changedDirectories);
+            }
+        }
+        awaitAll(changedDirectories.stream()
+                .map(directory -> CompletableFuture.runAsync(() -> syncDirectory(directory), flushers))
+                .toList());
+        return placed;
+    }
+
+    /** Removes a file that {@link #placeAll} created for a record that was then not stored. */
     void remove(String contentSha256) {
         try {
             Files.deleteIfExists(pathOf(contentSha256));
@@ -106,10 +139,56 @@ public class InstanceStore {
         }
     }
 
-    // The move is durable only once the directory entry is on disk.
-    private static void syncDirectory(Path directory) throws IOException {
+    @PreDestroy
+    void stopFlushers() {
+        flushers.shutdown();
+    }
+
+    // Moves an upload into place and collects the directories whose entries changed: the
+    // target's, and the parent of each one created. Identical bytes that another upload placed
+    // meanwhile are replaced by the same bytes.
+    private void move(InstanceUpload upload, Set<Path> changedDirectories) throws IOException {
+        Path target = pathOf(upload.contentSha256());
+        for (Path directory : List.of(target.getParent().getParent(), target.getParent())) {
+            if (!Files.isDirectory(directory)) {
+                try {
+                    Files.createDirectory(directory);
+                    changedDirectories.add(directory.getParent());
+                } catch (FileAlreadyExistsException createdMeanwhile) {
+                    // another upload created it and flushes its parent
+                }
+            }
+        }
+        Files.move(upload.tempFile(), target, StandardCopyOption.ATOMIC_MOVE);
+        changedDirectories.add(target.getParent());
+    }
+
+    // A move or a new directory is durable only once the directory's entries are on disk.
+    private static void syncDirectory(Path directory) {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot flush the directory " + directory + " to disk", e);
         }
+    }
+
+    private static void awaitAll(List<CompletableFuture<Void>> tasks) throws IOException {
+        try {
+            CompletableFuture.allOf(tasks.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException io) {
+                throw io.getCause();
+            }
+            throw e;
+        }
+    }
+
+    private static ExecutorService flusherPool() {
+        AtomicInteger threadNumber = new AtomicInteger();
+        return Executors.newFixedThreadPool(FLUSHER_THREADS, runnable -> {
+            Thread thread = new Thread(runnable, "store-flush-" + threadNumber.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 }

@@ -10,11 +10,13 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * One instance being received: its bytes go straight to a temporary file beside the store while
  * they are hashed and counted, so that memory holds no more than the piece in hand. Created by
- * {@link InstanceStore#newUpload}; either {@link InstanceStore#place placed} or
+ * {@link InstanceStore#newUpload}; either {@link InstanceStore#placeAll placed} or
  * {@link #discard discarded}.
  */
 public final class InstanceUpload implements AutoCloseable {
@@ -25,6 +27,7 @@ public final class InstanceUpload implements AutoCloseable {
     private final long maxBytes;
     private long size;
     private String contentSha256;
+    private CompletableFuture<Void> flushed;
 
     InstanceUpload(Path tempFile, long maxBytes) throws IOException {
         this.tempFile = tempFile;
@@ -70,10 +73,24 @@ public final class InstanceUpload implements AutoCloseable {
         }
     }
 
-    /** Puts the bytes on disk, only for an upload that is kept, and closes the file. */
-    void flushToDisk() throws IOException {
-        channel.force(true);
-        channel.close();
+    /**
+     * Puts the bytes on disk and closes the file, on {@code flusher}, once however often it is
+     * asked: only for an upload that is to be kept, as early as that is known, so that the
+     * flush overlaps decoding and receiving. The returned future completes when the bytes are
+     * on disk.
+     */
+    synchronized CompletableFuture<Void> flushToDisk(Executor flusher) {
+        if (flushed == null) {
+            flushed = CompletableFuture.runAsync(() -> {
+                try {
+                    channel.force(true);
+                    channel.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot flush the upload " + tempFile + " to disk", e);
+                }
+            }, flusher);
+        }
+        return flushed;
     }
 
     /** SHA-256 of the bytes, lower-case hex; only after {@link #finish}. */
@@ -90,6 +107,13 @@ public final class InstanceUpload implements AutoCloseable {
 
     /** Deletes the temporary file; harmless after the file was placed in the store. */
     public void discard() {
+        CompletableFuture<Void> flushing;
+        synchronized (this) {
+            flushing = flushed;
+        }
+        if (flushing != null) {
+            flushing.exceptionally(failure -> null).join(); // a flush in progress holds the channel
+        }
         try {
             channel.close();
             Files.deleteIfExists(tempFile);

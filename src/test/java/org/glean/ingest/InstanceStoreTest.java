@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +32,7 @@ class InstanceStoreTest {
         upload.finish();
 
         assertThat(upload.contentSha256()).isEqualTo(sha256);
-        assertThat(store.place(upload)).isTrue();
+        assertThat(store.placeAll(List.of(upload))).containsExactly(true);
         Path placed = root.resolve(sha256.substring(0, 2)).resolve(sha256.substring(2, 4)).resolve(sha256 + ".dcm");
         assertThat(store.pathOf(sha256)).isEqualTo(placed);
         assertThat(Files.readAllBytes(placed)).isEqualTo(bytes);
@@ -41,11 +42,26 @@ class InstanceStoreTest {
     @Test
     void sameBytesTwiceAreStoredOnce() throws Exception {
         InstanceStore store = new InstanceStore(root);
-        assertThat(store.place(finishedUpload(store, "same bytes"))).isTrue();
-        assertThat(store.place(finishedUpload(store, "same bytes"))).isFalse();
-        try (Stream<Path> files = Files.walk(root)) {
-            assertThat(files.filter(Files::isRegularFile).count()).isEqualTo(1);
+        assertThat(store.placeAll(List.of(finishedUpload(store, "same bytes")))).containsExactly(true);
+        assertThat(store.placeAll(List.of(finishedUpload(store, "same bytes")))).containsExactly(false);
+        assertThat(storedFiles()).isEqualTo(1);
+        assertThat(uploadsLeft(store)).isZero();
+    }
+
+    @Test
+    void placesAGroupAtOnceAndTheSameBytesInItOnce() throws Exception {
+        InstanceStore store = new InstanceStore(root);
+        List<InstanceUpload> group = List.of(finishedUpload(store, "first"), finishedUpload(store, "second"),
+                finishedUpload(store, "first"), finishedUpload(store, "third"));
+
+        assertThat(store.placeAll(group)).containsExactly(true, true, false, true);
+
+        assertThat(storedFiles()).isEqualTo(3);
+        for (InstanceUpload upload : group) {
+            assertThat(store.pathOf(upload.contentSha256())).exists();
         }
+        assertThat(Files.readString(store.pathOf(group.get(1).contentSha256()))).isEqualTo("second");
+        assertThat(uploadsLeft(store)).isZero();
     }
 
     @Test
@@ -84,6 +100,12 @@ class InstanceStoreTest {
         upload.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
         upload.finish();
         return upload;
+    }
+
+    private long storedFiles() throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile).filter(file -> !file.getParent().endsWith(".uploads")).count();
+        }
     }
 
     private static long uploadsLeft(InstanceStore store) throws IOException {

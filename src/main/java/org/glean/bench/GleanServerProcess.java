@@ -1,0 +1,133 @@
+package org.glean.bench;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Glean server ({@code glean serve} from the packaged jar) as a child process on loopback, on
+ * embedded defaults in a data folder of its own: embedded PostgreSQL, gRPC, and the C-STORE SCP,
+ * each on a free port.
+ */
+public final class GleanServerProcess implements AutoCloseable {
+
+    public static final String AE_TITLE = "GLEAN";
+    private static final String HOST = "127.0.0.1";
+
+    private final ChildProcess process;
+    private final int grpcPort;
+    private final int dicomPort;
+
+    private GleanServerProcess(ChildProcess process, int grpcPort, int dicomPort) {
+        this.process = process;
+        this.grpcPort = grpcPort;
+        this.dicomPort = dicomPort;
+    }
+
+    /**
+     * Starts {@code java JAVA_OPTIONS -jar JAR serve} with its data in {@code dataDir} and its
+     * output in {@code log}; returns once it started the process, see {@link #awaitReady}.
+     */
+    public static GleanServerProcess start(Path jar, List<String> javaOptions, Path dataDir, Path log)
+            throws IOException {
+        int grpcPort = ChildProcess.freePort();
+        int dicomPort = ChildProcess.freePort();
+        Map<String, String> environment = new HashMap<>();
+        environment.put("GLEAN_DATA_DIR", dataDir.toAbsolutePath().toString());
+        environment.put("GLEAN_HOST", HOST);
+        environment.put("GLEAN_PORT", Integer.toString(grpcPort));
+        environment.put("GLEAN_DICOM_PORT", Integer.toString(dicomPort));
+        environment.put("GLEAN_AE_TITLE", AE_TITLE);
+        environment.put("GLEAN_EMBEDDED_DB_PORT", Integer.toString(ChildProcess.freePort()));
+        List<String> command = new ArrayList<>();
+        command.add(javaCommand());
+        command.addAll(javaOptions);
+        command.addAll(List.of("-Dai.djl.offline=true", "-jar", jar.toAbsolutePath().toString(), "serve"));
+        ChildProcess process = ChildProcess.start("the Glean server", command, environment, log,
+                name -> name.startsWith("QUARKUS_DATASOURCE_"));
+        return new GleanServerProcess(process, grpcPort, dicomPort);
+    }
+
+    /** Waits until gRPC health says SERVING and the SCP accepts connections. */
+    public void awaitReady(Duration timeout) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        ManagedChannel channel = ManagedChannelBuilder.forAddress(HOST, grpcPort).usePlaintext().build();
+        try {
+            HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
+            while (true) {
+                process.requireAlive();
+                if (serving(health) && accepts(dicomPort)) {
+                    return;
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IOException("the Glean server was not ready after " + timeout.toSeconds()
+                            + " s; the end of its log:\n" + process.logTail());
+                }
+                Thread.sleep(250);
+            }
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    public String host() {
+        return HOST;
+    }
+
+    public int grpcPort() {
+        return grpcPort;
+    }
+
+    public int dicomPort() {
+        return dicomPort;
+    }
+
+    /** Its Prometheus metrics (served beside gRPC). */
+    public URI metricsUri() {
+        return URI.create("http://" + HOST + ":" + grpcPort + "/q/metrics");
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.close();
+    }
+
+    private static boolean serving(HealthGrpc.HealthBlockingStub health) {
+        try {
+            return health.withDeadlineAfter(2, TimeUnit.SECONDS)
+                    .check(HealthCheckRequest.getDefaultInstance())
+                    .getStatus() == HealthCheckResponse.ServingStatus.SERVING;
+        } catch (StatusRuntimeException notYet) {
+            return false;
+        }
+    }
+
+    static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(HOST, port), 1000);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    // The JVM running this command runs the server too.
+    private static String javaCommand() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+}

@@ -1,0 +1,232 @@
+package org.glean.bench;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.glean.api.IngestStudyClient;
+import org.glean.api.v1.GetStudyRequest;
+import org.glean.api.v1.ImageAnalysis;
+import org.glean.api.v1.InstanceStatus;
+import org.glean.api.v1.StudyAnalysis;
+import org.glean.api.v1.StudyIngestGrpc;
+import org.glean.bench.BenchmarkInstances.GeneratedStudy;
+
+/**
+ * Ingest throughput on loopback, Glean against Orthanc, in one run: starts a Glean server (the
+ * packaged jar, embedded defaults, a fresh data folder) and Orthanc as child processes, then for
+ * each round generates fresh instances and measures, wall-clock, (1) Glean's own gRPC client
+ * sending them, one IngestStudy call per study; (2) storescu sending another fresh set to Glean's
+ * C-STORE SCP over one association; (3) storescu sending that same set to Orthanc. Every
+ * measurement is checked: each instance must be stored (and, in Glean, accepted). The Glean
+ * server's heap is sampled throughout.
+ */
+public final class IngestBenchmark {
+
+    private static final int CHUNK_SIZE = 1 << 20;
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+
+    /**
+     * What to run.
+     *
+     * @param instances instances per measurement
+     * @param studies studies they are spread over
+     * @param size rows and columns of each CT image
+     * @param rounds measured rounds
+     * @param warmupInstances instances each path gets before the first round, not measured (0: none)
+     * @param serverJar the packaged Glean jar (quarkus-run.jar)
+     * @param serverJavaOptions JVM options of the Glean server, e.g. -Xmx2g
+     * @param workDir an empty folder for the servers' data, the instances and the logs
+     * @param heapInterval how often the server's heap is sampled
+     */
+    public record Settings(int instances, int studies, int size, int rounds, int warmupInstances, Path serverJar,
+            List<String> serverJavaOptions, Path workDir, Duration heapInterval) {
+    }
+
+    /** One path's measurement in one round. */
+    public record Measurement(int instances, long bytes, Duration elapsed) {
+
+        public double instancesPerSecond() {
+            return instances / (elapsed.toNanos() / 1e9);
+        }
+
+        public double mebibytesPerSecond() {
+            return bytes / (1024.0 * 1024.0) / (elapsed.toNanos() / 1e9);
+        }
+    }
+
+    /** One round: the three paths, and the 1-minute load average before and after. */
+    public record Round(Measurement gleanGrpc, Measurement gleanCStore, Measurement orthancCStore, double loadBefore,
+            double loadAfter) {
+    }
+
+    /**
+     * What a run measured.
+     *
+     * @param bytesPerInstance size of one generated instance file
+     * @param peakHeapUsedBytes the Glean server's largest sampled heap in use
+     * @param peakHeapCommittedBytes the Glean server's largest sampled committed heap
+     * @param heapSamples how many heap samples were taken
+     */
+    public record Report(Settings settings, List<Round> rounds, long bytesPerInstance, long peakHeapUsedBytes,
+            long peakHeapCommittedBytes, int heapSamples, String orthancVersion, String storescuVersion) {
+    }
+
+    private final Settings settings;
+    private final PrintWriter progress;
+
+    public IngestBenchmark(Settings settings, PrintWriter progress) {
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    public Report run() throws IOException, InterruptedException {
+        Path workDir = settings.workDir();
+        say("Starting the Glean server (%s) and Orthanc in %s", settings.serverJar(), workDir);
+        try (GleanServerProcess glean = GleanServerProcess.start(settings.serverJar(), settings.serverJavaOptions(),
+                        workDir.resolve("glean-data"), workDir.resolve("glean-server.log"));
+                OrthancProcess orthanc = OrthancProcess.start(workDir)) {
+            glean.awaitReady(START_TIMEOUT);
+            orthanc.awaitReady(START_TIMEOUT);
+            ManagedChannel channel = ManagedChannelBuilder.forAddress(glean.host(), glean.grpcPort()).usePlaintext()
+                    .build();
+            try (HeapSampler heap = HeapSampler.start(glean.metricsUri(), settings.heapInterval())) {
+                Paths paths = new Paths(glean, orthanc, channel);
+                if (settings.warmupInstances() > 0) {
+                    say("Warm-up: %d instances through each path", settings.warmupInstances());
+                    paths.round("warmup", settings.warmupInstances(), true);
+                }
+                List<Round> rounds = new ArrayList<>();
+                long bytesPerInstance = 0;
+                for (int round = 1; round <= settings.rounds(); round++) {
+                    // Alternating who goes first spreads the drift of a shared machine's load.
+                    Round measured = paths.round("round-" + round, settings.instances(), round % 2 == 1);
+                    rounds.add(measured);
+                    bytesPerInstance = measured.gleanGrpc().bytes() / measured.gleanGrpc().instances();
+                    say("Round %d: Glean gRPC %.1f, Glean C-STORE %.1f, Orthanc C-STORE %.1f instances/s (load %.1f)",
+                            round, measured.gleanGrpc().instancesPerSecond(),
+                            measured.gleanCStore().instancesPerSecond(),
+                            measured.orthancCStore().instancesPerSecond(), measured.loadAfter());
+                }
+                return new Report(settings, rounds, bytesPerInstance, heap.peakUsedBytes(),
+                        heap.peakCommittedBytes(), heap.samples(), orthanc.version(), Storescu.version());
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** The three ingest paths of one run. */
+    private final class Paths {
+
+        private final GleanServerProcess glean;
+        private final OrthancProcess orthanc;
+        private final IngestStudyClient client;
+        private final StudyIngestGrpc.StudyIngestBlockingStub studies;
+
+        Paths(GleanServerProcess glean, OrthancProcess orthanc, ManagedChannel channel) {
+            this.glean = glean;
+            this.orthanc = orthanc;
+            this.client = new IngestStudyClient(channel, CHUNK_SIZE);
+            this.studies = StudyIngestGrpc.newBlockingStub(channel);
+        }
+
+        Round round(String name, int instances, boolean gleanFirst) throws IOException, InterruptedException {
+            double loadBefore = LoadAverage.oneMinute();
+            Measurement grpc = gleanGrpc(name, instances);
+            Path dicomSet = settings.workDir().resolve(name + "-dicom");
+            List<GeneratedStudy> generated = BenchmarkInstances.write(dicomSet, instances, settings.studies(),
+                    settings.size());
+            Measurement gleanCStore;
+            Measurement orthancCStore;
+            if (gleanFirst) {
+                gleanCStore = gleanCStore(name, generated, dicomSet);
+                orthancCStore = orthancCStore(name, generated, dicomSet);
+            } else {
+                orthancCStore = orthancCStore(name, generated, dicomSet);
+                gleanCStore = gleanCStore(name, generated, dicomSet);
+            }
+            deleteFolder(dicomSet);
+            return new Round(grpc, gleanCStore, orthancCStore, loadBefore, LoadAverage.oneMinute());
+        }
+
+        private Measurement gleanGrpc(String name, int instances) throws IOException, InterruptedException {
+            Path grpcSet = settings.workDir().resolve(name + "-grpc");
+            List<GeneratedStudy> generated = BenchmarkInstances.write(grpcSet, instances, settings.studies(),
+                    settings.size());
+            long start = System.nanoTime();
+            List<StudyAnalysis> analyses = new ArrayList<>();
+            for (GeneratedStudy study : generated) {
+                analyses.add(client.send(study.files()));
+            }
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            for (int i = 0; i < generated.size(); i++) {
+                requireAllAccepted(generated.get(i), analyses.get(i), "gRPC");
+            }
+            long bytes = BenchmarkInstances.totalBytes(generated);
+            deleteFolder(grpcSet);
+            return new Measurement(instances, bytes, elapsed);
+        }
+
+        private Measurement gleanCStore(String name, List<GeneratedStudy> generated, Path dicomSet)
+                throws IOException, InterruptedException {
+            Duration elapsed = Storescu.send(GleanServerProcess.AE_TITLE, glean.dicomPort(), dicomSet,
+                    settings.workDir().resolve(name + "-storescu-glean.log"));
+            for (GeneratedStudy study : generated) {
+                requireAllAccepted(study, studies.getStudy(GetStudyRequest.newBuilder()
+                        .setStudyInstanceUid(study.studyInstanceUid()).build()), "C-STORE");
+            }
+            return new Measurement(count(generated), BenchmarkInstances.totalBytes(generated), elapsed);
+        }
+
+        private Measurement orthancCStore(String name, List<GeneratedStudy> generated, Path dicomSet)
+                throws IOException, InterruptedException {
+            long before = orthanc.instanceCount();
+            Duration elapsed = Storescu.send(OrthancProcess.AE_TITLE, orthanc.dicomPort(), dicomSet,
+                    settings.workDir().resolve(name + "-storescu-orthanc.log"));
+            long stored = orthanc.instanceCount() - before;
+            if (stored != count(generated)) {
+                throw new IOException("Orthanc stored " + stored + " of " + count(generated) + " instances");
+            }
+            return new Measurement(count(generated), BenchmarkInstances.totalBytes(generated), elapsed);
+        }
+    }
+
+    private static void requireAllAccepted(GeneratedStudy study, StudyAnalysis analysis, String path)
+            throws IOException {
+        long accepted = analysis.getSeriesList().stream()
+                .flatMap(series -> series.getImagesList().stream())
+                .map(ImageAnalysis::getStatus)
+                .filter(status -> status.getCode() == InstanceStatus.Code.ACCEPTED)
+                .count();
+        if (analysis.getInstanceCount() != study.files().size() || accepted != study.files().size()) {
+            throw new IOException("Glean (" + path + ") holds " + analysis.getInstanceCount() + " instances, "
+                    + accepted + " accepted, of the " + study.files().size() + " sent in study "
+                    + study.studyInstanceUid());
+        }
+    }
+
+    private static int count(List<GeneratedStudy> generated) {
+        return generated.stream().mapToInt(study -> study.files().size()).sum();
+    }
+
+    private static void deleteFolder(Path folder) throws IOException {
+        try (var files = Files.list(folder)) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+        Files.delete(folder);
+    }
+
+    private void say(String format, Object... args) {
+        progress.printf(format + "%n", args);
+        progress.flush();
+    }
+}

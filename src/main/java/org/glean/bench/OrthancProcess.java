@@ -1,0 +1,127 @@
+package org.glean.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Orthanc (the Debian package's {@code Orthanc} executable) as a plain child process: its
+ * defaults, except a storage folder of its own, free ports, no plugins, and TCP_NODELAY=1 in its
+ * environment, which the DCMTK network layer it uses reads to turn off Nagle's algorithm (DCMTK
+ * leaves Nagle on by default since 3.6.2).
+ */
+public final class OrthancProcess implements AutoCloseable {
+
+    public static final String AE_TITLE = "ORTHANC";
+    private static final String HOST = "127.0.0.1";
+    private static final Pattern COUNT_INSTANCES = Pattern.compile("\"CountInstances\"\\s*:\\s*(\\d+)");
+    private static final Pattern VERSION = Pattern.compile("\"Version\"\\s*:\\s*\"([^\"]+)\"");
+
+    private final ChildProcess process;
+    private final int httpPort;
+    private final int dicomPort;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private OrthancProcess(ChildProcess process, int httpPort, int dicomPort) {
+        this.process = process;
+        this.httpPort = httpPort;
+        this.dicomPort = dicomPort;
+    }
+
+    /** Starts Orthanc with its configuration, storage and log in {@code workDir}. */
+    public static OrthancProcess start(Path workDir) throws IOException {
+        int httpPort = ChildProcess.freePort();
+        int dicomPort = ChildProcess.freePort();
+        Path storage = Files.createDirectories(workDir.resolve("orthanc-storage"));
+        Path config = workDir.resolve("orthanc.json");
+        Files.writeString(config, """
+                {
+                  "Name": "glean-bench",
+                  "StorageDirectory": "%1$s",
+                  "IndexDirectory": "%1$s",
+                  "HttpPort": %2$d,
+                  "DicomPort": %3$d,
+                  "DicomAet": "%4$s",
+                  "RemoteAccessAllowed": false,
+                  "AuthenticationEnabled": false,
+                  "DicomCheckCalledAet": false,
+                  "Plugins": []
+                }
+                """.formatted(storage.toAbsolutePath(), httpPort, dicomPort, AE_TITLE));
+        ChildProcess process = ChildProcess.start("Orthanc", List.of("Orthanc", config.toAbsolutePath().toString()),
+                Map.of("TCP_NODELAY", "1"), workDir.resolve("orthanc.log"), name -> false);
+        return new OrthancProcess(process, httpPort, dicomPort);
+    }
+
+    /** Waits until its REST API answers and its DICOM port accepts connections. */
+    public void awaitReady(Duration timeout) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            process.requireAlive();
+            if (answers() && GleanServerProcess.accepts(dicomPort)) {
+                return;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IOException("Orthanc was not ready after " + timeout.toSeconds() + " s; the end of its log:\n"
+                        + process.logTail());
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    public int dicomPort() {
+        return dicomPort;
+    }
+
+    /** How many instances it holds. */
+    public long instanceCount() throws IOException, InterruptedException {
+        return Long.parseLong(field(get("/statistics"), COUNT_INSTANCES, "CountInstances"));
+    }
+
+    public String version() throws IOException, InterruptedException {
+        return field(get("/system"), VERSION, "Version");
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.close();
+    }
+
+    private boolean answers() throws InterruptedException {
+        try {
+            get("/system");
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    private String get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + httpPort + path))
+                        .timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("Orthanc answered " + path + " with HTTP " + response.statusCode());
+        }
+        return response.body();
+    }
+
+    private static String field(String json, Pattern pattern, String name) throws IOException {
+        Matcher matcher = pattern.matcher(json);
+        if (!matcher.find()) {
+            throw new IOException("Orthanc's answer has no " + name + ": " + json);
+        }
+        return matcher.group(1);
+    }
+}

@@ -1,0 +1,250 @@
+package org.glean.cli;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
+import org.glean.bench.IngestBenchmark;
+import org.glean.bench.IngestBenchmark.Measurement;
+import org.glean.bench.IngestBenchmark.Report;
+import org.glean.bench.IngestBenchmark.Round;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code glean bench-ingest}: ingest throughput of Glean (gRPC and C-STORE) against Orthanc on
+ * the same machine, measured in one run by {@link IngestBenchmark}, printed as a table.
+ */
+@Command(name = "bench-ingest", mixinStandardHelpOptions = true,
+        description = {"Measures ingest throughput on loopback: Glean's own gRPC client and DCMTK storescu into a "
+                + "Glean server, and storescu into Orthanc, on freshly generated CT instances; prints instances/s "
+                + "per round and the Glean server's peak heap.",
+                "Starts the Glean server from the packaged jar (build it with 'make package') and Orthanc as child "
+                        + "processes in a temporary folder, and stops them at the end. Needs DCMTK (storescu) and "
+                        + "Orthanc. Writes nothing outside the temporary folder. Exit status: 0 when every instance "
+                        + "was stored, 1 when a measurement failed, 2 for bad arguments."})
+public final class BenchIngestCommand implements Callable<Integer> {
+
+    private static final String RUNNER_JAR = "quarkus-run.jar";
+
+    @Option(names = "--instances", defaultValue = "500", description = "instances per measurement (default: ${DEFAULT-VALUE})")
+    int instances;
+
+    @Option(names = "--studies", defaultValue = "1",
+            description = "studies the instances are spread over; gRPC sends one call per study (default: ${DEFAULT-VALUE})")
+    int studies;
+
+    @Option(names = "--size", defaultValue = "256", description = "rows and columns of each 16-bit CT image (default: ${DEFAULT-VALUE})")
+    int size;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "measured rounds (default: ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(names = "--warmup", defaultValue = "50",
+            description = "instances each path gets first, not measured; 0 for none (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--server-jar", description = "the packaged Glean jar (default: the jar running this command, "
+            + "else target/quarkus-app/quarkus-run.jar)")
+    Path serverJar;
+
+    @Option(names = "--server-java-opts", defaultValue = "-Xmx2g",
+            description = "JVM options of the Glean server, space-separated (default: ${DEFAULT-VALUE}, as bin/glean)")
+    String serverJavaOptions;
+
+    @Option(names = "--heap-interval-ms", defaultValue = "100",
+            description = "how often the server's heap is sampled (default: ${DEFAULT-VALUE})")
+    int heapIntervalMillis;
+
+    @Option(names = "--markdown", description = "print the results as a Markdown table, to paste into docs/benchmarks.md")
+    boolean markdown;
+
+    @Option(names = "--keep", description = "keep the temporary folder (logs, server data) and print where it is")
+    boolean keep;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (instances < 1 || studies < 1 || studies > instances || size < 16 || size > 4096 || rounds < 1
+                || warmup < 0 || heapIntervalMillis < 10) {
+            err.println("glean bench-ingest: need --instances ≥ 1, 1 ≤ --studies ≤ --instances, 16 ≤ --size ≤ 4096, "
+                    + "--rounds ≥ 1, --warmup ≥ 0, --heap-interval-ms ≥ 10");
+            return 2;
+        }
+        Path jar = serverJar != null ? serverJar : runningJar();
+        if (!Files.isRegularFile(jar)) {
+            err.println("glean bench-ingest: no Glean jar at " + jar + "; build it with 'make package' or name it "
+                    + "with --server-jar");
+            return 2;
+        }
+        Path workDir = Files.createTempDirectory("glean-bench-");
+        String date = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        try {
+            Report report = new IngestBenchmark(new IngestBenchmark.Settings(instances, studies, size, rounds, warmup,
+                    jar, Arrays.asList(serverJavaOptions.trim().split("\\s+")), workDir,
+                    Duration.ofMillis(heapIntervalMillis)), err).run();
+            if (markdown) {
+                printMarkdown(report, date, out);
+            } else {
+                printPlain(report, date, out);
+            }
+            return 0;
+        } catch (IOException e) {
+            err.println("glean bench-ingest: " + e.getMessage());
+            return 1;
+        } finally {
+            if (keep) {
+                err.println("Kept " + workDir);
+            } else {
+                deleteTree(workDir);
+            }
+        }
+    }
+
+    private void printPlain(Report report, String date, PrintWriter out) {
+        out.println(title(report));
+        out.println(machine(report, date));
+        out.printf("%-28s", "instances/s");
+        for (int round = 1; round <= report.rounds().size(); round++) {
+            out.printf("%10s", "round " + round);
+        }
+        out.printf("%10s%n", "median");
+        for (Row row : rows()) {
+            out.printf("%-28s", row.name());
+            for (Round round : report.rounds()) {
+                out.printf("%10.1f", row.of(round).instancesPerSecond());
+            }
+            out.printf("%10.1f%n", median(report, row));
+        }
+        out.println(ratios(report));
+        out.println(heap(report));
+    }
+
+    private void printMarkdown(Report report, String date, PrintWriter out) {
+        out.println(title(report) + "  ");
+        out.println(machine(report, date));
+        out.println();
+        StringBuilder header = new StringBuilder("| instances/s |");
+        StringBuilder rule = new StringBuilder("|---|");
+        for (int round = 1; round <= report.rounds().size(); round++) {
+            header.append(" round ").append(round).append(" |");
+            rule.append("---:|");
+        }
+        out.println(header.append(" median |"));
+        out.println(rule.append("---:|"));
+        for (Row row : rows()) {
+            StringBuilder line = new StringBuilder("| " + row.name() + " |");
+            for (Round round : report.rounds()) {
+                line.append(String.format(" %.1f |", row.of(round).instancesPerSecond()));
+            }
+            out.println(line.append(String.format(" **%.1f** |", median(report, row))));
+        }
+        StringBuilder load = new StringBuilder("| load average (1 min) after |");
+        report.rounds().forEach(round -> load.append(String.format(" %.1f |", round.loadAfter())));
+        out.println(load.append(" |"));
+        out.println();
+        out.println(ratios(report) + "  ");
+        out.println(heap(report));
+    }
+
+    private record Row(String name, Function<Round, Measurement> measurement) {
+        Measurement of(Round round) {
+            return measurement.apply(round);
+        }
+    }
+
+    private static List<Row> rows() {
+        return List.of(
+                new Row("Glean gRPC (IngestStudy)", Round::gleanGrpc),
+                new Row("Glean C-STORE (storescu)", Round::gleanCStore),
+                new Row("Orthanc C-STORE (storescu)", Round::orthancCStore));
+    }
+
+    private static String title(Report report) {
+        IngestBenchmark.Settings settings = report.settings();
+        return String.format("glean bench-ingest: %d instances per measurement (CT %d×%d, 16-bit, %,d bytes each, "
+                        + "%d stud%s), %d round%s after a %d-instance warm-up; loopback, wall-clock",
+                settings.instances(), settings.size(), settings.size(), report.bytesPerInstance(), settings.studies(),
+                settings.studies() == 1 ? "y" : "ies", settings.rounds(), settings.rounds() == 1 ? "" : "s",
+                settings.warmupInstances());
+    }
+
+    private static String machine(Report report, String date) {
+        double loadBefore = report.rounds().get(0).loadBefore();
+        double loadAfter = report.rounds().get(report.rounds().size() - 1).loadAfter();
+        return String.format("%s; %d cores (%s), load average %.1f → %.1f; Java %s; Orthanc %s; %s",
+                date, Runtime.getRuntime().availableProcessors(), cpuModel(), loadBefore, loadAfter,
+                System.getProperty("java.runtime.version"), report.orthancVersion(), report.storescuVersion());
+    }
+
+    // The ratio of each round (same load, same minute), then their median.
+    private static String ratios(Report report) {
+        return String.format("Glean gRPC ÷ Orthanc: %.2f×; Glean C-STORE ÷ Orthanc: %.2f× (median of the rounds' ratios)",
+                medianOf(report.rounds(), round -> round.gleanGrpc().instancesPerSecond()
+                        / round.orthancCStore().instancesPerSecond()),
+                medianOf(report.rounds(), round -> round.gleanCStore().instancesPerSecond()
+                        / round.orthancCStore().instancesPerSecond()));
+    }
+
+    private static String heap(Report report) {
+        return String.format("Glean server peak heap: %.0f MiB used, %.0f MiB committed (%s; %d samples of "
+                        + "/q/metrics jvm_memory_*_bytes{area=\"heap\"} every %d ms)",
+                report.peakHeapUsedBytes() / 1048576.0, report.peakHeapCommittedBytes() / 1048576.0,
+                String.join(" ", report.settings().serverJavaOptions()), report.heapSamples(),
+                report.settings().heapInterval().toMillis());
+    }
+
+    private static double median(Report report, Row row) {
+        return medianOf(report.rounds(), round -> row.of(round).instancesPerSecond());
+    }
+
+    private static double medianOf(List<Round> rounds, ToDoubleFunction<Round> value) {
+        double[] sorted = rounds.stream().mapToDouble(value).sorted().toArray();
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    private static String cpuModel() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(line -> line.startsWith("model name"))
+                    .map(line -> line.substring(line.indexOf(':') + 1).strip())
+                    .findFirst().orElse("unknown CPU");
+        } catch (IOException | RuntimeException e) {
+            return "unknown CPU";
+        }
+    }
+
+    // `bin/glean` runs `java -jar quarkus-run.jar`: the server is that same jar.
+    private static Path runningJar() {
+        String classPath = System.getProperty("java.class.path", "");
+        if (classPath.endsWith(RUNNER_JAR) && !classPath.contains(File.pathSeparator)) {
+            return Path.of(classPath);
+        }
+        return Path.of("target", "quarkus-app", RUNNER_JAR);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}
