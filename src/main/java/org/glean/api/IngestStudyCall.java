@@ -21,8 +21,9 @@ import org.jboss.logging.Logger;
 
 /**
  * One IngestStudy call: checks the chunk rules of the contract and feeds each instance to
- * {@link IngestService}. Flow control is manual — the next chunk is requested only once the
- * previous one is on disk — so a call holds one chunk in memory however fast the client sends.
+ * {@link IngestService}. Flow control is manual — a chunk is requested only once an earlier one
+ * is on disk, {@value #CHUNKS_AHEAD} ahead so that the next is at hand when a step ends — so a
+ * call holds at most {@value #CHUNKS_AHEAD} chunks in memory however fast the client sends.
  * Instances go through two stages: receiving and examining (decoding) on the call's steps, one
  * after the other, then storing on the storers, in groups: whatever was examined while the
  * previous group was being stored is stored next, together (files flushed at once, one database
@@ -34,6 +35,7 @@ import org.jboss.logging.Logger;
 final class IngestStudyCall implements StreamObserver<IngestChunk> {
 
     private static final Logger LOG = Logger.getLogger(IngestStudyCall.class);
+    static final int CHUNKS_AHEAD = 2;
     static final int MAX_WAITING_INSTANCES = 64;
     static final long MAX_WAITING_BYTES = 64L << 20;
 
@@ -45,6 +47,7 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
 
     // Touched only by the steps, which never overlap.
     private int expectedIndex;
+    private int requested;
     private InstanceUpload upload;
     private String studyInstanceUid;
     private boolean ended;
@@ -63,7 +66,8 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
         this.storers = storers;
         response.disableAutoRequest();
         response.setOnCancelHandler(() -> inTurn(this::abandon));
-        response.request(1);
+        requested = CHUNKS_AHEAD;
+        response.request(CHUNKS_AHEAD);
     }
 
     @Override
@@ -96,6 +100,7 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
     }
 
     private void receive(IngestChunk chunk) {
+        requested--;
         int index = chunk.getInstanceIndex();
         if (upload == null && index != expectedIndex) {
             fail(Status.INVALID_ARGUMENT.withDescription("a chunk of instance_index " + index + " arrived where instance_index "
@@ -125,12 +130,9 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
                 waiting.add(examined);
                 waitingBytes += examined.sizeBytes();
                 storeWaitingIfIdle();
-                if (waiting.size() >= MAX_WAITING_INSTANCES || waitingBytes >= MAX_WAITING_BYTES) {
-                    receivingPaused = true;
-                    return;
-                }
+                receivingPaused = waiting.size() >= MAX_WAITING_INSTANCES || waitingBytes >= MAX_WAITING_BYTES;
             }
-            response.request(1);
+            requestMore();
         } catch (SizeLimitException e) {
             failAfterStoring(Status.RESOURCE_EXHAUSTED.withDescription(origin + ": " + e.getMessage()));
         } catch (IOException e) {
@@ -168,9 +170,14 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
             return;
         }
         storeWaitingIfIdle();
-        if (receivingPaused) {
-            receivingPaused = false;
-            response.request(1);
+        receivingPaused = false;
+        requestMore();
+    }
+
+    private void requestMore() {
+        if (!receivingPaused && requested < CHUNKS_AHEAD) {
+            response.request(CHUNKS_AHEAD - requested);
+            requested = CHUNKS_AHEAD;
         }
     }
 

@@ -5,10 +5,12 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * A server the benchmark starts and must stop however the benchmark ends: its output goes to a
@@ -55,6 +57,21 @@ final class ChildProcess implements AutoCloseable {
             throw new IOException(name + " exited with status " + process.exitValue() + "; the end of its log ("
                     + log + "):\n" + logTail());
         }
+    }
+
+    /**
+     * CPU time the process and its descendants running now have used so far (user and system),
+     * as the operating system counts it.
+     */
+    Duration cpuTime() {
+        return cpuTime(process.toHandle());
+    }
+
+    /** CPU time {@code process} and its descendants running now have used so far. */
+    static Duration cpuTime(ProcessHandle process) {
+        return Stream.concat(Stream.of(process), process.descendants())
+                .map(each -> each.info().totalCpuDuration().orElse(Duration.ZERO))
+                .reduce(Duration.ZERO, Duration::plus);
     }
 
     String logTail() {

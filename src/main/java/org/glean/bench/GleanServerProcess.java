@@ -9,7 +9,7 @@ import io.grpc.health.v1.HealthGrpc;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,19 +33,25 @@ public final class GleanServerProcess implements AutoCloseable {
     private final ChildProcess process;
     private final int grpcPort;
     private final int dicomPort;
+    private final Path dataDir;
+    private final Path gcLog;
 
-    private GleanServerProcess(ChildProcess process, int grpcPort, int dicomPort) {
+    private GleanServerProcess(ChildProcess process, int grpcPort, int dicomPort, Path dataDir, Path gcLog) {
         this.process = process;
         this.grpcPort = grpcPort;
         this.dicomPort = dicomPort;
+        this.dataDir = dataDir;
+        this.gcLog = gcLog;
     }
 
     /**
-     * Starts {@code java JAVA_OPTIONS -jar JAR serve} with its data in {@code dataDir} and its
-     * output in {@code log}; returns once it started the process, see {@link #awaitReady}.
+     * Starts {@code java JAVA_OPTIONS -jar JAR serve} with its data in {@code dataDir}, its
+     * output in {@code log} and its GC log beside it; returns once it started the process, see
+     * {@link #awaitReady}.
      */
     public static GleanServerProcess start(Path jar, List<String> javaOptions, Path dataDir, Path log)
             throws IOException {
+        Path gcLog = log.resolveSibling("glean-server-gc.log");
         int grpcPort = ChildProcess.freePort();
         int dicomPort = ChildProcess.freePort();
         Map<String, String> environment = new HashMap<>();
@@ -57,10 +64,11 @@ public final class GleanServerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(javaCommand());
         command.addAll(javaOptions);
-        command.addAll(List.of("-Dai.djl.offline=true", "-jar", jar.toAbsolutePath().toString(), "serve"));
+        command.addAll(List.of(GcLogHeap.jvmOption(gcLog), "-Dai.djl.offline=true", "-jar",
+                jar.toAbsolutePath().toString(), "serve"));
         ChildProcess process = ChildProcess.start("the Glean server", command, environment, log,
                 name -> name.startsWith("QUARKUS_DATASOURCE_"));
-        return new GleanServerProcess(process, grpcPort, dicomPort);
+        return new GleanServerProcess(process, grpcPort, dicomPort, dataDir, gcLog);
     }
 
     /** Waits until gRPC health says SERVING and the SCP accepts connections. */
@@ -97,14 +105,35 @@ public final class GleanServerProcess implements AutoCloseable {
         return dicomPort;
     }
 
-    /** Its Prometheus metrics (served beside gRPC). */
-    public URI metricsUri() {
-        return URI.create("http://" + HOST + ":" + grpcPort + "/q/metrics");
+    /** Its heap so far, from its GC log. */
+    public GcLogHeap heap() throws IOException {
+        return GcLogHeap.read(gcLog);
     }
 
+    /**
+     * CPU time used so far by the server and its embedded PostgreSQL (which pg_ctl detaches, so
+     * it is found through its postmaster.pid).
+     */
+    public Duration cpuTime() {
+        return process.cpuTime().plus(postmaster().map(ChildProcess::cpuTime).orElse(Duration.ZERO));
+    }
+
+    // Stopping the server stops its PostgreSQL; one that outlives a server that had to be killed
+    // is stopped here.
     @Override
     public void close() throws InterruptedException {
+        Optional<ProcessHandle> postmaster = postmaster();
         process.close();
+        postmaster.filter(ProcessHandle::isAlive).ifPresent(ProcessHandle::destroy);
+    }
+
+    private Optional<ProcessHandle> postmaster() {
+        try {
+            List<String> lines = Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid"));
+            return lines.isEmpty() ? Optional.empty() : ProcessHandle.of(Long.parseLong(lines.get(0).strip()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     private static boolean serving(HealthGrpc.HealthBlockingStub health) {

@@ -24,8 +24,10 @@ import org.glean.bench.BenchmarkInstances.GeneratedStudy;
  * each round generates fresh instances and measures, wall-clock, (1) Glean's own gRPC client
  * sending them, one IngestStudy call per study; (2) storescu sending another fresh set to Glean's
  * C-STORE SCP over one association; (3) storescu sending that same set to Orthanc. Every
- * measurement is checked: each instance must be stored (and, in Glean, accepted). The Glean
- * server's heap is sampled throughout.
+ * measurement is checked: each instance must be stored (and, in Glean, accepted). Each
+ * measurement also takes the CPU time the receiving server and the sender used; the Glean
+ * server's heap comes from its GC log. Generated instances stay in the work folder until the run
+ * ends, so that deleting thousands of files does not load the file system while others are stored.
  */
 public final class IngestBenchmark {
 
@@ -43,17 +45,30 @@ public final class IngestBenchmark {
      * @param serverJar the packaged Glean jar (quarkus-run.jar)
      * @param serverJavaOptions JVM options of the Glean server, e.g. -Xmx2g
      * @param workDir an empty folder for the servers' data, the instances and the logs
-     * @param heapInterval how often the server's heap is sampled
      */
     public record Settings(int instances, int studies, int size, int rounds, int warmupInstances, Path serverJar,
-            List<String> serverJavaOptions, Path workDir, Duration heapInterval) {
+            List<String> serverJavaOptions, Path workDir) {
     }
 
-    /** One path's measurement in one round. */
-    public record Measurement(int instances, long bytes, Duration elapsed) {
+    /**
+     * One path's measurement in one round.
+     *
+     * @param elapsed wall-clock time from the first byte sent to the last acknowledgement
+     * @param serverCpu CPU time the receiving server (with its database) used meanwhile
+     * @param clientCpu CPU time the sender used: the gRPC client in this JVM, or storescu
+     */
+    public record Measurement(int instances, long bytes, Duration elapsed, Duration serverCpu, Duration clientCpu) {
 
         public double instancesPerSecond() {
             return instances / (elapsed.toNanos() / 1e9);
+        }
+
+        public double serverCpuMillisPerInstance() {
+            return serverCpu.toNanos() / 1e6 / instances;
+        }
+
+        public double clientCpuMillisPerInstance() {
+            return clientCpu.toNanos() / 1e6 / instances;
         }
 
         public double mebibytesPerSecond() {
@@ -70,12 +85,10 @@ public final class IngestBenchmark {
      * What a run measured.
      *
      * @param bytesPerInstance size of one generated instance file
-     * @param peakHeapUsedBytes the Glean server's largest sampled heap in use
-     * @param peakHeapCommittedBytes the Glean server's largest sampled committed heap
-     * @param heapSamples how many heap samples were taken
+     * @param gleanHeap the Glean server's heap over the whole run, warm-up included
      */
-    public record Report(Settings settings, List<Round> rounds, long bytesPerInstance, long peakHeapUsedBytes,
-            long peakHeapCommittedBytes, int heapSamples, String orthancVersion, String storescuVersion) {
+    public record Report(Settings settings, List<Round> rounds, long bytesPerInstance, GcLogHeap gleanHeap,
+            String orthancVersion, String storescuVersion) {
     }
 
     private final Settings settings;
@@ -96,7 +109,7 @@ public final class IngestBenchmark {
             orthanc.awaitReady(START_TIMEOUT);
             ManagedChannel channel = ManagedChannelBuilder.forAddress(glean.host(), glean.grpcPort()).usePlaintext()
                     .build();
-            try (HeapSampler heap = HeapSampler.start(glean.metricsUri(), settings.heapInterval())) {
+            try {
                 Paths paths = new Paths(glean, orthanc, channel);
                 if (settings.warmupInstances() > 0) {
                     say("Warm-up: %d instances through each path", settings.warmupInstances());
@@ -114,8 +127,8 @@ public final class IngestBenchmark {
                             measured.gleanCStore().instancesPerSecond(),
                             measured.orthancCStore().instancesPerSecond(), measured.loadAfter());
                 }
-                return new Report(settings, rounds, bytesPerInstance, heap.peakUsedBytes(),
-                        heap.peakCommittedBytes(), heap.samples(), orthanc.version(), Storescu.version());
+                return new Report(settings, rounds, bytesPerInstance, glean.heap(), orthanc.version(),
+                        Storescu.version());
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
@@ -152,7 +165,6 @@ public final class IngestBenchmark {
                 orthancCStore = orthancCStore(name, generated, dicomSet);
                 gleanCStore = gleanCStore(name, generated, dicomSet);
             }
-            deleteFolder(dicomSet);
             return new Round(grpc, gleanCStore, orthancCStore, loadBefore, LoadAverage.oneMinute());
         }
 
@@ -160,41 +172,53 @@ public final class IngestBenchmark {
             Path grpcSet = settings.workDir().resolve(name + "-grpc");
             List<GeneratedStudy> generated = BenchmarkInstances.write(grpcSet, instances, settings.studies(),
                     settings.size());
+            Duration cpuBefore = glean.cpuTime();
+            Duration clientCpuBefore = CpuClock.thisProcess();
             long start = System.nanoTime();
             List<StudyAnalysis> analyses = new ArrayList<>();
             for (GeneratedStudy study : generated) {
                 analyses.add(client.send(study.files()));
             }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            Duration cpu = glean.cpuTime().minus(cpuBefore);
+            Duration clientCpu = CpuClock.thisProcess().minus(clientCpuBefore);
             for (int i = 0; i < generated.size(); i++) {
                 requireAllAccepted(generated.get(i), analyses.get(i), "gRPC");
             }
-            long bytes = BenchmarkInstances.totalBytes(generated);
-            deleteFolder(grpcSet);
-            return new Measurement(instances, bytes, elapsed);
+            return new Measurement(instances, BenchmarkInstances.totalBytes(generated), elapsed, cpu, clientCpu);
         }
 
         private Measurement gleanCStore(String name, List<GeneratedStudy> generated, Path dicomSet)
                 throws IOException, InterruptedException {
+            Duration cpuBefore = glean.cpuTime();
+            Duration clientCpuBefore = CpuClock.waitedForChildren();
             Duration elapsed = Storescu.send(GleanServerProcess.AE_TITLE, glean.dicomPort(), dicomSet,
                     settings.workDir().resolve(name + "-storescu-glean.log"));
+            Duration cpu = glean.cpuTime().minus(cpuBefore);
+            Duration clientCpu = CpuClock.waitedForChildren().minus(clientCpuBefore);
             for (GeneratedStudy study : generated) {
                 requireAllAccepted(study, studies.getStudy(GetStudyRequest.newBuilder()
                         .setStudyInstanceUid(study.studyInstanceUid()).build()), "C-STORE");
             }
-            return new Measurement(count(generated), BenchmarkInstances.totalBytes(generated), elapsed);
+            return new Measurement(count(generated), BenchmarkInstances.totalBytes(generated), elapsed, cpu,
+                    clientCpu);
         }
 
         private Measurement orthancCStore(String name, List<GeneratedStudy> generated, Path dicomSet)
                 throws IOException, InterruptedException {
             long before = orthanc.instanceCount();
+            Duration cpuBefore = orthanc.cpuTime();
+            Duration clientCpuBefore = CpuClock.waitedForChildren();
             Duration elapsed = Storescu.send(OrthancProcess.AE_TITLE, orthanc.dicomPort(), dicomSet,
                     settings.workDir().resolve(name + "-storescu-orthanc.log"));
+            Duration cpu = orthanc.cpuTime().minus(cpuBefore);
+            Duration clientCpu = CpuClock.waitedForChildren().minus(clientCpuBefore);
             long stored = orthanc.instanceCount() - before;
             if (stored != count(generated)) {
                 throw new IOException("Orthanc stored " + stored + " of " + count(generated) + " instances");
             }
-            return new Measurement(count(generated), BenchmarkInstances.totalBytes(generated), elapsed);
+            return new Measurement(count(generated), BenchmarkInstances.totalBytes(generated), elapsed, cpu,
+                    clientCpu);
         }
     }
 
@@ -214,15 +238,6 @@ public final class IngestBenchmark {
 
     private static int count(List<GeneratedStudy> generated) {
         return generated.stream().mapToInt(study -> study.files().size()).sum();
-    }
-
-    private static void deleteFolder(Path folder) throws IOException {
-        try (var files = Files.list(folder)) {
-            for (Path file : files.toList()) {
-                Files.delete(file);
-            }
-        }
-        Files.delete(folder);
     }
 
     private void say(String format, Object... args) {

@@ -92,6 +92,11 @@ public final class OrthancProcess implements AutoCloseable {
         return field(get("/system"), VERSION, "Version");
     }
 
+    /** CPU time used so far by the server and the processes it started (Glean: its PostgreSQL). */
+    public Duration cpuTime() {
+        return process.cpuTime();
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.close();

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
@@ -15,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
+import org.glean.bench.GcLogHeap;
 import org.glean.bench.IngestBenchmark;
 import org.glean.bench.IngestBenchmark.Measurement;
 import org.glean.bench.IngestBenchmark.Report;
@@ -53,7 +53,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "3", description = "measured rounds (default: ${DEFAULT-VALUE})")
     int rounds;
 
-    @Option(names = "--warmup", defaultValue = "50",
+    @Option(names = "--warmup", defaultValue = "500",
             description = "instances each path gets first, not measured; 0 for none (default: ${DEFAULT-VALUE})")
     int warmup;
 
@@ -64,10 +64,6 @@ public final class BenchIngestCommand implements Callable<Integer> {
     @Option(names = "--server-java-opts", defaultValue = "-Xmx2g",
             description = "JVM options of the Glean server, space-separated (default: ${DEFAULT-VALUE}, as bin/glean)")
     String serverJavaOptions;
-
-    @Option(names = "--heap-interval-ms", defaultValue = "100",
-            description = "how often the server's heap is sampled (default: ${DEFAULT-VALUE})")
-    int heapIntervalMillis;
 
     @Option(names = "--markdown", description = "print the results as a Markdown table, to paste into docs/benchmarks.md")
     boolean markdown;
@@ -83,9 +79,9 @@ public final class BenchIngestCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (instances < 1 || studies < 1 || studies > instances || size < 16 || size > 4096 || rounds < 1
-                || warmup < 0 || heapIntervalMillis < 10) {
+                || warmup < 0) {
             err.println("glean bench-ingest: need --instances ≥ 1, 1 ≤ --studies ≤ --instances, 16 ≤ --size ≤ 4096, "
-                    + "--rounds ≥ 1, --warmup ≥ 0, --heap-interval-ms ≥ 10");
+                    + "--rounds ≥ 1, --warmup ≥ 0");
             return 2;
         }
         Path jar = serverJar != null ? serverJar : runningJar();
@@ -98,8 +94,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
         String date = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
         try {
             Report report = new IngestBenchmark(new IngestBenchmark.Settings(instances, studies, size, rounds, warmup,
-                    jar, Arrays.asList(serverJavaOptions.trim().split("\\s+")), workDir,
-                    Duration.ofMillis(heapIntervalMillis)), err).run();
+                    jar, Arrays.asList(serverJavaOptions.trim().split("\\s+")), workDir), err).run();
             if (markdown) {
                 printMarkdown(report, date, out);
             } else {
@@ -121,17 +116,19 @@ public final class BenchIngestCommand implements Callable<Integer> {
     private void printPlain(Report report, String date, PrintWriter out) {
         out.println(title(report));
         out.println(machine(report, date));
-        out.printf("%-28s", "instances/s");
-        for (int round = 1; round <= report.rounds().size(); round++) {
-            out.printf("%10s", "round " + round);
-        }
-        out.printf("%10s%n", "median");
-        for (Row row : rows()) {
-            out.printf("%-28s", row.name());
-            for (Round round : report.rounds()) {
-                out.printf("%10.1f", row.of(round).instancesPerSecond());
+        for (Metric metric : METRICS) {
+            out.printf("%-32s", metric.name());
+            for (int round = 1; round <= report.rounds().size(); round++) {
+                out.printf("%10s", "round " + round);
             }
-            out.printf("%10.1f%n", median(report, row));
+            out.printf("%10s%n", "median");
+            for (Row row : rows()) {
+                out.printf("%-32s", "  " + row.name());
+                for (Round round : report.rounds()) {
+                    out.printf("%10.1f", metric.of(row.of(round)));
+                }
+                out.printf("%10.1f%n", median(report, row, metric));
+            }
         }
         out.println(ratios(report));
         out.println(heap(report));
@@ -141,7 +138,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
         out.println(title(report) + "  ");
         out.println(machine(report, date));
         out.println();
-        StringBuilder header = new StringBuilder("| instances/s |");
+        StringBuilder header = new StringBuilder("| |");
         StringBuilder rule = new StringBuilder("|---|");
         for (int round = 1; round <= report.rounds().size(); round++) {
             header.append(" round ").append(round).append(" |");
@@ -149,14 +146,17 @@ public final class BenchIngestCommand implements Callable<Integer> {
         }
         out.println(header.append(" median |"));
         out.println(rule.append("---:|"));
-        for (Row row : rows()) {
-            StringBuilder line = new StringBuilder("| " + row.name() + " |");
-            for (Round round : report.rounds()) {
-                line.append(String.format(" %.1f |", row.of(round).instancesPerSecond()));
+        for (Metric metric : METRICS) {
+            out.println("| **" + metric.name() + "** |" + " |".repeat(report.rounds().size() + 1));
+            for (Row row : rows()) {
+                StringBuilder line = new StringBuilder("| " + row.name() + " |");
+                for (Round round : report.rounds()) {
+                    line.append(String.format(" %.1f |", metric.of(row.of(round))));
+                }
+                out.println(line.append(String.format(" **%.1f** |", median(report, row, metric))));
             }
-            out.println(line.append(String.format(" **%.1f** |", median(report, row))));
         }
-        StringBuilder load = new StringBuilder("| load average (1 min) after |");
+        StringBuilder load = new StringBuilder("| load average (1 min) after the round |");
         report.rounds().forEach(round -> load.append(String.format(" %.1f |", round.loadAfter())));
         out.println(load.append(" |"));
         out.println();
@@ -169,6 +169,17 @@ public final class BenchIngestCommand implements Callable<Integer> {
             return measurement.apply(round);
         }
     }
+
+    private record Metric(String name, ToDoubleFunction<Measurement> value) {
+        double of(Measurement measurement) {
+            return value.applyAsDouble(measurement);
+        }
+    }
+
+    private static final List<Metric> METRICS = List.of(
+            new Metric("instances/s", Measurement::instancesPerSecond),
+            new Metric("server CPU ms per instance", Measurement::serverCpuMillisPerInstance),
+            new Metric("sender CPU ms per instance", Measurement::clientCpuMillisPerInstance));
 
     private static List<Row> rows() {
         return List.of(
@@ -204,15 +215,15 @@ public final class BenchIngestCommand implements Callable<Integer> {
     }
 
     private static String heap(Report report) {
-        return String.format("Glean server peak heap: %.0f MiB used, %.0f MiB committed (%s; %d samples of "
-                        + "/q/metrics jvm_memory_*_bytes{area=\"heap\"} every %d ms)",
-                report.peakHeapUsedBytes() / 1048576.0, report.peakHeapCommittedBytes() / 1048576.0,
-                String.join(" ", report.settings().serverJavaOptions()), report.heapSamples(),
-                report.settings().heapInterval().toMillis());
+        GcLogHeap heap = report.gleanHeap();
+        return String.format("Glean server heap over the run (GC log, %d collections, %s): peak in use %d MiB, "
+                        + "largest live set after a collection %d MiB, committed at most %d MiB",
+                heap.collections(), String.join(" ", report.settings().serverJavaOptions()),
+                heap.peakUsedBytes() >> 20, heap.peakLiveBytes() >> 20, heap.peakCommittedBytes() >> 20);
     }
 
-    private static double median(Report report, Row row) {
-        return medianOf(report.rounds(), round -> row.of(round).instancesPerSecond());
+    private static double median(Report report, Row row, Metric metric) {
+        return medianOf(report.rounds(), round -> metric.of(row.of(round)));
     }
 
     private static double medianOf(List<Round> rounds, ToDoubleFunction<Round> value) {

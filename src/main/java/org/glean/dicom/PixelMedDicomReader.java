@@ -16,8 +16,12 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -57,6 +61,9 @@ public final class PixelMedDicomReader implements DicomReader {
     @Override
     public DecodedImage decode(Path part10) throws MalformedDicomException, UnsupportedDicomException {
         Inspection inspection = inspect(part10);
+        if (readableInPlace(inspection.structure())) {
+            return new DecodedImage(inspection.header(), framesInPlace(part10, inspection));
+        }
         AttributeList attributes = parse(part10, inspection.structure(), null);
         return new DecodedImage(inspection.header(), frames(attributes, inspection));
     }
@@ -214,13 +221,76 @@ public final class PixelMedDicomReader implements DicomReader {
         }
     }
 
+    /**
+     * Whether Pixel Data can be read straight from the file: native (not encapsulated, not
+     * deflated) with its cells in order. In little endian every VR lays them out in order; in
+     * big endian OW swaps the bytes of each word and OB does not, so only 16-bit cells in OW and
+     * 8-bit cells in OB are.
+     */
+    private static boolean readableInPlace(Part10Structure structure) {
+        Part10Structure.PixelData pixels = structure.pixelData();
+        TransferSyntax.Encoding encoding = structure.transferSyntax().encoding();
+        boolean cellsInOrder = encoding.byteOrder == ByteOrder.LITTLE_ENDIAN
+                || "OW".equals(pixels.vr()) && structure.layout().bitsAllocated() == 16
+                || "OB".equals(pixels.vr()) && structure.layout().bitsAllocated() == 8;
+        return !pixels.encapsulated() && !encoding.deflated && cellsInOrder;
+    }
+
+    // The walk found where the value starts and checked its length against Rows × Columns ×
+    // NumberOfFrames × BitsAllocated, so each frame is there to read, one pass, no toolkit copies.
+    private static List<float[]> framesInPlace(Path file, Inspection inspection) {
+        DicomHeader header = inspection.header();
+        StoredValueMapping mapping = mapping(header);
+        int cellsPerFrame = header.rows() * header.columns();
+        int bytesPerCell = header.bitsAllocated() / 8;
+        List<float[]> frames = new ArrayList<>(header.numberOfFrames());
+        ByteBuffer frameBytes = ByteBuffer.allocate(cellsPerFrame * bytesPerCell)
+                .order(inspection.structure().transferSyntax().encoding().byteOrder);
+        short[] words = new short[bytesPerCell == 2 ? cellsPerFrame : 0];
+        int[] cells = new int[cellsPerFrame];
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long position = inspection.structure().pixelData().valueOffset();
+            for (int frame = 0; frame < header.numberOfFrames(); frame++) {
+                frameBytes.clear();
+                while (frameBytes.hasRemaining()) {
+                    int read = channel.read(frameBytes, position);
+                    if (read < 0) {
+                        throw new IOException("the file ended inside Pixel Data it was validated to hold");
+                    }
+                    position += read;
+                }
+                if (bytesPerCell == 2) {
+                    frameBytes.flip().asShortBuffer().get(words);
+                    for (int i = 0; i < cellsPerFrame; i++) {
+                        cells[i] = words[i] & 0xFFFF;
+                    }
+                } else {
+                    byte[] bytes = frameBytes.array();
+                    for (int i = 0; i < cellsPerFrame; i++) {
+                        cells[i] = bytes[i] & 0xFF;
+                    }
+                }
+                float[] values = new float[cellsPerFrame];
+                mapping.apply(cells, values);
+                frames.add(values);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        return frames;
+    }
+
+    private static StoredValueMapping mapping(DicomHeader header) {
+        return new StoredValueMapping(header.bitsStored(), header.pixelRepresentation() == 1,
+                MONOCHROME1.equals(header.photometricInterpretation()), header.rescaleSlope(),
+                header.rescaleIntercept());
+    }
+
     private static List<float[]> frames(AttributeList attributes, Inspection inspection)
             throws MalformedDicomException {
         DicomHeader header = inspection.header();
         String syntax = inspection.structure().transferSyntax().label();
-        StoredValueMapping mapping = new StoredValueMapping(header.bitsStored(), header.pixelRepresentation() == 1,
-                MONOCHROME1.equals(header.photometricInterpretation()), header.rescaleSlope(),
-                header.rescaleIntercept());
+        StoredValueMapping mapping = mapping(header);
         int rows = header.rows();
         int columns = header.columns();
         List<float[]> frames = new ArrayList<>(header.numberOfFrames());

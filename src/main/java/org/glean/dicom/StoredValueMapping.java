@@ -16,20 +16,23 @@ record StoredValueMapping(int bitsStored, boolean signed, boolean monochrome1, d
         }
     }
 
+    // One branch-free loop per kind of cell, so that the compiler can vectorise it: frames are
+    // large and every instance is decoded on arrival.
     void apply(int[] cells, float[] out) {
-        int mask = (1 << bitsStored) - 1;
         int shift = 32 - bitsStored;
         int min = signed ? -(1 << (bitsStored - 1)) : 0;
-        int max = signed ? (1 << (bitsStored - 1)) - 1 : mask;
-        for (int i = 0; i < out.length; i++) {
-            int value = cells[i] & mask;
-            if (signed) {
-                value = value << shift >> shift;
+        int max = signed ? (1 << (bitsStored - 1)) - 1 : (1 << bitsStored) - 1;
+        // MONOCHROME1: min + max − value; otherwise value.
+        int offset = monochrome1 ? min + max : 0;
+        int direction = monochrome1 ? -1 : 1;
+        if (signed) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (float) ((offset + direction * (cells[i] << shift >> shift)) * slope + intercept);
             }
-            if (monochrome1) {
-                value = min + max - value;
+        } else {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (float) ((offset + direction * (cells[i] << shift >>> shift)) * slope + intercept);
             }
-            out[i] = (float) (value * slope + intercept);
         }
     }
 }

@@ -71,8 +71,11 @@ public class IngestService {
             throws InvalidInstanceException {
         try {
             upload.finish();
-            // The same bytes again were validated the first time; nothing to read.
-            Optional<StoredInstance> sameBytes = repository.findByContent(upload.contentSha256());
+            // The same bytes again were validated the first time; nothing to read. Only bytes the
+            // store holds a file of can be stored, so most instances skip the database here.
+            Optional<StoredInstance> sameBytes = store.holds(upload.contentSha256())
+                    ? repository.findByContent(upload.contentSha256())
+                    : Optional.empty();
             if (sameBytes.isPresent()) {
                 requireStudy(expectedStudyUid, sameBytes.get().studyInstanceUid());
                 LOG.debugf("%s: SOPInstanceUID %s is already stored", origin, sameBytes.get().sopInstanceUid());

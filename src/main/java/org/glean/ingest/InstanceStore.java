@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -27,8 +28,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Content-addressed file store for received instances: a file is named by the SHA-256 of its
- * bytes ({@code ab/cd/abcd….dcm}), never by anything from the wire, so a hostile UID cannot
- * reach the file system and identical bytes are stored once. Files arrive through a temporary
+ * bytes ({@code ab/abcd….dcm}), never by anything from the wire, so a hostile UID cannot
+ * reach the file system and identical bytes are stored once. One level of 256 directories, as
+ * git keeps objects: with more levels nearly every new instance would create a directory,
+ * costing a second inode and a second directory flush. Files arrive through a temporary
  * file in the same file system that is flushed to disk and then moved into place atomically,
  * so a reader never sees half a file; the directories are flushed after the move, so a file
  * once placed stays placed. The store directory belongs to one server: at start it
@@ -60,7 +63,23 @@ public class InstanceStore {
 
     /** Starts receiving one instance of at most {@code maxBytes}. */
     public InstanceUpload newUpload(long maxBytes) throws IOException {
-        return new InstanceUpload(Files.createTempFile(uploads, "upload-", ".part"), maxBytes);
+        while (true) {
+            Path file = uploads.resolve("upload-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36)
+                    + ".part");
+            try {
+                return new InstanceUpload(file, maxBytes);
+            } catch (FileAlreadyExistsException taken) {
+                // another upload has this name; draw again
+            }
+        }
+    }
+
+    /**
+     * Whether a file with these bytes is in the store: every stored instance's is, and a few
+     * others may be (left by a store whose record then failed).
+     */
+    boolean holds(String contentSha256) {
+        return Files.exists(pathOf(contentSha256));
     }
 
     /** Starts flushing an upload that is to be kept; see {@link InstanceUpload#flushToDisk}. */
@@ -99,9 +118,7 @@ public class InstanceStore {
                 move(uploads.get(i), changedDirectories);
             }
         }
-        awaitAll(changedDirectories.stream()
-                .map(directory -> CompletableFuture.runAsync(() -> syncDirectory(directory), flushers))
-                .toList());
+        syncDirectories(List.copyOf(changedDirectories));
         return placed;
     }
 
@@ -119,9 +136,7 @@ public class InstanceStore {
         if (!SHA256_HEX.matcher(contentSha256).matches()) {
             throw new IllegalArgumentException("not a SHA-256 hex digest: " + contentSha256);
         }
-        return root.resolve(contentSha256.substring(0, 2))
-                .resolve(contentSha256.substring(2, 4))
-                .resolve(contentSha256 + ".dcm");
+        return root.resolve(contentSha256.substring(0, 2)).resolve(contentSha256 + ".dcm");
     }
 
     /** The store's root directory. */
@@ -145,22 +160,21 @@ public class InstanceStore {
     }
 
     // Moves an upload into place and collects the directories whose entries changed: the
-    // target's, and the parent of each one created. Identical bytes that another upload placed
-    // meanwhile are replaced by the same bytes.
+    // target's, and the root when that directory is new. Identical bytes that another upload
+    // placed meanwhile are replaced by the same bytes.
     private void move(InstanceUpload upload, Set<Path> changedDirectories) throws IOException {
         Path target = pathOf(upload.contentSha256());
-        for (Path directory : List.of(target.getParent().getParent(), target.getParent())) {
-            if (!Files.isDirectory(directory)) {
-                try {
-                    Files.createDirectory(directory);
-                    changedDirectories.add(directory.getParent());
-                } catch (FileAlreadyExistsException createdMeanwhile) {
-                    // another upload created it and flushes its parent
-                }
+        Path directory = target.getParent();
+        if (!Files.isDirectory(directory)) {
+            try {
+                Files.createDirectory(directory);
+                changedDirectories.add(root);
+            } catch (FileAlreadyExistsException createdMeanwhile) {
+                // another upload created it and flushes the root
             }
         }
         Files.move(upload.tempFile(), target, StandardCopyOption.ATOMIC_MOVE);
-        changedDirectories.add(target.getParent());
+        changedDirectories.add(directory);
     }
 
     // A move or a new directory is durable only once the directory's entries are on disk.
@@ -170,6 +184,23 @@ public class InstanceStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot flush the directory " + directory + " to disk", e);
         }
+    }
+
+    // All at once, the first on the calling thread, so that a single instance waits for no other thread.
+    private void syncDirectories(List<Path> directories) throws IOException {
+        if (directories.isEmpty()) {
+            return;
+        }
+        List<CompletableFuture<Void>> others = directories.subList(1, directories.size()).stream()
+                .map(directory -> CompletableFuture.runAsync(() -> syncDirectory(directory), flushers))
+                .toList();
+        try {
+            syncDirectory(directories.get(0));
+        } catch (UncheckedIOException e) {
+            awaitAll(others);
+            throw e.getCause();
+        }
+        awaitAll(others);
     }
 
     private static void awaitAll(List<CompletableFuture<Void>> tasks) throws IOException {

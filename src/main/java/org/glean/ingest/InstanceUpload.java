@@ -29,9 +29,10 @@ public final class InstanceUpload implements AutoCloseable {
     private String contentSha256;
     private CompletableFuture<Void> flushed;
 
+    /** Creates {@code tempFile}, which must not exist yet. */
     InstanceUpload(Path tempFile, long maxBytes) throws IOException {
         this.tempFile = tempFile;
-        this.channel = FileChannel.open(tempFile, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        this.channel = FileChannel.open(tempFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         this.maxBytes = maxBytes;
         try {
             this.sha256 = MessageDigest.getInstance("SHA-256");

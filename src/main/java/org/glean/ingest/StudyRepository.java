@@ -1,7 +1,7 @@
 package org.glean.ingest;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -66,14 +66,15 @@ public class StudyRepository {
             Instant receivedAt) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return QuarkusTransaction.requiringNew()
-                        .call(() -> recordInTransaction(group, stopAtFirstRefusal, maxStudyBytes, receivedAt));
+                return recordInTransaction(group, stopAtFirstRefusal, maxStudyBytes, receivedAt);
             } catch (ConcurrentInsertException e) {
                 // Another transaction created a series or instance of another study meanwhile:
                 // look again at what is stored.
                 if (attempt == MAX_ATTEMPTS) {
                     throw new IllegalStateException("recording kept conflicting with concurrent inserts", e);
                 }
+            } catch (SQLException e) {
+                throw new PersistenceException("recording " + group.size() + " instances failed", e);
             }
         }
     }
@@ -140,29 +141,42 @@ public class StudyRepository {
         return Optional.of(new StudyRecord(study.studyInstanceUid, study.reception, seriesRecords));
     }
 
+    // A plain JDBC transaction: the group needs no JPA, and on a busy machine JTA's bookkeeping
+    // costs more CPU than the statements.
     private List<InstanceOutcome> recordInTransaction(List<Received> group, boolean stopAtFirstRefusal,
             long maxStudyBytes, Instant receivedAt) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            GroupPlan plan = new GroupPlan(
-                    lockStudies(connection, distinct(group, header -> header.studyInstanceUid())),
-                    heldInstances(connection, distinct(group, header -> header.sopInstanceUid())),
-                    storedSeries(connection, distinct(group, header -> header.seriesInstanceUid())),
-                    maxStudyBytes);
-            List<InstanceOutcome> outcomes = new ArrayList<>(group.size());
-            boolean refused = false;
-            for (Received received : group) {
-                InstanceOutcome outcome = refused && stopAtFirstRefusal ? InstanceOutcome.skipped() : plan.add(received);
-                refused |= !outcome.isStored() && !outcome.isSkipped();
-                outcomes.add(outcome);
+            connection.setAutoCommit(false);
+            try {
+                List<InstanceOutcome> outcomes = record(connection, group, stopAtFirstRefusal, maxStudyBytes,
+                        receivedAt);
+                connection.commit();
+                return outcomes;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
             }
-            if (!plan.toInsert.isEmpty()) {
-                Map<String, Long> studyIds = insertStudies(connection, plan, receivedAt);
-                Map<String, Long> seriesIds = insertSeries(connection, plan, studyIds);
-                insertInstances(connection, plan, seriesIds, receivedAt);
-                addToStudies(connection, plan, studyIds, receivedAt);
-            }
-            return outcomes;
         }
+    }
+
+    private static List<InstanceOutcome> record(Connection connection, List<Received> group,
+            boolean stopAtFirstRefusal, long maxStudyBytes, Instant receivedAt) throws SQLException {
+        GroupPlan plan = readGroup(connection, group, maxStudyBytes);
+        List<InstanceOutcome> outcomes = new ArrayList<>(group.size());
+        boolean refused = false;
+        for (Received received : group) {
+            InstanceOutcome outcome = refused && stopAtFirstRefusal ? InstanceOutcome.skipped() : plan.add(received);
+            refused |= !outcome.isStored() && !outcome.isSkipped();
+            outcomes.add(outcome);
+        }
+        if (!plan.toInsert.isEmpty()) {
+            Map<String, Long> studyIds = insertStudies(connection, plan, receivedAt);
+            Map<String, Long> seriesIds = insertSeries(connection, plan, studyIds);
+            insertInstancesAndGrowStudies(connection, plan, studyIds, seriesIds, receivedAt);
+        }
+        return outcomes;
     }
 
     private record StudyRow(long id, long storedBytes) {
@@ -240,55 +254,50 @@ public class StudyRepository {
         }
     }
 
-    // Holds the rows of the group's stored studies until the transaction ends; in UID order, so
-    // that two groups of the same studies never wait for each other in a circle.
-    private static Map<String, StudyRow> lockStudies(Connection connection, String[] studyUids) throws SQLException {
-        Map<String, StudyRow> studies = new HashMap<>();
-        try (PreparedStatement select = connection.prepareStatement("""
-                SELECT study_instance_uid, id, stored_bytes FROM study WHERE study_instance_uid = ANY (?)
-                ORDER BY study_instance_uid FOR UPDATE""")) {
-            select.setArray(1, connection.createArrayOf("text", studyUids));
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    studies.put(rows.getString(1), new StudyRow(rows.getLong(2), rows.getLong(3)));
-                }
-            }
-        }
-        return studies;
-    }
-
-    private static Map<String, HeldInstance> heldInstances(Connection connection, String[] sopInstanceUids)
+    /**
+     * Reads, in one round trip, what the database holds of the group: its studies (locking their
+     * rows until the transaction ends, in UID order, so that two groups of the same studies never
+     * wait for each other in a circle), the instances with its SOPInstanceUIDs and the series
+     * with its SeriesInstanceUIDs. The instances and series are read as of the statement's start;
+     * one that a transaction we waited for the lock of committed meanwhile is found when its
+     * insert conflicts, and the group is then recorded again.
+     */
+    private static GroupPlan readGroup(Connection connection, List<Received> group, long maxStudyBytes)
             throws SQLException {
+        Map<String, StudyRow> studies = new HashMap<>();
         Map<String, HeldInstance> held = new HashMap<>();
-        try (PreparedStatement select = connection.prepareStatement("""
-                SELECT i.sop_instance_uid, st.study_instance_uid, i.content_sha256, i.status, i.rejection_reason
-                FROM instance i JOIN series se ON se.id = i.series_id JOIN study st ON st.id = se.study_id
-                WHERE i.sop_instance_uid = ANY (?)""")) {
-            select.setArray(1, connection.createArrayOf("text", sopInstanceUids));
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    held.put(rows.getString(1), new HeldInstance(rows.getString(2), rows.getString(1),
-                            rows.getString(3), Instance.Status.valueOf(rows.getString(4)), rows.getString(5)));
-                }
-            }
-        }
-        return held;
-    }
-
-    private static Map<String, SeriesRow> storedSeries(Connection connection, String[] seriesUids) throws SQLException {
         Map<String, SeriesRow> series = new HashMap<>();
         try (PreparedStatement select = connection.prepareStatement("""
-                SELECT se.series_instance_uid, se.id, st.study_instance_uid, se.modality, se.series_number
+                WITH locked AS (
+                    SELECT study_instance_uid, id, stored_bytes FROM study WHERE study_instance_uid = ANY (?)
+                    ORDER BY study_instance_uid FOR UPDATE)
+                SELECT 'STUDY', study_instance_uid, id, stored_bytes, NULL, NULL, NULL, NULL FROM locked
+                UNION ALL
+                SELECT 'INSTANCE', i.sop_instance_uid, NULL, NULL, st.study_instance_uid, i.content_sha256, i.status,
+                       i.rejection_reason
+                FROM instance i JOIN series se ON se.id = i.series_id JOIN study st ON st.id = se.study_id
+                WHERE i.sop_instance_uid = ANY (?)
+                UNION ALL
+                SELECT 'SERIES', se.series_instance_uid, se.id, se.series_number, st.study_instance_uid, se.modality,
+                       NULL, NULL
                 FROM series se JOIN study st ON st.id = se.study_id WHERE se.series_instance_uid = ANY (?)""")) {
-            select.setArray(1, connection.createArrayOf("text", seriesUids));
+            select.setArray(1, connection.createArrayOf("text", distinct(group, DicomHeader::studyInstanceUid)));
+            select.setArray(2, connection.createArrayOf("text", distinct(group, DicomHeader::sopInstanceUid)));
+            select.setArray(3, connection.createArrayOf("text", distinct(group, DicomHeader::seriesInstanceUid)));
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    series.put(rows.getString(1),
-                            new SeriesRow(rows.getLong(2), rows.getString(3), rows.getString(4), rows.getInt(5)));
+                    String uid = rows.getString(2);
+                    switch (rows.getString(1)) {
+                        case "STUDY" -> studies.put(uid, new StudyRow(rows.getLong(3), rows.getLong(4)));
+                        case "INSTANCE" -> held.put(uid, new HeldInstance(rows.getString(5), uid, rows.getString(6),
+                                Instance.Status.valueOf(rows.getString(7)), rows.getString(8)));
+                        default -> series.put(uid, new SeriesRow(rows.getLong(3), rows.getString(5),
+                                rows.getString(6), rows.getInt(4)));
+                    }
                 }
             }
         }
-        return series;
+        return new GroupPlan(studies, held, series, maxStudyBytes);
     }
 
     // The group's studies with their ids, the new ones inserted now.
@@ -338,17 +347,26 @@ public class StudyRepository {
         return ids;
     }
 
-    private static void insertInstances(Connection connection, GroupPlan plan, Map<String, Long> seriesIds,
-            Instant receivedAt) throws SQLException {
+    // The instances, and what they add to their studies, in one round trip.
+    private static void insertInstancesAndGrowStudies(Connection connection, GroupPlan plan,
+            Map<String, Long> studyIds, Map<String, Long> seriesIds, Instant receivedAt) throws SQLException {
         List<Received> instances = plan.toInsert;
         try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO instance (series_id, sop_instance_uid, sop_class_uid, transfer_syntax_uid, instance_number,
-                                      pixel_rows, pixel_columns, number_of_frames, content_sha256, size_bytes, status,
-                                      rejection_reason, received_at)
-                SELECT t.*, ? FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::integer[], ?::integer[],
-                                          ?::integer[], ?::integer[], ?::text[], ?::bigint[], ?::text[], ?::text[]) AS t
-                ON CONFLICT (sop_instance_uid) DO NOTHING
-                RETURNING sop_instance_uid, id""")) {
+                WITH inserted AS (
+                    INSERT INTO instance (series_id, sop_instance_uid, sop_class_uid, transfer_syntax_uid,
+                                          instance_number, pixel_rows, pixel_columns, number_of_frames, content_sha256,
+                                          size_bytes, status, rejection_reason, received_at)
+                    SELECT t.*, ? FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::integer[], ?::integer[],
+                                              ?::integer[], ?::integer[], ?::text[], ?::bigint[], ?::text[],
+                                              ?::text[]) AS t
+                    ON CONFLICT (sop_instance_uid) DO NOTHING
+                    RETURNING 1),
+                grown AS (
+                    UPDATE study SET stored_bytes = study.stored_bytes + t.added, last_received_at = ?,
+                                     reception = 'RECEIVING', completed_at = NULL
+                    FROM unnest(?::bigint[], ?::bigint[]) AS t (id, added) WHERE study.id = t.id
+                    RETURNING 1)
+                SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM grown)""")) {
             insert.setObject(1, timestamp(receivedAt));
             column(insert, 2, "bigint", instances, received -> seriesIds.get(received.header().seriesInstanceUid()));
             column(insert, 3, "text", instances, received -> received.header().sopInstanceUid());
@@ -362,21 +380,16 @@ public class StudyRepository {
             column(insert, 11, "bigint", instances, Received::sizeBytes);
             column(insert, 12, "text", instances, received -> received.status().name());
             column(insert, 13, "text", instances, Received::rejectionReason);
-            collectIds(insert, new HashMap<>(), instances.size());
-        }
-    }
-
-    private static void addToStudies(Connection connection, GroupPlan plan, Map<String, Long> studyIds,
-            Instant receivedAt) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement("""
-                UPDATE study SET stored_bytes = study.stored_bytes + t.added, last_received_at = ?,
-                                 reception = 'RECEIVING', completed_at = NULL
-                FROM unnest(?::bigint[], ?::bigint[]) AS t (id, added) WHERE study.id = t.id""")) {
-            update.setObject(1, timestamp(receivedAt));
-            update.setArray(2, connection.createArrayOf("bigint",
+            insert.setObject(14, timestamp(receivedAt));
+            insert.setArray(15, connection.createArrayOf("bigint",
                     plan.addedBytes.keySet().stream().map(studyIds::get).toArray()));
-            update.setArray(3, connection.createArrayOf("bigint", plan.addedBytes.values().toArray()));
-            update.executeUpdate();
+            insert.setArray(16, connection.createArrayOf("bigint", plan.addedBytes.values().toArray()));
+            try (ResultSet counts = insert.executeQuery()) {
+                counts.next();
+                if (counts.getLong(1) != instances.size()) {
+                    throw new ConcurrentInsertException();
+                }
+            }
         }
     }
 
@@ -400,8 +413,8 @@ public class StudyRepository {
         }
     }
 
-    private static String[] distinct(List<Received> group, Function<DicomHeader, String> uid) {
-        return group.stream().map(received -> uid.apply(received.header())).distinct().toArray(String[]::new);
+    private static Object[] distinct(List<Received> group, Function<DicomHeader, String> uid) {
+        return group.stream().map(received -> uid.apply(received.header())).distinct().toArray();
     }
 
     private static OffsetDateTime timestamp(Instant instant) {

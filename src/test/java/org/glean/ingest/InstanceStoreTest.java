@@ -33,7 +33,7 @@ class InstanceStoreTest {
 
         assertThat(upload.contentSha256()).isEqualTo(sha256);
         assertThat(store.placeAll(List.of(upload))).containsExactly(true);
-        Path placed = root.resolve(sha256.substring(0, 2)).resolve(sha256.substring(2, 4)).resolve(sha256 + ".dcm");
+        Path placed = root.resolve(sha256.substring(0, 2)).resolve(sha256 + ".dcm");
         assertThat(store.pathOf(sha256)).isEqualTo(placed);
         assertThat(Files.readAllBytes(placed)).isEqualTo(bytes);
         assertThat(uploadsLeft(store)).isZero();
