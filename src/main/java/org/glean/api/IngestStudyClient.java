@@ -1,6 +1,6 @@
 package org.glean.api;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -37,19 +37,19 @@ public final class IngestStudyClient {
     public StudyAnalysis send(List<Path> files) throws IOException, InterruptedException {
         Call call = new Call();
         stub.ingestStudy(call);
-        byte[] buffer = new byte[chunkSize];
         for (int index = 0; index < files.size() && !call.isOver(); index++) {
             Path file = files.get(index);
             long size = Files.size(file);
             long sent = 0;
             try (InputStream in = Files.newInputStream(file)) {
                 do {
-                    int length = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, size - sent));
-                    sent += length;
+                    // A fresh array per chunk, handed to protobuf without another copy.
+                    byte[] piece = in.readNBytes((int) Math.min(chunkSize, size - sent));
+                    sent += piece.length;
                     call.send(IngestChunk.newBuilder()
                             .setInstanceIndex(index)
-                            .setData(ByteString.copyFrom(buffer, 0, length))
-                            .setLastChunk(sent >= size || length == 0)
+                            .setData(UnsafeByteOperations.unsafeWrap(piece))
+                            .setLastChunk(sent >= size || piece.length == 0)
                             .build());
                 } while (sent < size && !call.isOver());
             }

@@ -17,9 +17,9 @@ import java.util.stream.Stream;
  * @param peakUsedBytes the largest heap in use before a collection
  * @param peakLiveBytes the largest heap in use after a collection
  * @param peakCommittedBytes the largest heap committed
- * @param collections how many collections the log records
+ * @param pauses how many pauses that changed the heap the log records
  */
-public record GcLogHeap(long peakUsedBytes, long peakLiveBytes, long peakCommittedBytes, int collections) {
+public record GcLogHeap(long peakUsedBytes, long peakLiveBytes, long peakCommittedBytes, int pauses) {
 
     private static final Pattern HEAP_CHANGE = Pattern.compile("(\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
 
@@ -38,17 +38,17 @@ public record GcLogHeap(long peakUsedBytes, long peakLiveBytes, long peakCommitt
         long used = 0;
         long live = 0;
         long committed = 0;
-        int collections = 0;
+        int pauses = 0;
         for (String line : (Iterable<String>) lines::iterator) {
             Matcher change = HEAP_CHANGE.matcher(line);
             if (change.find()) {
-                collections++;
+                pauses++;
                 used = Math.max(used, bytes(change.group(1), change.group(2)));
                 live = Math.max(live, bytes(change.group(3), change.group(4)));
                 committed = Math.max(committed, bytes(change.group(5), change.group(6)));
             }
         }
-        return new GcLogHeap(used, live, committed, collections);
+        return new GcLogHeap(used, live, committed, pauses);
     }
 
     private static long bytes(String amount, String unit) {

@@ -53,7 +53,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "3", description = "measured rounds (default: ${DEFAULT-VALUE})")
     int rounds;
 
-    @Option(names = "--warmup", defaultValue = "500",
+    @Option(names = "--warmup", defaultValue = "1000",
             description = "instances each path gets first, not measured; 0 for none (default: ${DEFAULT-VALUE})")
     int warmup;
 
@@ -216,9 +216,9 @@ public final class BenchIngestCommand implements Callable<Integer> {
 
     private static String heap(Report report) {
         GcLogHeap heap = report.gleanHeap();
-        return String.format("Glean server heap over the run (GC log, %d collections, %s): peak in use %d MiB, "
+        return String.format("Glean server heap over the run (GC log, %d pauses, %s): peak in use %d MiB, "
                         + "largest live set after a collection %d MiB, committed at most %d MiB",
-                heap.collections(), String.join(" ", report.settings().serverJavaOptions()),
+                heap.pauses(), String.join(" ", report.settings().serverJavaOptions()),
                 heap.peakUsedBytes() >> 20, heap.peakLiveBytes() >> 20, heap.peakCommittedBytes() >> 20);
     }
 

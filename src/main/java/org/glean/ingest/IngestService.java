@@ -94,8 +94,8 @@ public class IngestService {
 
     /**
      * Stores examined instances as one group (the disk's part of ingest): their files in the
-     * store, flushed together, then their records in one transaction; only then is any of them
-     * stored. An instance refused by what is stored already (its series in another study, its
+     * store, flushed together, then their records in one transaction, committed once the files
+     * are on disk; only then is any of them stored. An instance refused by what is stored already (its series in another study, its
      * study past glean.ingest.max-study-size) leaves nothing behind, and with
      * {@code stopAtFirstRefusal} neither do the instances after it; the ones before it are
      * stored. Every upload is consumed.
@@ -108,11 +108,12 @@ public class IngestService {
         List<ExaminedInstance> toStore = group.stream().filter(examined -> examined.alreadyStoredAs() == null).toList();
         try {
             List<InstanceUpload> uploads = toStore.stream().map(ExaminedInstance::upload).toList();
-            List<Boolean> newFiles = store.placeAll(uploads);
+            InstanceStore.Placement placement = store.placeAll(uploads);
+            List<Boolean> newFiles = placement.newFiles();
             List<InstanceOutcome> recorded;
             try {
                 recorded = repository.recordAll(toStore.stream().map(IngestService::received).toList(),
-                        stopAtFirstRefusal, config.maxStudySize().asLongValue(), Instant.now());
+                        stopAtFirstRefusal, config.maxStudySize().asLongValue(), Instant.now(), placement.durable());
             } catch (RuntimeException e) {
                 for (int i = 0; i < toStore.size(); i++) {
                     removeUnreferenced(newFiles.get(i), uploads.get(i).contentSha256());

@@ -88,16 +88,25 @@ public class InstanceStore {
     }
 
     /**
-     * Moves finished uploads to their content addresses, durably: every upload's bytes are
-     * flushed (all at once, so the file system commits them together), then each is moved into
-     * place, then every directory that gained an entry is flushed. An upload whose bytes the
-     * store already holds is discarded instead.
+     * Uploads moved to their content addresses.
      *
-     * @return for each upload, in order, true when the store did not hold its bytes before (the
-     *     caller owns the new file and removes it if what it stores alongside fails); false when
-     *     it did
+     * @param newFiles for each upload, in order, true when the store did not hold its bytes
+     *     before (the caller owns the new file and removes it if what it stores alongside
+     *     fails); false when it did
+     * @param durable completes once every move is on disk, or fails with an
+     *     {@link UncheckedIOException}
      */
-    List<Boolean> placeAll(List<InstanceUpload> uploads) throws IOException {
+    record Placement(List<Boolean> newFiles, CompletableFuture<Void> durable) {
+    }
+
+    /**
+     * Moves finished uploads to their content addresses: every upload's bytes are flushed (all
+     * at once, so the file system commits them together), then each is moved into place; the
+     * directories that gained an entry are flushed in the background, see
+     * {@link Placement#durable}, so that the caller can prepare its records meanwhile. An upload
+     * whose bytes the store already holds is discarded instead.
+     */
+    Placement placeAll(List<InstanceUpload> uploads) throws IOException {
         List<Boolean> placed = new ArrayList<>(uploads.size());
         Set<Path> targets = new HashSet<>();
         List<CompletableFuture<Void>> flushes = new ArrayList<>();
@@ -118,8 +127,9 @@ public class InstanceStore {
                 move(uploads.get(i), changedDirectories);
             }
         }
-        syncDirectories(List.copyOf(changedDirectories));
-        return placed;
+        return new Placement(placed, CompletableFuture.allOf(changedDirectories.stream()
+                .map(directory -> CompletableFuture.runAsync(() -> syncDirectory(directory), flushers))
+                .toArray(CompletableFuture[]::new)));
     }
 
     /** Removes a file that {@link #placeAll} created for a record that was then not stored. */
@@ -184,23 +194,6 @@ public class InstanceStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot flush the directory " + directory + " to disk", e);
         }
-    }
-
-    // All at once, the first on the calling thread, so that a single instance waits for no other thread.
-    private void syncDirectories(List<Path> directories) throws IOException {
-        if (directories.isEmpty()) {
-            return;
-        }
-        List<CompletableFuture<Void>> others = directories.subList(1, directories.size()).stream()
-                .map(directory -> CompletableFuture.runAsync(() -> syncDirectory(directory), flushers))
-                .toList();
-        try {
-            syncDirectory(directories.get(0));
-        } catch (UncheckedIOException e) {
-            awaitAll(others);
-            throw e.getCause();
-        }
-        awaitAll(others);
     }
 
     private static void awaitAll(List<CompletableFuture<Void>> tasks) throws IOException {

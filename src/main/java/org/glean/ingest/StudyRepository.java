@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.glean.dicom.DicomHeader;
@@ -60,13 +61,18 @@ public class StudyRepository {
      * skipped too, as an IngestStudy call ends at its first refused instance. Round trips to
      * the database are per group, not per instance.
      *
+     * @param filesDurable completes when the files the records name are on disk; the
+     *     transaction commits only then, so that no record names a file a crash could lose, and
+     *     its statements run meanwhile
      * @return the outcome of each instance, in order
+     * @throws java.util.concurrent.CompletionException when {@code filesDurable} failed; nothing
+     *     is recorded
      */
     public List<InstanceOutcome> recordAll(List<Received> group, boolean stopAtFirstRefusal, long maxStudyBytes,
-            Instant receivedAt) {
+            Instant receivedAt, CompletableFuture<Void> filesDurable) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return recordInTransaction(group, stopAtFirstRefusal, maxStudyBytes, receivedAt);
+                return recordInTransaction(group, stopAtFirstRefusal, maxStudyBytes, receivedAt, filesDurable);
             } catch (ConcurrentInsertException e) {
                 // Another transaction created a series or instance of another study meanwhile:
                 // look again at what is stored.
@@ -144,12 +150,13 @@ public class StudyRepository {
     // A plain JDBC transaction: the group needs no JPA, and on a busy machine JTA's bookkeeping
     // costs more CPU than the statements.
     private List<InstanceOutcome> recordInTransaction(List<Received> group, boolean stopAtFirstRefusal,
-            long maxStudyBytes, Instant receivedAt) throws SQLException {
+            long maxStudyBytes, Instant receivedAt, CompletableFuture<Void> filesDurable) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
                 List<InstanceOutcome> outcomes = record(connection, group, stopAtFirstRefusal, maxStudyBytes,
                         receivedAt);
+                filesDurable.join();
                 connection.commit();
                 return outcomes;
             } catch (SQLException | RuntimeException e) {

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -54,7 +51,7 @@ class SendCommandTest {
         Files.writeString(dir.resolve("notes.txt"), "not DICOM");
         Files.write(dir.resolve("no-preamble.dcm"), new byte[200]);
 
-        Output output = glean("send", dir.toString(), "--host", "127.0.0.1", "--port", String.valueOf(port),
+        GleanRun output = GleanRun.of("send", dir.toString(), "--host", "127.0.0.1", "--port", String.valueOf(port),
                 "--chunk-size", "4096");
 
         assertThat(output.exitCode()).as(output.err()).isZero();
@@ -81,7 +78,7 @@ class SendCommandTest {
         byte[] bytes = Files.readAllBytes(valid);
         Path truncated = Files.write(dir.resolve("truncated.dcm"), Arrays.copyOf(bytes, 140));
 
-        Output output = glean("send", dir.toString(), "--host", "127.0.0.1", "--port", String.valueOf(port));
+        GleanRun output = GleanRun.of("send", dir.toString(), "--host", "127.0.0.1", "--port", String.valueOf(port));
 
         assertThat(output.exitCode()).isZero();
         assertThat(output.err()).contains("Skipped " + truncated);
@@ -92,7 +89,7 @@ class SendCommandTest {
     void failsWhenNoServerAnswers() throws Exception {
         DcmtkFiles.write(dir, Spec.ct(DcmtkFiles.newUid(), DcmtkFiles.newUid(), 1, 1, 32), Syntax.EXPLICIT_LITTLE);
 
-        Output output = glean("send", dir.toString(), "--host", "127.0.0.1", "--port", "1");
+        GleanRun output = GleanRun.of("send", dir.toString(), "--host", "127.0.0.1", "--port", "1");
 
         assertThat(output.exitCode()).isEqualTo(1);
         assertThat(output.err()).contains("was not taken: UNAVAILABLE");
@@ -100,29 +97,9 @@ class SendCommandTest {
 
     @Test
     void refusesAPathThatIsNotAFolder() {
-        Output output = glean("send", dir.resolve("missing").toString());
+        GleanRun output = GleanRun.of("send", dir.resolve("missing").toString());
 
         assertThat(output.exitCode()).isEqualTo(2);
         assertThat(output.err()).contains("is not a folder");
-    }
-
-    private record Output(int exitCode, String out, String err) {
-    }
-
-    // GleanCommand prints to System.out and System.err, as it does for a user.
-    private static synchronized Output glean(String... args) {
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exitCode = GleanCommand.execute(args);
-            return new Output(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
     }
 }

@@ -32,7 +32,7 @@ class InstanceStoreTest {
         upload.finish();
 
         assertThat(upload.contentSha256()).isEqualTo(sha256);
-        assertThat(store.placeAll(List.of(upload))).containsExactly(true);
+        assertThat(placeDurably(store, List.of(upload))).containsExactly(true);
         Path placed = root.resolve(sha256.substring(0, 2)).resolve(sha256 + ".dcm");
         assertThat(store.pathOf(sha256)).isEqualTo(placed);
         assertThat(Files.readAllBytes(placed)).isEqualTo(bytes);
@@ -42,8 +42,8 @@ class InstanceStoreTest {
     @Test
     void sameBytesTwiceAreStoredOnce() throws Exception {
         InstanceStore store = new InstanceStore(root);
-        assertThat(store.placeAll(List.of(finishedUpload(store, "same bytes")))).containsExactly(true);
-        assertThat(store.placeAll(List.of(finishedUpload(store, "same bytes")))).containsExactly(false);
+        assertThat(placeDurably(store, List.of(finishedUpload(store, "same bytes")))).containsExactly(true);
+        assertThat(placeDurably(store, List.of(finishedUpload(store, "same bytes")))).containsExactly(false);
         assertThat(storedFiles()).isEqualTo(1);
         assertThat(uploadsLeft(store)).isZero();
     }
@@ -54,7 +54,7 @@ class InstanceStoreTest {
         List<InstanceUpload> group = List.of(finishedUpload(store, "first"), finishedUpload(store, "second"),
                 finishedUpload(store, "first"), finishedUpload(store, "third"));
 
-        assertThat(store.placeAll(group)).containsExactly(true, true, false, true);
+        assertThat(placeDurably(store, group)).containsExactly(true, true, false, true);
 
         assertThat(storedFiles()).isEqualTo(3);
         for (InstanceUpload upload : group) {
@@ -100,6 +100,12 @@ class InstanceStoreTest {
         upload.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
         upload.finish();
         return upload;
+    }
+
+    private static List<Boolean> placeDurably(InstanceStore store, List<InstanceUpload> uploads) throws IOException {
+        InstanceStore.Placement placement = store.placeAll(uploads);
+        placement.durable().join();
+        return placement.newFiles();
     }
 
     private long storedFiles() throws IOException {

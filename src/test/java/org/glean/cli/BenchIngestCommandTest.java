@@ -1,0 +1,37 @@
+package org.glean.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What {@code glean bench-ingest} says before it starts anything; the benchmark itself is a command, not a test. */
+class BenchIngestCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void refusesToStartWithoutTheGleanJarAndSaysHowToBuildIt() {
+        GleanRun run = GleanRun.of("bench-ingest", "--server-jar", dir.resolve("missing.jar").toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("no Glean jar at").contains("make package");
+    }
+
+    @Test
+    void refusesMoreStudiesThanInstances() {
+        GleanRun run = GleanRun.of("bench-ingest", "--instances", "3", "--studies", "4");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("1 ≤ --studies ≤ --instances");
+    }
+
+    @Test
+    void isListedAmongTheCommands() {
+        GleanRun run = GleanRun.of("--help");
+
+        assertThat(run.out()).contains("bench-ingest");
+    }
+}
