@@ -4,7 +4,6 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * DICOM UIDs derived deterministically from a seed and a path of names, as
@@ -12,8 +11,6 @@ import java.util.regex.Pattern;
  * different ones practically never collide, and no registered root is needed.
  */
 public final class DerivedUids {
-
-    private static final Pattern UID = Pattern.compile("(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))*");
 
     private DerivedUids() {
     }
@@ -27,10 +24,5 @@ public final class DerivedUids {
                 .putLong(uuid.getLeastSignificantBits())
                 .array();
         return "2.25." + new BigInteger(1, bytes);
-    }
-
-    /** Whether {@code uid} is a valid DICOM UID: dotted numbers without leading zeros, at most 64 characters. */
-    public static boolean isValid(String uid) {
-        return uid != null && uid.length() <= 64 && UID.matcher(uid).matches();
     }
 }

@@ -110,7 +110,7 @@ public record MonochromeInstance(
     }
 
     private static void requireUid(String name, String uid) {
-        if (!DerivedUids.isValid(uid)) {
+        if (!DicomUid.isValid(uid)) {
             throw new IllegalArgumentException(name + " is not a valid DICOM UID: " + uid);
         }
     }

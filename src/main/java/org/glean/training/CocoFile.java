@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.glean.dicom.DerivedUids;
+import org.glean.dicom.DicomUid;
 
 /**
  * A COCO object-detection ground-truth file as Glean reads and writes it: the one model of the
@@ -189,7 +189,7 @@ public record CocoFile(
             if (image.sopInstanceUid() == null && (image.fileName() == null || image.fileName().isBlank())) {
                 problems.add(image.describe() + " has neither sop_instance_uid nor file_name");
             }
-            if (image.sopInstanceUid() != null && !DerivedUids.isValid(image.sopInstanceUid())) {
+            if (image.sopInstanceUid() != null && !DicomUid.isValid(image.sopInstanceUid())) {
                 problems.add(image.describe() + ": sop_instance_uid is not a valid DICOM UID");
             }
             if (image.sopInstanceUid() != null && !frames.add(image.sopInstanceUid() + "#" + image.frameNumber())) {

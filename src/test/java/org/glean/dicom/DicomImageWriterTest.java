@@ -76,6 +76,30 @@ class DicomImageWriterTest {
     }
 
     @Test
+    void storedValuesComeBackFromTheReaderInModalityUnits() throws Exception {
+        Path ct = dir.resolve("ct.dcm");
+        Path dx = dir.resolve("dx.dcm");
+        Path multiFrame = dir.resolve("multi.dcm");
+        writer.write(instance(ImageSopClass.CT_IMAGE, List.of(ramp(-1024))), ct);
+        writer.write(instance(ImageSopClass.DIGITAL_XRAY_FOR_PRESENTATION, List.of(ramp(40_000))), dx);
+        writer.write(instance(ImageSopClass.MULTIFRAME_GRAYSCALE_WORD_SECONDARY_CAPTURE,
+                List.of(ramp(0), ramp(65_000))), multiFrame);
+        DicomReader reader = new PixelMedDicomReader();
+
+        DecodedImage ctImage = reader.decode(ct);
+        assertThat(ctImage.frames().get(0)[0]).isEqualTo(-1024f);
+        assertThat(ctImage.frames().get(0)[ROWS * COLUMNS - 1]).isEqualTo(-1024f + ROWS * COLUMNS - 1);
+        assertThat(ctImage.header().pixelRepresentation()).isEqualTo(1);
+        assertThat(ctImage.header().modality()).isEqualTo("CT");
+        assertThat(ctImage.header().pixelSpacingRow()).isEqualTo(0.75);
+        // unsigned 16-bit values above 32767 stay positive
+        assertThat(reader.decode(dx).frames().get(0)[0]).isEqualTo(40_000f);
+        DecodedImage frames = reader.decode(multiFrame);
+        assertThat(frames.header().numberOfFrames()).isEqualTo(2);
+        assertThat(frames.frames().get(1)[1]).isEqualTo(65_001f);
+    }
+
+    @Test
     void fileIsReplacedWholeAndNoTemporaryFileIsLeft() throws Exception {
         Path file = dir.resolve("series/ct.dcm");
         writer.write(instance(ImageSopClass.CT_IMAGE, List.of(ramp(0))), file);
