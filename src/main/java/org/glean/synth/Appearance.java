@@ -81,7 +81,7 @@ final class Appearance {
             for (int y = 0; y < raster.size; y++) {
                 for (int x = 0; x < raster.size; x++) {
                     double stripes = StrictMath.sin(2 * StrictMath.PI * (x * cos + y * sin) / stripePeriod + phase);
-                    double rings = StrictMath.sin(2 * StrictMath.PI * StrictMath.hypot(x - mid, y - mid) / ringPeriod);
+                    double rings = StrictMath.sin(2 * StrictMath.PI * Draw.length(x - mid, y - mid) / ringPeriod);
                     raster.values[y * raster.size + x] += (float) (textureAmplitude * (stripes + 0.7 * rings));
                 }
             }

@@ -33,6 +33,14 @@ final class Draw {
         }
     }
 
+    /**
+     * {@code sqrt(x² + y²)}: unlike {@code hypot}, cheap, and as reproducible (IEEE square root
+     * is exactly rounded); pixel distances never come near overflow.
+     */
+    static double length(double x, double y) {
+        return StrictMath.sqrt(x * x + y * y);
+    }
+
     /** An independent stream for {@code parts} under {@code seed}: the same parts, the same stream. */
     static SplittableRandom stream(long seed, long... parts) {
         long mixed = seed;

@@ -167,7 +167,7 @@ final class Lesion {
                     double a = 0;
                     for (Dot dot : dots) {
                         if (projection || StrictMath.abs(centerSlice + dot.dz() - slice) <= 0.5) {
-                            double d = StrictMath.hypot(px - centerX - dot.dx(), py - centerY - dot.dy());
+                            double d = Draw.length(px - centerX - dot.dx(), py - centerY - dot.dy());
                             a = StrictMath.max(a, Raster.ramp(dot.radius() - d, edge));
                         }
                     }
@@ -178,7 +178,7 @@ final class Lesion {
                     double dy = py - centerY;
                     double u = dx * cos + dy * sin;
                     double v = (-dx * sin + dy * cos) / elongation;
-                    double d = StrictMath.hypot(u, v);
+                    double d = Draw.length(u, v);
                     double theta = StrictMath.atan2(v, u);
                     double boundary = radius * crossSection * lobulation(theta, twist);
                     alpha[k] = (float) Raster.ramp(boundary - d, edge);

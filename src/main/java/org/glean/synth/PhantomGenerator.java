@@ -27,6 +27,8 @@ public final class PhantomGenerator {
     private static final int MIN_HU = -1024;
     private static final int MAX_HU = 3071;
     private static final int PLACEMENT_ATTEMPTS = 200;
+    /** A CT object's pixel counts as seen where it differs from what it covers by this much. */
+    static final double VISIBLE_CONTRAST_HU = 100;
 
     private static final long STRUCTURE = 1;
     private static final long APPEARANCE = 2;
@@ -93,8 +95,12 @@ public final class PhantomGenerator {
             for (Lesion lesion : lesions) {
                 Coverage coverage = lesion.coverage(slice, false, size);
                 if (coverage != null) {
+                    ObjectBox box = coverage.visibleBox(lesion.lesionClass, raster, lesion.intensity,
+                            VISIBLE_CONTRAST_HU, lesion.lesionClass == LesionClass.CALCIFICATION ? 2 : 9);
                     raster.blend(coverage, lesion.intensity);
-                    boxes.add(coverage.box(lesion.lesionClass));
+                    if (box != null) {
+                        boxes.add(box);
+                    }
                 }
             }
             ImageLevels levels = appearance.levels(slice);
@@ -172,7 +178,7 @@ public final class PhantomGenerator {
             return false;
         }
         for (Lesion other : placed) {
-            if (StrictMath.hypot(lesion.centerX - other.centerX, lesion.centerY - other.centerY)
+            if (Draw.length(lesion.centerX - other.centerX, lesion.centerY - other.centerY)
                     < reach + other.reach() + 3) {
                 return false;
             }

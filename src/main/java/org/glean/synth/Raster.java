@@ -99,7 +99,7 @@ final class Raster {
         int y1 = clampIndex(cy + radius + edge + 1);
         for (int y = y0; y <= y1; y++) {
             for (int x = x0; x <= x1; x++) {
-                float alpha = (float) (weight * ramp(radius - StrictMath.hypot(x + 0.5 - cx, y + 0.5 - cy), edge));
+                float alpha = (float) (weight * ramp(radius - Draw.length(x + 0.5 - cx, y + 0.5 - cy), edge));
                 int i = y * size + x;
                 if (alpha > mask[i]) {
                     mask[i] = alpha;
@@ -232,7 +232,7 @@ final class Raster {
 
     /** A disk; {@link #ellipse} with equal axes. */
     static Field disk(double cx, double cy, double radius, double edge) {
-        return (x, y) -> ramp(radius - StrictMath.hypot(x - cx, y - cy), edge);
+        return (x, y) -> ramp(radius - Draw.length(x - cx, y - cy), edge);
     }
 
     /** Coverage for a signed distance {@code inside} (positive inside) across an edge of {@code edge} pixels. */
