@@ -197,10 +197,10 @@ final class Raster {
         }
     }
 
-    /** Rounds to whole stored values within {@code [min, max]}, as they will be written. */
+    /** Rounds to whole stored values within {@code [min, max]}, as they will be written (no −0). */
     void quantize(int min, int max) {
         for (int i = 0; i < values.length; i++) {
-            values[i] = (float) StrictMath.max(min, StrictMath.min(max, StrictMath.rint(values[i])));
+            values[i] = (float) StrictMath.max(min, StrictMath.min(max, StrictMath.rint(values[i]))) + 0.0f;
         }
     }
 
