@@ -89,7 +89,7 @@ final class Lesion {
                 for (int i = 0; i < dots.length; i++) {
                     double a = Draw.uniform(random, 0, 2 * StrictMath.PI);
                     double d = clusterRadius * StrictMath.sqrt(random.nextDouble());
-                    dots[i] = new Dot(d * StrictMath.cos(a), d * StrictMath.sin(a), Draw.uniform(random, -0.6, 0.6),
+                    dots[i] = new Dot(d * StrictMath.cos(a), d * StrictMath.sin(a), Draw.uniform(random, -0.9, 0.9),
                             Draw.uniform(random, 0.8, 1.5) * StrictMath.max(1, scale));
                 }
                 yield new Lesion(lesionClass, x, y, slice, clusterRadius, 1.1, 0.8,
