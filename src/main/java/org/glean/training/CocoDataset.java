@@ -22,7 +22,8 @@ import org.glean.dicom.UnsupportedDicomException;
  * decoding pixels — the COCO file itself ({@link CocoFile#problems()}), that every image entry
  * finds its instance (by SOPInstanceUID and frame, falling back to file_name), that the frame
  * exists and that width and height match Columns and Rows — and reports every problem at once.
- * Samples are decoded on demand through {@link DicomReader}.
+ * Samples are decoded on demand through {@link DicomReader}. Not safe for concurrent use: a
+ * loader thread opens its own.
  */
 public final class CocoDataset {
 

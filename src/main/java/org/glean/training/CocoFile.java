@@ -4,10 +4,14 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +39,7 @@ import org.glean.dicom.DicomUid;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record CocoFile(
-        @JsonProperty("info") Map<String, String> info,
+        @JsonProperty("info") @JsonDeserialize(contentUsing = TextOfAnyValue.class) Map<String, String> info,
         @JsonProperty("categories") List<Category> categories,
         @JsonProperty("images") List<Image> images,
         @JsonProperty("annotations") List<Annotation> annotations) {
@@ -52,6 +56,15 @@ public record CocoFile(
         categories = categories == null ? List.of() : List.copyOf(categories);
         images = images == null ? List.of() : List.copyOf(images);
         annotations = annotations == null ? List.of() : List.copyOf(annotations);
+    }
+
+    /** Reads any JSON value as text, so that other tools' {@code info} (numbers, nested objects) is kept, not refused. */
+    static final class TextOfAnyValue extends JsonDeserializer<String> {
+        @Override
+        public String deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            return parser.currentToken().isScalarValue() ? parser.getValueAsString()
+                    : parser.readValueAsTree().toString();
+        }
     }
 
     /** A class of object. */

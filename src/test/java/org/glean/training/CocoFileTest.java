@@ -64,7 +64,8 @@ class CocoFileTest {
     @Test
     void unknownFieldsOfOtherToolsAreIgnored() throws Exception {
         Files.writeString(dir.resolve("coco.json"), """
-                {"info": {"year": 2024, "contributor": null}, "licenses": [{"id": 1}],
+                {"info": {"year": 2024, "contributor": null, "tool": {"name": "labeller", "version": 2}},
+                 "licenses": [{"id": 1}],
                  "categories": [{"id": 7, "name": "nodule", "keypoints": []}],
                  "images": [{"id": 3, "file_name": "x.dcm", "width": 10, "height": 10, "coco_url": "u"}],
                  "annotations": [{"id": 1, "image_id": 3, "category_id": 7, "bbox": [1, 2, 3, 4],
@@ -73,7 +74,8 @@ class CocoFileTest {
 
         CocoFile coco = CocoFile.read(dir.resolve("coco.json"));
 
-        assertThat(coco.info()).containsExactly(Map.entry("year", "2024"));
+        assertThat(coco.info()).containsOnly(Map.entry("year", "2024"),
+                Map.entry("tool", "{\"name\":\"labeller\",\"version\":2}"));
         assertThat(coco.annotations().get(0).bbox()).containsExactly(1.0, 2.0, 3.0, 4.0);
         assertThat(coco.problems()).isEmpty();
     }
