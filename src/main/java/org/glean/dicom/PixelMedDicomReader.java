@@ -229,9 +229,10 @@ public final class PixelMedDicomReader implements DicomReader {
         try {
             SourceImage image = new SourceImage(attributes);
             if (image.getNumberOfBufferedImages() != header.numberOfFrames()) {
+                // PixelMed logs a codec failure and carries on without the frames it could not decode.
                 throw new MalformedDicomException(String.format(
-                        "Pixel Data decodes to %d frames, but NumberOfFrames (0028,0008) is %d",
-                        image.getNumberOfBufferedImages(), header.numberOfFrames()));
+                        "Pixel Data could not be decoded as %s: it yields %d frames, but NumberOfFrames (0028,0008)"
+                                + " is %d", syntax, image.getNumberOfBufferedImages(), header.numberOfFrames()));
             }
             int[] cells = new int[rows * columns];
             for (int frame = 0; frame < header.numberOfFrames(); frame++) {

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Structurally broken files — each a real DCMTK-made file, then cut or patched — are rejected
- * as malformed with the tag and byte offset at fault, before PixelMed parses anything.
+ * Broken files — each a real DCMTK-made file, then cut or patched — are rejected as malformed:
+ * structural faults with the tag and byte offset at fault, before PixelMed parses anything;
+ * corrupt compressed Pixel Data naming the transfer syntax its codec failed on.
  */
 class PixelMedDicomReaderStructureTest {
 
@@ -223,6 +224,35 @@ class PixelMedDicomReaderStructureTest {
 
         assertMalformed(patched, "Pixel Data (7FE0,0010) at offset " + pixelData + " has a defined length, but transfer"
                 + " syntax 1.2.840.10008.1.2.5 (RLE Lossless) needs encapsulated Pixel Data of undefined length");
+    }
+
+    @Test
+    void corruptRleSegmentsAreMalformedNamingTheTransferSyntax() throws Exception {
+        Part10Bytes bytes = Part10Bytes.of(ctRle);
+        int pixelData = bytes.explicitLittleEndian(DicomTag.PIXEL_DATA, "OB");
+        int rleHeader = pixelData + 28 + (int) bytes.unsigned32(pixelData + 16);
+        // An RLE header that claims 15 segments, all starting past the end of the fragment.
+        bytes.setUnsigned32(rleHeader, 15);
+        for (int segment = 1; segment <= 15; segment++) {
+            bytes.setUnsigned32(rleHeader + 4 * segment, 0xFFFFFFFFL);
+        }
+        Path corrupt = bytes.write(directory.resolve("rle-corrupt.dcm"));
+
+        assertThatThrownBy(() -> reader.decode(corrupt)).isInstanceOf(MalformedDicomException.class)
+                .hasMessageStartingWith("Pixel Data could not be decoded as 1.2.840.10008.1.2.5 (RLE Lossless): ");
+    }
+
+    @Test
+    void corruptJpegBitstreamIsMalformedNamingTheTransferSyntax() throws Exception {
+        Path jpeg = ImagingTools.convert(ct, "ct-jpeg.dcm", "dcmcjpeg", "+el");
+        Part10Bytes bytes = Part10Bytes.of(jpeg);
+        int pixelData = bytes.explicitLittleEndian(DicomTag.PIXEL_DATA, "OB");
+        int codestream = pixelData + 28 + (int) bytes.unsigned32(pixelData + 16);
+        Path corrupt = bytes.set(codestream, new byte[20]).write(directory.resolve("jpeg-corrupt.dcm"));
+
+        assertThatThrownBy(() -> reader.decode(corrupt)).isInstanceOf(MalformedDicomException.class)
+                .hasMessage("Pixel Data could not be decoded as 1.2.840.10008.1.2.4.57 (JPEG Lossless,"
+                        + " Non-Hierarchical (Process 14)): it yields 0 frames, but NumberOfFrames (0028,0008) is 1");
     }
 
     @Test
