@@ -1,23 +1,66 @@
 package org.glean.api;
 
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.PreDestroy;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.glean.api.v1.GetStudyRequest;
 import org.glean.api.v1.IngestChunk;
 import org.glean.api.v1.StudyAnalysis;
 import org.glean.api.v1.StudyIngestGrpc;
+import org.glean.ingest.IngestService;
+import org.glean.ingest.StudyNotFoundException;
 
+/** gRPC front of {@link IngestService}: translates messages and maps failures to statuses. */
 @GrpcService
 public class StudyIngestGrpcService extends StudyIngestGrpc.StudyIngestImplBase {
 
-    @Override
-    public StreamObserver<IngestChunk> ingestStudy(StreamObserver<StudyAnalysis> responseObserver) {
-        throw Status.UNIMPLEMENTED.asRuntimeException();
+    private final IngestService ingest;
+    // IngestStudy work off the event loop: receiving and decoding on workers, storing on
+    // storers. Separate pools, because a worker may wait for a store and never the reverse.
+    private final ExecutorService workers = pool("ingest-grpc-");
+    private final ExecutorService storers = pool("ingest-store-");
+
+    public StudyIngestGrpcService(IngestService ingest) {
+        this.ingest = ingest;
     }
 
     @Override
+    public StreamObserver<IngestChunk> ingestStudy(StreamObserver<StudyAnalysis> responseObserver) {
+        return new IngestStudyCall(ingest, (ServerCallStreamObserver<StudyAnalysis>) responseObserver, workers,
+                storers);
+    }
+
+    @Override
+    @Blocking
     public void getStudy(GetStudyRequest request, StreamObserver<StudyAnalysis> responseObserver) {
-        responseObserver.onError(Status.UNIMPLEMENTED.asRuntimeException());
+        try {
+            responseObserver.onNext(StudyAnalyses.of(ingest.study(request.getStudyInstanceUid())));
+            responseObserver.onCompleted();
+        } catch (IllegalArgumentException e) {
+            responseObserver.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+        } catch (StudyNotFoundException e) {
+            responseObserver.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+        }
+    }
+
+    @PreDestroy
+    void stopWorkers() {
+        workers.shutdownNow();
+        storers.shutdownNow();
+    }
+
+    private static ExecutorService pool(String threadNamePrefix) {
+        AtomicInteger threadNumber = new AtomicInteger();
+        return Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), runnable -> {
+            Thread thread = new Thread(runnable, threadNamePrefix + threadNumber.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 }

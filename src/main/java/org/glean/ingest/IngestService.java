@@ -1,0 +1,231 @@
+package org.glean.ingest;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.glean.dicom.DicomHeader;
+import org.glean.dicom.DicomReader;
+import org.glean.dicom.DicomUid;
+import org.glean.dicom.MalformedDicomException;
+import org.glean.dicom.UnsupportedDicomException;
+import org.jboss.logging.Logger;
+
+/**
+ * The one path every received instance takes, whether it came over gRPC or C-STORE: bytes to a
+ * temporary file, validated and decoded once, then stored (file and records) or refused with
+ * nothing left behind. Logs name instances by where they came from and by SOPInstanceUID, never
+ * by patient data; refusals are logged by the caller, which knows the whole context.
+ */
+@ApplicationScoped
+public class IngestService {
+
+    private static final Logger LOG = Logger.getLogger(IngestService.class);
+
+    private final DicomReader reader;
+    private final InstanceStore store;
+    private final StudyRepository repository;
+    private final IngestConfig config;
+    private final Event<StudyReceived> studyReceived;
+
+    public IngestService(DicomReader reader, InstanceStore store, StudyRepository repository, IngestConfig config,
+            Event<StudyReceived> studyReceived) {
+        this.reader = reader;
+        this.store = store;
+        this.repository = repository;
+        this.config = config;
+        this.studyReceived = studyReceived;
+    }
+
+    /** Starts receiving one instance; its size is bounded by glean.ingest.max-instance-size. */
+    public InstanceUpload newUpload() throws IOException {
+        return store.newUpload(config.maxInstanceSize().asLongValue());
+    }
+
+    /**
+     * Reads, validates, decodes and stores one received instance: {@link #examine}, then
+     * {@link #store}. The upload is consumed: its bytes end in the store or are deleted.
+     */
+    public StoredInstance ingest(InstanceUpload upload, String expectedStudyUid, String origin)
+            throws InvalidInstanceException, SizeLimitException, IOException {
+        return store(examine(upload, expectedStudyUid, origin), origin);
+    }
+
+    /**
+     * Reads, validates and decodes one received instance (the CPU's part of ingest), without
+     * storing it yet. An instance Glean cannot analyse (transfer syntax, SOP class, pixel
+     * format) is to be stored as REJECTED with the reason. On failure the upload is deleted.
+     *
+     * @param expectedStudyUid the StudyInstanceUID the instance must have, or null for any
+     * @param origin names the instance in logs, e.g. "instance_index 3"
+     * @throws InvalidInstanceException the bytes are not well-formed DICOM, or the instance
+     *     belongs to another study than expected
+     */
+    public ExaminedInstance examine(InstanceUpload upload, String expectedStudyUid, String origin)
+            throws InvalidInstanceException {
+        try {
+            upload.finish();
+            // The same bytes again were validated the first time; nothing to read.
+            Optional<StoredInstance> sameBytes = repository.findByContent(upload.contentSha256());
+            if (sameBytes.isPresent()) {
+                requireStudy(expectedStudyUid, sameBytes.get().studyInstanceUid());
+                LOG.debugf("%s: SOPInstanceUID %s is already stored", origin, sameBytes.get().sopInstanceUid());
+                upload.discard();
+                return ExaminedInstance.alreadyStored(sameBytes.get());
+            }
+            ExaminedInstance examined = decode(upload, origin);
+            requireStudy(expectedStudyUid, examined.studyInstanceUid());
+            return examined;
+        } catch (InvalidInstanceException | RuntimeException e) {
+            upload.discard();
+            throw e;
+        }
+    }
+
+    /**
+     * Stores an examined instance (the disk's part of ingest): its file in the store, its
+     * records in one transaction. Nothing is left behind when it fails.
+     *
+     * @throws SizeLimitException the study would exceed glean.ingest.max-study-size
+     * @throws InvalidInstanceException the instance's series belongs to another study
+     */
+    public StoredInstance store(ExaminedInstance examined, String origin)
+            throws InvalidInstanceException, SizeLimitException, IOException {
+        if (examined.alreadyStoredAs() != null) {
+            return examined.alreadyStoredAs();
+        }
+        InstanceUpload upload = examined.upload();
+        try {
+            String contentSha256 = upload.contentSha256();
+            boolean newFile = store.place(upload);
+            StoredInstance stored;
+            try {
+                stored = repository.record(examined.header(), examined.status(), examined.rejectionReason(),
+                        contentSha256, upload.size(), config.maxStudySize().asLongValue(), Instant.now());
+            } catch (InvalidInstanceException | SizeLimitException | RuntimeException e) {
+                removeUnreferenced(newFile, contentSha256);
+                throw e;
+            }
+            if (stored.disposition() == StoredInstance.Disposition.CONFLICTING_COPY_DISCARDED) {
+                removeUnreferenced(newFile, contentSha256);
+                LOG.infof("%s: SOPInstanceUID %s is already stored with other bytes; the first copy is kept"
+                        + " and this one discarded", origin, stored.sopInstanceUid());
+            } else {
+                LOG.debugf("%s: stored SOPInstanceUID %s (%s, %d bytes)", origin, stored.sopInstanceUid(),
+                        stored.status(), upload.size());
+            }
+            return stored;
+        } finally {
+            upload.discard();
+        }
+    }
+
+    /**
+     * Marks a study complete after the call that carried it ended, and tells observers.
+     * Nothing happens for a study that is already complete.
+     */
+    public void completeStudy(String studyInstanceUid) {
+        if (repository.markComplete(studyInstanceUid, Instant.now())) {
+            announce(new StudyReceived(studyInstanceUid, StudyReceived.Completion.CALL_ENDED));
+        }
+    }
+
+    /** Completes every study that received no instance for {@code quietPeriod}; returns how many. */
+    public int completeQuietStudies(Duration quietPeriod) {
+        Instant now = Instant.now();
+        List<String> completed = repository.completeQuietSince(now.minus(quietPeriod), now);
+        completed.forEach(uid -> announce(new StudyReceived(uid, StudyReceived.Completion.QUIET_PERIOD_PASSED)));
+        return completed.size();
+    }
+
+    /**
+     * The study as stored now.
+     *
+     * @throws IllegalArgumentException when the UID is not a valid DICOM UID
+     */
+    public StudyRecord study(String studyInstanceUid) throws StudyNotFoundException {
+        if (!DicomUid.isValid(studyInstanceUid)) {
+            throw new IllegalArgumentException("'" + printable(studyInstanceUid)
+                    + "' is not a valid StudyInstanceUID: a UID is digits and dots, at most 64 characters");
+        }
+        return repository.load(studyInstanceUid).orElseThrow(() -> new StudyNotFoundException(studyInstanceUid));
+    }
+
+    // decode() reads and checks the header too, so no separate header read is needed.
+    private ExaminedInstance decode(InstanceUpload upload, String origin) throws InvalidInstanceException {
+        ExaminedInstance examined;
+        try {
+            DicomHeader header = reader.decode(upload.tempFile()).header();
+            requireStorable(header);
+            examined = ExaminedInstance.toStore(upload, header, Instance.Status.ACCEPTED, null);
+        } catch (MalformedDicomException e) {
+            throw new InvalidInstanceException(e.getMessage());
+        } catch (UnsupportedDicomException e) {
+            if (e.header() == null) {
+                throw new InvalidInstanceException(e.getMessage());
+            }
+            requireStorable(e.header());
+            examined = ExaminedInstance.toStore(upload, e.header(), Instance.Status.REJECTED, e.getMessage());
+            LOG.infof("%s: SOPInstanceUID %s is stored but not analysed: %s", origin, e.header().sopInstanceUid(),
+                    e.getMessage());
+        }
+        return examined;
+    }
+
+    private void removeUnreferenced(boolean newFile, String contentSha256) {
+        if (newFile && !repository.isReferenced(contentSha256)) {
+            store.remove(contentSha256);
+        }
+    }
+
+    private void announce(StudyReceived event) {
+        LOG.infof("Study %s received completely (%s)", event.studyInstanceUid(), event.completion());
+        try {
+            studyReceived.fire(event);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "An observer of study %s failed; the study stays stored", event.studyInstanceUid());
+        }
+    }
+
+    private static void requireStudy(String expectedStudyUid, String studyInstanceUid) throws InvalidInstanceException {
+        if (expectedStudyUid != null && !expectedStudyUid.equals(studyInstanceUid)) {
+            throw new InvalidInstanceException("it belongs to study " + studyInstanceUid + " but this call carries study "
+                    + expectedStudyUid + "; send each study in a call of its own");
+        }
+    }
+
+    // The reader validates these already; checked again because they become database keys.
+    private static void requireStorable(DicomHeader header) throws InvalidInstanceException {
+        requireUid("StudyInstanceUID", header.studyInstanceUid());
+        requireUid("SeriesInstanceUID", header.seriesInstanceUid());
+        requireUid("SOPInstanceUID", header.sopInstanceUid());
+        requireUid("SOPClassUID", header.sopClassUid());
+        requireUid("TransferSyntaxUID", header.transferSyntaxUid());
+        String modality = header.modality();
+        if (modality == null || modality.length() > 16 || !modality.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            throw new InvalidInstanceException("Modality (0008,0060) is not a code string of at most 16 characters");
+        }
+    }
+
+    private static void requireUid(String name, String uid) throws InvalidInstanceException {
+        if (!DicomUid.isValid(uid)) {
+            throw new InvalidInstanceException(name + " '" + printable(uid)
+                    + "' is not a valid UID: digits and dots, at most 64 characters");
+        }
+    }
+
+    // A UID from the wire is echoed in errors; keep it short and free of control characters.
+    private static String printable(String text) {
+        if (text == null) {
+            return "";
+        }
+        String shown = text.length() > 80 ? text.substring(0, 80) + "…" : text;
+        return shown.codePoints()
+                .map(c -> c < 0x20 || c == 0x7f ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
+    }
+}

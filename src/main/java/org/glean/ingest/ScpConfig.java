@@ -1,0 +1,30 @@
+package org.glean.ingest;
+
+import io.smallrye.config.ConfigMapping;
+import java.time.Duration;
+
+/** The DICOM C-STORE SCP: where it listens and when a pushed study counts as complete. */
+@ConfigMapping(prefix = "glean.scp")
+public interface ScpConfig {
+
+    /** Whether the SCP listens at all. */
+    boolean enabled();
+
+    /** Address to bind, e.g. 0.0.0.0 for every interface or 127.0.0.1 for this host only. */
+    String bindAddress();
+
+    /** TCP port; 0 picks a free one. */
+    int port();
+
+    /** Called AE title the SCP answers to. */
+    String aeTitle();
+
+    /**
+     * Associations served at once; more are turned away. Each holds its thread for 5 s after
+     * release (PixelMed's ARTIM wait), so allow 5 s × the associations a sender opens per second.
+     */
+    int maxAssociations();
+
+    /** Time without a new instance after which a pushed study counts as complete. */
+    Duration studyQuietPeriod();
+}

@@ -1,0 +1,127 @@
+package org.glean.dicom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.glean.ingest.DcmtkFiles;
+import org.glean.ingest.DcmtkFiles.Result;
+import org.glean.ingest.DcmtkFiles.Spec;
+import org.glean.ingest.DcmtkFiles.Syntax;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The SCP alone, with DCMTK's storescu and echoscu as peers and a handler that keeps what it gets. */
+class StorageScpTest {
+
+    private static final String AE_TITLE = "SCP-TEST";
+
+    @TempDir
+    Path dir;
+
+    private final List<byte[]> received = new CopyOnWriteArrayList<>();
+    private CStoreOutcome answer = CStoreOutcome.success();
+    private StorageScp scp;
+
+    @AfterEach
+    void stop() throws IOException {
+        scp.close();
+    }
+
+    @Test
+    void handsOnEachInstanceAsAPart10FileWithTheDataSetAsSent() throws Exception {
+        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, this::keep);
+        Spec spec = Spec.ct(DcmtkFiles.newUid(), DcmtkFiles.newUid(), 1, 1, 64);
+        Path explicit = DcmtkFiles.write(dir, spec, Syntax.EXPLICIT_LITTLE);
+        Path rle = DcmtkFiles.write(dir, Spec.ct(spec.studyUid(), spec.seriesUid(), 1, 2, 64), Syntax.RLE);
+
+        Result push = storescu(explicit, rle);
+
+        assertThat(push.exitCode()).as(push.output()).isZero();
+        assertThat(received).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            byte[] sent = Files.readAllBytes(i == 0 ? explicit : rle);
+            byte[] got = received.get(i);
+            assertThat(Arrays.copyOfRange(got, 128, 132)).isEqualTo("DICM".getBytes(StandardCharsets.US_ASCII));
+            assertThat(dataSet(got)).isEqualTo(dataSet(sent));
+            Path copy = Files.write(dir.resolve("received-" + i + ".dcm"), got);
+            assertThat(DcmtkFiles.run(List.of("dcmdump", copy.toString())))
+                    .contains(i == 0 ? "=LittleEndianExplicit" : "=RLELossless");
+        }
+    }
+
+    @Test
+    void answersWithTheHandlersFailureStatusAndReason() throws Exception {
+        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, this::keep);
+        answer = CStoreOutcome.cannotUnderstand("Rows (0028,0010) says 64 but the pixel data holds 50 rows");
+        Path file = DcmtkFiles.write(dir, Spec.ct(DcmtkFiles.newUid(), DcmtkFiles.newUid(), 1, 1, 64),
+                Syntax.EXPLICIT_LITTLE);
+
+        Result push = storescu(file);
+
+        assertThat(push.output()).contains("Error: Cannot understand")
+                .contains("Rows (0028,0010) says 64 but the pixel data holds 50 rows");
+    }
+
+    @Test
+    void answersEchoAndRefusesAnotherCalledAeTitle() throws Exception {
+        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, this::keep);
+
+        Result echo = DcmtkFiles.execute(List.of("echoscu", "-aec", AE_TITLE, "127.0.0.1", port()));
+        Result wrongTitle = DcmtkFiles.execute(List.of("echoscu", "-aec", "SOMEONE-ELSE", "127.0.0.1", port()));
+
+        assertThat(echo.exitCode()).as(echo.output()).isZero();
+        assertThat(wrongTitle.exitCode()).isNotZero();
+    }
+
+    private CStoreHandler.IncomingInstance keep(String callingAeTitle) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        return new CStoreHandler.IncomingInstance() {
+            @Override
+            public void append(ByteBuffer piece) throws IOException {
+                Channels.newChannel(bytes).write(piece);
+            }
+
+            @Override
+            public CStoreOutcome complete() {
+                received.add(bytes.toByteArray());
+                return answer;
+            }
+
+            @Override
+            public void abort() {
+                bytes.reset();
+            }
+        };
+    }
+
+    private Result storescu(Path... files) {
+        List<String> command = new ArrayList<>(List.of("storescu", "-d", "-aec", AE_TITLE));
+        command.addAll(DcmtkFiles.storescuProposingEverySyntax(dir));
+        command.addAll(List.of("127.0.0.1", port()));
+        Arrays.stream(files).forEach(file -> command.add(file.toString()));
+        return DcmtkFiles.execute(command);
+    }
+
+    private String port() {
+        return String.valueOf(scp.port());
+    }
+
+    // The bytes after the file meta information, whose length (0002,0000) gives.
+    private static byte[] dataSet(byte[] part10) {
+        int groupLength = ByteBuffer.wrap(part10, 132 + 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        return Arrays.copyOfRange(part10, 132 + 12 + groupLength, part10.length);
+    }
+}
