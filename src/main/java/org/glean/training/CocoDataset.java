@@ -71,7 +71,18 @@ public final class CocoDataset {
             throws IOException, InvalidDatasetException {
         String source = cocoFile.toString();
         CocoFile coco = CocoFile.read(cocoFile);
-        coco.validate(source);
+        List<String> problems = new ArrayList<>(coco.problems());
+        Locator locator = new Locator(dicomFolder, reader);
+        List<Entry> entries = new ArrayList<>();
+        for (CocoFile.Image image : coco.images()) {
+            Entry entry = locator.locate(image, problems);
+            if (entry != null) {
+                entries.add(entry);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidDatasetException(source, problems);
+        }
 
         List<CocoFile.Category> categories = coco.categories().stream()
                 .sorted(Comparator.comparingLong(CocoFile.Category::id)).toList();
@@ -84,19 +95,6 @@ public final class CocoDataset {
             List<Double> b = annotation.bbox();
             boxes.computeIfAbsent(annotation.imageId(), id -> new ArrayList<>()).add(new LabeledBox(
                     classIndexByCategoryId.get(annotation.categoryId()), b.get(0), b.get(1), b.get(2), b.get(3)));
-        }
-
-        Locator locator = new Locator(dicomFolder, reader);
-        List<String> problems = new ArrayList<>();
-        List<Entry> entries = new ArrayList<>();
-        for (CocoFile.Image image : coco.images()) {
-            Entry entry = locator.locate(image, problems);
-            if (entry != null) {
-                entries.add(entry);
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new InvalidDatasetException(source, problems);
         }
         boxes.replaceAll((id, list) -> List.copyOf(list));
         return new CocoDataset(source, categories.stream().map(CocoFile.Category::name).toList(),
@@ -168,6 +166,9 @@ public final class CocoDataset {
         }
 
         Entry locate(CocoFile.Image image, List<String> problems) throws IOException {
+            if (image.sopInstanceUid() == null && image.fileName() == null) {
+                return null; // CocoFile.problems() names it
+            }
             String name = image.describe();
             Path named = null;
             if (image.fileName() != null) {

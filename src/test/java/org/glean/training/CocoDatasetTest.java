@@ -126,6 +126,19 @@ class CocoDatasetTest {
     }
 
     @Test
+    void problemsOfTheFileAndOfTheFolderAreReportedTogether() throws Exception {
+        Path coco = write(new CocoFile(Map.of(), written.categories(),
+                List.of(new CocoFile.Image(1, "gone.dcm", null, 1, 128, 128, null, null, null, null, null, null)),
+                List.of(CocoFile.Annotation.of(1, 1, 9, 1, 1, 5, 5))));
+
+        assertThatThrownBy(() -> CocoDataset.open(folder, coco, reader))
+                .isInstanceOfSatisfying(InvalidDatasetException.class, e -> assertThat(e.problems()).containsExactly(
+                        "annotation id 1 on image id 1 (file_name gone.dcm): category_id 9 is not among the categories "
+                                + "(1 nodule, 2 mass, 3 calcification)",
+                        "image id 1 (file_name gone.dcm): file_name does not exist under " + folder));
+    }
+
+    @Test
     void entriesWhoseInstanceIsMissingUnreadableOrDifferentAreNamed() throws Exception {
         CocoFile.Image first = written.images().get(0);
         Path notDicom = Files.writeString(dir.resolve("not-dicom.dcm"), "plain text");
