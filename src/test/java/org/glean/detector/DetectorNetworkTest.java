@@ -1,0 +1,146 @@
+package org.glean.detector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class DetectorNetworkTest {
+
+    @Test
+    void mdnOutputsCoverEveryAnchorWithValidMixtures() {
+        try (Detector detector = Detector.create(TinyNetworks.config(), TinyNetworks.preprocessing());
+             NDManager manager = detector.model().getNDManager().newSubManager()) {
+            NDList out = detector.forward(manager, randomImages(2, 64, 1), false);
+            int anchors = detector.anchors().count();
+            assertThat(anchors).isEqualTo((64 + 16 + 4) * 4);
+            assertThat(out).extracting(NDArray::getShape).containsExactly(
+                    new Shape(2, anchors, 4, 2), new Shape(2, anchors, 4, 2), new Shape(2, anchors, 4, 2),
+                    new Shape(2, anchors, 2, 3), new Shape(2, anchors, 2, 3), new Shape(2, anchors, 2));
+            assertThat(detector.network().getOutputShapes(new Shape[] {detector.network().inputShape(2)}))
+                    .containsExactly(out.getShapes());
+            float[] locWeightSums = out.get(MdnHead.LOC_WEIGHTS).sum(new int[] {3}).toFloatArray();
+            float[] clsWeightSums = out.get(MdnHead.CLS_WEIGHTS).sum(new int[] {2}).toFloatArray();
+            for (float s : locWeightSums) {
+                assertThat((double) s).isCloseTo(1.0, within(1e-5));
+            }
+            for (float s : clsWeightSums) {
+                assertThat((double) s).isCloseTo(1.0, within(1e-5));
+            }
+            for (int i : new int[] {MdnHead.LOC_VARIANCES, MdnHead.CLS_VARIANCES}) {
+                for (float v : out.get(i).toFloatArray()) {
+                    assertThat(v).isStrictlyBetween(0f, 1f);
+                }
+            }
+        }
+    }
+
+    @Test
+    void hasTheParametersTheConfigurationDescribes() {
+        // Worked out by hand for the tiny configuration (weights; BatchNorm has 4 values per channel:
+        // γ, β, running mean, running variance):
+        //   stage0 1→4→4: 36 + 16 + 144 + 16 = 212      stage1 4→8→8: 288 + 32 + 576 + 32 = 928
+        //   stage2, stage3 8→8→8: 2 × 1216              extra 8→4 (1×1) →8 (3×3): 32 + 16 + 288 + 32 = 368
+        //   head per map: depthwise 72 + 32, pointwise 8 → 4 anchors × 38 outputs: 1216 + 152 → 3 × 1472
+        try (Detector detector = Detector.create(TinyNetworks.config(), TinyNetworks.preprocessing())) {
+            assertThat(detector.network().parameterCount()).isEqualTo(212 + 928 + 2 * 1216 + 368 + 3 * 1472);
+            // 92 BatchNorm channels carry 2 running statistics each
+            assertThat(detector.network().trainableParameterCount()).isEqualTo(8356 - 2 * 92);
+        }
+    }
+
+    @Test
+    void gradientsReachEveryTrainableParameter() {
+        try (Detector detector = Detector.create(TinyNetworks.config(), TinyNetworks.preprocessing());
+             NDManager manager = detector.model().getNDManager().newSubManager()) {
+            List<Parameter> trainable = new ArrayList<>();
+            for (Pair<String, Parameter> p : detector.network().getParameters()) {
+                if (p.getValue().requiresGradient()) {
+                    p.getValue().getArray().setRequiresGradient(true);
+                    trainable.add(p.getValue());
+                }
+            }
+            AnchorMatcher.Targets targets = new AnchorMatcher(detector.anchors()).match(List.of(
+                    new GroundTruthBox(Box.fromCorners(0.1, 0.1, 0.25, 0.25), 1),
+                    new GroundTruthBox(Box.fromCorners(0.4, 0.5, 0.9, 0.8), 2)));
+            int anchors = detector.anchors().count();
+            NDList labels = new NDList(manager.create(targets.offsets(), new Shape(1, anchors, 4)),
+                    manager.create(targets.labels(), new Shape(1, anchors)));
+            try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+                NDList out = detector.network().forward(new ParameterStore(manager, false),
+                        new NDList(detector.batch(manager, randomImages(1, 64, 2))), true);
+                collector.backward(MdnLoss.standard().evaluate(labels, out));
+            }
+            assertThat(trainable).hasSizeGreaterThan(30);
+            for (Pair<String, Parameter> p : detector.network().getParameters()) {
+                if (p.getValue().requiresGradient()) {
+                    float gradient = p.getValue().getArray().getGradient().abs().sum().getFloat();
+                    assertThat(gradient).as("gradient of %s", p.getKey()).isGreaterThan(0f);
+                }
+            }
+        }
+    }
+
+    @Test
+    void plainHeadGivesOneOffsetAndOneSetOfLogitsPerAnchor() {
+        DetectorConfig plain = TinyNetworks.config().withHead(HeadType.PLAIN);
+        try (Detector detector = Detector.create(plain, TinyNetworks.preprocessing());
+             NDManager manager = detector.model().getNDManager().newSubManager()) {
+            NDList out = detector.forward(manager, randomImages(3, 64, 3), false);
+            int anchors = detector.anchors().count();
+            assertThat(out).extracting(NDArray::getShape)
+                    .containsExactly(new Shape(3, anchors, 4), new Shape(3, anchors, 3));
+            assertThat(PlainHead.toPredictions(out)).hasSize(3);
+        }
+    }
+
+    @Test
+    void monteCarloDropoutVariesOnlyWhenAskedFor() {
+        DetectorConfig withDropout = TinyNetworks.config().withHead(HeadType.PLAIN).withDropout(0.5);
+        try (Detector detector = Detector.create(withDropout, TinyNetworks.preprocessing());
+             NDManager manager = detector.model().getNDManager().newSubManager()) {
+            List<PreprocessedImage> images = randomImages(1, 64, 4);
+            float[] plain1 = detector.forward(manager, images, false).get(PlainHead.LOGITS).toFloatArray();
+            float[] plain2 = detector.forward(manager, images, false).get(PlainHead.LOGITS).toFloatArray();
+            float[] mc1 = detector.forward(manager, images, true).get(PlainHead.LOGITS).toFloatArray();
+            float[] mc2 = detector.forward(manager, images, true).get(PlainHead.LOGITS).toFloatArray();
+            assertThat(plain2).containsExactly(plain1);
+            assertThat(mc1).isNotEqualTo(mc2);
+            assertThat(mc1).isNotEqualTo(plain1);
+        }
+    }
+
+    @Test
+    void refusesMonteCarloDropoutWithoutDropout() {
+        try (Detector detector = Detector.create(TinyNetworks.config(), TinyNetworks.preprocessing());
+             NDManager manager = detector.model().getNDManager().newSubManager()) {
+            assertThatThrownBy(() -> detector.forward(manager, randomImages(1, 64, 5), true))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("no dropout");
+        }
+    }
+
+    static List<PreprocessedImage> randomImages(int count, int size, long seed) {
+        Random random = new Random(seed);
+        List<PreprocessedImage> images = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            float[] pixels = new float[size * size];
+            for (int p = 0; p < pixels.length; p++) {
+                pixels[p] = random.nextFloat();
+            }
+            images.add(new PreprocessedImage(pixels, size, LetterboxTransform.fit(size, size, size)));
+        }
+        return images;
+    }
+}
