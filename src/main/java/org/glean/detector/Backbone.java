@@ -30,10 +30,15 @@ public final class Backbone extends AbstractBlock {
         List<Integer> extras = config.extraChannels();
         for (int e = 0; e < extras.size(); e++) {
             int width = extras.get(e);
-            layers.add(addChildBlock("extra" + e, ConvLayers.convBnRelu(Math.max(1, width / 2), 1, 1, 1)
+            int reduced = ceilToMultiple(width / 2, DetectorConfig.CHANNEL_MULTIPLE);
+            layers.add(addChildBlock("extra" + e, ConvLayers.convBnRelu(reduced, 1, 1, 1)
                     .addAll(ConvLayers.convBnRelu(width, 3, 2, 1))));
         }
         firstFeatureMap = stages.size() - config.backboneFeatureMaps();
+    }
+
+    private static int ceilToMultiple(int value, int multiple) {
+        return (value + multiple - 1) / multiple * multiple;
     }
 
     /** Channels of every feature map, largest map first. */

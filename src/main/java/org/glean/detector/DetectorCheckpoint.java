@@ -2,6 +2,9 @@ package org.glean.detector;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
@@ -19,6 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -103,11 +108,21 @@ public record DetectorCheckpoint(ModelManifest manifest, Detector detector) impl
     public static DetectorCheckpoint load(Path directory, Device device) throws IOException {
         ModelManifest manifest = readManifest(directory);
         Detector detector = Detector.create(manifest.network(), manifest.preprocessing(), device);
+        // DJL loads whatever shapes the file holds, so compare with what the manifest's network needs
+        Map<String, Shape> expected = new LinkedHashMap<>();
+        detector.network().getParameters().forEach(p -> expected.put(p.getKey(), p.getValue().getArray().getShape()));
         try (InputStream file = Files.newInputStream(directory.resolve(PARAMETERS));
              DataInputStream in = new DataInputStream(new BufferedInputStream(file))) {
             detector.network().loadParameters(detector.model().getNDManager(), in);
             if (in.read() != -1) {
                 throw new MalformedModelException("trailing bytes after the last parameter");
+            }
+            for (Pair<String, Parameter> p : detector.network().getParameters()) {
+                Shape actual = p.getValue().getArray().getShape();
+                if (!actual.equals(expected.get(p.getKey()))) {
+                    throw new MalformedModelException(p.getKey() + " is " + actual + ", the network needs "
+                            + expected.get(p.getKey()));
+                }
             }
         } catch (IOException | MalformedModelException | RuntimeException e) {
             detector.close();

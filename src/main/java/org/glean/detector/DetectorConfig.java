@@ -10,8 +10,14 @@ import java.util.List;
  * convolution and refines with a second 3×3 convolution (each followed by BatchNorm and ReLU),
  * {@code backboneChannels} giving each stage's width. The last {@code backboneFeatureMaps}
  * stages feed the head. Each entry of {@code extraChannels} adds one more map at half the
- * previous resolution (1×1 reduction to half the width, then a stride-2 3×3 convolution). For
- * the defaults, a 256² input gives maps of 32², 16², 8² and 4².
+ * previous resolution (1×1 reduction to half the width, rounded up to a multiple of 16, then a
+ * stride-2 3×3 convolution). For the defaults, a 256² input gives maps of 32², 16², 8² and 4².
+ *
+ * <p>Widths must be multiples of {@value #CHANNEL_MULTIPLE}: on AVX-512 CPUs oneDNN (PyTorch's
+ * CPU convolutions) stores channels in blocks of 16, and with a partly filled block its
+ * convolution backward pass now and then returns NaN gradients (seen with PyTorch 2.7.1 /
+ * oneDNN 3.7.1: an 8-channel layer went NaN in about 3 % of backward passes, a 16-channel layer
+ * never in 600).
  *
  * @param inputSize            side of the square single-channel input, a multiple of
  *                             2^(stages + extra layers)
@@ -28,6 +34,7 @@ public record DetectorConfig(int inputSize, List<Integer> backboneChannels, int 
                              int components, HeadType head, double dropout) {
 
     public static final List<String> DEFAULT_CLASSES = List.of("nodule", "mass", "calcification");
+    public static final int CHANNEL_MULTIPLE = 16;
 
     public DetectorConfig {
         backboneChannels = List.copyOf(backboneChannels);
@@ -37,6 +44,12 @@ public record DetectorConfig(int inputSize, List<Integer> backboneChannels, int 
         if (backboneChannels.isEmpty() || backboneFeatureMaps < 1 || backboneFeatureMaps > backboneChannels.size()) {
             throw new IllegalArgumentException("need at least one backbone stage and 1 … " + backboneChannels.size()
                     + " of them as feature maps, got " + backboneFeatureMaps);
+        }
+        for (int width : concat(backboneChannels, extraChannels)) {
+            if (width < 1 || width % CHANNEL_MULTIPLE != 0) {
+                throw new IllegalArgumentException("layer widths must be positive multiples of " + CHANNEL_MULTIPLE
+                        + ", got " + width);
+            }
         }
         int downsamplings = backboneChannels.size() + extraChannels.size();
         if (inputSize < 1 || inputSize % (1 << downsamplings) != 0) {
@@ -71,6 +84,12 @@ public record DetectorConfig(int inputSize, List<Integer> backboneChannels, int 
                 extraChannels.size());
         return new DetectorConfig(inputSize, backboneChannels, backboneFeatureMaps, extraChannels,
                 FeatureMapAnchors.defaultsFor(sizes), classes, components, HeadType.MDN, 0);
+    }
+
+    private static List<Integer> concat(List<Integer> a, List<Integer> b) {
+        List<Integer> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static List<Integer> featureMapSizes(int inputSize, int stages, int backboneMaps, int extras) {

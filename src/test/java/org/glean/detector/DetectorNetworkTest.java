@@ -51,13 +51,13 @@ class DetectorNetworkTest {
     void hasTheParametersTheConfigurationDescribes() {
         // Worked out by hand for the tiny configuration (weights; BatchNorm has 4 values per channel:
         // γ, β, running mean, running variance):
-        //   stage0 1→4→4: 36 + 16 + 144 + 16 = 212      stage1 4→8→8: 288 + 32 + 576 + 32 = 928
-        //   stage2, stage3 8→8→8: 2 × 1216              extra 8→4 (1×1) →8 (3×3): 32 + 16 + 288 + 32 = 368
-        //   head per map: depthwise 72 + 32, pointwise 8 → 4 anchors × 38 outputs: 1216 + 152 → 3 × 1472
+        //   stage0 1→16→16: 144 + 64 + 2304 + 64 = 2576     stages 1–3 16→16→16: 3 × (2304 + 64 + 2304 + 64)
+        //   extra 16→16 (1×1) →16 (3×3 stride 2): 256 + 64 + 2304 + 64 = 2688
+        //   head per map: depthwise 144 + 64, pointwise 16 → 4 anchors × 38 outputs: 2432 + 152 → 3 × 2792
         try (Detector detector = Detector.create(TinyNetworks.config(), TinyNetworks.preprocessing())) {
-            assertThat(detector.network().parameterCount()).isEqualTo(212 + 928 + 2 * 1216 + 368 + 3 * 1472);
-            // 92 BatchNorm channels carry 2 running statistics each
-            assertThat(detector.network().trainableParameterCount()).isEqualTo(8356 - 2 * 92);
+            assertThat(detector.network().parameterCount()).isEqualTo(2576 + 3 * 4736 + 2688 + 3 * 2792);
+            // 208 BatchNorm channels carry 2 running statistics each
+            assertThat(detector.network().trainableParameterCount()).isEqualTo(27848 - 2 * 208);
         }
     }
 

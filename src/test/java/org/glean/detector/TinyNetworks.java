@@ -10,9 +10,9 @@ final class TinyNetworks {
     private TinyNetworks() {
     }
 
-    /** 64² input, four stages of 4–8 channels, maps of 8², 4² and 2², K = 2, two classes. */
+    /** 64² input, four stages of 16 channels, maps of 8², 4² and 2², K = 2, two classes. */
     static DetectorConfig config() {
-        return DetectorConfig.of(64, List.of(4, 8, 8, 8), 2, List.of(8), CLASSES, 2);
+        return DetectorConfig.of(64, List.of(16, 16, 16, 16), 2, List.of(16), CLASSES, 2);
     }
 
     static Preprocessing preprocessing() {
