@@ -26,9 +26,4 @@ final class ConvLayers {
                 .add(BatchNorm.builder().build())
                 .add(Activation.reluBlock());
     }
-
-    /** 1×1 convolution with bias: the last layer of a prediction head. */
-    static Conv2d pointwise(int filters) {
-        return Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(filters).build();
-    }
 }

@@ -13,4 +13,8 @@ package org.glean.detector;
  */
 public record Detection(int anchorIndex, int label, String className, double score, Box box,
                         PixelBox pixelBox, MixtureParameters mixture) {
+
+    public Detection withMixture(MixtureParameters parameters) {
+        return new Detection(anchorIndex, label, className, score, box, pixelBox, parameters);
+    }
 }

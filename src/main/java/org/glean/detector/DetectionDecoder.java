@@ -3,6 +3,7 @@ package org.glean.detector;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Turns one image's network outputs into detections (method.md §3): per anchor the box is the
@@ -25,29 +26,54 @@ public final class DetectionDecoder {
     }
 
     public List<Detection> decode(MdnPredictions predictions, LetterboxTransform transform) {
-        requireShape(predictions.anchors(), predictions.classes());
-        int count = predictions.anchors();
-        double[][] offsets = new double[count][];
-        double[][] probabilities = new double[count][];
-        for (int a = 0; a < count; a++) {
-            offsets[a] = predictions.meanOffsets(a);
-            probabilities[a] = predictions.classProbabilities(a);
-        }
-        return select(offsets, probabilities, transform, predictions::mixture);
+        return decode(predictions.scores(), predictions::mixture, transform);
     }
 
     public List<Detection> decode(PlainPredictions predictions, LetterboxTransform transform) {
-        requireShape(predictions.anchors(), predictions.classes());
-        int count = predictions.anchors();
-        double[][] offsets = new double[count][4];
-        double[][] probabilities = new double[count][predictions.classes()];
-        for (int a = 0; a < count; a++) {
-            for (int b = 0; b < 4; b++) {
-                offsets[a][b] = predictions.offsets()[a * 4 + b];
+        return decode(predictions.scores(), anchor -> null, transform);
+    }
+
+    /**
+     * Detections from every anchor's scores; {@code mixtures} gives the mixture parameters of an
+     * anchor that became a detection (or null).
+     */
+    public List<Detection> decode(AnchorScores scores, IntFunction<MixtureParameters> mixtures,
+                                  LetterboxTransform transform) {
+        requireShape(scores.anchors(), scores.classes());
+        float[] offsets = scores.offsets();
+        float[] probabilities = scores.probabilities();
+        int classes = scores.classes();
+        List<Detection> detections = new ArrayList<>();
+        for (int label = 1; label < classes; label++) {
+            final int cls = label;
+            List<Integer> candidates = new ArrayList<>();
+            for (int a = 0; a < scores.anchors(); a++) {
+                if (probabilities[a * classes + label] >= settings.scoreThreshold()) {
+                    candidates.add(a);
+                }
             }
-            Softmax.of(predictions.logits(), a * predictions.classes(), predictions.classes(), probabilities[a]);
+            candidates.sort(Comparator.comparingDouble((Integer a) -> probabilities[a * classes + cls]).reversed());
+            if (candidates.size() > settings.maxDetections()) {
+                candidates = candidates.subList(0, settings.maxDetections());
+            }
+            List<Box> boxes = new ArrayList<>(candidates.size());
+            double[] candidateScores = new double[candidates.size()];
+            for (int i = 0; i < candidates.size(); i++) {
+                int a = candidates.get(i);
+                boxes.add(BoxCoding.decode(offsets[a * 4], offsets[a * 4 + 1], offsets[a * 4 + 2], offsets[a * 4 + 3],
+                        anchors.get(a)).clippedToUnit());
+                candidateScores[i] = probabilities[a * classes + label];
+            }
+            for (int kept : NonMaximumSuppression.select(boxes, candidateScores, settings.nmsIou(), settings.maxDetections())) {
+                int a = candidates.get(kept);
+                Box box = boxes.get(kept);
+                detections.add(new Detection(a, label, classNames.get(label - 1), candidateScores[kept], box,
+                        transform.toPixels(box), mixtures.apply(a)));
+            }
         }
-        return select(offsets, probabilities, transform, a -> null);
+        detections.sort(Comparator.comparingDouble(Detection::score).reversed());
+        return detections.size() > settings.maxDetections()
+                ? List.copyOf(detections.subList(0, settings.maxDetections())) : List.copyOf(detections);
     }
 
     private void requireShape(int anchorCount, int classes) {
@@ -56,40 +82,5 @@ public final class DetectionDecoder {
                     + " classes do not fit a model with " + anchors.count() + " anchors and "
                     + (classNames.size() + 1) + " classes");
         }
-    }
-
-    private List<Detection> select(double[][] offsets, double[][] probabilities, LetterboxTransform transform,
-                                   java.util.function.IntFunction<MixtureParameters> mixtures) {
-        List<Detection> detections = new ArrayList<>();
-        for (int label = 1; label <= classNames.size(); label++) {
-            List<Integer> candidates = new ArrayList<>();
-            for (int a = 0; a < offsets.length; a++) {
-                if (probabilities[a][label] >= settings.scoreThreshold()) {
-                    candidates.add(a);
-                }
-            }
-            final int cls = label;
-            candidates.sort(Comparator.comparingDouble((Integer a) -> probabilities[a][cls]).reversed());
-            if (candidates.size() > settings.maxDetections()) {
-                candidates = candidates.subList(0, settings.maxDetections());
-            }
-            List<Box> boxes = new ArrayList<>(candidates.size());
-            double[] scores = new double[candidates.size()];
-            for (int i = 0; i < candidates.size(); i++) {
-                int a = candidates.get(i);
-                double[] r = offsets[a];
-                boxes.add(BoxCoding.decode(r[0], r[1], r[2], r[3], anchors.get(a)).clippedToUnit());
-                scores[i] = probabilities[a][label];
-            }
-            for (int kept : NonMaximumSuppression.select(boxes, scores, settings.nmsIou(), settings.maxDetections())) {
-                int a = candidates.get(kept);
-                Box box = boxes.get(kept);
-                detections.add(new Detection(a, label, classNames.get(label - 1), scores[kept], box,
-                        transform.toPixels(box), mixtures.apply(a)));
-            }
-        }
-        detections.sort(Comparator.comparingDouble(Detection::score).reversed());
-        return detections.size() > settings.maxDetections()
-                ? List.copyOf(detections.subList(0, settings.maxDetections())) : List.copyOf(detections);
     }
 }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
@@ -15,10 +16,11 @@ import java.util.List;
 
 /**
  * Predicts every anchor's outputs from the feature maps. On each map an SSDLite-style predictor
- * — a depthwise 3×3 convolution with BatchNorm and ReLU, then a 1×1 convolution to
- * {@code anchorsPerCell × outputsPerAnchor} channels — keeps the head's cost small next to the
- * backbone's, so that the mixture head costs little more than a plain one. The per-map outputs
- * are laid out as [batch, anchor, output] in {@link Anchors} order and concatenated; subclasses
+ * — a depthwise 3×3 convolution with BatchNorm and ReLU, then a 1×1 projection to
+ * {@code anchorsPerCell × outputsPerAnchor} values per cell — keeps the head's cost small next to
+ * the backbone's. The projection is applied as a linear layer to the channels-last feature map,
+ * so its (large) output comes out already laid out as [batch, anchor, output] in {@link Anchors}
+ * order instead of being transposed afterwards. The maps' outputs are concatenated; subclasses
  * split and activate them.
  */
 public abstract class DetectionHead extends AbstractBlock {
@@ -39,7 +41,8 @@ public abstract class DetectionHead extends AbstractBlock {
                 dropouts.add(addChildBlock("dropout" + m, new McDropout(config.dropout())));
             }
             predictors.add(addChildBlock("predict" + m, ConvLayers.convBnRelu(width, 3, 1, width)
-                    .add(ConvLayers.pointwise(perCell * outputsPerAnchor))));
+                    .addSingleton(x -> x.transpose(0, 2, 3, 1), "channelsLast")
+                    .add(Linear.builder().setUnits((long) perCell * outputsPerAnchor).build())));
         }
     }
 
@@ -64,8 +67,8 @@ public abstract class DetectionHead extends AbstractBlock {
                 x = dropouts.get(m).forward(store, x, training, params);
             }
             NDArray y = predictors.get(m).forward(store, x, training, params).singletonOrThrow();
-            // [B, anchors·outputs, H, W] → [B, H·W·anchors, outputs]: row, column, anchor order
-            perMap.add(y.transpose(0, 2, 3, 1).reshape(y.getShape().get(0), -1, outputsPerAnchor));
+            // [B, H, W, anchors·outputs] → [B, H·W·anchors, outputs]: row, column, anchor order
+            perMap.add(y.reshape(y.getShape().get(0), -1, outputsPerAnchor));
         }
         return activate(perMap.size() == 1 ? perMap.get(0) : NDArrays.concat(perMap, 1));
     }

@@ -95,22 +95,43 @@ public final class Detector implements AutoCloseable {
                 monteCarloDropout ? DetectorNetwork.monteCarloDropout() : null);
     }
 
-    /** Detections per image, in input order (method.md §3). */
+    /**
+     * Detections per image, in input order (method.md §3). Mixture heads: R and P are computed
+     * on the engine for all anchors, and only the detected anchors' mixture parameters are
+     * copied out.
+     */
     public List<List<Detection>> detect(List<PreprocessedImage> images, DecoderSettings settings) {
         DetectionDecoder decoder = new DetectionDecoder(anchors, config().classes(), settings);
         List<List<Detection>> detections = new ArrayList<>(images.size());
         try (NDManager manager = model.getNDManager().newSubManager()) {
             NDList outputs = forward(manager, images, false);
-            if (config().head() == HeadType.MDN) {
-                List<MdnPredictions> predictions = MdnHead.toPredictions(outputs);
-                for (int i = 0; i < images.size(); i++) {
-                    detections.add(decoder.decode(predictions.get(i), images.get(i).transform()));
-                }
-            } else {
+            if (config().head() == HeadType.PLAIN) {
                 List<PlainPredictions> predictions = PlainHead.toPredictions(outputs);
                 for (int i = 0; i < images.size(); i++) {
                     detections.add(decoder.decode(predictions.get(i), images.get(i).transform()));
                 }
+                return detections;
+            }
+            NDList scores = MdnHead.scores(outputs);
+            float[] offsets = scores.get(0).toFloatArray();
+            float[] probabilities = scores.get(1).toFloatArray();
+            int count = anchors.count();
+            int classes = config().classesWithBackground();
+            for (int i = 0; i < images.size(); i++) {
+                AnchorScores image = new AnchorScores(count, classes,
+                        MdnHead.slice(offsets, i, count * 4), MdnHead.slice(probabilities, i, count * classes));
+                List<Detection> found = decoder.decode(image, anchor -> null, images.get(i).transform());
+                if (found.isEmpty()) {
+                    detections.add(found);
+                    continue;
+                }
+                MdnPredictions mixtures = MdnHead.select(outputs, i,
+                        found.stream().mapToInt(Detection::anchorIndex).toArray());
+                List<Detection> withMixtures = new ArrayList<>(found.size());
+                for (int d = 0; d < found.size(); d++) {
+                    withMixtures.add(found.get(d).withMixture(mixtures.mixture(d)));
+                }
+                detections.add(withMixtures);
             }
         }
         return detections;

@@ -2,7 +2,8 @@ package org.glean.detector;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
-import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import com.google.gson.Gson;
@@ -22,8 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Iterator;
 import java.util.stream.Stream;
 
 /**
@@ -104,25 +104,34 @@ public record DetectorCheckpoint(ModelManifest manifest, Detector detector) impl
         return load(directory, Device.cpu());
     }
 
-    /** Rebuilds the network from the manifest and loads its parameters onto {@code device}. */
+    /**
+     * Rebuilds the network from the manifest and loads its parameters onto {@code device}. The
+     * file is read into a second copy of the network and its values are copied into the
+     * detector's own, engine-allocated parameters: arrays made straight from the file's bytes
+     * can be aligned differently, and libtorch's matrix kernels then round differently in the
+     * last bit, so a loaded model would not reproduce its outputs exactly.
+     */
     public static DetectorCheckpoint load(Path directory, Device device) throws IOException {
         ModelManifest manifest = readManifest(directory);
         Detector detector = Detector.create(manifest.network(), manifest.preprocessing(), device);
-        // DJL loads whatever shapes the file holds, so compare with what the manifest's network needs
-        Map<String, Shape> expected = new LinkedHashMap<>();
-        detector.network().getParameters().forEach(p -> expected.put(p.getKey(), p.getValue().getArray().getShape()));
-        try (InputStream file = Files.newInputStream(directory.resolve(PARAMETERS));
+        try (NDManager staging = detector.model().getNDManager().newSubManager();
+             InputStream file = Files.newInputStream(directory.resolve(PARAMETERS));
              DataInputStream in = new DataInputStream(new BufferedInputStream(file))) {
-            detector.network().loadParameters(detector.model().getNDManager(), in);
+            DetectorNetwork stored = new DetectorNetwork(manifest.network());
+            stored.loadParameters(staging, in);
             if (in.read() != -1) {
                 throw new MalformedModelException("trailing bytes after the last parameter");
             }
-            for (Pair<String, Parameter> p : detector.network().getParameters()) {
-                Shape actual = p.getValue().getArray().getShape();
-                if (!actual.equals(expected.get(p.getKey()))) {
-                    throw new MalformedModelException(p.getKey() + " is " + actual + ", the network needs "
-                            + expected.get(p.getKey()));
+            // DJL loads whatever shapes the file holds, so compare with what the manifest's network needs
+            Iterator<Pair<String, Parameter>> target = detector.network().getParameters().iterator();
+            for (Pair<String, Parameter> source : stored.getParameters()) {
+                Parameter parameter = target.next().getValue();
+                NDArray values = source.getValue().getArray();
+                if (!values.getShape().equals(parameter.getArray().getShape())) {
+                    throw new MalformedModelException(source.getKey() + " is " + values.getShape()
+                            + ", the network needs " + parameter.getArray().getShape());
                 }
+                values.copyTo(parameter.getArray());
             }
         } catch (IOException | MalformedModelException | RuntimeException e) {
             detector.close();

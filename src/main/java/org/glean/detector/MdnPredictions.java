@@ -52,6 +52,23 @@ public record MdnPredictions(int anchors, int components, int classes,
         return p;
     }
 
+    /** R and P of every anchor. */
+    public AnchorScores scores() {
+        float[] offsets = new float[anchors * 4];
+        float[] probabilities = new float[anchors * classes];
+        for (int a = 0; a < anchors; a++) {
+            double[] r = meanOffsets(a);
+            double[] p = classProbabilities(a);
+            for (int b = 0; b < 4; b++) {
+                offsets[a * 4 + b] = (float) r[b];
+            }
+            for (int c = 0; c < classes; c++) {
+                probabilities[a * classes + c] = (float) p[c];
+            }
+        }
+        return new AnchorScores(anchors, classes, offsets, probabilities);
+    }
+
     /** The anchor's mixture parameters as the uncertainty computation takes them. */
     public MixtureParameters mixture(int anchor) {
         double[][] locW = new double[4][components];

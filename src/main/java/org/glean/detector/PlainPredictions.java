@@ -12,4 +12,17 @@ public record PlainPredictions(int anchors, int classes, float[] offsets, float[
                     + " logits, got " + offsets.length + " and " + logits.length);
         }
     }
+
+    /** Box offsets as they are and softmax class probabilities of every anchor. */
+    public AnchorScores scores() {
+        float[] probabilities = new float[anchors * classes];
+        double[] softmax = new double[classes];
+        for (int a = 0; a < anchors; a++) {
+            Softmax.of(logits, a * classes, classes, softmax);
+            for (int c = 0; c < classes; c++) {
+                probabilities[a * classes + c] = (float) softmax[c];
+            }
+        }
+        return new AnchorScores(anchors, classes, offsets, probabilities);
+    }
 }

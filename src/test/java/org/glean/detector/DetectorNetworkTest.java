@@ -48,6 +48,32 @@ class DetectorNetworkTest {
     }
 
     @Test
+    void scoresAndSelectedMixturesOnTheEngineMatchThePlainJavaComputation() {
+        try (Detector detector = Detector.create(TinyNetworks.config(), TinyNetworks.preprocessing());
+             NDManager manager = detector.model().getNDManager().newSubManager()) {
+            NDArray raw = manager.randomNormal(0, 2, new Shape(2, 5, TinyNetworks.config().outputsPerAnchor()),
+                    ai.djl.ndarray.types.DataType.FLOAT32);
+            NDList outputs = MdnHead.activate(raw, 2, 3);
+            MdnPredictions second = MdnHead.toPredictions(outputs).get(1);
+            NDList scores = MdnHead.scores(outputs);
+            AnchorScores expected = second.scores();
+            assertClose(MdnHead.slice(scores.get(0).toFloatArray(), 1, 5 * 4), expected.offsets());
+            assertClose(MdnHead.slice(scores.get(1).toFloatArray(), 1, 5 * 3), expected.probabilities());
+
+            MdnPredictions selected = MdnHead.select(outputs, 1, new int[] {4, 1});
+            assertThat(selected.mixture(0)).usingRecursiveComparison().isEqualTo(second.mixture(4));
+            assertThat(selected.mixture(1)).usingRecursiveComparison().isEqualTo(second.mixture(1));
+        }
+    }
+
+    private static void assertClose(float[] actual, float[] expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < actual.length; i++) {
+            assertThat((double) actual[i]).as("value %d", i).isCloseTo(expected[i], within(1e-5));
+        }
+    }
+
+    @Test
     void hasTheParametersTheConfigurationDescribes() {
         // Worked out by hand for the tiny configuration (weights; BatchNorm has 4 values per channel:
         // γ, β, running mean, running variance):

@@ -1,8 +1,10 @@
 package org.glean.detector;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,7 @@ class DetectorTrainerTest {
             assertThat(last).as("loss after %d steps vs the first 10 (%.3f)", STEPS, first).isLessThan(0.25 * first);
 
             List<List<Detection>> detections = detector.detect(batch.images(), DecoderSettings.DEFAULT);
+            assertSameAsDecodingAllOutputs(detector, batch.images(), detections);
             for (int i = 0; i < batch.images().size(); i++) {
                 for (GroundTruthBox truth : batch.truths().get(i)) {
                     assertThat(detections.get(i)).as("image %d, %s", i, truth)
@@ -43,6 +46,26 @@ class DetectorTrainerTest {
                                 assertThat(d.label()).isEqualTo(truth.label());
                                 assertThat(d.box().iou(truth.box())).isGreaterThan(0.5);
                             });
+                }
+            }
+        }
+    }
+
+    /** detect() scores on the engine and copies only detected anchors; decoding every output in Java must agree. */
+    private static void assertSameAsDecodingAllOutputs(Detector detector, List<PreprocessedImage> images,
+                                                       List<List<Detection>> detections) {
+        DetectionDecoder decoder = new DetectionDecoder(detector.anchors(), detector.config().classes(),
+                DecoderSettings.DEFAULT);
+        try (NDManager manager = detector.model().getNDManager().newSubManager()) {
+            List<MdnPredictions> all = MdnHead.toPredictions(detector.forward(manager, images, false));
+            for (int i = 0; i < images.size(); i++) {
+                List<Detection> expected = decoder.decode(all.get(i), images.get(i).transform());
+                List<Detection> actual = detections.get(i);
+                assertThat(actual).extracting(Detection::anchorIndex)
+                        .containsExactlyElementsOf(expected.stream().map(Detection::anchorIndex).toList());
+                for (int d = 0; d < actual.size(); d++) {
+                    assertThat(actual.get(d).score()).isCloseTo(expected.get(d).score(), within(1e-5));
+                    assertThat(actual.get(d).mixture()).usingRecursiveComparison().isEqualTo(expected.get(d).mixture());
                 }
             }
         }
