@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class DetectorTrainerTest {
 
     private static final int SIZE = 64;
-    private static final int STEPS = 200;
+    private static final int STEPS = 300;
 
     @Test
     void overfitsAFewImagesAndThenFindsTheirDiscs() {
@@ -23,12 +23,16 @@ class DetectorTrainerTest {
                 List.of(new SyntheticDiscs.Disc(30, 30, 4, 1), new SyntheticDiscs.Disc(50, 52, 4, 1))));
         DetectorConfig config = DetectorConfig.of(SIZE, List.of(16, 16, 16, 16), 2, List.of(16), TinyNetworks.CLASSES, 2);
         List<TrainingProgress> progress = new ArrayList<>();
-        // fixed initial weights and γ draws; passed with each of the 8 seeds tried (smallest IoU 0.77)
+        // fixed initial weights and γ draws
         Engine.getInstance().setRandomSeed(1);
         try (Detector detector = Detector.create(config, Preprocessing.defaults(SIZE));
              DetectorTrainer trainer = new DetectorTrainer(detector,
                      TrainingSettings.defaults().withLearningRate(3e-3).withWarmupSteps(10))) {
-            trainer.fit(STEPS, epoch -> List.of(batch), progress::add);
+            // 200 steps at 3e-3, then 100 at 3e-4 to settle: across 20 seeds the loss then always ended
+            // far below its start, and 19 of 20 runs found every disc
+            trainer.fit(200, epoch -> List.of(batch), progress::add);
+            trainer.setLearningRate(3e-4);
+            trainer.fit(STEPS - 200, epoch -> List.of(batch), progress::add);
 
             assertThat(progress).hasSize(STEPS);
             assertThat(progress.get(STEPS - 1).step()).isEqualTo(STEPS);
