@@ -45,8 +45,9 @@ public record FeatureMapAnchors(int size, double minScale, double maxScale, List
      * 8, 4 for a 256-pixel input): the first map's smallest anchor is 3/64 of the input (12 px at
      * 256), each next map doubles it, every map's {@code maxScale} is twice its {@code minScale},
      * and every map adds the aspect ratios 2 and 1/2. Consecutive anchor sides thus differ by
-     * √2, so a square object between about 10 % and 60 % of the input overlaps some same-centred
-     * anchor with IoU above 0.7.
+     * √2 (12, 17, 24 … 136 px at 256), so a square object from about 4 % to 60 % of the input
+     * (10 to 160 px at 256) has a same-centred square anchor within a factor 2^(1/4) of its side,
+     * an IoU of at least 0.7.
      */
     public static List<FeatureMapAnchors> defaultsFor(List<Integer> mapSizes) {
         List<FeatureMapAnchors> maps = new ArrayList<>(mapSizes.size());

@@ -36,6 +36,8 @@ class DetectorTrainerTest {
             double first = meanLoss(progress.subList(0, 10));
             double last = meanLoss(progress.subList(STEPS - 10, STEPS));
             assertThat(last).as("loss after %d steps vs the first 10 (%.3f)", STEPS, first).isLessThan(0.25 * first);
+            // the same batch with BatchNorm on its running statistics, as at inference
+            assertThat(trainer.validationLoss(batch)).isLessThan(0.25 * first);
 
             List<List<Detection>> detections = detector.detect(batch.images(), DecoderSettings.DEFAULT);
             assertSameAsDecodingAllOutputs(detector, batch.images(), detections);
