@@ -1,13 +1,14 @@
 package org.glean.cli;
 
+import static org.glean.cli.GleanRun.glean;
+
+import org.glean.cli.GleanRun.Output;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -19,6 +20,7 @@ import org.glean.ingest.IngestService;
 import org.glean.ingest.Study;
 import org.glean.ingest.StudyRecord;
 import org.glean.server.PostgresTestResource;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,23 +108,4 @@ class SendCommandTest {
         assertThat(output.err()).contains("is not a folder");
     }
 
-    private record Output(int exitCode, String out, String err) {
-    }
-
-    // GleanCommand prints to System.out and System.err, as it does for a user.
-    private static synchronized Output glean(String... args) {
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exitCode = GleanCommand.execute(args);
-            return new Output(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
-    }
 }

@@ -1,13 +1,14 @@
 package org.glean.cli;
 
+import static org.glean.cli.GleanRun.glean;
+
+import org.glean.cli.GleanRun.Output;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.regex.Pattern;
 import org.glean.detector.DetectorCheckpoint;
 import org.glean.detector.ModelManifest;
 import org.glean.training.CocoFile;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,9 +34,6 @@ class TrainEvalCommandTest {
 
     static Path data;
     static Path model;
-
-    record Output(int exitCode, String out, String err) {
-    }
 
     @BeforeAll
     static void synthesiseAndTrain() {
@@ -134,19 +133,4 @@ class TrainEvalCommandTest {
         return java.util.stream.Stream.concat(List.of(first).stream(), List.of(second).stream()).toArray(String[]::new);
     }
 
-    private static synchronized Output glean(String... args) {
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exitCode = GleanCommand.execute(args);
-            return new Output(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
-    }
 }
