@@ -1,14 +1,5 @@
 package org.glean.bench;
 
-import com.pixelmed.dicom.Attribute;
-import com.pixelmed.dicom.AttributeFactory;
-import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.AttributeTag;
-import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.FileMetaInformation;
-import com.pixelmed.dicom.OtherWordAttribute;
-import com.pixelmed.dicom.TagFromName;
-import com.pixelmed.dicom.TransferSyntax;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -17,17 +8,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.glean.dicom.DicomImageWriter;
+import org.glean.dicom.ImageSopClass;
+import org.glean.dicom.MonochromeInstance;
 
 /**
  * The instances a benchmark sends: axial CT slices of a simple phantom (air, a soft-tissue body,
  * two lungs), 16-bit signed HU, Explicit VR Little Endian, each a Part-10 file written by
- * PixelMed. Every call makes new UIDs (2.25 UUID-derived), so a server that stored an earlier set
- * stores these again rather than recognising them. The patient is synthetic.
+ * {@link DicomImageWriter}. Every call makes new UIDs (2.25 UUID-derived), so a server that stored
+ * an earlier set stores these again rather than recognising them. The patient is synthetic.
  */
 public final class BenchmarkInstances {
 
-    static final String CT_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.2";
-    private static final String SOURCE_AE_TITLE = "GLEANBENCH";
+    private static final String STUDY_DATE = "20260101";
 
     private BenchmarkInstances() {
     }
@@ -46,25 +39,22 @@ public final class BenchmarkInstances {
                     + ", studies " + studies + ", size " + size);
         }
         Files.createDirectories(directory);
+        DicomImageWriter writer = new DicomImageWriter();
         List<GeneratedStudy> written = new ArrayList<>();
-        int instanceIndex = 0;
-        for (int study = 0; study < studies; study++) {
-            String studyUid = newUid();
-            String seriesUid = newUid();
-            int slices = count / studies + (study < count % studies ? 1 : 0);
+        for (int studyIndex = 0; studyIndex < studies; studyIndex++) {
+            MonochromeInstance.Study study = new MonochromeInstance.Study(newUid(), "BENCH" + studyIndex, STUDY_DATE,
+                    "Benchmark^Phantom", "GLEAN-BENCH");
+            MonochromeInstance.Series series = new MonochromeInstance.Series(ImageSopClass.CT_IMAGE, newUid(), 1,
+                    newUid(), 1.0, 1.0);
+            int slices = count / studies + (studyIndex < count % studies ? 1 : 0);
             List<Path> files = new ArrayList<>(slices);
             for (int slice = 0; slice < slices; slice++) {
-                Path file = directory.resolve(String.format("s%03d-i%05d.dcm", study, slice));
-                try {
-                    slice(studyUid, seriesUid, slice, size).write(file.toFile(), TransferSyntax.ExplicitVRLittleEndian,
-                            true, true);
-                } catch (DicomException e) {
-                    throw new IOException("cannot encode benchmark instance " + instanceIndex + ": " + e.getMessage(), e);
-                }
+                Path file = directory.resolve(String.format("s%03d-i%05d.dcm", studyIndex, slice));
+                writer.write(new MonochromeInstance(study, series, newUid(), slice + 1, size, size,
+                        List.of(phantom(slice, size)), 40, 400, slice), file);
                 files.add(file);
-                instanceIndex++;
             }
-            written.add(new GeneratedStudy(studyUid, List.copyOf(files)));
+            written.add(new GeneratedStudy(study.studyInstanceUid(), List.copyOf(files)));
         }
         return written;
     }
@@ -78,44 +68,6 @@ public final class BenchmarkInstances {
             }
         }
         return total;
-    }
-
-    private static AttributeList slice(String studyUid, String seriesUid, int slice, int size) throws DicomException {
-        AttributeList list = new AttributeList();
-        put(list, TagFromName.SOPClassUID, CT_IMAGE_STORAGE);
-        put(list, TagFromName.SOPInstanceUID, newUid());
-        put(list, TagFromName.PatientName, "Benchmark^Phantom");
-        put(list, TagFromName.PatientID, "GLEAN-BENCH");
-        put(list, TagFromName.StudyInstanceUID, studyUid);
-        put(list, TagFromName.StudyID, "BENCH");
-        put(list, TagFromName.StudyDate, "20260101");
-        put(list, TagFromName.SeriesInstanceUID, seriesUid);
-        put(list, TagFromName.SeriesNumber, "1");
-        put(list, TagFromName.Modality, "CT");
-        put(list, TagFromName.InstanceNumber, Integer.toString(slice + 1));
-        put(list, TagFromName.ImageType, "ORIGINAL", "PRIMARY", "AXIAL");
-        String corner = Integer.toString(-size / 2);
-        put(list, TagFromName.ImagePositionPatient, corner, corner, Integer.toString(slice));
-        put(list, TagFromName.ImageOrientationPatient, "1", "0", "0", "0", "1", "0");
-        put(list, TagFromName.PixelSpacing, "1", "1");
-        put(list, TagFromName.SliceThickness, "1");
-        put(list, TagFromName.SamplesPerPixel, "1");
-        put(list, TagFromName.PhotometricInterpretation, "MONOCHROME2");
-        put(list, TagFromName.Rows, Integer.toString(size));
-        put(list, TagFromName.Columns, Integer.toString(size));
-        put(list, TagFromName.BitsAllocated, "16");
-        put(list, TagFromName.BitsStored, "16");
-        put(list, TagFromName.HighBit, "15");
-        put(list, TagFromName.PixelRepresentation, "1");
-        put(list, TagFromName.RescaleIntercept, "0");
-        put(list, TagFromName.RescaleSlope, "1");
-        put(list, TagFromName.WindowCenter, "40");
-        put(list, TagFromName.WindowWidth, "400");
-        OtherWordAttribute pixelData = new OtherWordAttribute(TagFromName.PixelData);
-        pixelData.setValues(phantom(slice, size));
-        list.put(pixelData);
-        FileMetaInformation.addFileMetaInformation(list, TransferSyntax.ExplicitVRLittleEndian, SOURCE_AE_TITLE);
-        return list;
     }
 
     // HU: air outside an elliptic body of soft tissue, two lungs that widen along the slices, and
@@ -141,14 +93,6 @@ public final class BenchmarkInstances {
             }
         }
         return pixels;
-    }
-
-    private static void put(AttributeList list, AttributeTag tag, String... values) throws DicomException {
-        Attribute attribute = AttributeFactory.newAttribute(tag);
-        for (String value : values) {
-            attribute.addValue(value);
-        }
-        list.put(attribute);
     }
 
     static String newUid() {

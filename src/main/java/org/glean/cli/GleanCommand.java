@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code glean} command line: work that is not serving. {@code glean serve} runs the server. */
 @Command(name = "glean", mixinStandardHelpOptions = true, version = "glean 0.1.0",
         description = "Glean: DICOM study scoring with an MDN detector. 'glean serve' runs the gRPC server.",
-        subcommands = {CommandLine.HelpCommand.class, SendCommand.class, BenchIngestCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, SendCommand.class, SynthCommand.class, TrainCommand.class,
+                EvalCommand.class, BenchModelCommand.class, BenchIngestCommand.class})
 public final class GleanCommand implements Runnable {
 
     @CommandLine.Spec

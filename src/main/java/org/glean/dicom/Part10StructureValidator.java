@@ -68,6 +68,9 @@ final class Part10StructureValidator {
     }
 
     private static String name(int tag) {
+        if (tag == DicomTag.ITEM) {
+            return "item (FFFE,E000)";
+        }
         String keyword = CAPTURED.get(tag);
         return keyword == null ? "element " + DicomTag.format(tag) : keyword + " " + DicomTag.format(tag);
     }
@@ -80,8 +83,7 @@ final class Part10StructureValidator {
         private TransferSyntax transferSyntax;
         private Part10Structure.PixelData pixelData;
         /** Start of the element being read, for a message when a deflated dataset ends early. */
-        private int currentTag;
-        private long currentOffset;
+        private long elementStart;
 
         Walk(ByteSource source) {
             this.source = source;
@@ -98,9 +100,10 @@ final class Part10StructureValidator {
             try {
                 datasetEnd = dataset();
             } catch (EOFException e) {
+                // Only an inflated dataset can end unannounced; a file's length is known up front.
                 throw new MalformedDicomException(String.format(
-                        "the dataset ends %s, inside %s that starts %s", source.at(source.position),
-                        name(currentTag), source.at(currentOffset)));
+                        "the deflated dataset ends early: it stops %s, inside the element that starts %s",
+                        source.at(source.position), source.at(elementStart)));
             }
             return new Part10Structure(transferSyntax, source.inflated ? fileLength : datasetEnd, pixelData,
                     checkedPixelData());
@@ -125,27 +128,37 @@ final class Part10StructureValidator {
 
         private void fileMetaInformation() throws IOException, MalformedDicomException, UnsupportedDicomException {
             TransferSyntax.Encoding meta = TransferSyntax.Encoding.EXPLICIT_LITTLE;
+            // Where FileMetaInformationGroupLength says the meta information ends; until it is read,
+            // the meta information runs while the group is 0002. Bounding by it matters for a deflated
+            // dataset, whose first bytes are compressed and say nothing about their group.
+            long metaEnd = Long.MAX_VALUE;
             long groupLengthEnd = -1;
-            while (source.remaining() >= 4 && (source.peekTag(meta) >>> 16) == 0x0002) {
+            while (source.position < metaEnd && source.remaining() >= 4
+                    && (source.peekTag(meta) >>> 16) == 0x0002) {
                 long offset = source.position;
-                element(source.readTag(meta), offset, meta, Long.MAX_VALUE, 0, true);
-                if (groupLengthEnd < 0 && captured.containsKey(DicomTag.FILE_META_INFORMATION_GROUP_LENGTH)) {
+                int tag = source.readTag(meta);
+                element(tag, offset, meta, Long.MAX_VALUE, 0, true);
+                if (tag == DicomTag.FILE_META_INFORMATION_GROUP_LENGTH && groupLengthEnd < 0) {
+                    CapturedValue groupLength = captured.get(tag);
+                    if (groupLength == null) {
+                        throw new MalformedDicomException(String.format(
+                                "FileMetaInformationGroupLength (0002,0000) %s is not a UL value", source.at(offset)));
+                    }
                     groupLengthEnd = source.position;
+                    metaEnd = groupLengthEnd + groupLength.unsigned32(ByteOrder.LITTLE_ENDIAN);
                 }
             }
-            CapturedValue groupLength = captured.get(DicomTag.FILE_META_INFORMATION_GROUP_LENGTH);
-            if (groupLength != null) {
-                long declared = groupLength.unsigned32(ByteOrder.LITTLE_ENDIAN);
-                if (groupLengthEnd + declared != source.position) {
-                    throw new MalformedDicomException(String.format(
-                            "FileMetaInformationGroupLength (0002,0000) declares %d bytes of file meta information,"
-                                    + " but its elements span %d bytes", declared, source.position - groupLengthEnd));
-                }
+            if (groupLengthEnd >= 0 && source.position != metaEnd) {
+                throw new MalformedDicomException(String.format(
+                        "FileMetaInformationGroupLength (0002,0000) declares %d bytes of file meta information,"
+                                + " but its elements span %d bytes", metaEnd - groupLengthEnd,
+                        source.position - groupLengthEnd));
             }
             CapturedValue syntax = captured.get(DicomTag.TRANSFER_SYNTAX_UID);
             if (syntax == null) {
                 throw new MalformedDicomException(
-                        "the file meta information has no TransferSyntaxUID (0002,0010), so the dataset cannot be read");
+                        "the file meta information has no TransferSyntaxUID (0002,0010), so the dataset cannot be"
+                                + " read");
             }
             String uid = syntax.text();
             if (!DicomUid.isValid(uid)) {
@@ -161,6 +174,7 @@ final class Part10StructureValidator {
             TransferSyntax.Encoding encoding = transferSyntax.encoding();
             while (!source.atEnd()) {
                 long offset = source.position;
+                elementStart = offset;
                 needHeader(4, offset, Long.MAX_VALUE, () -> "an element tag");
                 int tag = source.readTag(encoding);
                 if (tag == 0 && !source.inflated) {
@@ -185,8 +199,7 @@ final class Part10StructureValidator {
          */
         private void element(int tag, long offset, TransferSyntax.Encoding encoding, long end, int depth,
                 boolean topLevel) throws IOException, MalformedDicomException {
-            currentTag = tag;
-            currentOffset = offset;
+            elementStart = offset;
             if (tag >>> 16 == 0xFFFE) {
                 throw new MalformedDicomException(String.format(
                         "%s %s is an item or delimitation tag where a dataset element was expected",
@@ -223,11 +236,11 @@ final class Part10StructureValidator {
                 definedLengthSequence(tag, offset, encoding, valueEnd, depth + 1);
             } else if (tag == DicomTag.PIXEL_DATA) {
                 nativePixelData(offset, vr, length, topLevel);
-            } else if ((vr == null || "UN".equals(vr)) && length >= 8 && source.peekTag(encoding) == DicomTag.ITEM) {
+            } else if ((vr == null || "UN".equals(vr)) && length >= 8
+                    && source.peekTag(contentEncoding(vr, encoding)) == DicomTag.ITEM) {
                 // Implicit VR (or UN) hides sequences; a value that opens with an item tag is one, and
-                // the toolkit will parse it as one, so its items are walked too (as implicit VR for UN).
-                definedLengthSequence(tag, offset, vr == null ? encoding : TransferSyntax.Encoding.IMPLICIT_LITTLE,
-                        valueEnd, depth + 1);
+                // the toolkit will parse it as one, so its items are walked too.
+                definedLengthSequence(tag, offset, contentEncoding(vr, encoding), valueEnd, depth + 1);
             } else if (topLevel && CAPTURED.containsKey(tag)) {
                 if (length > MAX_CAPTURED_LENGTH) {
                     throw new MalformedDicomException(String.format("%s %s is %d bytes long, too long for its VR",
@@ -239,6 +252,11 @@ final class Part10StructureValidator {
             }
         }
 
+        /** UN hides its content in implicit VR little endian (PS3.5 §6.2.2). */
+        private TransferSyntax.Encoding contentEncoding(String vr, TransferSyntax.Encoding encoding) {
+            return "UN".equals(vr) ? TransferSyntax.Encoding.IMPLICIT_LITTLE : encoding;
+        }
+
         private void undefinedLengthValue(int tag, String vr, long offset, TransferSyntax.Encoding encoding, long end,
                 int depth, boolean topLevel) throws IOException, MalformedDicomException {
             if (tag == DicomTag.PIXEL_DATA && transferSyntax.encoding().encapsulatedPixelData) {
@@ -246,7 +264,7 @@ final class Part10StructureValidator {
             } else if (vr == null || "SQ".equals(vr)) {
                 undefinedLengthSequence(tag, offset, encoding, end, depth + 1);
             } else if ("UN".equals(vr)) {
-                undefinedLengthSequence(tag, offset, TransferSyntax.Encoding.IMPLICIT_LITTLE, end, depth + 1);
+                undefinedLengthSequence(tag, offset, contentEncoding(vr, encoding), end, depth + 1);
             } else {
                 throw new MalformedDicomException(String.format(
                         "%s %s has undefined length, which only a sequence or encapsulated Pixel Data may have",
@@ -314,6 +332,7 @@ final class Part10StructureValidator {
             if (itemLength == UNDEFINED_LENGTH) {
                 while (true) {
                     long offset = source.position;
+                    elementStart = offset;
                     if (available(end) < 4) {
                         throw new MalformedDicomException(String.format(
                                 "item %s of sequence %s is not terminated: %s before its item delimitation item"
@@ -333,6 +352,7 @@ final class Part10StructureValidator {
             long itemEnd = source.position + itemLength;
             while (source.position < itemEnd) {
                 long offset = source.position;
+                elementStart = offset;
                 needHeader(4, offset, itemEnd, () -> "an element tag");
                 element(source.readTag(encoding), offset, encoding, itemEnd, depth, false);
             }

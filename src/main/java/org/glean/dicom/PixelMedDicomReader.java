@@ -32,11 +32,13 @@ import java.util.regex.Pattern;
  * {@link Part10StructureValidator} has walked, and only up to where that walk says the dataset
  * ends, so that every length PixelMed allocates for is known to be backed by bytes. On top of the
  * structure this checks what PixelMed does not: UIDs, text values, the Image Pixel attributes, and
- * that the transfer syntax, SOP class and pixel format are ones Glean analyses.
+ * that the transfer syntax, SOP class and pixel format are ones Glean analyses. Stateless, so one
+ * instance serves concurrent callers.
  */
 public final class PixelMedDicomReader implements DicomReader {
 
-    private static final Pattern DECIMAL_STRING = Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
+    private static final Pattern DECIMAL_STRING =
+            Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
     private static final Pattern INTEGER_STRING = Pattern.compile("[+-]?[0-9]{1,10}");
     private static final String MONOCHROME1 = "MONOCHROME1";
     private static final String MONOCHROME2 = "MONOCHROME2";
@@ -142,7 +144,7 @@ public final class PixelMedDicomReader implements DicomReader {
         double[] spacing = decimals(attributes, TagFromName.PixelSpacing);
         if (spacing.length != 0 && spacing.length != 2) {
             throw new MalformedDicomException(name(TagFromName.PixelSpacing) + " has " + spacing.length
-                    + " values; it needs 2 (between rows, between columns)");
+                    + (spacing.length == 1 ? " value" : " values") + "; it needs 2 (between rows, between columns)");
         }
         double[] windowCenter = decimals(attributes, TagFromName.WindowCenter);
         double[] windowWidth = decimals(attributes, TagFromName.WindowWidth);
@@ -297,9 +299,10 @@ public final class PixelMedDicomReader implements DicomReader {
         try {
             SourceImage image = new SourceImage(attributes);
             if (image.getNumberOfBufferedImages() != header.numberOfFrames()) {
+                // PixelMed logs a codec failure and carries on without the frames it could not decode.
                 throw new MalformedDicomException(String.format(
-                        "Pixel Data decodes to %d frames, but NumberOfFrames (0028,0008) is %d",
-                        image.getNumberOfBufferedImages(), header.numberOfFrames()));
+                        "Pixel Data could not be decoded as %s: it yields %d frames, but NumberOfFrames (0028,0008)"
+                                + " is %d", syntax, image.getNumberOfBufferedImages(), header.numberOfFrames()));
             }
             int[] cells = new int[rows * columns];
             for (int frame = 0; frame < header.numberOfFrames(); frame++) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import org.glean.bench.BenchmarkInstances.GeneratedStudy;
 import org.glean.dicom.DecodedImage;
+import org.glean.dicom.ImageSopClass;
 import org.glean.dicom.PixelMedDicomReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +30,7 @@ class BenchmarkInstancesTest {
             for (Path file : study.files()) {
                 DecodedImage image = reader.decode(file);
                 assertThat(image.header().studyInstanceUid()).isEqualTo(study.studyInstanceUid());
-                assertThat(image.header().sopClassUid()).isEqualTo(BenchmarkInstances.CT_IMAGE_STORAGE);
+                assertThat(image.header().sopClassUid()).isEqualTo(ImageSopClass.CT_IMAGE.uid());
                 assertThat(image.header().modality()).isEqualTo("CT");
                 assertThat(image.header().rows()).isEqualTo(64);
                 assertThat(image.header().columns()).isEqualTo(64);

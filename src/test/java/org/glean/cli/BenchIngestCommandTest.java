@@ -1,8 +1,10 @@
 package org.glean.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.glean.cli.GleanRun.glean;
 
 import java.nio.file.Path;
+import org.glean.cli.GleanRun.Output;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,7 +16,7 @@ class BenchIngestCommandTest {
 
     @Test
     void refusesToStartWithoutTheGleanJarAndSaysHowToBuildIt() {
-        GleanRun run = GleanRun.of("bench-ingest", "--server-jar", dir.resolve("missing.jar").toString());
+        Output run = glean("bench-ingest", "--server-jar", dir.resolve("missing.jar").toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("no Glean jar at").contains("make package");
@@ -22,7 +24,7 @@ class BenchIngestCommandTest {
 
     @Test
     void refusesMoreStudiesThanInstances() {
-        GleanRun run = GleanRun.of("bench-ingest", "--instances", "3", "--studies", "4");
+        Output run = glean("bench-ingest", "--instances", "3", "--studies", "4");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("1 ≤ --studies ≤ --instances");
@@ -30,7 +32,7 @@ class BenchIngestCommandTest {
 
     @Test
     void isListedAmongTheCommands() {
-        GleanRun run = GleanRun.of("--help");
+        Output run = glean("--help");
 
         assertThat(run.out()).contains("bench-ingest");
     }

@@ -4,11 +4,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
-/** Runs the {@code glean} command line as a user does, capturing what it prints. */
-record GleanRun(int exitCode, String out, String err) {
+/** Runs the {@code glean} command in-process and captures what it prints, as a user would see it. */
+final class GleanRun {
 
-    // GleanCommand prints to System.out and System.err, as it does for a user.
-    static synchronized GleanRun of(String... args) {
+    record Output(int exitCode, String out, String err) {
+    }
+
+    private GleanRun() {
+    }
+
+    // GleanCommand prints to System.out and System.err; swapping them is global, hence synchronized.
+    static synchronized Output glean(String... args) {
         PrintStream originalOut = System.out;
         PrintStream originalErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -17,7 +23,7 @@ record GleanRun(int exitCode, String out, String err) {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
             int exitCode = GleanCommand.execute(args);
-            return new GleanRun(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+            return new Output(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(originalOut);
             System.setErr(originalErr);

@@ -1,5 +1,9 @@
 package org.glean.cli;
 
+import static org.glean.cli.GleanRun.glean;
+
+import org.glean.cli.GleanRun.Output;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.common.WithTestResource;
@@ -16,6 +20,7 @@ import org.glean.ingest.IngestService;
 import org.glean.ingest.Study;
 import org.glean.ingest.StudyRecord;
 import org.glean.server.PostgresTestResource;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,7 +56,7 @@ class SendCommandTest {
         Files.writeString(dir.resolve("notes.txt"), "not DICOM");
         Files.write(dir.resolve("no-preamble.dcm"), new byte[200]);
 
-        GleanRun output = GleanRun.of("send", dir.toString(), "--host", "127.0.0.1", "--port", String.valueOf(port),
+        Output output = glean("send", dir.toString(), "--host", "127.0.0.1", "--port", String.valueOf(port),
                 "--chunk-size", "4096");
 
         assertThat(output.exitCode()).as(output.err()).isZero();
@@ -78,7 +83,7 @@ class SendCommandTest {
         byte[] bytes = Files.readAllBytes(valid);
         Path truncated = Files.write(dir.resolve("truncated.dcm"), Arrays.copyOf(bytes, 140));
 
-        GleanRun output = GleanRun.of("send", dir.toString(), "--host", "127.0.0.1", "--port", String.valueOf(port));
+        Output output = glean("send", dir.toString(), "--host", "127.0.0.1", "--port", String.valueOf(port));
 
         assertThat(output.exitCode()).isZero();
         assertThat(output.err()).contains("Skipped " + truncated);
@@ -89,7 +94,7 @@ class SendCommandTest {
     void failsWhenNoServerAnswers() throws Exception {
         DcmtkFiles.write(dir, Spec.ct(DcmtkFiles.newUid(), DcmtkFiles.newUid(), 1, 1, 32), Syntax.EXPLICIT_LITTLE);
 
-        GleanRun output = GleanRun.of("send", dir.toString(), "--host", "127.0.0.1", "--port", "1");
+        Output output = glean("send", dir.toString(), "--host", "127.0.0.1", "--port", "1");
 
         assertThat(output.exitCode()).isEqualTo(1);
         assertThat(output.err()).contains("was not taken: UNAVAILABLE");
@@ -97,9 +102,10 @@ class SendCommandTest {
 
     @Test
     void refusesAPathThatIsNotAFolder() {
-        GleanRun output = GleanRun.of("send", dir.resolve("missing").toString());
+        Output output = glean("send", dir.resolve("missing").toString());
 
         assertThat(output.exitCode()).isEqualTo(2);
         assertThat(output.err()).contains("is not a folder");
     }
+
 }

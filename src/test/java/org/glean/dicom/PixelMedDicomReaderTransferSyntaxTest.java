@@ -102,8 +102,8 @@ class PixelMedDicomReaderTransferSyntaxTest {
         assertThat(decoded.header().transferSyntaxUid()).isEqualTo(c.syntax().uid());
         assertThat(decoded.frames()).hasSize(c.image().frames());
         for (int frame = 0; frame < c.image().frames(); frame++) {
-            assertThat(decoded.frames().get(frame)).as("frame %d", frame + 1)
-                    .containsExactly(c.image().expectedFrame(frame));
+            FrameAssertions.assertSameValues(decoded.frames().get(frame), c.image().expectedFrame(frame),
+                    "frame " + (frame + 1));
         }
     }
 
@@ -140,7 +140,8 @@ class PixelMedDicomReaderTransferSyntaxTest {
     void signedCtKeepsNegativeStoredValuesAndHounsfieldUnits() throws Exception {
         float[] hu = reader.decode(FILES.get(CT).get(TransferSyntax.JPEG_LOSSLESS)).frames().get(0);
 
-        // Top left: stored −1000 → −2024 HU; bottom right: stored −1000 + 20·47 + 15·63 + (47·63 mod 7) = 885 → −139 HU.
+        // Top left: stored −1000 → −2024 HU.
+        // Bottom right: stored −1000 + 20·47 + 15·63 + (47·63 mod 7) = 885 → −139 HU.
         assertThat(hu[0]).isEqualTo(-2024f);
         assertThat(hu[hu.length - 1]).isEqualTo(-139f);
     }

@@ -168,13 +168,13 @@ final class SyntheticImage {
     }
 
     /** Writes {@code dump}, whose Pixel Data is this image's, as {@code fileName.dcm}. */
-    Path write(Path directory, DicomDump dump, String fileName) {
+    Path write(Path directory, DicomDump dump, String fileName, String... dump2dcmOptions) {
         try {
             Files.write(directory.resolve(name + ".raw"), littleEndian(cells));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return dump.write(directory, fileName);
+        return dump.write(directory, fileName, dump2dcmOptions);
     }
 
     /**
@@ -207,9 +207,9 @@ final class SyntheticImage {
             throw new UncheckedIOException(e);
         }
         pixelData.append("(fffe,e0dd) na (SequenceDelimitationItem)");
+        TransferSyntax syntax = lossless ? TransferSyntax.JPEG_2000_LOSSLESS : TransferSyntax.JPEG_2000;
         DicomDump dump = dumpWithoutPixelData()
-                .set("(0002,0010) UI [" + (lossless ? TransferSyntax.JPEG_2000_LOSSLESS : TransferSyntax.JPEG_2000).uid()
-                        + "]")
+                .set("(0002,0010) UI [" + syntax.uid() + "]")
                 .set(pixelData.toString());
         return dump.write(directory, fileName);
     }

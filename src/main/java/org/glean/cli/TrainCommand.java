@@ -1,0 +1,243 @@
+package org.glean.cli;
+
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import org.glean.detector.Detector;
+import org.glean.detector.DetectorCheckpoint;
+import org.glean.detector.DetectorConfig;
+import org.glean.detector.DetectorTrainer;
+import org.glean.detector.ModelManifest;
+import org.glean.detector.Preprocessing;
+import org.glean.detector.TrainingBatch;
+import org.glean.detector.TrainingProgress;
+import org.glean.detector.TrainingSettings;
+import org.glean.dicom.PixelMedDicomReader;
+import org.glean.training.DetectorEvaluation;
+import org.glean.training.InvalidDatasetException;
+import org.glean.training.MeanAveragePrecision;
+import org.glean.training.PreprocessedDataset;
+import org.glean.uncertainty.UncertaintyStatistics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code glean train}: trains an MDN detector on a folder of DICOM files with COCO labels and
+ * writes a model directory that the server and {@code glean eval} load. The data set is decoded
+ * and preprocessed once, before the first epoch.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Trains the MDN detector on DICOM files + COCO boxes and writes OUT/model (manifest.json + parameters.bin), "
+                    + "plus OUT/epoch-NNN after every epoch (the latest kept). The manifest records the network, classes, "
+                    + "preprocessing, training settings, a summary of the data, the code's git commit and the uncertainty "
+                    + "normalisation statistics over the objects found on the validation set (else the training set).",
+            "Progress (epoch, step, loss, images/s) goes to stderr."})
+public final class TrainCommand implements Callable<Integer> {
+
+    /** The cosine schedule ends at this share of the peak rate rather than at 0. */
+    private static final double MIN_RATE = 0.02;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Folder of DICOM files to train on.")
+    Path data;
+
+    @Option(names = "--coco", paramLabel = "FILE", description = "COCO labels of --data (default DIR/coco.json).")
+    Path coco;
+
+    @Option(names = "--val-data", paramLabel = "DIR", description = "Validation folder: loss and mAP@0.5 after every epoch.")
+    Path valData;
+
+    @Option(names = "--val-coco", paramLabel = "FILE", description = "COCO labels of --val-data (default VALDIR/coco.json).")
+    Path valCoco;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder; OUT/model must not exist yet.")
+    Path out;
+
+    @Option(names = "--epochs", defaultValue = "20", description = "Passes over the training set (default ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--max-minutes", defaultValue = "0",
+            description = "Stop after this many minutes of training, finishing with the model so far; 0 = no limit (default ${DEFAULT-VALUE}).")
+    double maxMinutes;
+
+    @Option(names = "--batch-size", defaultValue = "16", description = "Images per step (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--lr", defaultValue = "0.001", description = "Peak Adam learning rate, cosine-decayed to 2 %% of it over the epochs or --max-minutes, whichever ends first (default ${DEFAULT-VALUE}).")
+    double learningRate;
+
+    @Option(names = "--warmup-steps", defaultValue = "100", description = "Linear learning-rate warm-up (default ${DEFAULT-VALUE}).")
+    int warmupSteps;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the shuffling and mirroring (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = {"-K", "--components"}, defaultValue = "4", description = "Mixture components K (default ${DEFAULT-VALUE}).")
+    int components;
+
+    @Option(names = "--input-size", defaultValue = "256", description = "Side of the square network input (default ${DEFAULT-VALUE}).")
+    int inputSize;
+
+    @Option(names = "--backbone-channels", split = ",", defaultValue = "16,32,64,96", paramLabel = "W,...",
+            description = "Width of each backbone stage (default ${DEFAULT-VALUE}).")
+    List<Integer> backboneChannels;
+
+    @Option(names = "--backbone-maps", defaultValue = "2", description = "Last backbone stages that feed the head (default ${DEFAULT-VALUE}).")
+    int backboneMaps;
+
+    @Option(names = "--extra-channels", split = ",", defaultValue = "96,96", paramLabel = "W,...",
+            description = "Width of each extra feature map (default ${DEFAULT-VALUE}).")
+    List<Integer> extraChannels;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads of the engine; 0 = its default (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Override
+    public Integer call() throws IOException {
+        if (epochs < 1 || batchSize < 1 || !(learningRate > 0) || maxMinutes < 0 || threads < 0) {
+            throw new ParameterException(spec.commandLine(),
+                    "--epochs and --batch-size must be at least 1, --lr positive, --max-minutes and --threads not negative");
+        }
+        Path modelDir = out.resolve("model");
+        if (Files.exists(modelDir)) {
+            throw new ParameterException(spec.commandLine(), "--out " + out + " already holds a model; choose a new folder");
+        }
+        EngineThreads.apply(threads);
+        Preprocessing preprocessing = Preprocessing.defaults(inputSize);
+        PreprocessedDataset train;
+        PreprocessedDataset val = null;
+        try {
+            train = load("train", data, coco, preprocessing, null);
+            if (valData != null) {
+                val = load("val", valData, valCoco, preprocessing, train.classNames());
+            }
+        } catch (InvalidDatasetException e) {
+            System.err.println("train: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            System.err.println("train: cannot read the data set: " + e.getMessage());
+            return 2;
+        }
+        DetectorConfig config;
+        try {
+            config = DetectorConfig.of(inputSize, backboneChannels, backboneMaps, extraChannels, train.classNames(), components);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "network: " + e.getMessage(), e);
+        }
+        TrainingSettings settings = TrainingSettings.defaults().withLearningRate(learningRate).withWarmupSteps(warmupSteps);
+        ModelManifest manifest = ModelManifest.describe(config, preprocessing).withTraining(train.summary(), settings);
+        System.err.printf("train: %d images %s; network %s, K=%d, %d anchors%n", train.size(),
+                train.summary().objectsPerClass(), config.backboneChannels() + "+" + config.extraChannels(), components,
+                config.generateAnchors().count());
+
+        long start = System.nanoTime();
+        long deadline = maxMinutes > 0 ? start + (long) (maxMinutes * 60e9) : Long.MAX_VALUE;
+        Random random = new Random(seed);
+                try (Detector detector = Detector.create(config, preprocessing);
+             DetectorTrainer trainer = new DetectorTrainer(detector, settings)) {
+            Path previous = null;
+            for (int epoch = 0; epoch < epochs && System.nanoTime() < deadline; epoch++) {
+                long epochStart = System.nanoTime();
+                double lossSum = 0;
+                int images = 0;
+                int step = 0;
+                List<TrainingBatch> batches = batches(train, random);
+                for (TrainingBatch batch : batches) {
+                    if (System.nanoTime() >= deadline) {
+                        System.err.println("train: --max-minutes reached; stopping inside epoch " + (epoch + 1));
+                        break;
+                    }
+                    double progress = (epoch + (double) step / batches.size()) / epochs;
+                    if (maxMinutes > 0) {
+                        progress = Math.max(progress, (System.nanoTime() - start) / (maxMinutes * 60e9));
+                    }
+                    trainer.setLearningRate(learningRate * (MIN_RATE + (1 - MIN_RATE) * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)))));
+                    TrainingProgress p = trainer.step(batch);
+                    step++;
+                    images += p.images();
+                    lossSum += p.loss() * p.images();
+                    System.err.printf("epoch %d/%d step %d/%d loss %.3f (loc %.3f cls %.3f) lr %.2e %.1f images/s%n",
+                            epoch + 1, epochs, step, batches.size(), p.loss(), p.localizationLoss(),
+                            p.classificationLoss(), p.learningRate(),
+                            images / ((System.nanoTime() - epochStart) / 1e9));
+                }
+                StringBuilder line = new StringBuilder(String.format("epoch %d/%d done: mean loss %.3f, %.0f s",
+                        epoch + 1, epochs, images == 0 ? Double.NaN : lossSum / images, (System.nanoTime() - epochStart) / 1e9));
+                if (val != null) {
+                    MeanAveragePrecision.Result result = DetectorEvaluation.meanAveragePrecision(detector, val);
+                    line.append(String.format(", val mAP@0.5 %.3f", result.meanAveragePrecision()));
+                    result.perClass().values().forEach(c -> line.append(String.format(" %s=%.3f", c.label(), c.averagePrecision())));
+                }
+                System.err.println("train: " + line);
+                Path epochDir = out.resolve(String.format("epoch-%03d", epoch + 1));
+                DetectorCheckpoint.save(epochDir, detector, manifest);
+                if (previous != null) {
+                    deleteModel(previous);
+                }
+                previous = epochDir;
+            }
+            PreprocessedDataset pool = val != null ? val : train;
+            UncertaintyStatistics statistics = DetectorEvaluation.uncertaintyStatistics(detector, pool);
+            ModelManifest finished = statistics == null ? manifest
+                    : manifest.withNormalisationStatistics(JsonParser.parseString(statistics.toJson()).getAsJsonObject());
+            DetectorCheckpoint.save(modelDir, detector, finished);
+            System.err.printf("train: %d steps in %.1f min; uncertainty statistics over %s objects on the %s set%n",
+                    trainer.steps(), (System.nanoTime() - start) / 60e9,
+                    statistics == null ? "no" : Long.toString(statistics.objectCount()), val != null ? "val" : "train");
+        }
+        System.out.println("model written to " + modelDir);
+        return 0;
+    }
+
+    private PreprocessedDataset load(String split, Path folder, Path labels, Preprocessing preprocessing,
+                                     List<String> classes) throws IOException, InvalidDatasetException {
+        long start = System.nanoTime();
+        Path cocoFile = labels != null ? labels : folder.resolve("coco.json");
+        PreprocessedDataset dataset = PreprocessedDataset.load(folder, cocoFile, new PixelMedDicomReader(), preprocessing,
+                classes, loaded -> {
+                    if (loaded % 200 == 0) {
+                        System.err.printf("train: %s: %d images preprocessed%n", split, loaded);
+                    }
+                });
+        System.err.printf("train: %s: %d images loaded in %.1f s%n", split, dataset.size(), (System.nanoTime() - start) / 1e9);
+        return dataset;
+    }
+
+    /**
+     * One epoch's batches: the training set shuffled, each image mirrored left–right with
+     * probability ½; batches without any object are left out.
+     */
+    private List<TrainingBatch> batches(PreprocessedDataset train, Random random) {
+        List<PreprocessedDataset.Item> order = new ArrayList<>(train.items());
+        Collections.shuffle(order, random);
+        List<TrainingBatch> batches = new ArrayList<>();
+        for (int from = 0; from < order.size(); from += batchSize) {
+            List<PreprocessedDataset.Item> items = order.subList(from, Math.min(order.size(), from + batchSize)).stream()
+                    .map(item -> random.nextBoolean() ? PreprocessedDataset.mirrored(item) : item).toList();
+            if (items.stream().allMatch(item -> item.truths().isEmpty())) {
+                continue; // no positive anchor: the loss is 0 by definition (method.md §2) and nothing would be learnt
+            }
+            batches.add(new TrainingBatch(items.stream().map(PreprocessedDataset.Item::input).toList(),
+                    items.stream().map(PreprocessedDataset.Item::truths).toList()));
+        }
+        return batches;
+    }
+
+    private static void deleteModel(Path directory) throws IOException {
+        Files.deleteIfExists(directory.resolve(DetectorCheckpoint.PARAMETERS));
+        Files.deleteIfExists(directory.resolve(DetectorCheckpoint.MANIFEST));
+        Files.deleteIfExists(directory);
+    }
+}

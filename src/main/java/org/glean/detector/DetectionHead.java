@@ -1,0 +1,91 @@
+package org.glean.detector;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Predicts every anchor's outputs from the feature maps. On each map an SSDLite-style predictor
+ * — a depthwise 3×3 convolution with BatchNorm and ReLU, then a 1×1 projection to
+ * {@code anchorsPerCell × outputsPerAnchor} values per cell — keeps the head's cost small next to
+ * the backbone's. The projection is applied as a linear layer to the channels-last feature map,
+ * so its (large) output comes out already laid out as [batch, anchor, output] in {@link Anchors}
+ * order instead of being transposed afterwards. The maps' outputs are concatenated; subclasses
+ * split and activate them.
+ */
+public abstract class DetectionHead extends AbstractBlock {
+
+    private final List<Block> dropouts = new ArrayList<>();
+    private final List<Block> predictors = new ArrayList<>();
+    private final List<Integer> anchorsPerCell = new ArrayList<>();
+    private final int outputsPerAnchor;
+
+    protected DetectionHead(DetectorConfig config) {
+        outputsPerAnchor = config.outputsPerAnchor();
+        List<Integer> channels = Backbone.featureMapChannels(config);
+        for (int m = 0; m < channels.size(); m++) {
+            int width = channels.get(m);
+            int perCell = config.anchors().get(m).anchorsPerCell();
+            anchorsPerCell.add(perCell);
+            if (config.dropout() > 0) {
+                dropouts.add(addChildBlock("dropout" + m, new McDropout(config.dropout())));
+            }
+            predictors.add(addChildBlock("predict" + m, ConvLayers.convBnRelu(width, 3, 1, width)
+                    .addSingleton(x -> x.transpose(0, 2, 3, 1), "channelsLast")
+                    .add(Linear.builder().setUnits((long) perCell * outputsPerAnchor).build())));
+        }
+    }
+
+    /** The head a configuration asks for. */
+    public static DetectionHead create(DetectorConfig config) {
+        return config.head() == HeadType.MDN ? new MdnHead(config) : new PlainHead(config);
+    }
+
+    /** Splits and activates raw outputs of shape [batch, anchors, outputsPerAnchor]. */
+    protected abstract NDList activate(NDArray raw);
+
+    /** Shapes of what {@link #activate} returns. */
+    protected abstract Shape[] outputShapes(long batch, long anchors);
+
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList maps, boolean training,
+                                     PairList<String, Object> params) {
+        NDList perMap = new NDList(predictors.size());
+        for (int m = 0; m < predictors.size(); m++) {
+            NDList x = new NDList(maps.get(m));
+            if (!dropouts.isEmpty()) {
+                x = dropouts.get(m).forward(store, x, training, params);
+            }
+            NDArray y = predictors.get(m).forward(store, x, training, params).singletonOrThrow();
+            // [B, H, W, anchors·outputs] → [B, H·W·anchors, outputs]: row, column, anchor order
+            perMap.add(y.reshape(y.getShape().get(0), -1, outputsPerAnchor));
+        }
+        return activate(perMap.size() == 1 ? perMap.get(0) : NDArrays.concat(perMap, 1));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] mapShapes) {
+        long anchors = 0;
+        for (int m = 0; m < mapShapes.length; m++) {
+            anchors += mapShapes[m].get(2) * mapShapes[m].get(3) * anchorsPerCell.get(m);
+        }
+        return outputShapes(mapShapes[0].get(0), anchors);
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... mapShapes) {
+        for (int m = 0; m < predictors.size(); m++) {
+            predictors.get(m).initialize(manager, dataType, mapShapes[m]);
+        }
+    }
+}

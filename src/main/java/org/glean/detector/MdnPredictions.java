@@ -1,0 +1,98 @@
+package org.glean.detector;
+
+/**
+ * The activated mixture outputs of one image for all its anchors, as flat arrays (row-major):
+ * localization arrays are [anchor][coordinate x,y,w,h][component], classification means and
+ * variances [anchor][component][class 0…C], classification weights [anchor][component].
+ */
+public record MdnPredictions(int anchors, int components, int classes,
+                             float[] locMeans, float[] locVariances, float[] locWeights,
+                             float[] clsMeans, float[] clsVariances, float[] clsWeights) {
+
+    public MdnPredictions {
+        int loc = anchors * 4 * components;
+        int cls = anchors * components * classes;
+        requireLength("localization means", locMeans, loc);
+        requireLength("localization variances", locVariances, loc);
+        requireLength("localization weights", locWeights, loc);
+        requireLength("classification means", clsMeans, cls);
+        requireLength("classification variances", clsVariances, cls);
+        requireLength("classification weights", clsWeights, anchors * components);
+    }
+
+    private static void requireLength(String what, float[] values, int expected) {
+        if (values.length != expected) {
+            throw new IllegalArgumentException(what + ": expected " + expected + " values, got " + values.length);
+        }
+    }
+
+    /** R_b = Σ_k π_b^k μ_b^k of one anchor: the mixture-mean offsets x, y, w, h. */
+    public double[] meanOffsets(int anchor) {
+        double[] r = new double[4];
+        for (int b = 0; b < 4; b++) {
+            int base = (anchor * 4 + b) * components;
+            for (int k = 0; k < components; k++) {
+                r[b] += (double) locWeights[base + k] * locMeans[base + k];
+            }
+        }
+        return r;
+    }
+
+    /** P_p = Σ_k π^k softmax(μ^k)_p of one anchor, for every class p = 0 … C. */
+    public double[] classProbabilities(int anchor) {
+        double[] p = new double[classes];
+        double[] softmax = new double[classes];
+        for (int k = 0; k < components; k++) {
+            Softmax.of(clsMeans, (anchor * components + k) * classes, classes, softmax);
+            double weight = clsWeights[anchor * components + k];
+            for (int c = 0; c < classes; c++) {
+                p[c] += weight * softmax[c];
+            }
+        }
+        return p;
+    }
+
+    /** R and P of every anchor. */
+    public AnchorScores scores() {
+        float[] offsets = new float[anchors * 4];
+        float[] probabilities = new float[anchors * classes];
+        for (int a = 0; a < anchors; a++) {
+            double[] r = meanOffsets(a);
+            double[] p = classProbabilities(a);
+            for (int b = 0; b < 4; b++) {
+                offsets[a * 4 + b] = (float) r[b];
+            }
+            for (int c = 0; c < classes; c++) {
+                probabilities[a * classes + c] = (float) p[c];
+            }
+        }
+        return new AnchorScores(anchors, classes, offsets, probabilities);
+    }
+
+    /** The anchor's mixture parameters as the uncertainty computation takes them. */
+    public MixtureParameters mixture(int anchor) {
+        double[][] locW = new double[4][components];
+        double[][] locM = new double[4][components];
+        double[][] locV = new double[4][components];
+        for (int b = 0; b < 4; b++) {
+            int base = (anchor * 4 + b) * components;
+            for (int k = 0; k < components; k++) {
+                locW[b][k] = locWeights[base + k];
+                locM[b][k] = locMeans[base + k];
+                locV[b][k] = locVariances[base + k];
+            }
+        }
+        double[] clsW = new double[components];
+        double[][] clsM = new double[components][classes];
+        double[][] clsV = new double[components][classes];
+        for (int k = 0; k < components; k++) {
+            clsW[k] = clsWeights[anchor * components + k];
+            int base = (anchor * components + k) * classes;
+            for (int c = 0; c < classes; c++) {
+                clsM[k][c] = clsMeans[base + c];
+                clsV[k][c] = clsVariances[base + c];
+            }
+        }
+        return new MixtureParameters(locW, locM, locV, clsW, clsM, clsV);
+    }
+}

@@ -1,0 +1,133 @@
+package org.glean.training;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+import org.glean.detector.Box;
+import org.glean.detector.GroundTruthBox;
+import org.glean.detector.ModalityFrame;
+import org.glean.detector.PixelBox;
+import org.glean.detector.PreprocessedImage;
+import org.glean.detector.Preprocessing;
+import org.glean.detector.TrainingDataSummary;
+import org.glean.dicom.DicomHeader;
+import org.glean.dicom.DicomReader;
+
+/**
+ * A labelled data set decoded once and kept as network inputs: every frame preprocessed to
+ * {@code inputSize²} floats (256² × 4 bytes = 256 KiB an image) with its boxes both in the
+ * frame's pixels (for evaluation) and in normalised input coordinates (for training), so that
+ * epochs never touch DICOM again.
+ */
+public final class PreprocessedDataset {
+
+    /**
+     * One frame ready for the network.
+     *
+     * @param imageId     the COCO image id, as text
+     * @param input       the preprocessed frame
+     * @param truths      its boxes as the trainer wants them, labels 1 … C in the model's classes
+     * @param pixelBoxes  the same boxes in the frame's pixel coordinates
+     * @param metadata    the COCO image entry (noise, blur, shift for synthetic data)
+     */
+    public record Item(String imageId, PreprocessedImage input, List<GroundTruthBox> truths,
+                       List<LabeledBox> pixelBoxes, CocoFile.Image metadata) {
+    }
+
+    private final String source;
+    private final List<String> classNames;
+    private final List<Item> items;
+
+    private PreprocessedDataset(String source, List<String> classNames, List<Item> items) {
+        this.source = source;
+        this.classNames = classNames;
+        this.items = items;
+    }
+
+    /**
+     * Opens, validates, decodes and preprocesses {@code cocoFile} over {@code dicomFolder}.
+     * Labels are given in the order of {@code modelClasses}; when it is null the data set's own
+     * classes (by category id) become the model's.
+     *
+     * @throws InvalidDatasetException also when the data set has a class the model does not know
+     */
+    public static PreprocessedDataset load(Path dicomFolder, Path cocoFile, DicomReader reader,
+                                           Preprocessing preprocessing, List<String> modelClasses,
+                                           IntConsumer progress) throws IOException, InvalidDatasetException {
+        CocoDataset dataset = CocoDataset.open(dicomFolder, cocoFile, reader);
+        List<String> classes = modelClasses == null ? dataset.classNames() : List.copyOf(modelClasses);
+        List<String> unknown = dataset.classNames().stream().filter(name -> !classes.contains(name)).toList();
+        if (!unknown.isEmpty()) {
+            throw new InvalidDatasetException(cocoFile.toString(), List.of("categories " + unknown
+                    + " are not classes of the model, which knows " + classes));
+        }
+        List<Item> items = new ArrayList<>(dataset.size());
+        for (int i = 0; i < dataset.size(); i++) {
+            CocoDataset.Sample sample = dataset.sample(i);
+            DicomHeader header = sample.header();
+            PreprocessedImage input = preprocessing.apply(new ModalityFrame(sample.pixels(), sample.rows(),
+                    sample.columns(), header.modality(), header.windowCenter(), header.windowWidth()));
+            List<GroundTruthBox> truths = new ArrayList<>();
+            for (LabeledBox box : sample.boxes()) {
+                Box normalised = input.transform().toNormalised(
+                        new PixelBox(box.x(), box.y(), box.x() + box.width(), box.y() + box.height()));
+                int label = classes.indexOf(dataset.classNames().get(box.classIndex())) + 1;
+                truths.add(new GroundTruthBox(normalised, label));
+            }
+            List<LabeledBox> pixelBoxes = sample.boxes().stream().map(box -> new LabeledBox(
+                    classes.indexOf(dataset.classNames().get(box.classIndex())), box.x(), box.y(), box.width(),
+                    box.height())).toList();
+            items.add(new Item(Long.toString(sample.image().id()), input, List.copyOf(truths), pixelBoxes,
+                    sample.image()));
+            progress.accept(i + 1);
+        }
+        return new PreprocessedDataset(cocoFile.toString(), classes, List.copyOf(items));
+    }
+
+    /** The model's classes; a {@link LabeledBox#classIndex()} of {@link Item#pixelBoxes()} indexes this list. */
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    public List<Item> items() {
+        return items;
+    }
+
+    public int size() {
+        return items.size();
+    }
+
+    /** Image and box counts per class, as recorded in a model's manifest. */
+    public TrainingDataSummary summary() {
+        Map<String, Integer> objects = new LinkedHashMap<>();
+        classNames.forEach(name -> objects.put(name, 0));
+        for (Item item : items) {
+            for (LabeledBox box : item.pixelBoxes()) {
+                objects.merge(classNames.get(box.classIndex()), 1, Integer::sum);
+            }
+        }
+        return new TrainingDataSummary(source, items.size(), objects);
+    }
+
+    /** The image mirrored left–right with its boxes: an augmentation that keeps anatomy plausible. */
+    public static Item mirrored(Item item) {
+        PreprocessedImage input = item.input();
+        int size = input.size();
+        float[] pixels = input.pixels();
+        float[] flipped = new float[pixels.length];
+        for (int r = 0; r < size; r++) {
+            for (int c = 0; c < size; c++) {
+                flipped[r * size + c] = pixels[r * size + size - 1 - c];
+            }
+        }
+        List<GroundTruthBox> truths = item.truths().stream()
+                .map(t -> new GroundTruthBox(new Box(1 - t.box().cx(), t.box().cy(), t.box().w(), t.box().h()), t.label()))
+                .toList();
+        return new Item(item.imageId(), new PreprocessedImage(flipped, size, input.transform()), truths,
+                item.pixelBoxes(), item.metadata());
+    }
+}

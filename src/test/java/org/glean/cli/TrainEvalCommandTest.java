@@ -1,0 +1,136 @@
+package org.glean.cli;
+
+import static org.glean.cli.GleanRun.glean;
+
+import org.glean.cli.GleanRun.Output;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.glean.detector.DetectorCheckpoint;
+import org.glean.detector.ModelManifest;
+import org.glean.training.CocoFile;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code glean train} and {@code glean eval} as a user runs them, on a tiny synthetic set and a tiny network. */
+class TrainEvalCommandTest {
+
+    private static final String[] TINY_NETWORK = {"--input-size", "64", "--backbone-channels", "16,16,16,16",
+        "--extra-channels", "16", "-K", "2", "--threads", "1"};
+
+    @TempDir
+    static Path dir;
+
+    static Path data;
+    static Path model;
+
+    @BeforeAll
+    static void synthesiseAndTrain() {
+        data = dir.resolve("data");
+        Output synth = glean("synth", "--out", data.toString(), "--seed", "5", "--studies", "3", "--slices", "4",
+                "--size", "64", "--normal-fraction", "0", "--objects", "2:3");
+        assertThat(synth.exitCode()).as(synth.err()).isZero();
+        Output train = glean(concat(new String[] {"train", "--data", data.toString(), "--val-data", data.toString(),
+            "--out", dir.resolve("run").toString(), "--epochs", "3", "--batch-size", "4", "--warmup-steps", "2"}, TINY_NETWORK));
+        assertThat(train.exitCode()).as(train.err()).isZero();
+        assertThat(train.err()).contains("epoch 3/3 done", "images/s", "val mAP@0.5");
+        model = dir.resolve("run/model");
+    }
+
+    @Test
+    void trainWritesAModelThatLoadsBackWithItsManifest() throws Exception {
+        CocoFile coco = CocoFile.read(data.resolve("coco.json"));
+        try (DetectorCheckpoint checkpoint = DetectorCheckpoint.load(model)) {
+            ModelManifest manifest = checkpoint.manifest();
+            assertThat(manifest.network().components()).isEqualTo(2);
+            assertThat(manifest.network().inputSize()).isEqualTo(64);
+            assertThat(manifest.network().classes()).containsExactly("nodule", "mass", "calcification");
+            assertThat(manifest.preprocessing().inputSize()).isEqualTo(64);
+            assertThat(manifest.trainingData().images()).isEqualTo(coco.images().size());
+            Map<String, Integer> objects = manifest.trainingData().objectsPerClass();
+            for (CocoFile.Category category : coco.categories()) {
+                long boxes = coco.annotations().stream().filter(a -> a.categoryId() == category.id()).count();
+                assertThat(objects.get(category.name())).as(category.name()).isEqualTo((int) boxes);
+            }
+            assertThat(manifest.training().learningRate()).isEqualTo(0.001);
+            assertThat(manifest.gitCommit()).isNotBlank();
+        }
+        assertThat(Files.list(dir.resolve("run")).map(p -> p.getFileName().toString()))
+                .containsExactlyInAnyOrder("model", "epoch-003");
+    }
+
+    @Test
+    void evalPrintsAnAveragePrecisionInZeroToOneForEveryClassAndTheirMean() {
+        Output eval = glean("eval", "--model", model.toString(), "--data", data.toString(), "--threads", "1");
+
+        assertThat(eval.exitCode()).as(eval.err()).isZero();
+        Matcher row = Pattern.compile("(?m)^(nodule|mass|calcification|mAP@0\\.5)\\s.*\\s(\\S+)$").matcher(eval.out());
+        int rows = 0;
+        while (row.find()) {
+            assertThat(Double.parseDouble(row.group(2))).as(row.group()).isBetween(0.0, 1.0);
+            rows++;
+        }
+        assertThat(rows).as(eval.out()).isEqualTo(4);
+    }
+
+    @Test
+    void trainRefusesAMissingFolderWithAClearError() {
+        Output train = glean(concat(new String[] {"train", "--data", dir.resolve("nowhere").toString(),
+            "--out", dir.resolve("missing-run").toString()}, TINY_NETWORK));
+
+        assertThat(train.exitCode()).isNotZero();
+        assertThat(train.err()).contains("nowhere");
+        assertThat(dir.resolve("missing-run/model")).doesNotExist();
+    }
+
+    @Test
+    void trainRefusesAnnotationsOfAnUndeclaredCategory() throws Exception {
+        Path labels = rewriteCoco("undeclared.json", coco -> coco.getAsJsonArray("annotations").get(0)
+                .getAsJsonObject().addProperty("category_id", 9));
+
+        Output train = glean(concat(new String[] {"train", "--data", data.toString(), "--coco", labels.toString(),
+            "--out", dir.resolve("undeclared-run").toString()}, TINY_NETWORK));
+
+        assertThat(train.exitCode()).isNotZero();
+        assertThat(train.err()).contains("9");
+        assertThat(dir.resolve("undeclared-run/model")).doesNotExist();
+    }
+
+    @Test
+    void evalRefusesAClassTheModelDoesNotKnow() throws Exception {
+        Path labels = rewriteCoco("unknown-class.json", coco -> {
+            JsonArray categories = coco.getAsJsonArray("categories");
+            categories.get(categories.size() - 1).getAsJsonObject().addProperty("name", "pneumothorax");
+        });
+
+        Output eval = glean("eval", "--model", model.toString(), "--data", data.toString(), "--coco", labels.toString());
+
+        assertThat(eval.exitCode()).isNotZero();
+        assertThat(eval.err()).contains("pneumothorax", "not classes of the model");
+        assertThat(eval.out()).doesNotContain("mAP@0.5");
+    }
+
+    private static Path rewriteCoco(String name, java.util.function.Consumer<JsonObject> change) throws Exception {
+        JsonObject coco = JsonParser.parseString(Files.readString(data.resolve("coco.json"))).getAsJsonObject();
+        change.accept(coco);
+        Path file = dir.resolve(name);
+        Files.writeString(file, coco.toString());
+        return file;
+    }
+
+    private static String[] concat(String[] first, String[] second) {
+        return java.util.stream.Stream.concat(List.of(first).stream(), List.of(second).stream()).toArray(String[]::new);
+    }
+
+}

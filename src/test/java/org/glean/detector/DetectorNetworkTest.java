@@ -1,0 +1,172 @@
+package org.glean.detector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class DetectorNetworkTest {
+
+    @Test
+    void mdnOutputsCoverEveryAnchorWithValidMixtures() {
+        try (Detector detector = Detector.create(TinyNetworks.config(), TinyNetworks.preprocessing());
+             NDManager manager = detector.model().getNDManager().newSubManager()) {
+            NDList out = detector.forward(manager, randomImages(2, 64, 1), false);
+            int anchors = detector.anchors().count();
+            assertThat(anchors).isEqualTo((64 + 16 + 4) * 4);
+            assertThat(out).extracting(NDArray::getShape).containsExactly(
+                    new Shape(2, anchors, 4, 2), new Shape(2, anchors, 4, 2), new Shape(2, anchors, 4, 2),
+                    new Shape(2, anchors, 2, 3), new Shape(2, anchors, 2, 3), new Shape(2, anchors, 2));
+            assertThat(detector.network().getOutputShapes(new Shape[] {detector.network().inputShape(2)}))
+                    .containsExactly(out.getShapes());
+            float[] locWeightSums = out.get(MdnHead.LOC_WEIGHTS).sum(new int[] {3}).toFloatArray();
+            float[] clsWeightSums = out.get(MdnHead.CLS_WEIGHTS).sum(new int[] {2}).toFloatArray();
+            for (float s : locWeightSums) {
+                assertThat((double) s).isCloseTo(1.0, within(1e-5));
+            }
+            for (float s : clsWeightSums) {
+                assertThat((double) s).isCloseTo(1.0, within(1e-5));
+            }
+            for (int i : new int[] {MdnHead.LOC_VARIANCES, MdnHead.CLS_VARIANCES}) {
+                for (float v : out.get(i).toFloatArray()) {
+                    assertThat(v).isStrictlyBetween(0f, 1f);
+                }
+            }
+        }
+    }
+
+    @Test
+    void scoresAndSelectedMixturesOnTheEngineMatchThePlainJavaComputation() {
+        try (Detector detector = Detector.create(TinyNetworks.config(), TinyNetworks.preprocessing());
+             NDManager manager = detector.model().getNDManager().newSubManager()) {
+            NDArray raw = manager.randomNormal(0, 2, new Shape(2, 5, TinyNetworks.config().outputsPerAnchor()),
+                    ai.djl.ndarray.types.DataType.FLOAT32);
+            NDList outputs = MdnHead.activate(raw, 2, 3);
+            MdnPredictions second = MdnHead.toPredictions(outputs).get(1);
+            NDList scores = MdnHead.scores(outputs);
+            AnchorScores expected = second.scores();
+            assertClose(MdnHead.slice(scores.get(0).toFloatArray(), 1, 5 * 4), expected.offsets());
+            assertClose(MdnHead.slice(scores.get(1).toFloatArray(), 1, 5 * 3), expected.probabilities());
+
+            MdnPredictions selected = MdnHead.select(outputs, 1, new int[] {4, 1});
+            assertThat(selected.mixture(0)).usingRecursiveComparison().isEqualTo(second.mixture(4));
+            assertThat(selected.mixture(1)).usingRecursiveComparison().isEqualTo(second.mixture(1));
+        }
+    }
+
+    private static void assertClose(float[] actual, float[] expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < actual.length; i++) {
+            assertThat((double) actual[i]).as("value %d", i).isCloseTo(expected[i], within(1e-5));
+        }
+    }
+
+    @Test
+    void hasTheParametersTheConfigurationDescribes() {
+        // Worked out by hand for the tiny configuration (weights; BatchNorm has 4 values per channel:
+        // γ, β, running mean, running variance):
+        //   stage0 1→16→16: 144 + 64 + 2304 + 64 = 2576     stages 1–3 16→16→16: 3 × (2304 + 64 + 2304 + 64)
+        //   extra 16→16 (1×1) →16 (3×3 stride 2): 256 + 64 + 2304 + 64 = 2688
+        //   head per map: depthwise 144 + 64, pointwise 16 → 4 anchors × 38 outputs: 2432 + 152 → 3 × 2792
+        try (Detector detector = Detector.create(TinyNetworks.config(), TinyNetworks.preprocessing())) {
+            assertThat(detector.network().parameterCount()).isEqualTo(2576 + 3 * 4736 + 2688 + 3 * 2792);
+            // 208 BatchNorm channels carry 2 running statistics each
+            assertThat(detector.network().trainableParameterCount()).isEqualTo(27848 - 2 * 208);
+        }
+    }
+
+    @Test
+    void gradientsReachEveryTrainableParameter() {
+        try (Detector detector = Detector.create(TinyNetworks.config(), TinyNetworks.preprocessing());
+             NDManager manager = detector.model().getNDManager().newSubManager()) {
+            List<Parameter> trainable = new ArrayList<>();
+            for (Pair<String, Parameter> p : detector.network().getParameters()) {
+                if (p.getValue().requiresGradient()) {
+                    p.getValue().getArray().setRequiresGradient(true);
+                    trainable.add(p.getValue());
+                }
+            }
+            AnchorMatcher.Targets targets = new AnchorMatcher(detector.anchors()).match(List.of(
+                    new GroundTruthBox(Box.fromCorners(0.1, 0.1, 0.25, 0.25), 1),
+                    new GroundTruthBox(Box.fromCorners(0.4, 0.5, 0.9, 0.8), 2)));
+            int anchors = detector.anchors().count();
+            NDList labels = new NDList(manager.create(targets.offsets(), new Shape(1, anchors, 4)),
+                    manager.create(targets.labels(), new Shape(1, anchors)));
+            try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+                NDList out = detector.network().forward(new ParameterStore(manager, false),
+                        new NDList(detector.batch(manager, randomImages(1, 64, 2))), true);
+                collector.backward(MdnLoss.standard().evaluate(labels, out));
+            }
+            assertThat(trainable).hasSizeGreaterThan(30);
+            for (Pair<String, Parameter> p : detector.network().getParameters()) {
+                if (p.getValue().requiresGradient()) {
+                    float gradient = p.getValue().getArray().getGradient().abs().sum().getFloat();
+                    assertThat(gradient).as("gradient of %s", p.getKey()).isGreaterThan(0f);
+                }
+            }
+        }
+    }
+
+    @Test
+    void plainHeadGivesOneOffsetAndOneSetOfLogitsPerAnchor() {
+        DetectorConfig plain = TinyNetworks.config().withHead(HeadType.PLAIN);
+        try (Detector detector = Detector.create(plain, TinyNetworks.preprocessing());
+             NDManager manager = detector.model().getNDManager().newSubManager()) {
+            NDList out = detector.forward(manager, randomImages(3, 64, 3), false);
+            int anchors = detector.anchors().count();
+            assertThat(out).extracting(NDArray::getShape)
+                    .containsExactly(new Shape(3, anchors, 4), new Shape(3, anchors, 3));
+            assertThat(PlainHead.toPredictions(out)).hasSize(3);
+        }
+    }
+
+    @Test
+    void monteCarloDropoutVariesOnlyWhenAskedFor() {
+        DetectorConfig withDropout = TinyNetworks.config().withHead(HeadType.PLAIN).withDropout(0.5);
+        try (Detector detector = Detector.create(withDropout, TinyNetworks.preprocessing());
+             NDManager manager = detector.model().getNDManager().newSubManager()) {
+            List<PreprocessedImage> images = randomImages(1, 64, 4);
+            float[] plain1 = detector.forward(manager, images, false).get(PlainHead.LOGITS).toFloatArray();
+            float[] plain2 = detector.forward(manager, images, false).get(PlainHead.LOGITS).toFloatArray();
+            float[] mc1 = detector.forward(manager, images, true).get(PlainHead.LOGITS).toFloatArray();
+            float[] mc2 = detector.forward(manager, images, true).get(PlainHead.LOGITS).toFloatArray();
+            assertThat(plain2).containsExactly(plain1);
+            assertThat(mc1).isNotEqualTo(mc2);
+            assertThat(mc1).isNotEqualTo(plain1);
+        }
+    }
+
+    @Test
+    void refusesMonteCarloDropoutWithoutDropout() {
+        try (Detector detector = Detector.create(TinyNetworks.config(), TinyNetworks.preprocessing());
+             NDManager manager = detector.model().getNDManager().newSubManager()) {
+            assertThatThrownBy(() -> detector.forward(manager, randomImages(1, 64, 5), true))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("no dropout");
+        }
+    }
+
+    static List<PreprocessedImage> randomImages(int count, int size, long seed) {
+        Random random = new Random(seed);
+        List<PreprocessedImage> images = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            float[] pixels = new float[size * size];
+            for (int p = 0; p < pixels.length; p++) {
+                pixels[p] = random.nextFloat();
+            }
+            images.add(new PreprocessedImage(pixels, size, LetterboxTransform.fit(size, size, size)));
+        }
+        return images;
+    }
+}

@@ -1,0 +1,34 @@
+package org.glean.detector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class ForwardBenchmarkTest {
+
+    @Test
+    void reportsTheMeasurementsItWasAskedFor() {
+        DetectorConfig config = TinyNetworks.config().withHead(HeadType.PLAIN).withDropout(0.2);
+        try (Detector detector = Detector.create(config, TinyNetworks.preprocessing())) {
+            ForwardBenchmark.Result single = ForwardBenchmark.measure(detector, ForwardBenchmark.Stage.FORWARD, 2, 1, 1, 3);
+            ForwardBenchmark.Result monteCarlo = ForwardBenchmark.measure(detector, ForwardBenchmark.Stage.FORWARD, 2, 5, 1, 3);
+            ForwardBenchmark.Result detect = ForwardBenchmark.measure(detector, ForwardBenchmark.Stage.DETECT, 2, 1, 1, 3);
+            assertThat(single.batchSize()).isEqualTo(2);
+            assertThat(single.measurements()).isEqualTo(3);
+            assertThat(single.medianMillis()).isPositive();
+            assertThat(single.imagesPerSecond()).isEqualTo(2000 / single.medianMillis());
+            assertThat(monteCarlo.passes()).isEqualTo(5);
+            assertThat(detect.stage()).isEqualTo(ForwardBenchmark.Stage.DETECT);
+            assertThat(detect.medianMillis()).isPositive();
+        }
+    }
+
+    @Test
+    void monteCarloPassesNeedDropout() {
+        try (Detector detector = Detector.create(TinyNetworks.config(), TinyNetworks.preprocessing())) {
+            assertThatThrownBy(() -> ForwardBenchmark.measure(detector, ForwardBenchmark.Stage.FORWARD, 1, 25, 0, 1))
+                    .isInstanceOf(IllegalStateException.class);
+        }
+    }
+}
