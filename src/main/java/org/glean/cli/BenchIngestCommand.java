@@ -50,7 +50,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "256", description = "rows and columns of each 16-bit CT image (default: ${DEFAULT-VALUE})")
     int size;
 
-    @Option(names = "--rounds", defaultValue = "3", description = "measured rounds (default: ${DEFAULT-VALUE})")
+    @Option(names = "--rounds", defaultValue = "5", description = "measured rounds (default: ${DEFAULT-VALUE})")
     int rounds;
 
     @Option(names = "--warmup", defaultValue = "1000",
