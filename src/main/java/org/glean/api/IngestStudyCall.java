@@ -215,7 +215,8 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
             }
             return null;
         } catch (IOException | RuntimeException e) {
-            String origins = group.get(0).origin() + (group.size() == 1 ? "" : " to " + group.get(group.size() - 1).origin());
+            String origins = group.get(0).origin()
+                    + (group.size() == 1 ? "" : " to " + group.get(group.size() - 1).origin());
             LOG.errorf(e, "%s: storing failed", origins);
             return Status.INTERNAL.withDescription(origins + ": Glean could not store the instances; try again later");
         }

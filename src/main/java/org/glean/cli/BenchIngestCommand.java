@@ -40,14 +40,17 @@ public final class BenchIngestCommand implements Callable<Integer> {
 
     private static final String RUNNER_JAR = "quarkus-run.jar";
 
-    @Option(names = "--instances", defaultValue = "500", description = "instances per measurement (default: ${DEFAULT-VALUE})")
+    @Option(names = "--instances", defaultValue = "500",
+            description = "instances per measurement (default: ${DEFAULT-VALUE})")
     int instances;
 
     @Option(names = "--studies", defaultValue = "1",
-            description = "studies the instances are spread over; gRPC sends one call per study (default: ${DEFAULT-VALUE})")
+            description = "studies the instances are spread over; gRPC sends one call per study "
+                    + "(default: ${DEFAULT-VALUE})")
     int studies;
 
-    @Option(names = "--size", defaultValue = "256", description = "rows and columns of each 16-bit CT image (default: ${DEFAULT-VALUE})")
+    @Option(names = "--size", defaultValue = "256",
+            description = "rows and columns of each 16-bit CT image (default: ${DEFAULT-VALUE})")
     int size;
 
     @Option(names = "--rounds", defaultValue = "5", description = "measured rounds (default: ${DEFAULT-VALUE})")
@@ -65,7 +68,8 @@ public final class BenchIngestCommand implements Callable<Integer> {
             description = "JVM options of the Glean server, space-separated (default: ${DEFAULT-VALUE}, as bin/glean)")
     String serverJavaOptions;
 
-    @Option(names = "--markdown", description = "print the results as a Markdown table, to paste into docs/benchmarks.md")
+    @Option(names = "--markdown",
+            description = "print the results as a Markdown table, to paste into docs/benchmarks.md")
     boolean markdown;
 
     @Option(names = "--keep", description = "keep the temporary folder (logs, server data) and print where it is")
@@ -80,8 +84,8 @@ public final class BenchIngestCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (instances < 1 || studies < 1 || studies > instances || size < 16 || size > 4096 || rounds < 1
                 || warmup < 0) {
-            err.println("glean bench-ingest: need --instances ≥ 1, 1 ≤ --studies ≤ --instances, 16 ≤ --size ≤ 4096, "
-                    + "--rounds ≥ 1, --warmup ≥ 0");
+            err.println("glean bench-ingest: need --instances ≥ 1, 1 ≤ --studies ≤ --instances, "
+                    + "16 ≤ --size ≤ 4096, --rounds ≥ 1, --warmup ≥ 0");
             return 2;
         }
         Path jar = serverJar != null ? serverJar : runningJar();
@@ -207,7 +211,8 @@ public final class BenchIngestCommand implements Callable<Integer> {
 
     // The ratio of each round (same load, same minute), then their median.
     private static String ratios(Report report) {
-        return String.format("Glean gRPC ÷ Orthanc: %.2f×; Glean C-STORE ÷ Orthanc: %.2f× (median of the rounds' ratios)",
+        return String.format(
+                "Glean gRPC ÷ Orthanc: %.2f×; Glean C-STORE ÷ Orthanc: %.2f× (median of the rounds' ratios)",
                 medianOf(report.rounds(), round -> round.gleanGrpc().instancesPerSecond()
                         / round.orthancCStore().instancesPerSecond()),
                 medianOf(report.rounds(), round -> round.gleanCStore().instancesPerSecond()

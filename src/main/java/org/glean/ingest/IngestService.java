@@ -95,10 +95,10 @@ public class IngestService {
     /**
      * Stores examined instances as one group (the disk's part of ingest): their files in the
      * store, flushed together, then their records in one transaction, committed once the files
-     * are on disk; only then is any of them stored. An instance refused by what is stored already (its series in another study, its
-     * study past glean.ingest.max-study-size) leaves nothing behind, and with
-     * {@code stopAtFirstRefusal} neither do the instances after it; the ones before it are
-     * stored. Every upload is consumed.
+     * are on disk; only then is any of them stored. An instance refused by what is stored
+     * already (its series in another study, its study past glean.ingest.max-study-size) leaves
+     * nothing behind, and with {@code stopAtFirstRefusal} neither do the instances after it; the
+     * ones before it are stored. Every upload is consumed.
      *
      * @return each instance's outcome, in order
      * @throws IOException when the store could not write; nothing of the group is recorded
@@ -106,6 +106,9 @@ public class IngestService {
     public List<InstanceOutcome> storeAll(List<ExaminedInstance> group, boolean stopAtFirstRefusal)
             throws IOException {
         List<ExaminedInstance> toStore = group.stream().filter(examined -> examined.alreadyStoredAs() == null).toList();
+        if (toStore.isEmpty()) {
+            return inGroupOrder(group, List.of(), stopAtFirstRefusal);
+        }
         try {
             List<InstanceUpload> uploads = toStore.stream().map(ExaminedInstance::upload).toList();
             InstanceStore.Placement placement = store.placeAll(uploads);

@@ -402,7 +402,8 @@ public class StudyRepository {
 
     private static void column(PreparedStatement statement, int index, String type, List<Received> instances,
             Function<Received, Object> value) throws SQLException {
-        statement.setArray(index, statement.getConnection().createArrayOf(type, instances.stream().map(value).toArray()));
+        statement.setArray(index,
+                statement.getConnection().createArrayOf(type, instances.stream().map(value).toArray()));
     }
 
     // Runs an INSERT ... ON CONFLICT DO NOTHING RETURNING uid, id; fewer rows than inserted means

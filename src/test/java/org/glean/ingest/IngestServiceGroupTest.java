@@ -199,7 +199,8 @@ class IngestServiceGroupTest {
     private List<Boolean> held(List<Path> files) throws Exception {
         List<Boolean> held = new ArrayList<>();
         for (Path file : files) {
-            String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+            byte[] bytes = Files.readAllBytes(file);
+            String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
             held.add(Files.exists(store.pathOf(sha256)));
         }
         return held;
