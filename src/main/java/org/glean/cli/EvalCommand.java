@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.glean.detector.DetectorCheckpoint;
-import org.glean.dicom.PixelMedDicomReader;
 import org.glean.training.DetectorEvaluation;
 import org.glean.training.InvalidDatasetException;
 import org.glean.training.MeanAveragePrecision;
 import org.glean.training.PreprocessedDataset;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code glean eval}: mAP@0.5 (VOC all-point AP) of a saved model on a labelled folder, per class and overall. */
@@ -22,11 +22,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory written by 'glean train'.")
     Path model;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Folder of DICOM files.")
-    Path data;
-
-    @Option(names = "--coco", paramLabel = "FILE", description = "COCO labels of --data (default DIR/coco.json).")
-    Path coco;
+    @Mixin
+    LabelledFolder data;
 
     @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads of the engine; 0 = its default (default ${DEFAULT-VALUE}).")
     int threads;
@@ -36,9 +33,8 @@ public final class EvalCommand implements Callable<Integer> {
         EngineThreads.apply(threads);
         long start = System.nanoTime();
         try (DetectorCheckpoint checkpoint = DetectorCheckpoint.load(model)) {
-            PreprocessedDataset dataset = PreprocessedDataset.load(data, coco != null ? coco : data.resolve("coco.json"),
-                    new PixelMedDicomReader(), checkpoint.detector().preprocessing(),
-                    checkpoint.detector().config().classes(), loaded -> { });
+            PreprocessedDataset dataset = data.load(checkpoint.detector().preprocessing(),
+                    checkpoint.detector().config().classes());
             MeanAveragePrecision.Result result = DetectorEvaluation.meanAveragePrecision(checkpoint.detector(), dataset);
             System.out.printf("%-16s %8s %10s %6s %8s%n", "class", "objects", "detections", "TP", "AP@0.5");
             for (MeanAveragePrecision.ClassResult c : result.perClass().values()) {

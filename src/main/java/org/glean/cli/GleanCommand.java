@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "glean", mixinStandardHelpOptions = true, version = "glean 0.1.0",
         description = "Glean: DICOM study scoring with an MDN detector. 'glean serve' runs the gRPC server.",
         subcommands = {CommandLine.HelpCommand.class, SendCommand.class, SynthCommand.class, TrainCommand.class,
-                EvalCommand.class, BenchModelCommand.class, BenchIngestCommand.class})
+                EvalCommand.class, ValidateUncertaintyCommand.class, BenchModelCommand.class,
+                BenchIngestCommand.class})
 public final class GleanCommand implements Runnable {
 
     @CommandLine.Spec

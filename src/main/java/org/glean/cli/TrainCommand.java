@@ -18,13 +18,13 @@ import org.glean.detector.Preprocessing;
 import org.glean.detector.TrainingBatch;
 import org.glean.detector.TrainingProgress;
 import org.glean.detector.TrainingSettings;
-import org.glean.dicom.PixelMedDicomReader;
 import org.glean.training.DetectorEvaluation;
 import org.glean.training.InvalidDatasetException;
 import org.glean.training.MeanAveragePrecision;
 import org.glean.training.PreprocessedDataset;
 import org.glean.uncertainty.UncertaintyStatistics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -50,11 +50,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Folder of DICOM files to train on.")
-    Path data;
-
-    @Option(names = "--coco", paramLabel = "FILE", description = "COCO labels of --data (default DIR/coco.json).")
-    Path coco;
+    @Mixin
+    LabelledFolder data;
 
     @Option(names = "--val-data", paramLabel = "DIR", description = "Validation folder: loss and mAP@0.5 after every epoch.")
     Path valData;
@@ -119,7 +116,7 @@ public final class TrainCommand implements Callable<Integer> {
         PreprocessedDataset train;
         PreprocessedDataset val = null;
         try {
-            train = load("train", data, coco, preprocessing, null);
+            train = load("train", data.data, data.coco, preprocessing, null);
             if (valData != null) {
                 val = load("val", valData, valCoco, preprocessing, train.classNames());
             }
@@ -204,13 +201,11 @@ public final class TrainCommand implements Callable<Integer> {
     private PreprocessedDataset load(String split, Path folder, Path labels, Preprocessing preprocessing,
                                      List<String> classes) throws IOException, InvalidDatasetException {
         long start = System.nanoTime();
-        Path cocoFile = labels != null ? labels : folder.resolve("coco.json");
-        PreprocessedDataset dataset = PreprocessedDataset.load(folder, cocoFile, new PixelMedDicomReader(), preprocessing,
-                classes, loaded -> {
-                    if (loaded % 200 == 0) {
-                        System.err.printf("train: %s: %d images preprocessed%n", split, loaded);
-                    }
-                });
+        PreprocessedDataset dataset = LabelledFolder.load(folder, labels, preprocessing, classes, loaded -> {
+            if (loaded % 200 == 0) {
+                System.err.printf("train: %s: %d images preprocessed%n", split, loaded);
+            }
+        });
         System.err.printf("train: %s: %d images loaded in %.1f s%n", split, dataset.size(), (System.nanoTime() - start) / 1e9);
         return dataset;
     }

@@ -11,7 +11,7 @@ public final class BoxCoding {
     public static final double SIZE_VARIANCE = 0.2;
     /**
      * Decoded sizes stop growing at 1000 × the anchor: far beyond any image (the smallest default
-     * anchor is 3/64 of the input), it keeps an untrained network's outputs finite.
+     * anchor is one cell of the first feature map), it keeps an untrained network's outputs finite.
      */
     private static final double MAX_LOG_SCALE = Math.log(1000);
 

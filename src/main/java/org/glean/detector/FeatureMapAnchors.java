@@ -42,16 +42,18 @@ public record FeatureMapAnchors(int size, double minScale, double maxScale, List
 
     /**
      * The default layout for feature maps whose sizes halve from one to the next (e.g. 32, 16,
-     * 8, 4 for a 256-pixel input): the first map's smallest anchor is 3/64 of the input (12 px at
-     * 256), each next map doubles it, every map's {@code maxScale} is twice its {@code minScale},
-     * and every map adds the aspect ratios 2 and 1/2. Consecutive anchor sides thus differ by
-     * √2 (12, 17, 24 … 136 px at 256), so a square object from about 4 % to 60 % of the input
-     * (10 to 160 px at 256) has a same-centred square anchor within a factor 2^(1/4) of its side,
-     * an IoU of at least 0.7.
+     * 8, 4 for a 256-pixel input): the first map's smallest anchor is one cell of that map (8 px
+     * at 256), each next map doubles it, every map's {@code maxScale} is twice its
+     * {@code minScale}, and every map adds the aspect ratios 2 and 1/2. Consecutive anchor sides
+     * thus differ by √2 (8, 11, 16 … 91 px at 256), so a square object from about 3 % to 40 % of
+     * the input (7 to 100 px at 256) has a same-centred square anchor within a factor 2^(1/4) of
+     * its side, an IoU of at least 0.7. One cell rather than the 1.5 of SSD's first map: the
+     * smallest findings (calcification clusters of 4–12 px) matched an anchor of 12 px at
+     * IoU ≤ 0.35, so only the forced best match ever learnt them.
      */
     public static List<FeatureMapAnchors> defaultsFor(List<Integer> mapSizes) {
         List<FeatureMapAnchors> maps = new ArrayList<>(mapSizes.size());
-        double minScale = 3.0 / 64;
+        double minScale = 1.0 / mapSizes.get(0);
         for (int size : mapSizes) {
             maps.add(new FeatureMapAnchors(size, minScale, 2 * minScale, List.of(2.0)));
             minScale *= 2;

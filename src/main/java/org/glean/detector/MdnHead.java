@@ -61,6 +61,16 @@ public final class MdnHead extends DetectionHead {
                 parts.get(5).softmax(2));
     }
 
+    /** Each component's background logit: class 0 of the classification means. */
+    @Override
+    protected int[] backgroundLogits() {
+        int[] positions = new int[components];
+        for (int k = 0; k < components; k++) {
+            positions[k] = 3 * 4 * components + k * classes;
+        }
+        return positions;
+    }
+
     @Override
     protected Shape[] outputShapes(long batch, long anchors) {
         Shape loc = new Shape(batch, anchors, 4, components);

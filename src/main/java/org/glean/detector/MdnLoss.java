@@ -14,8 +14,10 @@ import ai.djl.training.loss.Loss;
  *   L_cls = − Σ_{i∈Pos∪Neg} Σ_k π^ik log softmax(ĉ^ik)_{t_i}
  *   L     = (L_loc + L_cls) / N,  N = |Pos| over the batch; 0 when N = 0
  * </pre>
- * Neg are the hard negatives: in every image, the background anchors with the largest
- * classification loss, three per positive anchor of that image (at most all background anchors).
+ * Neg are the hard negatives, mined over the whole batch: the background anchors with the largest
+ * classification loss, three per positive anchor of the batch (at most all background anchors).
+ * Mining per image instead would never take a negative from an image without objects, and most
+ * images of a clinical pool have none.
  * Options: {@link LocalizationDensity#REFERENCE}, {@link ClassificationLossType#TYPE_2}.
  *
  * <p>Labels: [0] the matched offsets ĝ [batch, anchor, 4] (any value on background anchors),
@@ -111,16 +113,18 @@ public final class MdnLoss extends Loss {
     }
 
     /**
-     * 1 for the background anchors kept as negatives, else 0: per image, rank the background
-     * anchors by loss (positives rank last) and keep the first 3·|Pos_image| of them.
+     * 1 for the background anchors kept as negatives, else 0: over the batch, rank the background
+     * anchors by loss (positives rank last) and keep the first 3·|Pos| of them.
      */
-    private static NDArray hardNegatives(NDArray loss, NDArray positive) {
+    private static NDArray hardNegatives(NDArray anchorLoss, NDArray anchorPositive) {
+        NDArray loss = anchorLoss.reshape(1, -1);
+        NDArray positive = anchorPositive.reshape(1, -1);
         NDArray background = positive.neg().add(1);
         // losses are non-negative, so −1 puts every positive behind every background anchor
         NDArray ranking = loss.mul(background).sub(positive);
         NDArray rank = ranking.argSort(1, false).argSort(1, true).toType(DataType.FLOAT32, false);
         NDArray quota = positive.sum(new int[] {1}, true).mul(NEGATIVES_PER_POSITIVE)
                 .minimum(background.sum(new int[] {1}, true));
-        return rank.lt(quota).toType(DataType.FLOAT32, false);
+        return rank.lt(quota).toType(DataType.FLOAT32, false).reshape(anchorLoss.getShape());
     }
 }

@@ -28,6 +28,11 @@ public final class PlainHead extends DetectionHead {
     }
 
     @Override
+    protected int[] backgroundLogits() {
+        return new int[] {4};
+    }
+
+    @Override
     protected Shape[] outputShapes(long batch, long anchors) {
         return new Shape[] {new Shape(batch, anchors, 4), new Shape(batch, anchors, classes)};
     }

@@ -10,7 +10,7 @@
  *       {@link org.glean.detector.LetterboxTransform} back to pixel coordinates.</li>
  *   <li>{@link org.glean.detector.FeatureMapAnchors} / {@link org.glean.detector.Anchors}: SSD
  *       default boxes in normalised centre form; default 4 per cell (two squares, 2:1, 1:2) on
- *       maps of 32², 16², 8², 4² for a 256 input, smallest side 12 px, doubling per map — 5440
+ *       maps of 32², 16², 8², 4² for a 256 input, smallest side 8 px, doubling per map — 5440
  *       anchors.</li>
  *   <li>{@link org.glean.detector.BoxCoding} (variances 0.1 / 0.2),
  *       {@link org.glean.detector.AnchorMatcher} (IoU &gt; 0.5 plus every box's best anchor),

@@ -27,8 +27,8 @@ class AnchorsTest {
     @Test
     void defaultLayoutDoublesScaleFromMapToMap() {
         List<FeatureMapAnchors> maps = FeatureMapAnchors.defaultsFor(List.of(32, 16, 8, 4));
-        assertThat(maps).extracting(FeatureMapAnchors::minScale).containsExactly(3.0 / 64, 6.0 / 64, 12.0 / 64, 24.0 / 64);
-        assertThat(maps).extracting(FeatureMapAnchors::maxScale).containsExactly(6.0 / 64, 12.0 / 64, 24.0 / 64, 48.0 / 64);
+        assertThat(maps).extracting(FeatureMapAnchors::minScale).containsExactly(1.0 / 32, 2.0 / 32, 4.0 / 32, 8.0 / 32);
+        assertThat(maps).extracting(FeatureMapAnchors::maxScale).containsExactly(2.0 / 32, 4.0 / 32, 8.0 / 32, 16.0 / 32);
         assertThat(Anchors.generate(maps).count()).isEqualTo((32 * 32 + 16 * 16 + 8 * 8 + 4 * 4) * 4);
     }
 

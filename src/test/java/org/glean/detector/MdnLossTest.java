@@ -30,8 +30,8 @@ class MdnLossTest {
     private static final int K = 2;
     private static final int CLASSES = 3;
     private static final int OUTPUTS = 3 * 4 * K + 2 * K * CLASSES + K;
-    // image 0: one positive (3 of 6 background anchors mined); image 1: two positives (the quota
-    // of 6 is cut to the 5 background anchors); image 2: none (no negatives either)
+    // three positives (one in image 0, two in image 1), so 9 of the batch's 18 background anchors
+    // are mined, image 2 (no object) included
     private static final int[] TARGETS = {
         0, 2, 0, 0, 0, 0, 0,
         1, 0, 0, 2, 0, 0, 0,

@@ -45,22 +45,21 @@ def loss(raw, offsets, targets, gamma, K, C1, density, cls_type):
     chat = cmu + torch.sqrt(cvar) * gamma
     l_loc = torch.zeros((), dtype=torch.float64)
     l_cls = torch.zeros((), dtype=torch.float64)
-    n = 0
-    for b in range(B):
-        positives = [i for i in range(A) if targets[b, i] > 0]
-        background = [i for i in range(A) if targets[b, i] == 0]
-        n += len(positives)
-        for i in positives:
-            for c in range(4):
-                mixture = sum(pi[b, i, c, k] * gaussian(offsets[b, i, c], mu[b, i, c, k], var[b, i, c, k], density)
-                              for k in range(K))
-                l_loc = l_loc - torch.log(mixture + EPS)
-        ranked = sorted(background,
-                        key=lambda i: anchor_class_loss(chat[b, i], cpi[b, i], 0, cls_type).item(),
-                        reverse=True)
-        negatives = ranked[:min(3 * len(positives), len(background))]
-        for i in positives + negatives:
-            l_cls = l_cls + anchor_class_loss(chat[b, i], cpi[b, i], int(targets[b, i]), cls_type)
+    positives = [(b, i) for b in range(B) for i in range(A) if targets[b, i] > 0]
+    background = [(b, i) for b in range(B) for i in range(A) if targets[b, i] == 0]
+    n = len(positives)
+    for b, i in positives:
+        for c in range(4):
+            mixture = sum(pi[b, i, c, k] * gaussian(offsets[b, i, c], mu[b, i, c, k], var[b, i, c, k], density)
+                          for k in range(K))
+            l_loc = l_loc - torch.log(mixture + EPS)
+    # hard negatives over the whole batch: 3 per positive
+    ranked = sorted(background,
+                    key=lambda bi: anchor_class_loss(chat[bi], cpi[bi], 0, cls_type).item(),
+                    reverse=True)
+    negatives = ranked[:min(3 * n, len(background))]
+    for b, i in positives + negatives:
+        l_cls = l_cls + anchor_class_loss(chat[b, i], cpi[b, i], int(targets[b, i]), cls_type)
     if density == "REFERENCE":
         l_loc = l_loc / 2
     if n == 0:

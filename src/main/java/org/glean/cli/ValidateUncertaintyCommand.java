@@ -1,0 +1,110 @@
+package org.glean.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.glean.detector.DecoderSettings;
+import org.glean.detector.Detector;
+import org.glean.detector.DetectorCheckpoint;
+import org.glean.training.InvalidDatasetException;
+import org.glean.training.PreprocessedDataset;
+import org.glean.training.UncertaintyValidation;
+import org.glean.uncertainty.ImageAggregation;
+import org.glean.uncertainty.UncertaintyStatistics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code glean validate-uncertainty}: does the aleatoric score track noise and the epistemic score
+ * flag appearance shift? Prints Spearman's ρ with the noise level over a noise probe and the AUROC
+ * for shifted vs in-distribution images over a shift probe, for both uncertainties side by side.
+ */
+@Command(name = "validate-uncertainty", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Checks a model's uncertainties on probe sets made by 'glean synth' (whose coco.json records each image's "
+                    + "noise level and shift): Spearman's rho between image score and noise level on --noise-probe "
+                    + "(goal: aleatoric >= 0.8), AUROC of shifted vs unshifted images on --shift-probe (goal: "
+                    + "epistemic >= 0.85). Images are scored as the server scores them: objects at the object "
+                    + "threshold, z-scored with the model's statistics, per-kind maxima, then the two aleatoric "
+                    + "(epistemic) maxima combined by --aggregation; an image without objects scores lowest."})
+public final class ValidateUncertaintyCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory written by 'glean train'.")
+    Path model;
+
+    @Option(names = "--noise-probe", paramLabel = "DIR", description = "Unshifted images over a range of noise levels.")
+    Path noiseProbe;
+
+    @Option(names = "--shift-probe", paramLabel = "DIR", description = "Shifted and unshifted images.")
+    Path shiftProbe;
+
+    @Option(names = "--aggregation", defaultValue = "MAX",
+            description = "How an image's localization and classification maxima combine: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    ImageAggregation aggregation;
+
+    @Option(names = "--object-threshold", defaultValue = "0.5",
+            description = "Score from which a detection is an object (default ${DEFAULT-VALUE}).")
+    double objectThreshold;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads of the engine; 0 = its default (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Override
+    public Integer call() {
+        if (noiseProbe == null && shiftProbe == null) {
+            throw new ParameterException(spec.commandLine(), "give --noise-probe, --shift-probe or both");
+        }
+        EngineThreads.apply(threads);
+        try (DetectorCheckpoint checkpoint = DetectorCheckpoint.load(model)) {
+            if (checkpoint.manifest().normalisationStatistics() == null) {
+                System.err.println("validate-uncertainty: the model has no normalisation statistics (it found no object "
+                        + "on its reference set); train it further");
+                return 2;
+            }
+            UncertaintyStatistics statistics = UncertaintyStatistics.fromJson(
+                    checkpoint.manifest().normalisationStatistics().toString());
+            DecoderSettings settings = DecoderSettings.DEFAULT.withScoreThreshold(objectThreshold);
+            System.out.printf("aggregation %s, object threshold %.2f%n", aggregation.name().toLowerCase(), objectThreshold);
+            System.out.println("| probe | images | without objects | aleatoric | epistemic |");
+            System.out.println("|---|---|---|---|---|");
+            if (noiseProbe != null) {
+                UncertaintyValidation.NoiseResult noise = UncertaintyValidation.noise(
+                        scores(checkpoint.detector(), noiseProbe, statistics, settings));
+                System.out.printf("| noise: Spearman ρ with noise level | %d | %d | **%.3f** | %.3f |%n",
+                        noise.images(), noise.withoutObjects(), noise.aleatoricRho(), noise.epistemicRho());
+            }
+            if (shiftProbe != null) {
+                UncertaintyValidation.ShiftResult shift = UncertaintyValidation.shift(
+                        scores(checkpoint.detector(), shiftProbe, statistics, settings));
+                System.out.printf("| shift: AUROC shifted vs not | %d + %d | %d | %.3f | **%.3f** |%n",
+                        shift.shifted(), shift.inDistribution(), shift.withoutObjects(), shift.aleatoricAuroc(),
+                        shift.epistemicAuroc());
+                for (Map.Entry<String, Double> kind : shift.epistemicAurocPerShift().entrySet()) {
+                    System.out.printf("| shift %s only: AUROC | | | | %.3f |%n", kind.getKey(), kind.getValue());
+                }
+            }
+            return 0;
+        } catch (InvalidDatasetException | IOException e) {
+            System.err.println("validate-uncertainty: " + e.getMessage());
+            return 2;
+        } catch (IllegalArgumentException e) {
+            System.err.println("validate-uncertainty: cannot validate: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private List<UncertaintyValidation.ImageScores> scores(Detector detector, Path folder, UncertaintyStatistics statistics,
+                                                           DecoderSettings settings) throws IOException, InvalidDatasetException {
+        PreprocessedDataset probe = LabelledFolder.load(folder, null, detector.preprocessing(), detector.config().classes(),
+                loaded -> { });
+        return UncertaintyValidation.score(detector, probe, statistics, aggregation, settings);
+    }
+}

@@ -1,0 +1,132 @@
+package org.glean.training;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.glean.detector.DecoderSettings;
+import org.glean.detector.Detection;
+import org.glean.detector.Detector;
+import org.glean.uncertainty.ImageAggregation;
+import org.glean.uncertainty.ImageInformativeness;
+import org.glean.uncertainty.InformativenessScorer;
+import org.glean.uncertainty.ObjectUncertainty;
+import org.glean.uncertainty.RankStatistics;
+import org.glean.uncertainty.StandardizedUncertainty;
+import org.glean.uncertainty.UncertaintyStatistics;
+
+/**
+ * Evidence that the two uncertainties mean what they claim (issue 3, item 7), on probe sets whose
+ * COCO entries record each image's {@code noise} level and {@code shift} ({@code glean synth}
+ * writes both): the aleatoric image score should rise with noise (Spearman's ρ) and the epistemic
+ * one should separate shifted from in-distribution images (AUROC) — each compared with the other
+ * uncertainty on the same images.
+ *
+ * <p>An image's aleatoric score is its two aleatoric per-kind maxima (localization and
+ * classification, z-scored, method.md §5.2) combined as the image aggregation says (max or mean);
+ * its epistemic score likewise. An image without objects scores lowest on both.
+ */
+public final class UncertaintyValidation {
+
+    private UncertaintyValidation() {
+    }
+
+    /** One image's two scores and what the probe set says about it. */
+    public record ImageScores(String imageId, int objects, double aleatoric, double epistemic, Double noise,
+                              String shift) {
+    }
+
+    /**
+     * @param images          images with a recorded noise level and no shift
+     * @param withoutObjects  of them, images where the detector found no object
+     * @param aleatoricRho    Spearman's ρ between aleatoric score and noise level (goal ≥ 0.8)
+     * @param epistemicRho    the same for the epistemic score (expected lower)
+     */
+    public record NoiseResult(int images, int withoutObjects, double aleatoricRho, double epistemicRho) {
+    }
+
+    /**
+     * @param inDistribution  images without shift
+     * @param shifted         images with a shift
+     * @param withoutObjects  images where the detector found no object
+     * @param epistemicAuroc  AUROC of the epistemic score, shifted vs in distribution (goal ≥ 0.85)
+     * @param aleatoricAuroc  the same for the aleatoric score (expected lower)
+     * @param epistemicAurocPerShift per shift kind, the epistemic AUROC of that kind's images against
+     *                        all in-distribution images
+     */
+    public record ShiftResult(int inDistribution, int shifted, int withoutObjects, double epistemicAuroc,
+                              double aleatoricAuroc, Map<String, Double> epistemicAurocPerShift) {
+    }
+
+    /** Scores every image of {@code data}: objects at {@code settings}, z-scored with {@code statistics}. */
+    public static List<ImageScores> score(Detector detector, PreprocessedDataset data, UncertaintyStatistics statistics,
+                                          ImageAggregation aggregation, DecoderSettings settings) {
+        InformativenessScorer scorer = new InformativenessScorer(statistics, aggregation);
+        List<List<Detection>> detections = DetectorEvaluation.detect(detector, data, settings);
+        List<ImageScores> scores = new ArrayList<>(data.size());
+        for (int i = 0; i < data.size(); i++) {
+            PreprocessedDataset.Item item = data.items().get(i);
+            List<ObjectUncertainty> objects = detections.get(i).stream().map(DetectorEvaluation::uncertainty).toList();
+            ImageInformativeness image = scorer.scoreImage(objects);
+            StandardizedUncertainty maxima = image.kindMaxima();
+            CocoFile.Image metadata = item.metadata();
+            scores.add(new ImageScores(item.imageId(), objects.size(),
+                    combine(aggregation, maxima.aleatoricLocalization(), maxima.aleatoricClassification()),
+                    combine(aggregation, maxima.epistemicLocalization(), maxima.epistemicClassification()),
+                    metadata == null ? null : metadata.noise(),
+                    metadata == null || metadata.shift() == null ? "none" : metadata.shift()));
+        }
+        return scores;
+    }
+
+    private static double combine(ImageAggregation aggregation, double localization, double classification) {
+        if (localization == ImageInformativeness.NO_OBJECTS_SCORE) {
+            return ImageInformativeness.NO_OBJECTS_SCORE;
+        }
+        return aggregation == ImageAggregation.MAX ? Math.max(localization, classification)
+                : (localization + classification) / 2;
+    }
+
+    /** ρ of both scores against the noise level, over the unshifted images that record one. */
+    public static NoiseResult noise(List<ImageScores> scores) {
+        List<ImageScores> probe = scores.stream().filter(s -> s.noise() != null && "none".equals(s.shift())).toList();
+        if (probe.size() < 2) {
+            throw new IllegalArgumentException("the noise probe needs at least 2 unshifted images with a recorded "
+                    + "noise level, found " + probe.size() + " (glean synth records both in coco.json)");
+        }
+        double[] noise = probe.stream().mapToDouble(ImageScores::noise).toArray();
+        return new NoiseResult(probe.size(), (int) probe.stream().filter(s -> s.objects() == 0).count(),
+                RankStatistics.spearman(probe.stream().mapToDouble(ImageScores::aleatoric).toArray(), noise),
+                RankStatistics.spearman(probe.stream().mapToDouble(ImageScores::epistemic).toArray(), noise));
+    }
+
+    /** AUROC of both scores for telling shifted images from in-distribution ones. */
+    public static ShiftResult shift(List<ImageScores> scores) {
+        List<ImageScores> inDistribution = scores.stream().filter(s -> "none".equals(s.shift())).toList();
+        List<ImageScores> shifted = scores.stream().filter(s -> !"none".equals(s.shift())).toList();
+        if (inDistribution.isEmpty() || shifted.isEmpty()) {
+            throw new IllegalArgumentException("the shift probe needs both shifted and unshifted images, found "
+                    + shifted.size() + " and " + inDistribution.size() + " (glean synth --shift-probability)");
+        }
+        Map<String, Double> perShift = new LinkedHashMap<>();
+        shifted.stream().map(ImageScores::shift).distinct().sorted().forEach(kind -> {
+            List<ImageScores> group = new ArrayList<>(inDistribution);
+            group.addAll(shifted.stream().filter(s -> s.shift().equals(kind)).toList());
+            perShift.put(kind, auroc(group, true));
+        });
+        List<ImageScores> all = new ArrayList<>(inDistribution);
+        all.addAll(shifted);
+        return new ShiftResult(inDistribution.size(), shifted.size(),
+                (int) all.stream().filter(s -> s.objects() == 0).count(),
+                auroc(all, true), auroc(all, false), perShift);
+    }
+
+    private static double auroc(List<ImageScores> images, boolean epistemic) {
+        double[] values = images.stream().mapToDouble(s -> epistemic ? s.epistemic() : s.aleatoric()).toArray();
+        boolean[] shifted = new boolean[images.size()];
+        for (int i = 0; i < shifted.length; i++) {
+            shifted[i] = !"none".equals(images.get(i).shift());
+        }
+        return RankStatistics.auroc(values, shifted);
+    }
+}
