@@ -62,6 +62,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder; OUT/model must not exist yet.")
     Path out;
 
+    @Option(names = "--from", paramLabel = "MODEL",
+            description = "Start from this model directory instead of a fresh network (fine-tuning, or more epochs): its "
+                    + "network, classes and preprocessing apply and the network options below are ignored.")
+    Path from;
+
     @Option(names = "--epochs", defaultValue = "20", description = "Passes over the training set (default ${DEFAULT-VALUE}).")
     int epochs;
 
@@ -112,11 +117,18 @@ public final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--out " + out + " already holds a model; choose a new folder");
         }
         EngineThreads.apply(threads);
-        Preprocessing preprocessing = Preprocessing.defaults(inputSize);
+        ModelManifest initial;
+        try {
+            initial = from == null ? null : DetectorCheckpoint.readManifest(from);
+        } catch (IOException e) {
+            System.err.println("train: --from " + from + " is not a readable model: " + e.getMessage());
+            return 2;
+        }
+        Preprocessing preprocessing = initial == null ? Preprocessing.defaults(inputSize) : initial.preprocessing();
         PreprocessedDataset train;
         PreprocessedDataset val = null;
         try {
-            train = load("train", data.data, data.coco, preprocessing, null);
+            train = load("train", data.data, data.coco, preprocessing, initial == null ? null : initial.network().classes());
             if (valData != null) {
                 val = load("val", valData, valCoco, preprocessing, train.classNames());
             }
@@ -129,20 +141,21 @@ public final class TrainCommand implements Callable<Integer> {
         }
         DetectorConfig config;
         try {
-            config = DetectorConfig.of(inputSize, backboneChannels, backboneMaps, extraChannels, train.classNames(), components);
+            config = initial != null ? initial.network()
+                    : DetectorConfig.of(inputSize, backboneChannels, backboneMaps, extraChannels, train.classNames(), components);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "network: " + e.getMessage(), e);
         }
         TrainingSettings settings = TrainingSettings.defaults().withLearningRate(learningRate).withWarmupSteps(warmupSteps);
         ModelManifest manifest = ModelManifest.describe(config, preprocessing).withTraining(train.summary(), settings);
-        System.err.printf("train: %d images %s; network %s, K=%d, %d anchors%n", train.size(),
-                train.summary().objectsPerClass(), config.backboneChannels() + "+" + config.extraChannels(), components,
-                config.generateAnchors().count());
+        System.err.printf("train: %d images %s; network %s, K=%d, %d anchors%s%n", train.size(),
+                train.summary().objectsPerClass(), config.backboneChannels() + "+" + config.extraChannels(),
+                config.components(), config.generateAnchors().count(), from == null ? "" : "; starting from " + from);
 
-        long start = System.nanoTime();
-        long deadline = maxMinutes > 0 ? start + (long) (maxMinutes * 60e9) : Long.MAX_VALUE;
+        long begin = System.nanoTime();
+        long deadline = maxMinutes > 0 ? begin + (long) (maxMinutes * 60e9) : Long.MAX_VALUE;
         Random random = new Random(seed);
-                try (Detector detector = Detector.create(config, preprocessing);
+        try (Detector detector = from != null ? DetectorCheckpoint.load(from).detector() : Detector.create(config, preprocessing);
              DetectorTrainer trainer = new DetectorTrainer(detector, settings)) {
             Path previous = null;
             for (int epoch = 0; epoch < epochs && System.nanoTime() < deadline; epoch++) {
@@ -158,7 +171,7 @@ public final class TrainCommand implements Callable<Integer> {
                     }
                     double progress = (epoch + (double) step / batches.size()) / epochs;
                     if (maxMinutes > 0) {
-                        progress = Math.max(progress, (System.nanoTime() - start) / (maxMinutes * 60e9));
+                        progress = Math.max(progress, (System.nanoTime() - begin) / (maxMinutes * 60e9));
                     }
                     trainer.setLearningRate(learningRate * (MIN_RATE + (1 - MIN_RATE) * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)))));
                     TrainingProgress p = trainer.step(batch);
@@ -191,7 +204,7 @@ public final class TrainCommand implements Callable<Integer> {
                     : manifest.withNormalisationStatistics(JsonParser.parseString(statistics.toJson()).getAsJsonObject());
             DetectorCheckpoint.save(modelDir, detector, finished);
             System.err.printf("train: %d steps in %.1f min; uncertainty statistics over %s objects on the %s set%n",
-                    trainer.steps(), (System.nanoTime() - start) / 60e9,
+                    trainer.steps(), (System.nanoTime() - begin) / 60e9,
                     statistics == null ? "no" : Long.toString(statistics.objectCount()), val != null ? "val" : "train");
         }
         System.out.println("model written to " + modelDir);

@@ -78,8 +78,8 @@ public final class ValidateUncertaintyCommand implements Callable<Integer> {
             if (noiseProbe != null) {
                 UncertaintyValidation.NoiseResult noise = UncertaintyValidation.noise(
                         scores(checkpoint.detector(), noiseProbe, statistics, settings));
-                System.out.printf("| noise: Spearman ρ with noise level | %d | %d | **%.3f** | %.3f |%n",
-                        noise.images(), noise.withoutObjects(), noise.aleatoricRho(), noise.epistemicRho());
+                System.out.printf("| noise: Spearman ρ with noise level | %d | %d | **%s** | %s |%n",
+                        noise.images(), noise.withoutObjects(), value(noise.aleatoricRho()), value(noise.epistemicRho()));
             }
             if (shiftProbe != null) {
                 UncertaintyValidation.ShiftResult shift = UncertaintyValidation.shift(
@@ -99,6 +99,11 @@ public final class ValidateUncertaintyCommand implements Callable<Integer> {
             System.err.println("validate-uncertainty: cannot validate: " + e.getMessage());
             return 2;
         }
+    }
+
+    /** ρ is undefined when every image scores the same, e.g. when no image has an object. */
+    private static String value(double statistic) {
+        return Double.isNaN(statistic) ? "n/a (all scores equal)" : String.format("%.3f", statistic);
     }
 
     private List<UncertaintyValidation.ImageScores> scores(Detector detector, Path folder, UncertaintyStatistics statistics,

@@ -15,9 +15,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.glean.detector.DecoderSettings;
 import org.glean.detector.DetectorCheckpoint;
 import org.glean.detector.ModelManifest;
+import org.glean.dicom.PixelMedDicomReader;
 import org.glean.training.CocoFile;
+import org.glean.training.DetectorEvaluation;
+import org.glean.training.PreprocessedDataset;
+import org.glean.uncertainty.ObjectUncertainty;
+import org.glean.uncertainty.UncertaintyStatistics;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -119,6 +125,94 @@ class TrainEvalCommandTest {
         assertThat(eval.exitCode()).isNotZero();
         assertThat(eval.err()).contains("pneumothorax", "not classes of the model");
         assertThat(eval.out()).doesNotContain("mAP@0.5");
+    }
+
+    @Test
+    void trainFromAModelKeepsItsNetworkAndChangesItsParameters() throws Exception {
+        Path run = dir.resolve("continued");
+        Output train = glean("train", "--from", model.toString(), "--data", data.toString(), "--out", run.toString(),
+                "--epochs", "1", "--batch-size", "4", "--warmup-steps", "0", "--threads", "1");
+
+        assertThat(train.exitCode()).as(train.err()).isZero();
+        assertThat(train.err()).contains("starting from " + model);
+        try (DetectorCheckpoint original = DetectorCheckpoint.load(model);
+             DetectorCheckpoint continued = DetectorCheckpoint.load(run.resolve("model"))) {
+            assertThat(continued.manifest().network()).isEqualTo(original.manifest().network());
+            assertThat(continued.manifest().preprocessing()).isEqualTo(original.manifest().preprocessing());
+        }
+        assertThat(Files.readAllBytes(run.resolve("model").resolve(DetectorCheckpoint.PARAMETERS)))
+                .isNotEqualTo(Files.readAllBytes(model.resolve(DetectorCheckpoint.PARAMETERS)));
+    }
+
+    @Test
+    void validateUncertaintyReportsBothUncertaintiesOnNoiseAndShiftProbes() throws Exception {
+        Path probe = dir.resolve("probe");
+        Output synth = glean("synth", "--out", probe.toString(), "--seed", "8", "--studies", "6", "--slices", "3",
+                "--size", "64", "--normal-fraction", "0", "--objects", "2:3", "--noise", "5:80",
+                "--shift-probability", "0.5");
+        assertThat(synth.exitCode()).as(synth.err()).isZero();
+        Path calibrated = withStatisticsAtLowThreshold(probe);
+
+        Output validate = glean("validate-uncertainty", "--model", calibrated.toString(), "--noise-probe", probe.toString(),
+                "--shift-probe", probe.toString(), "--object-threshold", "0.001", "--threads", "1");
+
+        assertThat(validate.exitCode()).as(validate.err()).isZero();
+        Matcher noise = Pattern.compile("\\| noise: Spearman ρ with noise level \\| (\\d+) \\| (\\d+) \\| \\**(-?[\\d.]+)\\** \\| (-?[\\d.]+) \\|")
+                .matcher(validate.out());
+        assertThat(noise.find()).as(validate.out()).isTrue();
+        assertThat(Integer.parseInt(noise.group(1))).isPositive();
+        assertThat(noise.group(2)).as("images without objects").isEqualTo("0");
+        assertThat(Double.parseDouble(noise.group(3))).isBetween(-1.0, 1.0);
+        assertThat(Double.parseDouble(noise.group(4))).isBetween(-1.0, 1.0);
+        Matcher shift = Pattern.compile("\\| shift: AUROC shifted vs not \\| (\\d+) \\+ (\\d+) \\| \\d+ \\| ([\\d.]+) \\| \\*\\*([\\d.]+)\\*\\* \\|")
+                .matcher(validate.out());
+        assertThat(shift.find()).as(validate.out()).isTrue();
+        assertThat(Integer.parseInt(shift.group(1)) + Integer.parseInt(shift.group(2)))
+                .isEqualTo(CocoFile.read(probe.resolve("coco.json")).images().size());
+        assertThat(Double.parseDouble(shift.group(3))).isBetween(0.0, 1.0);
+        assertThat(Double.parseDouble(shift.group(4))).isBetween(0.0, 1.0);
+    }
+
+    @Test
+    void validateUncertaintyRefusesAModelWithoutStatisticsAndACallWithoutProbe() throws Exception {
+        Path bare = dir.resolve("bare-model");
+        copyModel(model, bare);
+        DetectorCheckpoint.writeManifest(bare, DetectorCheckpoint.readManifest(model).withNormalisationStatistics(null));
+
+        Output noStatistics = glean("validate-uncertainty", "--model", bare.toString(), "--noise-probe", data.toString());
+        assertThat(noStatistics.exitCode()).isNotZero();
+        assertThat(noStatistics.err()).contains("no normalisation statistics");
+
+        Output noProbe = glean("validate-uncertainty", "--model", model.toString());
+        assertThat(noProbe.exitCode()).isNotZero();
+        assertThat(noProbe.err()).contains("--noise-probe, --shift-probe or both");
+    }
+
+    /**
+     * A copy of the model whose statistics come from every detection down to score 0.001 on
+     * {@code pool}: a model this briefly trained still scores every class near its starting prior
+     * (0.01 / C), so a lower threshold would find nothing.
+     */
+    private static Path withStatisticsAtLowThreshold(Path pool) throws Exception {
+        Path calibrated = dir.resolve("calibrated-model");
+        copyModel(model, calibrated);
+        try (DetectorCheckpoint checkpoint = DetectorCheckpoint.load(model)) {
+            PreprocessedDataset dataset = PreprocessedDataset.load(pool, pool.resolve("coco.json"), new PixelMedDicomReader(),
+                    checkpoint.detector().preprocessing(), checkpoint.detector().config().classes(), loaded -> { });
+            List<ObjectUncertainty> objects = DetectorEvaluation.detect(checkpoint.detector(), dataset,
+                            DecoderSettings.DEFAULT.withScoreThreshold(0.001)).stream()
+                    .flatMap(List::stream).map(DetectorEvaluation::uncertainty).toList();
+            assertThat(objects).as("detections of the tiny model at score 0.001").isNotEmpty();
+            JsonObject statistics = JsonParser.parseString(UncertaintyStatistics.fit(objects).toJson()).getAsJsonObject();
+            DetectorCheckpoint.writeManifest(calibrated, checkpoint.manifest().withNormalisationStatistics(statistics));
+        }
+        return calibrated;
+    }
+
+    private static void copyModel(Path from, Path to) throws Exception {
+        Files.createDirectories(to);
+        Files.copy(from.resolve(DetectorCheckpoint.MANIFEST), to.resolve(DetectorCheckpoint.MANIFEST));
+        Files.copy(from.resolve(DetectorCheckpoint.PARAMETERS), to.resolve(DetectorCheckpoint.PARAMETERS));
     }
 
     private static Path rewriteCoco(String name, java.util.function.Consumer<JsonObject> change) throws Exception {
