@@ -158,6 +158,10 @@ public final class TrainCommand implements Callable<Integer> {
         try (Detector detector = from != null ? DetectorCheckpoint.load(from).detector() : Detector.create(config, preprocessing);
              DetectorTrainer trainer = new DetectorTrainer(detector, settings)) {
             Path previous = null;
+            Path best = out.resolve("best");
+            double bestMap = -1;
+            int bestEpoch = 0;
+            int lastEpoch = 0;
             for (int epoch = 0; epoch < epochs && System.nanoTime() < deadline; epoch++) {
                 long epochStart = System.nanoTime();
                 double lossSum = 0;
@@ -189,7 +193,14 @@ public final class TrainCommand implements Callable<Integer> {
                     MeanAveragePrecision.Result result = DetectorEvaluation.meanAveragePrecision(detector, val);
                     line.append(String.format(", val mAP@0.5 %.3f", result.meanAveragePrecision()));
                     result.perClass().values().forEach(c -> line.append(String.format(" %s=%.3f", c.label(), c.averagePrecision())));
+                    if (result.meanAveragePrecision() > bestMap) {
+                        bestMap = result.meanAveragePrecision();
+                        bestEpoch = epoch + 1;
+                        deleteModel(best);
+                        DetectorCheckpoint.save(best, detector, manifest);
+                    }
                 }
+                lastEpoch = epoch + 1;
                 System.err.println("train: " + line);
                 Path epochDir = out.resolve(String.format("epoch-%03d", epoch + 1));
                 DetectorCheckpoint.save(epochDir, detector, manifest);
@@ -198,17 +209,33 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 previous = epochDir;
             }
-            PreprocessedDataset pool = val != null ? val : train;
-            UncertaintyStatistics statistics = DetectorEvaluation.uncertaintyStatistics(detector, pool);
-            ModelManifest finished = statistics == null ? manifest
-                    : manifest.withNormalisationStatistics(JsonParser.parseString(statistics.toJson()).getAsJsonObject());
-            DetectorCheckpoint.save(modelDir, detector, finished);
-            System.err.printf("train: %d steps in %.1f min; uncertainty statistics over %s objects on the %s set%n",
-                    trainer.steps(), (System.nanoTime() - begin) / 60e9,
-                    statistics == null ? "no" : Long.toString(statistics.objectCount()), val != null ? "val" : "train");
+            System.err.printf("train: %d steps in %.1f min%n", trainer.steps(), (System.nanoTime() - begin) / 60e9);
+            if (bestEpoch > 0 && bestEpoch != lastEpoch) {
+                // a late epoch can be worse than an earlier one (a loss spike, or overfitting):
+                // the model is the epoch that validated best
+                System.err.printf("train: the model is epoch %d's, the best on the validation set (mAP@0.5 %.3f)%n",
+                        bestEpoch, bestMap);
+                try (DetectorCheckpoint chosen = DetectorCheckpoint.load(best)) {
+                    writeModel(chosen.detector(), val, manifest, modelDir);
+                }
+            } else {
+                writeModel(detector, val != null ? val : train, manifest, modelDir);
+            }
+            deleteModel(best);
         }
         System.out.println("model written to " + modelDir);
         return 0;
+    }
+
+    /** Saves {@code detector} as the model, with the uncertainty statistics of its objects on {@code pool}. */
+    private static void writeModel(Detector detector, PreprocessedDataset pool, ModelManifest manifest, Path modelDir)
+            throws IOException {
+        UncertaintyStatistics statistics = DetectorEvaluation.uncertaintyStatistics(detector, pool);
+        ModelManifest finished = statistics == null ? manifest
+                : manifest.withNormalisationStatistics(JsonParser.parseString(statistics.toJson()).getAsJsonObject());
+        DetectorCheckpoint.save(modelDir, detector, finished);
+        System.err.printf("train: uncertainty statistics over %s objects%n",
+                statistics == null ? "no" : Long.toString(statistics.objectCount()));
     }
 
     private PreprocessedDataset load(String split, Path folder, Path labels, Preprocessing preprocessing,

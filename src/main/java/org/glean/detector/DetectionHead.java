@@ -22,8 +22,11 @@ import java.util.List;
  * {@code anchorsPerCell × outputsPerAnchor} values per cell — keeps the head's cost small next to
  * the backbone's. The projection is applied as a linear layer to the channels-last feature map,
  * so its (large) output comes out already laid out as [batch, anchor, output] in {@link Anchors}
- * order instead of being transposed afterwards. The maps' outputs are concatenated; subclasses
- * split and activate them.
+ * order instead of being transposed afterwards. The maps' outputs are concatenated into one raw
+ * array [batch, anchor, output]; what they mean, and how they are activated, the subclasses say.
+ * Activation is left to the caller because inference needs only part of it: the loss takes every
+ * activated parameter of every anchor, detection only the mixture means and weights of every
+ * anchor and the rest for the few detected ones.
  *
  * <p>The background logits start from the prior that an anchor is background with probability
  * {@value #BACKGROUND_PRIOR} (RetinaNet's prior initialisation). Without it every anchor starts at
@@ -70,12 +73,6 @@ public abstract class DetectionHead extends AbstractBlock {
     /** Positions, within one anchor's raw outputs, of the background class's logits. */
     protected abstract int[] backgroundLogits();
 
-    /** Splits and activates raw outputs of shape [batch, anchors, outputsPerAnchor]. */
-    protected abstract NDList activate(NDArray raw);
-
-    /** Shapes of what {@link #activate} returns. */
-    protected abstract Shape[] outputShapes(long batch, long anchors);
-
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList maps, boolean training,
                                      PairList<String, Object> params) {
@@ -89,7 +86,7 @@ public abstract class DetectionHead extends AbstractBlock {
             // [B, H, W, anchors·outputs] → [B, H·W·anchors, outputs]: row, column, anchor order
             perMap.add(y.reshape(y.getShape().get(0), -1, outputsPerAnchor));
         }
-        return activate(perMap.size() == 1 ? perMap.get(0) : NDArrays.concat(perMap, 1));
+        return new NDList(perMap.size() == 1 ? perMap.get(0) : NDArrays.concat(perMap, 1));
     }
 
     @Override
@@ -98,7 +95,7 @@ public abstract class DetectionHead extends AbstractBlock {
         for (int m = 0; m < mapShapes.length; m++) {
             anchors += mapShapes[m].get(2) * mapShapes[m].get(3) * anchorsPerCell.get(m);
         }
-        return outputShapes(mapShapes[0].get(0), anchors);
+        return new Shape[] {new Shape(mapShapes[0].get(0), anchors, outputsPerAnchor)};
     }
 
     @Override

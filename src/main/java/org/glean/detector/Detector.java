@@ -84,39 +84,41 @@ public final class Detector implements AutoCloseable {
 
     /**
      * One inference pass (BatchNorm on running statistics); with {@code monteCarloDropout} the
-     * network's dropout stays on. The outputs belong to {@code manager}.
+     * network's dropout stays on. Returns the head's raw outputs [batch, anchor, output] (see
+     * {@link MdnHead} and {@link PlainHead}), which belong to {@code manager}.
      */
-    public NDList forward(NDManager manager, List<PreprocessedImage> images, boolean monteCarloDropout) {
+    public NDArray forward(NDManager manager, List<PreprocessedImage> images, boolean monteCarloDropout) {
         if (monteCarloDropout && config().dropout() == 0) {
             throw new IllegalStateException("this network has no dropout; MC-dropout needs a dropout rate above 0");
         }
         NDArray input = batch(manager, images);
         return network.forward(new ParameterStore(manager, false), new NDList(input), false,
-                monteCarloDropout ? DetectorNetwork.monteCarloDropout() : null);
+                monteCarloDropout ? DetectorNetwork.monteCarloDropout() : null).singletonOrThrow();
     }
 
     /**
      * Detections per image, in input order (method.md §3). Mixture heads: R and P are computed
-     * on the engine for all anchors, and only the detected anchors' mixture parameters are
-     * copied out.
+     * on the engine for all anchors, and only the detected anchors' outputs are copied out and
+     * activated in full.
      */
     public List<List<Detection>> detect(List<PreprocessedImage> images, DecoderSettings settings) {
         DetectionDecoder decoder = new DetectionDecoder(anchors, config().classes(), settings);
         List<List<Detection>> detections = new ArrayList<>(images.size());
         try (NDManager manager = model.getNDManager().newSubManager()) {
-            NDList outputs = forward(manager, images, false);
+            NDArray raw = forward(manager, images, false);
             if (config().head() == HeadType.PLAIN) {
-                List<PlainPredictions> predictions = PlainHead.toPredictions(outputs);
+                List<PlainPredictions> predictions = PlainHead.toPredictions(raw);
                 for (int i = 0; i < images.size(); i++) {
                     detections.add(decoder.decode(predictions.get(i), images.get(i).transform()));
                 }
                 return detections;
             }
-            NDList scores = MdnHead.scores(outputs);
+            int components = config().components();
+            int classes = config().classesWithBackground();
+            NDList scores = MdnHead.scores(raw, components, classes);
             float[] offsets = scores.get(0).toFloatArray();
             float[] probabilities = scores.get(1).toFloatArray();
             int count = anchors.count();
-            int classes = config().classesWithBackground();
             for (int i = 0; i < images.size(); i++) {
                 AnchorScores image = new AnchorScores(count, classes,
                         MdnHead.slice(offsets, i, count * 4), MdnHead.slice(probabilities, i, count * classes));
@@ -125,8 +127,8 @@ public final class Detector implements AutoCloseable {
                     detections.add(found);
                     continue;
                 }
-                MdnPredictions mixtures = MdnHead.select(outputs, i,
-                        found.stream().mapToInt(Detection::anchorIndex).toArray());
+                MdnPredictions mixtures = MdnHead.select(raw, i,
+                        found.stream().mapToInt(Detection::anchorIndex).toArray(), components, classes);
                 List<Detection> withMixtures = new ArrayList<>(found.size());
                 for (int d = 0; d < found.size(); d++) {
                     withMixtures.add(found.get(d).withMixture(mixtures.mixture(d)));

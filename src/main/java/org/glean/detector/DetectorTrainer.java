@@ -86,7 +86,7 @@ public final class DetectorTrainer implements AutoCloseable {
             float localization;
             float classification;
             try (GradientCollector collector = trainer.newGradientCollector()) {
-                NDList predictions = trainer.forward(new NDList(input));
+                NDList predictions = activate(trainer.forward(new NDList(input)));
                 terms = loss.terms(labels, predictions);
                 total = terms.total().getFloat();
                 localization = terms.localization().getFloat();
@@ -108,9 +108,9 @@ public final class DetectorTrainer implements AutoCloseable {
     /** The loss of a batch without updating, BatchNorm on its running statistics (validation). */
     public double validationLoss(TrainingBatch batch) {
         try (NDManager manager = trainer.getManager().newSubManager()) {
-            NDList predictions = detector.network().forward(
+            NDList predictions = activate(detector.network().forward(
                     new ParameterStore(manager, false),
-                    new NDList(detector.batch(manager, batch.images())), false);
+                    new NDList(detector.batch(manager, batch.images())), false));
             return loss.terms(targets(manager, batch), predictions).total().getFloat();
         }
     }
@@ -132,6 +132,11 @@ public final class DetectorTrainer implements AutoCloseable {
                         p.classificationLoss(), p.positives(), images / seconds, p.learningRate()));
             }
         }
+    }
+
+    private NDList activate(NDList raw) {
+        DetectorConfig config = detector.config();
+        return MdnHead.activate(raw.singletonOrThrow(), config.components(), config.classesWithBackground());
     }
 
     /** Matched targets of the batch: offsets [B, A, 4] and classes [B, A]. */

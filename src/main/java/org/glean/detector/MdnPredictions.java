@@ -20,6 +20,52 @@ public record MdnPredictions(int anchors, int components, int classes,
         requireLength("classification weights", clsWeights, anchors * components);
     }
 
+    /**
+     * Activates raw head outputs of {@code anchors} anchors, laid out as {@link MdnHead} describes,
+     * in plain Java: sigmoid for the variances, softmax over k for the weights.
+     */
+    public static MdnPredictions fromRaw(float[] raw, int anchors, int components, int classes) {
+        int k = components;
+        int loc = 4 * k;
+        int cls = k * classes;
+        int stride = 3 * loc + 2 * cls + k;
+        requireLength("raw outputs", raw, anchors * stride);
+        float[] locMeans = new float[anchors * loc];
+        float[] locVariances = new float[anchors * loc];
+        float[] locWeights = new float[anchors * loc];
+        float[] clsMeans = new float[anchors * cls];
+        float[] clsVariances = new float[anchors * cls];
+        float[] clsWeights = new float[anchors * k];
+        double[] softmax = new double[k];
+        for (int a = 0; a < anchors; a++) {
+            int base = a * stride;
+            for (int i = 0; i < loc; i++) {
+                locMeans[a * loc + i] = raw[base + i];
+                locVariances[a * loc + i] = sigmoid(raw[base + loc + i]);
+            }
+            for (int b = 0; b < 4; b++) {
+                Softmax.of(raw, base + 2 * loc + b * k, k, softmax);
+                for (int c = 0; c < k; c++) {
+                    locWeights[a * loc + b * k + c] = (float) softmax[c];
+                }
+            }
+            for (int i = 0; i < cls; i++) {
+                clsMeans[a * cls + i] = raw[base + 3 * loc + i];
+                clsVariances[a * cls + i] = sigmoid(raw[base + 3 * loc + cls + i]);
+            }
+            Softmax.of(raw, base + 3 * loc + 2 * cls, k, softmax);
+            for (int c = 0; c < k; c++) {
+                clsWeights[a * k + c] = (float) softmax[c];
+            }
+        }
+        return new MdnPredictions(anchors, k, classes, locMeans, locVariances, locWeights, clsMeans, clsVariances,
+                clsWeights);
+    }
+
+    private static float sigmoid(float x) {
+        return (float) (1 / (1 + Math.exp(-x)));
+    }
+
     private static void requireLength(String what, float[] values, int expected) {
         if (values.length != expected) {
             throw new IllegalArgumentException(what + ": expected " + expected + " values, got " + values.length);

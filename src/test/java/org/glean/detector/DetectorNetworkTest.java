@@ -23,14 +23,16 @@ class DetectorNetworkTest {
     void mdnOutputsCoverEveryAnchorWithValidMixtures() {
         try (Detector detector = Detector.create(TinyNetworks.config(), TinyNetworks.preprocessing());
              NDManager manager = detector.model().getNDManager().newSubManager()) {
-            NDList out = detector.forward(manager, randomImages(2, 64, 1), false);
+            NDArray raw = detector.forward(manager, randomImages(2, 64, 1), false);
             int anchors = detector.anchors().count();
             assertThat(anchors).isEqualTo((64 + 16 + 4) * 4);
+            assertThat(raw.getShape()).isEqualTo(new Shape(2, anchors, 3 * 4 * 2 + 2 * 2 * 3 + 2));
+            assertThat(detector.network().getOutputShapes(new Shape[] {detector.network().inputShape(2)}))
+                    .containsExactly(raw.getShape());
+            NDList out = MdnHead.activate(raw, 2, 3);
             assertThat(out).extracting(NDArray::getShape).containsExactly(
                     new Shape(2, anchors, 4, 2), new Shape(2, anchors, 4, 2), new Shape(2, anchors, 4, 2),
                     new Shape(2, anchors, 2, 3), new Shape(2, anchors, 2, 3), new Shape(2, anchors, 2));
-            assertThat(detector.network().getOutputShapes(new Shape[] {detector.network().inputShape(2)}))
-                    .containsExactly(out.getShapes());
             float[] locWeightSums = out.get(MdnHead.LOC_WEIGHTS).sum(new int[] {3}).toFloatArray();
             float[] clsWeightSums = out.get(MdnHead.CLS_WEIGHTS).sum(new int[] {2}).toFloatArray();
             for (float s : locWeightSums) {
@@ -53,16 +55,32 @@ class DetectorNetworkTest {
              NDManager manager = detector.model().getNDManager().newSubManager()) {
             NDArray raw = manager.randomNormal(0, 2, new Shape(2, 5, TinyNetworks.config().outputsPerAnchor()),
                     ai.djl.ndarray.types.DataType.FLOAT32);
-            NDList outputs = MdnHead.activate(raw, 2, 3);
-            MdnPredictions second = MdnHead.toPredictions(outputs).get(1);
-            NDList scores = MdnHead.scores(outputs);
+            MdnPredictions second = MdnHead.toPredictions(raw, 2, 3).get(1);
+            NDList scores = MdnHead.scores(raw, 2, 3);
             AnchorScores expected = second.scores();
             assertClose(MdnHead.slice(scores.get(0).toFloatArray(), 1, 5 * 4), expected.offsets());
             assertClose(MdnHead.slice(scores.get(1).toFloatArray(), 1, 5 * 3), expected.probabilities());
 
-            MdnPredictions selected = MdnHead.select(outputs, 1, new int[] {4, 1});
+            MdnPredictions selected = MdnHead.select(raw, 1, new int[] {4, 1}, 2, 3);
             assertThat(selected.mixture(0)).usingRecursiveComparison().isEqualTo(second.mixture(4));
             assertThat(selected.mixture(1)).usingRecursiveComparison().isEqualTo(second.mixture(1));
+        }
+    }
+
+    @Test
+    void javaActivationOfRawOutputsMatchesTheEngines() {
+        try (NDManager manager = NDManager.newBaseManager(ai.djl.engine.Engine.getEngine(Detector.ENGINE).defaultDevice(),
+                Detector.ENGINE)) {
+            NDArray raw = manager.randomNormal(0, 3, new Shape(1, 6, TinyNetworks.config().outputsPerAnchor()),
+                    ai.djl.ndarray.types.DataType.FLOAT32);
+            NDList engine = MdnHead.activate(raw, 2, 3);
+            MdnPredictions java = MdnHead.toPredictions(raw, 2, 3).get(0);
+            assertClose(java.locMeans(), engine.get(MdnHead.LOC_MEANS).toFloatArray());
+            assertClose(java.locVariances(), engine.get(MdnHead.LOC_VARIANCES).toFloatArray());
+            assertClose(java.locWeights(), engine.get(MdnHead.LOC_WEIGHTS).toFloatArray());
+            assertClose(java.clsMeans(), engine.get(MdnHead.CLS_MEANS).toFloatArray());
+            assertClose(java.clsVariances(), engine.get(MdnHead.CLS_VARIANCES).toFloatArray());
+            assertClose(java.clsWeights(), engine.get(MdnHead.CLS_WEIGHTS).toFloatArray());
         }
     }
 
@@ -107,7 +125,7 @@ class DetectorNetworkTest {
             try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
                 NDList out = detector.network().forward(new ParameterStore(manager, false),
                         new NDList(detector.batch(manager, randomImages(1, 64, 2))), true);
-                collector.backward(MdnLoss.standard().evaluate(labels, out));
+                collector.backward(MdnLoss.standard().evaluate(labels, MdnHead.activate(out.singletonOrThrow(), 2, 3)));
             }
             assertThat(trainable).hasSizeGreaterThan(30);
             for (Pair<String, Parameter> p : detector.network().getParameters()) {
@@ -124,11 +142,18 @@ class DetectorNetworkTest {
         DetectorConfig plain = TinyNetworks.config().withHead(HeadType.PLAIN);
         try (Detector detector = Detector.create(plain, TinyNetworks.preprocessing());
              NDManager manager = detector.model().getNDManager().newSubManager()) {
-            NDList out = detector.forward(manager, randomImages(3, 64, 3), false);
+            NDArray raw = detector.forward(manager, randomImages(3, 64, 3), false);
             int anchors = detector.anchors().count();
-            assertThat(out).extracting(NDArray::getShape)
-                    .containsExactly(new Shape(3, anchors, 4), new Shape(3, anchors, 3));
-            assertThat(PlainHead.toPredictions(out)).hasSize(3);
+            assertThat(raw.getShape()).isEqualTo(new Shape(3, anchors, 4 + 3));
+            float[] values = raw.toFloatArray();
+            List<PlainPredictions> predictions = PlainHead.toPredictions(raw);
+            assertThat(predictions).hasSize(3);
+            // image 2, anchor 5: offsets then logits, as laid out in the raw row
+            int row = (2 * anchors + 5) * 7;
+            assertThat(java.util.Arrays.copyOfRange(predictions.get(2).offsets(), 5 * 4, 5 * 4 + 4))
+                    .containsExactly(java.util.Arrays.copyOfRange(values, row, row + 4));
+            assertThat(java.util.Arrays.copyOfRange(predictions.get(2).logits(), 5 * 3, 5 * 3 + 3))
+                    .containsExactly(java.util.Arrays.copyOfRange(values, row + 4, row + 7));
         }
     }
 
@@ -138,10 +163,10 @@ class DetectorNetworkTest {
         try (Detector detector = Detector.create(withDropout, TinyNetworks.preprocessing());
              NDManager manager = detector.model().getNDManager().newSubManager()) {
             List<PreprocessedImage> images = randomImages(1, 64, 4);
-            float[] plain1 = detector.forward(manager, images, false).get(PlainHead.LOGITS).toFloatArray();
-            float[] plain2 = detector.forward(manager, images, false).get(PlainHead.LOGITS).toFloatArray();
-            float[] mc1 = detector.forward(manager, images, true).get(PlainHead.LOGITS).toFloatArray();
-            float[] mc2 = detector.forward(manager, images, true).get(PlainHead.LOGITS).toFloatArray();
+            float[] plain1 = detector.forward(manager, images, false).toFloatArray();
+            float[] plain2 = detector.forward(manager, images, false).toFloatArray();
+            float[] mc1 = detector.forward(manager, images, true).toFloatArray();
+            float[] mc2 = detector.forward(manager, images, true).toFloatArray();
             assertThat(plain2).containsExactly(plain1);
             assertThat(mc1).isNotEqualTo(mc2);
             assertThat(mc1).isNotEqualTo(plain1);

@@ -64,7 +64,8 @@ class DetectorTrainerTest {
         DetectionDecoder decoder = new DetectionDecoder(detector.anchors(), detector.config().classes(),
                 DecoderSettings.DEFAULT);
         try (NDManager manager = detector.model().getNDManager().newSubManager()) {
-            List<MdnPredictions> all = MdnHead.toPredictions(detector.forward(manager, images, false));
+            List<MdnPredictions> all = MdnHead.toPredictions(detector.forward(manager, images, false),
+                    detector.config().components(), detector.config().classesWithBackground());
             for (int i = 0; i < images.size(); i++) {
                 List<Detection> expected = decoder.decode(all.get(i), images.get(i).transform());
                 List<Detection> actual = detections.get(i);
