@@ -91,6 +91,23 @@ class TrainEvalCommandTest {
     }
 
     @Test
+    void benchModelTimesEveryVariantAndReportsTheRatios() {
+        Output bench = glean("bench-model", "--model", model.toString(), "--batch-sizes", "1,2", "--mc-passes", "2",
+                "--warmup", "0", "--measurements", "1", "--threads", "1");
+
+        assertThat(bench.exitCode()).as(bench.err()).isZero();
+        Matcher row = Pattern.compile("(?m)^\\| ([^|]+) \\| (\\d+) \\| ([\\d.]+) \\| ([\\d.]+) \\|$").matcher(bench.out());
+        int rows = 0;
+        while (row.find()) {
+            assertThat(Double.parseDouble(row.group(3))).as(row.group()).isPositive();
+            rows++;
+        }
+        assertThat(rows).as(bench.out()).isEqualTo(2 * 5);
+        assertThat(bench.out()).contains("MC-dropout forward, T=2", "MDN detect (end to end)",
+                "batch 1: forward MDN / plain = ", "batch 2: forward MDN / plain = ");
+    }
+
+    @Test
     void trainRefusesAMissingFolderWithAClearError() {
         Output train = glean(concat(new String[] {"train", "--data", dir.resolve("nowhere").toString(),
             "--out", dir.resolve("missing-run").toString()}, TINY_NETWORK));
