@@ -11,6 +11,7 @@ import org.glean.detector.DetectorConfig;
 import org.glean.detector.ForwardBenchmark;
 import org.glean.detector.HeadType;
 import org.glean.detector.Preprocessing;
+import org.glean.inference.EngineThreads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
