@@ -22,7 +22,9 @@ CREATE UNIQUE INDEX model_version_one_current_idx ON model_version (is_current) 
 CREATE TABLE study_analysis (
     id              BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     study_id        BIGINT           NOT NULL REFERENCES study (id),
-    model_version   VARCHAR(32)      NOT NULL REFERENCES model_version (version_id),
+    -- No foreign key: in remote inference mode the version lives on the inference instance,
+    -- which may keep its registry in another database.
+    model_version   VARCHAR(32)      NOT NULL,
     -- The study's informativeness (method.md §5.5); the lowest double when no image has an object.
     informativeness DOUBLE PRECISION NOT NULL,
     -- Per image: objects with raw and z-scored uncertainties, informativeness, analysis errors;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.glean.curation.ScoredStudy;
 import org.glean.detector.ModalityFrame;
 import org.glean.dicom.DecodedImage;
 import org.glean.dicom.DicomHeader;
@@ -94,6 +95,11 @@ public class InferenceService {
     /** The study's most recent persisted analysis. */
     public Optional<StudyScores> stored(String studyInstanceUid) {
         return analyses.latest(studyInstanceUid);
+    }
+
+    /** The study's most recent analysis as curation takes it. */
+    public Optional<ScoredStudy> scoredStudy(String studyInstanceUid) {
+        return stored(studyInstanceUid).map(scores -> scores.toScoredStudy(studyInstanceUid));
     }
 
     /** Why a stored study has no analysis: no model installed here, or not scored yet. */

@@ -137,15 +137,15 @@ class StudyScoringTest {
     void calibrationRecordsStatisticsThatTheNextScoringUses() throws Exception {
         String versionId = ModelFiles.of(TinyModel.modelDirectory(), "").versionId();
 
-        int exitCode = GleanCommand.execute("calibrate", "--data", TinyModel.data().toString(), "--jdbc-url", jdbcUrl,
-                "--db-user", "postgres", "--db-password", "postgres", "--models-dir", TinyModel.modelsDir().toString(),
-                "--object-threshold", TinyModel.OBJECT_THRESHOLD, "--threads", "1");
+        ModelVersionRepository versions = new ModelVersionRepository(dataSource);
 
-        assertThat(exitCode).isZero();
-        UncertaintyStatistics calibrated = new ModelVersionRepository(dataSource).find(versionId).orElseThrow()
-                .calibratedStatistics();
-        assertThat(calibrated).isNotNull();
-        assertThat(calibrated.objectCount()).isPositive();
+        assertThat(calibrate("--stored", "--store", store.root().toString())).isZero();
+        UncertaintyStatistics onStored = versions.find(versionId).orElseThrow().calibratedStatistics();
+        assertThat(calibrate("--data", TinyModel.data().toString())).isZero();
+        UncertaintyStatistics calibrated = versions.find(versionId).orElseThrow().calibratedStatistics();
+
+        // the store holds two of the folder's three studies so far
+        assertThat(onStored.objectCount()).isPositive().isLessThan(calibrated.objectCount());
         StudyAnalysis analysis = ingest(channel, study(0).toArray(Path[]::new));
         assertScoredConsistently(analysis, calibrated);
     }
@@ -205,6 +205,14 @@ class StudyScoringTest {
         assertThat(analysis.getNotScoredReason()).isEmpty();
         assertThat(images(analysis)).hasSize(2).allSatisfy(image -> assertThat(image.getAnalysisError()).isEmpty());
         assertThat(analyses.count(studyUid)).isEqualTo(1);
+    }
+
+    private int calibrate(String... pool) {
+        List<String> args = new ArrayList<>(List.of("calibrate", "--jdbc-url", jdbcUrl, "--db-user", "postgres",
+                "--db-password", "postgres", "--models-dir", TinyModel.modelsDir().toString(), "--object-threshold",
+                TinyModel.OBJECT_THRESHOLD, "--threads", "1"));
+        args.addAll(List.of(pool));
+        return GleanCommand.execute(args.toArray(String[]::new));
     }
 
     // Calibrated statistics, else the manifest's, else those of the study's own objects.
