@@ -75,6 +75,10 @@ public class InferenceService {
      * @throws IllegalArgumentException when Glean holds no such study
      */
     public StudyScores analyse(String studyInstanceUid) throws NoModelException, BackendUnavailableException {
+        if (noLocalModel()) {
+            // known before decoding a single frame
+            throw ModelRegistry.noModel();
+        }
         StudyRecord study = studies.load(studyInstanceUid)
                 .orElseThrow(() -> new IllegalArgumentException("study " + studyInstanceUid + " is not stored"));
         Map<String, String> content = analyses.acceptedContent(studyInstanceUid);
@@ -104,9 +108,13 @@ public class InferenceService {
 
     /** Why a stored study has no analysis: no model installed here, or not scored yet. */
     public String notScoredReason() {
-        return config.mode() == InferenceConfig.Mode.IN_PROCESS && registry.currentVersionId() == null
+        return noLocalModel()
                 ? ModelRegistry.NO_MODEL
                 : "not scored yet: the study is scored when its IngestStudy call ends or its C-STORE quiet period passes";
+    }
+
+    private boolean noLocalModel() {
+        return config.mode() == InferenceConfig.Mode.IN_PROCESS && registry.currentVersionId() == null;
     }
 
     private StudyScores score(StudyRecord study, Map<String, String> content)
