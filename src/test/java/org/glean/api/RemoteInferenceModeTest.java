@@ -16,6 +16,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ import org.glean.api.v1.GetStudyRequest;
 import org.glean.api.v1.StudyAnalysis;
 import org.glean.api.v1.StudyIngestGrpc;
 import org.glean.detector.DetectorCheckpoint;
+import org.glean.dicom.PixelMedDicomReader;
 import org.glean.inference.ActiveModel;
 import org.glean.inference.LocalDetectionBackend;
 import org.glean.inference.ModelFiles;
@@ -59,7 +61,7 @@ class RemoteInferenceModeTest {
         }
 
         private static int freePort() {
-            try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 return socket.getLocalPort();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -123,7 +125,7 @@ class RemoteInferenceModeTest {
                     assertThat(e.getStatus().getDescription()).contains("stored", "127.0.0.1:" + inferencePort,
                             "unavailable");
                 });
-        String studyUid = new org.glean.dicom.PixelMedDicomReader().readHeader(files.get(0)).studyInstanceUid();
+        String studyUid = new PixelMedDicomReader().readHeader(files.get(0)).studyInstanceUid();
         StudyAnalysis stored = StudyIngestGrpc.newBlockingStub(channel)
                 .getStudy(GetStudyRequest.newBuilder().setStudyInstanceUid(studyUid).build());
         assertThat(stored.getInstanceCount()).isEqualTo(files.size());
