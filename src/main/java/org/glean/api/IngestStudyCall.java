@@ -6,10 +6,15 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.glean.api.v1.IngestChunk;
 import org.glean.api.v1.StudyAnalysis;
+import org.glean.inference.BackendUnavailableException;
+import org.glean.inference.InferenceService;
+import org.glean.inference.NoModelException;
+import org.glean.inference.StudyScores;
 import org.glean.ingest.ExaminedInstance;
 import org.glean.ingest.IngestService;
 import org.glean.ingest.InstanceOutcome;
@@ -30,7 +35,8 @@ import org.jboss.logging.Logger;
  * transaction), so that the disk's and the database's waits are paid per group, not per
  * instance. Receiving pauses while {@value #MAX_WAITING_INSTANCES} instances (or
  * {@value #MAX_WAITING_BYTES} bytes) wait, so memory holds their headers and the disk their
- * uploads, no more. The response, the call's acknowledgement, comes once every instance is stored.
+ * uploads, no more. The response, the call's acknowledgement, comes once every instance is stored
+ * and the study is scored.
  */
 final class IngestStudyCall implements StreamObserver<IngestChunk> {
 
@@ -40,6 +46,7 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
     static final long MAX_WAITING_BYTES = 64L << 20;
 
     private final IngestService ingest;
+    private final InferenceService inference;
     private final ServerCallStreamObserver<StudyAnalysis> response;
     private final Executor workers;
     private final Executor storers;
@@ -58,9 +65,10 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
     // The group being stored: completes with null, or with the status that refuses the call.
     private CompletableFuture<Status> storing = CompletableFuture.completedFuture(null);
 
-    IngestStudyCall(IngestService ingest, ServerCallStreamObserver<StudyAnalysis> response, Executor workers,
-            Executor storers) {
+    IngestStudyCall(IngestService ingest, InferenceService inference, ServerCallStreamObserver<StudyAnalysis> response,
+            Executor workers, Executor storers) {
         this.ingest = ingest;
+        this.inference = inference;
         this.response = response;
         this.workers = workers;
         this.storers = storers;
@@ -238,9 +246,22 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
             return;
         }
         ingest.completeStudy(studyInstanceUid);
+        Optional<StudyScores> scores = Optional.empty();
+        String notScoredReason = "";
+        try {
+            inference.analyse(studyInstanceUid);
+            // Answered as persisted, so that GetStudy answers the same.
+            scores = inference.stored(studyInstanceUid);
+        } catch (NoModelException e) {
+            notScoredReason = e.getMessage();
+        } catch (BackendUnavailableException e) {
+            fail(Status.UNAVAILABLE.withDescription("the study's instances are stored but it could not be scored: "
+                    + e.getMessage() + "; send the study again later"));
+            return;
+        }
         StudyAnalysis analysis;
         try {
-            analysis = StudyAnalyses.of(ingest.study(studyInstanceUid));
+            analysis = StudyAnalyses.of(ingest.study(studyInstanceUid), scores, notScoredReason);
         } catch (StudyNotFoundException e) {
             throw new IllegalStateException("study " + studyInstanceUid + " vanished while it was received", e);
         }

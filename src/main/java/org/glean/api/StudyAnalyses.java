@@ -1,39 +1,67 @@
 package org.glean.api;
 
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.glean.api.v1.DetectedObject;
+import org.glean.api.v1.DrivingObject;
 import org.glean.api.v1.ImageAnalysis;
 import org.glean.api.v1.InstanceStatus;
 import org.glean.api.v1.ReceptionState;
 import org.glean.api.v1.SeriesAnalysis;
 import org.glean.api.v1.StudyAnalysis;
+import org.glean.inference.InferenceMessages;
+import org.glean.inference.StudyScores;
 import org.glean.ingest.Instance;
 import org.glean.ingest.Study;
 import org.glean.ingest.StudyRecord;
 
-/** Builds the StudyAnalysis message from a stored study. */
+/** Builds the StudyAnalysis message from a stored study and its stored scores. */
 final class StudyAnalyses {
 
     private StudyAnalyses() {
     }
 
-    static StudyAnalysis of(StudyRecord study) {
+    /**
+     * @param scores          the study's persisted analysis, if it has one
+     * @param notScoredReason why it has none; ignored when it has
+     */
+    static StudyAnalysis of(StudyRecord study, Optional<StudyScores> scores, String notScoredReason) {
         StudyAnalysis.Builder analysis = StudyAnalysis.newBuilder()
                 .setStudyInstanceUid(study.studyInstanceUid())
                 .setInstanceCount(study.instanceCount())
                 .setReception(study.reception() == Study.Reception.COMPLETE
                         ? ReceptionState.COMPLETE : ReceptionState.RECEIVING);
+        Map<String, StudyScores.ImageScores> images = new HashMap<>();
+        if (scores.isPresent()) {
+            StudyScores s = scores.get();
+            s.images().forEach(image -> images.put(image.sopInstanceUid() + "/" + image.frame(), image));
+            analysis.setModelVersion(s.modelVersion()).setInformativeness(s.informativeness());
+            if (s.drivenBy() != null) {
+                analysis.setDrivenBy(DrivingObject.newBuilder()
+                        .setSopInstanceUid(s.drivenBy().sopInstanceUid())
+                        .setFrame(s.drivenBy().frame())
+                        .setObjectIndex(s.drivenBy().objectIndex())
+                        .setUncertainty(s.drivenBy().kind().name().toLowerCase(Locale.ROOT)));
+            }
+        } else {
+            analysis.setNotScoredReason(notScoredReason);
+        }
         for (StudyRecord.SeriesRecord series : study.series()) {
             SeriesAnalysis.Builder seriesAnalysis = SeriesAnalysis.newBuilder()
                     .setSeriesInstanceUid(series.seriesInstanceUid())
                     .setModality(series.modality())
                     .setSeriesNumber(series.seriesNumber());
-            series.instances().forEach(instance -> addImages(seriesAnalysis, instance));
+            series.instances().forEach(instance -> addImages(seriesAnalysis, instance, images));
             analysis.addSeries(seriesAnalysis);
         }
         return analysis.build();
     }
 
     // An accepted instance is analysed frame by frame; a rejected one is reported once.
-    private static void addImages(SeriesAnalysis.Builder series, StudyRecord.InstanceRecord instance) {
+    private static void addImages(SeriesAnalysis.Builder series, StudyRecord.InstanceRecord instance,
+            Map<String, StudyScores.ImageScores> scores) {
         if (instance.status() == Instance.Status.REJECTED) {
             series.addImages(ImageAnalysis.newBuilder()
                     .setSopInstanceUid(instance.sopInstanceUid())
@@ -45,13 +73,29 @@ final class StudyAnalyses {
         }
         InstanceStatus accepted = InstanceStatus.newBuilder().setCode(InstanceStatus.Code.ACCEPTED).build();
         for (int frame = 1; frame <= instance.numberOfFrames(); frame++) {
-            series.addImages(ImageAnalysis.newBuilder()
+            ImageAnalysis.Builder image = ImageAnalysis.newBuilder()
                     .setSopInstanceUid(instance.sopInstanceUid())
                     .setInstanceNumber(instance.instanceNumber())
                     .setFrame(frame)
                     .setRows(instance.rows())
                     .setColumns(instance.columns())
-                    .setStatus(accepted));
+                    .setStatus(accepted);
+            StudyScores.ImageScores scored = scores.get(instance.sopInstanceUid() + "/" + frame);
+            if (scored != null) {
+                image.setInformativeness(scored.informativeness());
+                if (scored.analysisError() != null) {
+                    image.setAnalysisError(scored.analysisError());
+                }
+                for (StudyScores.ScoredObject object : scored.objects()) {
+                    image.addObjects(DetectedObject.newBuilder()
+                            .setBox(InferenceMessages.box(object.box()))
+                            .setLabel(object.label())
+                            .setScore(object.score())
+                            .setRaw(InferenceMessages.uncertainty(object.raw()))
+                            .setNormalized(InferenceMessages.uncertainty(object.normalized())));
+                }
+            }
+            series.addImages(image);
         }
     }
 }

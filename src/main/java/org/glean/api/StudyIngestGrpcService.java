@@ -13,26 +13,29 @@ import org.glean.api.v1.GetStudyRequest;
 import org.glean.api.v1.IngestChunk;
 import org.glean.api.v1.StudyAnalysis;
 import org.glean.api.v1.StudyIngestGrpc;
+import org.glean.inference.InferenceService;
 import org.glean.ingest.IngestService;
 import org.glean.ingest.StudyNotFoundException;
 
-/** gRPC front of {@link IngestService}: translates messages and maps failures to statuses. */
+/** gRPC front of {@link IngestService} and {@link InferenceService}: translates messages and maps failures to statuses. */
 @GrpcService
 public class StudyIngestGrpcService extends StudyIngestGrpc.StudyIngestImplBase {
 
     private final IngestService ingest;
+    private final InferenceService inference;
     // IngestStudy work off the event loop: receiving and decoding on workers, storing on
     // storers. Separate pools, because a worker may wait for a store and never the reverse.
     private final ExecutorService workers = pool("ingest-grpc-");
     private final ExecutorService storers = pool("ingest-store-");
 
-    public StudyIngestGrpcService(IngestService ingest) {
+    public StudyIngestGrpcService(IngestService ingest, InferenceService inference) {
         this.ingest = ingest;
+        this.inference = inference;
     }
 
     @Override
     public StreamObserver<IngestChunk> ingestStudy(StreamObserver<StudyAnalysis> responseObserver) {
-        return new IngestStudyCall(ingest, (ServerCallStreamObserver<StudyAnalysis>) responseObserver, workers,
+        return new IngestStudyCall(ingest, inference, (ServerCallStreamObserver<StudyAnalysis>) responseObserver, workers,
                 storers);
     }
 
@@ -40,7 +43,8 @@ public class StudyIngestGrpcService extends StudyIngestGrpc.StudyIngestImplBase 
     @Blocking
     public void getStudy(GetStudyRequest request, StreamObserver<StudyAnalysis> responseObserver) {
         try {
-            responseObserver.onNext(StudyAnalyses.of(ingest.study(request.getStudyInstanceUid())));
+            String uid = request.getStudyInstanceUid();
+            responseObserver.onNext(StudyAnalyses.of(ingest.study(uid), inference.stored(uid), inference.notScoredReason()));
             responseObserver.onCompleted();
         } catch (IllegalArgumentException e) {
             responseObserver.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());

@@ -12,6 +12,7 @@ import org.glean.detector.ForwardBenchmark;
 import org.glean.detector.ForwardBenchmark.Stage;
 import org.glean.detector.HeadType;
 import org.glean.detector.Preprocessing;
+import org.glean.inference.EngineThreads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

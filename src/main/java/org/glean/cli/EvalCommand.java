@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.glean.detector.DetectorCheckpoint;
+import org.glean.inference.EngineThreads;
 import org.glean.training.DetectorEvaluation;
 import org.glean.training.InvalidDatasetException;
 import org.glean.training.MeanAveragePrecision;

@@ -18,6 +18,7 @@ import org.glean.detector.Preprocessing;
 import org.glean.detector.TrainingBatch;
 import org.glean.detector.TrainingProgress;
 import org.glean.detector.TrainingSettings;
+import org.glean.inference.EngineThreads;
 import org.glean.training.DetectorEvaluation;
 import org.glean.training.InvalidDatasetException;
 import org.glean.training.MeanAveragePrecision;

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.glean.detector.DecoderSettings;
 import org.glean.detector.Detector;
 import org.glean.detector.DetectorCheckpoint;
+import org.glean.inference.EngineThreads;
 import org.glean.training.InvalidDatasetException;
 import org.glean.training.PreprocessedDataset;
 import org.glean.training.UncertaintyValidation;

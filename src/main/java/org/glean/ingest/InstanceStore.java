@@ -143,6 +143,11 @@ public class InstanceStore {
 
     /** Where the instance with this content hash lives. */
     public Path pathOf(String contentSha256) {
+        return pathIn(root, contentSha256);
+    }
+
+    /** Where the instance with this content hash lives in the store under {@code root}. */
+    public static Path pathIn(Path root, String contentSha256) {
         if (!SHA256_HEX.matcher(contentSha256).matches()) {
             throw new IllegalArgumentException("not a SHA-256 hex digest: " + contentSha256);
         }

@@ -1,0 +1,36 @@
+package org.glean.inference;
+
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.Typed;
+import jakarta.inject.Singleton;
+
+/**
+ * The detector of this process, which the Inference gRPC service always serves, and the detection
+ * backend that scoring uses, as glean.inference.mode asks: the same, or a remote instance.
+ */
+public class DetectionBackendProducer {
+
+    @Produces
+    @Singleton
+    @Typed(LocalDetectionBackend.class)
+    LocalDetectionBackend local(ModelRegistry registry, InferenceConfig config) {
+        return new LocalDetectionBackend(registry, config.batchSize(), config.objectThreshold());
+    }
+
+    @Produces
+    @Singleton
+    DetectionBackend backend(InferenceConfig config, LocalDetectionBackend local) {
+        return switch (config.mode()) {
+            case IN_PROCESS -> local;
+            case REMOTE -> new RemoteDetectionBackend(config.remote().host(), config.remote().port(),
+                    config.remote().deadline(), config.remote().maxAttempts());
+        };
+    }
+
+    void close(@Disposes DetectionBackend backend) {
+        if (backend instanceof RemoteDetectionBackend remote) {
+            remote.close();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package org.glean.inference;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import org.glean.uncertainty.ImageAggregation;
+
+/** How studies are scored: where the detector runs, in what batches, and how objects are counted. */
+@ConfigMapping(prefix = "glean.inference")
+public interface InferenceConfig {
+
+    /** Where the detector runs. */
+    enum Mode {
+        /** In this process, with this server's model registry. */
+        IN_PROCESS,
+        /** On another Glean instance, through its Inference gRPC service. */
+        REMOTE
+    }
+
+    /** in-process (default) or remote. */
+    @WithDefault("in-process")
+    Mode mode();
+
+    /** Frames per forward pass. */
+    @WithDefault("8")
+    int batchSize();
+
+    /** Intra-op threads of the engine; 0 leaves the engine's default (one per core). */
+    @WithDefault("0")
+    int threads();
+
+    /** A detection is an object when its class score is at least this (method.md §3). */
+    @WithDefault("0.5")
+    double objectThreshold();
+
+    /** How an image's four per-kind maxima become its informativeness (method.md §5.3). */
+    @WithDefault("max")
+    ImageAggregation aggregation();
+
+    /** The inference instance of remote mode. */
+    Remote remote();
+
+    interface Remote {
+
+        @WithDefault("localhost")
+        String host();
+
+        @WithDefault("9090")
+        int port();
+
+        /** Deadline of one Detect call. */
+        @WithDefault("60s")
+        Duration deadline();
+
+        /** Attempts of one Detect call when the backend answers UNAVAILABLE (1 = no retry). */
+        @WithDefault("3")
+        int maxAttempts();
+    }
+}

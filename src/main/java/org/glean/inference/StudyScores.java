@@ -1,0 +1,72 @@
+package org.glean.inference;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import java.util.List;
+import org.glean.curation.ScoredStudy;
+import org.glean.detector.PixelBox;
+import org.glean.uncertainty.ObjectUncertainty;
+import org.glean.uncertainty.StandardizedUncertainty;
+import org.glean.uncertainty.UncertaintyKind;
+
+/**
+ * A study's analysis by one model version, as persisted: per analysed frame its objects with raw
+ * and z-scored uncertainties and its informativeness, and the study's informativeness with the
+ * image and object that drove it (method.md §5). No patient data.
+ *
+ * @param modelVersion    the version that produced it
+ * @param informativeness the study's; {@link ScoredStudy.ScoredImage#NO_OBJECTS} when no image has an object
+ * @param drivenBy        the object behind it; null when no image has an object
+ * @param images          every frame of the study's accepted instances, in study order
+ */
+public record StudyScores(String modelVersion, double informativeness, Driver drivenBy, List<ImageScores> images) {
+
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+
+    public StudyScores {
+        images = List.copyOf(images);
+    }
+
+    /** The object whose z-score is the study's informativeness. */
+    public record Driver(String sopInstanceUid, int frame, int objectIndex, UncertaintyKind kind) {
+    }
+
+    /**
+     * One frame.
+     *
+     * @param informativeness the frame's; {@link ScoredStudy.ScoredImage#NO_OBJECTS} without objects
+     * @param analysisError   why the frame was not analysed; null when it was
+     * @param objects         highest score first
+     */
+    public record ImageScores(String sopInstanceUid, int frame, int rows, int columns, double informativeness,
+                              String analysisError, List<ScoredObject> objects) {
+
+        public ImageScores {
+            objects = List.copyOf(objects);
+        }
+    }
+
+    /** One object: box in the frame's pixels, class, score, raw and z-scored uncertainties. */
+    public record ScoredObject(PixelBox box, String label, double score, ObjectUncertainty raw,
+                               StandardizedUncertainty normalized) {
+    }
+
+    /** What curation needs of this analysis. */
+    public ScoredStudy toScoredStudy(String studyInstanceUid) {
+        return new ScoredStudy(studyInstanceUid, modelVersion, informativeness, images.stream()
+                .map(image -> new ScoredStudy.ScoredImage(image.sopInstanceUid(), image.frame(), image.rows(),
+                        image.columns(), image.informativeness(), image.objects().stream()
+                        .map(o -> new ScoredStudy.PreAnnotation(o.label(), o.score(), o.box().xmin(), o.box().ymin(),
+                                o.box().xmax(), o.box().ymax()))
+                        .toList()))
+                .toList());
+    }
+
+    public String toJson() {
+        return GSON.toJson(this);
+    }
+
+    public static StudyScores fromJson(String json) {
+        return GSON.fromJson(json, StudyScores.class);
+    }
+}

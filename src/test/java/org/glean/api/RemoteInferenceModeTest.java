@@ -1,0 +1,135 @@
+package org.glean.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.glean.api.IngestCalls.ingest;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyServerBuilder;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.glean.api.v1.GetStudyRequest;
+import org.glean.api.v1.StudyAnalysis;
+import org.glean.api.v1.StudyIngestGrpc;
+import org.glean.detector.DetectorCheckpoint;
+import org.glean.dicom.PixelMedDicomReader;
+import org.glean.inference.ActiveModel;
+import org.glean.inference.LocalDetectionBackend;
+import org.glean.inference.ModelFiles;
+import org.glean.inference.TinyModel;
+import org.glean.server.PostgresTestResource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A server in remote inference mode, without a model of its own, against a second instance on
+ * 127.0.0.1: a plain gRPC server serving the Inference service with the tiny model.
+ */
+@QuarkusTest
+@WithTestResource(PostgresTestResource.class)
+@TestProfile(RemoteInferenceModeTest.RemoteMode.class)
+class RemoteInferenceModeTest {
+
+    /** Remote mode against a loopback port the test serves. */
+    public static class RemoteMode implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "glean.inference.mode", "remote",
+                    "glean.inference.remote.host", "127.0.0.1",
+                    "glean.inference.remote.port", String.valueOf(freePort()),
+                    "glean.inference.remote.deadline", "20s",
+                    "glean.inference.remote.max-attempts", "2");
+        }
+
+        private static int freePort() {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    @ConfigProperty(name = "quarkus.http.test-port")
+    int port;
+
+    @ConfigProperty(name = "glean.inference.remote.port")
+    int inferencePort;
+
+    private ManagedChannel channel;
+    private DetectorCheckpoint checkpoint;
+    private Server inferenceInstance;
+
+    @BeforeEach
+    void startInferenceInstance() throws IOException {
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        checkpoint = DetectorCheckpoint.load(TinyModel.modelDirectory());
+        ActiveModel model = new ActiveModel(ModelFiles.of(TinyModel.modelDirectory(), "").versionId(),
+                checkpoint.detector(), null);
+        LocalDetectionBackend detector = new LocalDetectionBackend(() -> Optional.of(model), 4,
+                Double.parseDouble(TinyModel.OBJECT_THRESHOLD));
+        inferenceInstance = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", inferencePort))
+                .addService(new InferenceGrpcService(detector))
+                .maxInboundMessageSize(8 << 20)
+                .build()
+                .start();
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        inferenceInstance.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        checkpoint.close();
+    }
+
+    @Test
+    void theRemoteInstanceScoresTheStudy() throws Exception {
+        List<Path> files = TinyModel.studies().values().iterator().next();
+
+        StudyAnalysis analysis = ingest(channel, files.toArray(Path[]::new));
+
+        assertThat(analysis.getNotScoredReason()).isEmpty();
+        assertThat(analysis.getModelVersion()).isEqualTo(ModelFiles.of(TinyModel.modelDirectory(), "").versionId());
+        assertThat(analysis.getSeriesList().stream().flatMap(s -> s.getImagesList().stream())
+                .mapToInt(image -> image.getObjectsCount()).sum()).isPositive();
+        assertThat(analysis.getDrivenBy().getSopInstanceUid()).isNotEmpty();
+    }
+
+    @Test
+    void aBackendThatIsDownMakesIngestStudyUnavailableWithTheReasonAndKeepsTheInstances() throws Exception {
+        inferenceInstance.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        List<Path> files = TinyModel.studies().values().stream().skip(1).findFirst().orElseThrow();
+
+        assertThatThrownBy(() -> ingest(channel, files.toArray(Path[]::new)))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                    assertThat(e.getStatus().getDescription()).contains("stored", "127.0.0.1:" + inferencePort,
+                            "unavailable");
+                });
+        String studyUid = new PixelMedDicomReader().readHeader(files.get(0)).studyInstanceUid();
+        StudyAnalysis stored = StudyIngestGrpc.newBlockingStub(channel)
+                .getStudy(GetStudyRequest.newBuilder().setStudyInstanceUid(studyUid).build());
+        assertThat(stored.getInstanceCount()).isEqualTo(files.size());
+        assertThat(stored.getModelVersion()).isEmpty();
+        assertThat(stored.getNotScoredReason()).isNotEmpty();
+    }
+}

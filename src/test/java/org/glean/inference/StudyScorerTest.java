@@ -1,0 +1,75 @@
+package org.glean.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.util.List;
+import org.glean.curation.ScoredStudy;
+import org.glean.detector.PixelBox;
+import org.glean.uncertainty.ImageAggregation;
+import org.glean.uncertainty.KindStatistics;
+import org.glean.uncertainty.ObjectUncertainty;
+import org.glean.uncertainty.UncertaintyKind;
+import org.glean.uncertainty.UncertaintyStatistics;
+import org.junit.jupiter.api.Test;
+
+class StudyScorerTest {
+
+    private static final FoundObject CALM = object(1, 1, 1, 1);
+    private static final FoundObject UNSURE_WHERE = object(3, 1, 1, 1);
+    private static final List<StudyScorer.AnalysedFrame> FRAMES = List.of(
+            new StudyScorer.AnalysedFrame("1.2.3", 1, 64, 48, List.of(CALM, UNSURE_WHERE), null),
+            new StudyScorer.AnalysedFrame("1.2.3", 2, 64, 48, List.of(), null),
+            new StudyScorer.AnalysedFrame("1.2.4", 1, 64, 48, List.of(), "the stored instance could not be decoded"));
+
+    @Test
+    void zScoresAgainstTheVersionsStatisticsAndNamesTheDrivingObject() {
+        KindStatistics unit = new KindStatistics(1, 1);
+        UncertaintyStatistics statistics = new UncertaintyStatistics(10, unit, unit, unit, unit);
+
+        StudyScores scores = StudyScorer.score("v1", statistics, ImageAggregation.MAX, FRAMES);
+
+        assertThat(scores.modelVersion()).isEqualTo("v1");
+        assertThat(scores.images().get(0).objects().get(1).normalized().epistemicLocalization()).isEqualTo(2.0);
+        assertThat(scores.images().get(0).informativeness()).isEqualTo(2.0);
+        assertThat(scores.images().get(1).informativeness()).isEqualTo(ScoredStudy.ScoredImage.NO_OBJECTS);
+        assertThat(scores.images().get(2).informativeness()).isEqualTo(ScoredStudy.ScoredImage.NO_OBJECTS);
+        assertThat(scores.images().get(2).analysisError()).contains("could not be decoded");
+        assertThat(scores.informativeness()).isEqualTo(2.0);
+        assertThat(scores.drivenBy()).isEqualTo(new StudyScores.Driver("1.2.3", 1, 1, UncertaintyKind.EPISTEMIC_LOCALIZATION));
+    }
+
+    @Test
+    void withoutStatisticsTheStudysOwnObjectsAreThePool() {
+        StudyScores scores = StudyScorer.score("v1", null, ImageAggregation.MAX, FRAMES);
+
+        // epistemic localization 1 and 3: mean 2, std 1; the other kinds are all equal, so z = 0
+        assertThat(scores.images().get(0).objects()).extracting(o -> o.normalized().epistemicLocalization())
+                .containsExactly(-1.0, 1.0);
+        assertThat(scores.informativeness()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aStudyWithoutObjectsHasTheLowestInformativenessAndNoDriver() {
+        StudyScores scores = StudyScorer.score("v1", null, ImageAggregation.MAX, FRAMES.subList(1, 3));
+
+        assertThat(scores.informativeness()).isEqualTo(ScoredStudy.ScoredImage.NO_OBJECTS);
+        assertThat(scores.drivenBy()).isNull();
+    }
+
+    @Test
+    void survivesItsJsonFormAndBecomesTheScoredStudyCurationTakes() {
+        StudyScores scores = StudyScorer.score("v1", null, ImageAggregation.MAX, FRAMES);
+
+        assertThat(StudyScores.fromJson(scores.toJson())).isEqualTo(scores);
+        ScoredStudy scored = scores.toScoredStudy("1.2");
+        assertThat(scored.informativeness()).isEqualTo(1.0);
+        assertThat(scored.images()).hasSize(3);
+        assertThat(scored.images().get(0).objects()).extracting(ScoredStudy.PreAnnotation::xmin, ScoredStudy.PreAnnotation::ymax)
+                .containsOnly(tuple(2.0, 9.0));
+    }
+
+    private static FoundObject object(double epLoc, double alLoc, double epCls, double alCls) {
+        return new FoundObject(new PixelBox(2, 3, 8, 9), "nodule", 0.7, new ObjectUncertainty(epLoc, alLoc, epCls, alCls));
+    }
+}
