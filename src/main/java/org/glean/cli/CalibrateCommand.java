@@ -103,7 +103,7 @@ public final class CalibrateCommand implements Callable<Integer> {
                 return 2;
             }
             String versionId = current.get().versionId();
-            Optional<ModelFiles> files = ModelFiles.all(modelsDir).stream()
+            Optional<ModelFiles> files = ModelFiles.all(modelsDir, true).stream()
                     .filter(m -> m.versionId().equals(versionId)).findFirst();
             if (files.isEmpty()) {
                 err.printf("calibrate: the current model version %s is neither under %s nor bundled%n", versionId,

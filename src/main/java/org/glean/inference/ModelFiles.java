@@ -111,11 +111,13 @@ public record ModelFiles(String versionId, String source, Path directory, ModelM
         return HexFormat.of().formatHex(sha256.digest()).substring(0, VERSION_ID_HEX_DIGITS);
     }
 
-    /** Every model of a deployment: the directories under {@code modelsDir}, then the bundled one. */
-    public static List<ModelFiles> all(Path modelsDir) {
+    /** Every model of a deployment: the directories under {@code modelsDir}, then the bundled one if it counts. */
+    public static List<ModelFiles> all(Path modelsDir, boolean withBundled) {
         try {
             List<ModelFiles> all = new ArrayList<>(under(modelsDir));
-            bundled().ifPresent(all::add);
+            if (withBundled) {
+                bundled().ifPresent(all::add);
+            }
             return all;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the models in " + modelsDir + ": " + e.getMessage(), e);

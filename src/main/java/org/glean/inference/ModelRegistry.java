@@ -81,7 +81,7 @@ public class ModelRegistry implements ModelSupplier {
 
     // Finds the installed models, records them, and picks the current one.
     private void register() throws SQLException {
-        installed = ModelFiles.all(config.dir());
+        installed = ModelFiles.all(config.dir(), config.bundled());
         if (installed.isEmpty()) {
             return;
         }

@@ -1,6 +1,7 @@
 package org.glean.inference;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -16,4 +17,11 @@ public interface ModelsConfig {
      * {@link #dir()}. Absent: the current version stays as recorded, or else the newest found.
      */
     Optional<String> current();
+
+    /**
+     * Whether the model bundled in the jar counts as an installed version. Tests turn it off so
+     * that they run against the models they install themselves, or none.
+     */
+    @WithDefault("true")
+    boolean bundled();
 }
