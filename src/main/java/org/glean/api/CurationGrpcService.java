@@ -122,14 +122,8 @@ public class CurationGrpcService extends CurationGrpc.CurationImplBase {
     @Override
     @Blocking
     public void exportAnnotations(ExportAnnotationsRequest request, StreamObserver<ExportedTask> responseObserver) {
-        try {
-            for (long taskId : curation.submittedTaskIds()) {
-                responseObserver.onNext(exported(curation.task(taskId)));
-            }
-            responseObserver.onCompleted();
-        } catch (TaskNotFoundException e) {
-            responseObserver.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
-        }
+        curation.forEachSubmitted(task -> responseObserver.onNext(exported(task)));
+        responseObserver.onCompleted();
     }
 
     private ExportedTask exported(org.glean.curation.AnnotationTask task) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.glean.curation.CurationDecision.Outcome;
@@ -151,7 +152,7 @@ public class CurationService {
             throws CurationException {
         String annotator = Actors.require("annotator_id", annotatorId);
         expireLeases();
-        return tables.inTransactionChecked(connection -> {
+        return tables.inTransaction(connection -> {
             AnnotationTask task = heldBy(connection, taskId, annotator);
             List<String> problems = SubmissionCheck.problems(task, annotations);
             if (!problems.isEmpty()) {
@@ -170,7 +171,7 @@ public class CurationService {
     public AnnotationTask release(long taskId, String annotatorId) throws CurationException {
         String annotator = Actors.require("annotator_id", annotatorId);
         expireLeases();
-        return tables.inTransactionChecked(connection -> {
+        return tables.inTransaction(connection -> {
             AnnotationTask task = heldBy(connection, taskId, annotator);
             tables.transition(connection, task, TaskState.QUEUED, annotator, "RELEASED",
                     "given back to the queue");
@@ -187,16 +188,18 @@ public class CurationService {
                     + " characters)");
         }
         expireLeases();
-        return tables.inTransactionChecked(connection -> {
+        return tables.inTransaction(connection -> {
             AnnotationTask task = heldBy(connection, taskId, annotator);
             tables.transition(connection, task, TaskState.SKIPPED, annotator, "SKIPPED", why);
             return tables.findTask(connection, taskId).orElseThrow();
         });
     }
 
-    /** The ids of every SUBMITTED task, oldest submission first. */
-    public List<Long> submittedTaskIds() {
-        return tables.inTransaction(tables::submittedTaskIds);
+    /** Hands every SUBMITTED task, oldest submission first, to {@code consumer}, one at a time. */
+    public void forEachSubmitted(Consumer<AnnotationTask> consumer) {
+        for (long taskId : tables.inTransaction(tables::submittedTaskIds)) {
+            consumer.accept(tables.inTransaction(connection -> tables.findTask(connection, taskId)).orElseThrow());
+        }
     }
 
     /** Puts every task whose lease ran out back into the queue as EXPIRED; returns how many. */

@@ -48,31 +48,20 @@ final class CurationTables {
         this.dataSource = dataSource;
     }
 
-    interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    interface CheckedWork<T> {
-        T run(Connection connection) throws SQLException, CurationException;
-    }
-
-    <T> T inTransaction(Work<T> work) {
-        try {
-            return inTransactionChecked(work::run);
-        } catch (CurationException e) {
-            throw new IllegalStateException("unexpected refusal", e);
-        }
+    /** Work in one transaction; {@code E} is the refusal it may throw, RuntimeException for none. */
+    interface Work<T, E extends Exception> {
+        T run(Connection connection) throws SQLException, E;
     }
 
     /** Runs {@code work} in one transaction; commits when it returns, rolls back when it throws. */
-    <T> T inTransactionChecked(CheckedWork<T> work) throws CurationException {
+    <T, E extends Exception> T inTransaction(Work<T, E> work) throws E {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
                 T result = work.run(connection);
                 connection.commit();
                 return result;
-            } catch (SQLException | CurationException | RuntimeException e) {
+            } catch (Exception e) {
                 connection.rollback();
                 throw e;
             } finally {
