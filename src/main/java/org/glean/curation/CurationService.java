@@ -47,8 +47,8 @@ public class CurationService {
      *
      * @param classNames the scoring model's classes (its manifest's), kept with the task: the
      *     labels an annotator may use
-     * @throws IllegalArgumentException when the study names no model version, has no image, or
-     *     a pre-annotation's label is not among {@code classNames}
+     * @throws IllegalArgumentException when the study names no model version, has no image, no
+     *     class is named, or a pre-annotation's label is not among {@code classNames}
      */
     public CurationDecision decide(ScoredStudy study, List<String> classNames) {
         checkScored(study, classNames);
@@ -67,7 +67,7 @@ public class CurationService {
                 taskId = tables.insertTask(connection, study, classNames, now, selection.reason());
                 if (selection.displacedTaskId() != null) {
                     tables.displace(connection, selection.displacedTaskId(), taskId, study.studyInstanceUid(),
-                            policy, now);
+                            policy);
                 }
             }
             CurationDecision made = new CurationDecision(study.studyInstanceUid(), study.modelVersion(),
@@ -297,6 +297,10 @@ public class CurationService {
         }
         if (study.images().isEmpty()) {
             throw new IllegalArgumentException("study " + study.studyInstanceUid() + " has no scored image");
+        }
+        if (classNames.isEmpty()) {
+            throw new IllegalArgumentException("the model that scored study " + study.studyInstanceUid()
+                    + " names no classes");
         }
         Set<String> classes = Set.copyOf(classNames);
         Set<String> unknown = study.images().stream()

@@ -205,7 +205,7 @@ final class CurationTables {
     }
 
     void displace(Connection connection, long displacedTaskId, long byTaskId, String byStudyInstanceUid,
-            CurationPolicy policy, Instant now) throws SQLException {
+            CurationPolicy policy) throws SQLException {
         String reason = "displaced by the more informative study " + byStudyInstanceUid + " (task " + byTaskId
                 + ") within the budget of " + policy.describe();
         TaskState before;

@@ -61,14 +61,12 @@ class CurationGrpcServiceTest {
     DataSource dataSource;
 
     private ManagedChannel channel;
-    private CurationGrpc.CurationBlockingStub stub;
 
     @BeforeEach
     void connect() throws Exception {
         CurationFixtures.clear(dataSource);
         channel = channel();
-        stub = CurationGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
-        stub.setPolicy(SetPolicyRequest.newBuilder().setChangedBy("test-operator").build());
+        stub().setPolicy(SetPolicyRequest.newBuilder().setChangedBy("test-operator").build());
     }
 
     @AfterEach
@@ -78,14 +76,14 @@ class CurationGrpcServiceTest {
 
     @Test
     void policyIsSetAndReadAtRunTime() {
-        CurationPolicy set = stub.setPolicy(SetPolicyRequest.newBuilder()
+        CurationPolicy set = stub().setPolicy(SetPolicyRequest.newBuilder()
                 .setInformativenessThreshold(1.5)
                 .setBudgetPerPeriod(20)
                 .setBudgetPeriod(Duration.newBuilder().setSeconds(3600))
                 .setChangedBy("operator-x")
                 .build());
 
-        CurationPolicy read = stub.getPolicy(GetPolicyRequest.getDefaultInstance());
+        CurationPolicy read = stub().getPolicy(GetPolicyRequest.getDefaultInstance());
 
         assertThat(read).isEqualTo(set);
         assertThat(read.getInformativenessThreshold()).isEqualTo(1.5);
@@ -97,10 +95,10 @@ class CurationGrpcServiceTest {
 
     @Test
     void policyOutOfRangeIsRefusedNamingTheField() {
-        assertStatus(() -> stub.setPolicy(SetPolicyRequest.newBuilder().setChangedBy("operator-x")
+        assertStatus(() -> stub().setPolicy(SetPolicyRequest.newBuilder().setChangedBy("operator-x")
                         .setBudgetPeriod(Duration.newBuilder().setSeconds(0)).build()),
                 Status.Code.INVALID_ARGUMENT, "budget_period must be whole seconds from 1 s to 366 days");
-        assertStatus(() -> stub.setPolicy(SetPolicyRequest.newBuilder().setInformativenessThreshold(1).build()),
+        assertStatus(() -> stub().setPolicy(SetPolicyRequest.newBuilder().setInformativenessThreshold(1).build()),
                 Status.Code.INVALID_ARGUMENT, "changed_by is required");
     }
 
@@ -110,7 +108,7 @@ class CurationGrpcServiceTest {
         long high = curation.decide(study(7.5), CLASSES).taskId();
         long low = curation.decide(study(-0.5), CLASSES).taskId();
 
-        ListQueueResponse queue = stub.listQueue(ListQueueRequest.getDefaultInstance());
+        ListQueueResponse queue = stub().listQueue(ListQueueRequest.getDefaultInstance());
         AnnotationTask claimed = claim("annotator-a").getTask();
 
         assertThat(queue.getTasksList()).extracting(AnnotationTask::getTaskId).containsExactly(high, middle, low);
@@ -121,7 +119,7 @@ class CurationGrpcServiceTest {
         assertThat(claimed.getAnnotatorId()).isEqualTo("annotator-a");
         assertThat(claimed.getImages(0).getPreAnnotationsList()).extracting(Box::getLabel, Box::getScore)
                 .containsExactly(tuple("nodule", 0.8));
-        assertThat(stub.listQueue(ListQueueRequest.getDefaultInstance()).getTasksList())
+        assertThat(stub().listQueue(ListQueueRequest.getDefaultInstance()).getTasksList())
                 .extracting(AnnotationTask::getTaskId).containsExactly(middle, low);
     }
 
@@ -147,7 +145,7 @@ class CurationGrpcServiceTest {
             }
 
             assertThat(claimed).hasSize(tasks).doesNotHaveDuplicates();
-            assertThat(stub.listQueue(ListQueueRequest.getDefaultInstance()).getWaiting()).isZero();
+            assertThat(stub().listQueue(ListQueueRequest.getDefaultInstance()).getWaiting()).isZero();
         } finally {
             threads.shutdownNow();
         }
@@ -179,16 +177,16 @@ class CurationGrpcServiceTest {
     @Test
     void expiredLeaseReturnsTheTaskToTheQueue() throws Exception {
         long taskId = curation.decide(study(1.0), CLASSES).taskId();
-        AnnotationTask claimed = stub.claimNextTask(ClaimNextTaskRequest.newBuilder().setAnnotatorId("annotator-a")
+        AnnotationTask claimed = stub().claimNextTask(ClaimNextTaskRequest.newBuilder().setAnnotatorId("annotator-a")
                 .setLease(Duration.newBuilder().setNanos(500_000_000)).build()).getTask();
         assertThat(claimed.getTaskId()).isEqualTo(taskId);
 
         Thread.sleep(1000);
 
-        ListQueueResponse queue = stub.listQueue(ListQueueRequest.getDefaultInstance());
+        ListQueueResponse queue = stub().listQueue(ListQueueRequest.getDefaultInstance());
         assertThat(queue.getTasksList()).extracting(AnnotationTask::getTaskId, AnnotationTask::getState)
                 .containsExactly(tuple(taskId, TaskState.EXPIRED));
-        assertStatus(() -> stub.submitAnnotation(SubmitAnnotationRequest.newBuilder().setTaskId(taskId)
+        assertStatus(() -> stub().submitAnnotation(SubmitAnnotationRequest.newBuilder().setTaskId(taskId)
                         .setAnnotatorId("annotator-a").build()),
                 Status.Code.FAILED_PRECONDITION, "task " + taskId + ": its lease ran out");
         AnnotationTask reclaimed = claim("annotator-b").getTask();
@@ -203,7 +201,7 @@ class CurationGrpcServiceTest {
 
     @Test
     void leaseLongerThanTheServerAllowsIsRefused() {
-        assertStatus(() -> stub.claimNextTask(ClaimNextTaskRequest.newBuilder().setAnnotatorId("annotator-a")
+        assertStatus(() -> stub().claimNextTask(ClaimNextTaskRequest.newBuilder().setAnnotatorId("annotator-a")
                         .setLease(Duration.newBuilder().setSeconds(9 * 3600)).build()),
                 Status.Code.INVALID_ARGUMENT, "at most PT8H (glean.curation.max-lease-duration)");
         assertStatus(() -> claim(" "), Status.Code.INVALID_ARGUMENT, "annotator_id is required");
@@ -215,7 +213,7 @@ class CurationGrpcServiceTest {
         AnnotationTask task = claim("annotator-a").getTask();
         String frame = task.getImages(1).getSopInstanceUid();
 
-        AnnotationTask submitted = stub.submitAnnotation(SubmitAnnotationRequest.newBuilder()
+        AnnotationTask submitted = stub().submitAnnotation(SubmitAnnotationRequest.newBuilder()
                 .setTaskId(task.getTaskId()).setAnnotatorId("annotator-a")
                 .addImages(ImageAnnotation.newBuilder().setSopInstanceUid(frame).setFrame(1)
                         .addBoxes(box("calcification", 0, 0, 64, 48))
@@ -227,7 +225,7 @@ class CurationGrpcServiceTest {
         assertThat(submitted.getImages(0).getAnnotationList()).isEmpty();
         assertThat(submitted.getImages(1).getAnnotationList())
                 .containsExactly(box("calcification", 0, 0, 64, 48), box("mass", 5.5, 6, 7, 8.25));
-        assertThat(stub.getTask(GetTaskRequest.newBuilder().setTaskId(task.getTaskId()).build())).isEqualTo(submitted);
+        assertThat(stub().getTask(GetTaskRequest.newBuilder().setTaskId(task.getTaskId()).build())).isEqualTo(submitted);
         assertThat(submitted.getHistoryList()).extracting(TaskEvent::getAction)
                 .containsExactly("QUEUED", "CLAIMED", "SUBMITTED");
     }
@@ -259,7 +257,7 @@ class CurationGrpcServiceTest {
                 Status.Code.FAILED_PRECONDITION, "task " + id + " is claimed by another annotator, not by annotator-b");
         assertStatus(() -> submit(id + 1000, "annotator-a"), Status.Code.NOT_FOUND, "no annotation task " + (id + 1000));
 
-        AnnotationTask after = stub.getTask(GetTaskRequest.newBuilder().setTaskId(id).build());
+        AnnotationTask after = stub().getTask(GetTaskRequest.newBuilder().setTaskId(id).build());
         assertThat(after.getState()).isEqualTo(TaskState.CLAIMED);
         assertThat(after.getImagesList()).allSatisfy(image -> assertThat(image.getAnnotationList()).isEmpty());
         assertThat(after.getHistoryList()).extracting(TaskEvent::getAction).containsExactly("QUEUED", "CLAIMED");
@@ -271,9 +269,9 @@ class CurationGrpcServiceTest {
 
         assertStatus(() -> submit(id, "annotator-a"), Status.Code.FAILED_PRECONDITION,
                 "task " + id + " is not claimed; claim it with ClaimNextTask first");
-        assertStatus(() -> stub.releaseTask(ReleaseTaskRequest.newBuilder().setTaskId(id)
+        assertStatus(() -> stub().releaseTask(ReleaseTaskRequest.newBuilder().setTaskId(id)
                 .setAnnotatorId("annotator-a").build()), Status.Code.FAILED_PRECONDITION, "is not claimed");
-        assertStatus(() -> stub.skipTask(SkipTaskRequest.newBuilder().setTaskId(id).setAnnotatorId("annotator-a")
+        assertStatus(() -> stub().skipTask(SkipTaskRequest.newBuilder().setTaskId(id).setAnnotatorId("annotator-a")
                 .setReason("unreadable").build()), Status.Code.FAILED_PRECONDITION, "is not claimed");
     }
 
@@ -282,16 +280,16 @@ class CurationGrpcServiceTest {
         long id = curation.decide(study(1.0), CLASSES).taskId();
         claim("annotator-a");
 
-        AnnotationTask released = stub.releaseTask(ReleaseTaskRequest.newBuilder().setTaskId(id)
+        AnnotationTask released = stub().releaseTask(ReleaseTaskRequest.newBuilder().setTaskId(id)
                 .setAnnotatorId("annotator-a").build());
         assertThat(released.getState()).isEqualTo(TaskState.QUEUED);
         assertThat(released.getAnnotatorId()).isEmpty();
         assertThat(released.hasLeaseExpiresAt()).isFalse();
 
         claim("annotator-b");
-        assertStatus(() -> stub.skipTask(SkipTaskRequest.newBuilder().setTaskId(id).setAnnotatorId("annotator-b")
+        assertStatus(() -> stub().skipTask(SkipTaskRequest.newBuilder().setTaskId(id).setAnnotatorId("annotator-b")
                 .build()), Status.Code.INVALID_ARGUMENT, "reason is required");
-        AnnotationTask skipped = stub.skipTask(SkipTaskRequest.newBuilder().setTaskId(id)
+        AnnotationTask skipped = stub().skipTask(SkipTaskRequest.newBuilder().setTaskId(id)
                 .setAnnotatorId("annotator-b").setReason("motion artefacts on every slice").build());
 
         assertThat(skipped.getState()).isEqualTo(TaskState.SKIPPED);
@@ -307,16 +305,21 @@ class CurationGrpcServiceTest {
     }
 
     private org.glean.api.v1.ClaimNextTaskResponse claim(String annotator) {
-        return stub.claimNextTask(ClaimNextTaskRequest.newBuilder().setAnnotatorId(annotator).build());
+        return stub().claimNextTask(ClaimNextTaskRequest.newBuilder().setAnnotatorId(annotator).build());
     }
 
     private AnnotationTask submit(long taskId, String annotator, ImageAnnotation... images) {
-        return stub.submitAnnotation(SubmitAnnotationRequest.newBuilder().setTaskId(taskId)
+        return stub().submitAnnotation(SubmitAnnotationRequest.newBuilder().setTaskId(taskId)
                 .setAnnotatorId(annotator).addAllImages(List.of(images)).build());
     }
 
     private static Box box(String label, double xmin, double ymin, double xmax, double ymax) {
         return Box.newBuilder().setLabel(label).setXmin(xmin).setYmin(ymin).setXmax(xmax).setYmax(ymax).build();
+    }
+
+    // A deadline counts from the stub's creation: one stub per call.
+    private CurationGrpc.CurationBlockingStub stub() {
+        return CurationGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     private ManagedChannel channel() {

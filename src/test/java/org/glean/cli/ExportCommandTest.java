@@ -82,7 +82,7 @@ class ExportCommandTest {
                             1.0, List.of(new PreAnnotation("mass", 0.6, 2, 2, 9, 9))))));
             assertThat(frames).hasSize(3);
             CurationGrpc.CurationBlockingStub stub = CurationGrpc.newBlockingStub(channel)
-                    .withDeadlineAfter(30, TimeUnit.SECONDS);
+                    .withDeadlineAfter(120, TimeUnit.SECONDS);
             stub.setPolicy(SetPolicyRequest.newBuilder().setChangedBy("test-operator").build());
             curation.decide(new ScoredStudy(studyUid, CurationFixtures.MODEL, 1.0, frames), CurationFixtures.CLASSES);
             AnnotationTask task = stub.claimNextTask(ClaimNextTaskRequest.newBuilder().setAnnotatorId("annotator-a")
