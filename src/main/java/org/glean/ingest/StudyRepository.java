@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,6 +92,15 @@ public class StudyRepository {
         return Instance.<Instance>find("contentSha256", contentSha256).firstResultOptional()
                 .map(held -> new StoredInstance(held.series.study.studyInstanceUid, held.sopInstanceUid, held.status,
                         held.rejectionReason, StoredInstance.Disposition.ALREADY_STORED));
+    }
+
+    /** SOPInstanceUID → SHA-256 of the stored bytes, for the given instances that are held and ACCEPTED. */
+    @Transactional
+    public Map<String, String> acceptedContent(Collection<String> sopInstanceUids) {
+        Map<String, String> content = new HashMap<>();
+        Instance.<Instance>list("sopInstanceUid in ?1 and status = ?2", sopInstanceUids, Instance.Status.ACCEPTED)
+                .forEach(instance -> content.put(instance.sopInstanceUid, instance.contentSha256));
+        return content;
     }
 
     /** Whether any instance record names this stored file. */

@@ -1,0 +1,177 @@
+package org.glean.api;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import java.time.Duration;
+import java.util.Map;
+import org.glean.api.v1.AnnotationTask;
+import org.glean.api.v1.ClaimNextTaskRequest;
+import org.glean.api.v1.ClaimNextTaskResponse;
+import org.glean.api.v1.CurationGrpc;
+import org.glean.api.v1.CurationPolicy;
+import org.glean.api.v1.ExportAnnotationsRequest;
+import org.glean.api.v1.ExportedImage;
+import org.glean.api.v1.ExportedTask;
+import org.glean.api.v1.GetPolicyRequest;
+import org.glean.api.v1.GetTaskRequest;
+import org.glean.api.v1.ListQueueRequest;
+import org.glean.api.v1.ListQueueResponse;
+import org.glean.api.v1.ReleaseTaskRequest;
+import org.glean.api.v1.SetPolicyRequest;
+import org.glean.api.v1.SkipTaskRequest;
+import org.glean.api.v1.SubmitAnnotationRequest;
+import org.glean.curation.CurationService;
+import org.glean.curation.CurationException;
+import org.glean.curation.TaskNotFoundException;
+import org.glean.curation.TaskStateException;
+import org.glean.ingest.InstanceStore;
+import org.glean.ingest.StudyRepository;
+
+/** gRPC front of {@link CurationService}: translates messages and maps refusals to statuses. */
+@GrpcService
+public class CurationGrpcService extends CurationGrpc.CurationImplBase {
+
+    private static final int DEFAULT_QUEUE_LIMIT = 100;
+    private static final int MAX_QUEUE_LIMIT = 1000;
+
+    private final CurationService curation;
+    private final StudyRepository studies;
+    private final InstanceStore store;
+
+    public CurationGrpcService(CurationService curation, StudyRepository studies, InstanceStore store) {
+        this.curation = curation;
+        this.studies = studies;
+        this.store = store;
+    }
+
+    private interface Call<T> {
+        T run() throws CurationException;
+    }
+
+    @Override
+    @Blocking
+    public void getPolicy(GetPolicyRequest request, StreamObserver<CurationPolicy> responseObserver) {
+        answer(responseObserver, () -> CurationMessages.of(curation.policy()));
+    }
+
+    @Override
+    @Blocking
+    public void setPolicy(SetPolicyRequest request, StreamObserver<CurationPolicy> responseObserver) {
+        answer(responseObserver, () -> CurationMessages.of(curation.setPolicy(new org.glean.curation.CurationPolicy.Change(
+                request.hasInformativenessThreshold() ? request.getInformativenessThreshold() : null,
+                request.getBudgetPerPeriod(),
+                request.hasBudgetPeriod() ? duration(request.getBudgetPeriod()) : Duration.ofDays(1),
+                request.getChangedBy()))));
+    }
+
+    @Override
+    @Blocking
+    public void listQueue(ListQueueRequest request, StreamObserver<ListQueueResponse> responseObserver) {
+        answer(responseObserver, () -> {
+            int limit = request.getLimit() == 0 ? DEFAULT_QUEUE_LIMIT : request.getLimit();
+            if (limit < 0 || limit > MAX_QUEUE_LIMIT) {
+                throw new IllegalArgumentException("limit must be at most " + MAX_QUEUE_LIMIT + ", got "
+                        + Integer.toUnsignedString(request.getLimit()));
+            }
+            ListQueueResponse.Builder response = ListQueueResponse.newBuilder();
+            curation.queue(limit).forEach(task -> response.addTasks(CurationMessages.of(task)));
+            return response.setWaiting(curation.waitingCount()).build();
+        });
+    }
+
+    @Override
+    @Blocking
+    public void claimNextTask(ClaimNextTaskRequest request, StreamObserver<ClaimNextTaskResponse> responseObserver) {
+        answer(responseObserver, () -> {
+            ClaimNextTaskResponse.Builder response = ClaimNextTaskResponse.newBuilder();
+            curation.claimNext(request.getAnnotatorId(), request.hasLease() ? duration(request.getLease()) : null)
+                    .ifPresent(task -> response.setTask(CurationMessages.of(task)));
+            return response.build();
+        });
+    }
+
+    @Override
+    @Blocking
+    public void getTask(GetTaskRequest request, StreamObserver<AnnotationTask> responseObserver) {
+        answer(responseObserver, () -> CurationMessages.of(curation.task(request.getTaskId())));
+    }
+
+    @Override
+    @Blocking
+    public void submitAnnotation(SubmitAnnotationRequest request, StreamObserver<AnnotationTask> responseObserver) {
+        answer(responseObserver, () -> CurationMessages.of(curation.submit(request.getTaskId(),
+                request.getAnnotatorId(), CurationMessages.annotations(request.getImagesList()))));
+    }
+
+    @Override
+    @Blocking
+    public void releaseTask(ReleaseTaskRequest request, StreamObserver<AnnotationTask> responseObserver) {
+        answer(responseObserver, () -> CurationMessages.of(curation.release(request.getTaskId(),
+                request.getAnnotatorId())));
+    }
+
+    @Override
+    @Blocking
+    public void skipTask(SkipTaskRequest request, StreamObserver<AnnotationTask> responseObserver) {
+        answer(responseObserver, () -> CurationMessages.of(curation.skip(request.getTaskId(),
+                request.getAnnotatorId(), request.getReason())));
+    }
+
+    @Override
+    @Blocking
+    public void exportAnnotations(ExportAnnotationsRequest request, StreamObserver<ExportedTask> responseObserver) {
+        curation.forEachSubmitted(task -> responseObserver.onNext(exported(task)));
+        responseObserver.onCompleted();
+    }
+
+    private ExportedTask exported(org.glean.curation.AnnotationTask task) {
+        Map<String, String> content = studies.acceptedContent(task.images().stream()
+                .map(org.glean.curation.AnnotationTask.Image::sopInstanceUid).distinct().toList());
+        ExportedTask.Builder message = ExportedTask.newBuilder()
+                .setTaskId(task.id())
+                .setStudyInstanceUid(task.studyInstanceUid())
+                .setModelVersion(task.modelVersion())
+                .setAnnotatorId(task.annotatorId())
+                .setSubmittedAt(CurationMessages.timestamp(task.submittedAt()))
+                .addAllClasses(task.classNames());
+        for (org.glean.curation.AnnotationTask.Image image : task.images()) {
+            ExportedImage.Builder frame = ExportedImage.newBuilder()
+                    .setSopInstanceUid(image.sopInstanceUid())
+                    .setFrame(image.frame())
+                    .setRows(image.rows())
+                    .setColumns(image.columns());
+            String sha256 = content.get(image.sopInstanceUid());
+            if (sha256 != null) {
+                frame.setStoredFile(store.root().relativize(store.pathOf(sha256)).toString());
+            }
+            image.annotation().forEach(box -> frame.addBoxes(CurationMessages.box(box)));
+            message.addImages(frame);
+        }
+        return message.build();
+    }
+
+    private static <T> void answer(StreamObserver<T> responseObserver, Call<T> call) {
+        T response;
+        try {
+            response = call.run();
+        } catch (TaskNotFoundException e) {
+            responseObserver.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        } catch (TaskStateException e) {
+            responseObserver.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        } catch (IllegalArgumentException | CurationException e) {
+            // the remaining refusal is an InvalidAnnotationException
+            responseObserver.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        }
+        responseObserver.onNext(response);
+        responseObserver.onCompleted();
+    }
+
+    private static Duration duration(com.google.protobuf.Duration duration) {
+        return Duration.ofSeconds(duration.getSeconds(), duration.getNanos());
+    }
+}

@@ -1,0 +1,321 @@
+package org.glean.curation;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.glean.curation.CurationDecision.Outcome;
+import org.glean.curation.ScoredStudy.PreAnnotation;
+import org.glean.curation.ScoredStudy.ScoredImage;
+import org.jboss.logging.Logger;
+
+/**
+ * Curation: decides which scored studies are annotated, under the policy in force, and runs the
+ * annotation tasks. All state lives in PostgreSQL, so that several server replicas share one
+ * queue: decisions and policy changes take one advisory lock (they are rare, and the budget
+ * count must not be raced), claims take the first waiting task that no other transaction holds
+ * ({@code FOR UPDATE SKIP LOCKED}), and every other change locks its task's row. Times come from
+ * the database's clock, which all replicas share. A lease that ran out is noticed at the start
+ * of every call (no timer), and the task goes back to the queue as EXPIRED.
+ */
+@ApplicationScoped
+public class CurationService {
+
+    private static final Logger LOG = Logger.getLogger(CurationService.class);
+    private static final int MAX_SKIP_REASON = 1000;
+
+    private final CurationTables tables;
+    private final CurationConfig config;
+
+    public CurationService(DataSource dataSource, CurationConfig config) {
+        this.tables = new CurationTables(dataSource);
+        this.config = config;
+    }
+
+    /**
+     * Decides whether a scored study is annotated, records the decision with the policy in
+     * force and, when queued, creates its task with the model's objects as pre-annotations.
+     * Deciding again for the same study and model version returns the recorded decision.
+     *
+     * @param classNames the scoring model's classes (its manifest's), kept with the task: the
+     *     labels an annotator may use
+     * @throws IllegalArgumentException when the study names no model version, has no image, no
+     *     class is named, or a pre-annotation's label is not among {@code classNames}
+     */
+    public CurationDecision decide(ScoredStudy study, List<String> classNames) {
+        checkScored(study, classNames);
+        CurationDecision decision = tables.inTransaction(connection -> {
+            tables.lockDecisions(connection);
+            Optional<CurationDecision> earlier = tables.decision(connection, study.studyInstanceUid(),
+                    study.modelVersion());
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+            Instant now = tables.now(connection);
+            CurationPolicy policy = tables.currentPolicy(connection);
+            Selection selection = select(connection, policy, study, now);
+            Long taskId = selection.openTaskId();
+            if (selection.outcome() == Outcome.QUEUED) {
+                taskId = tables.insertTask(connection, study, classNames, now, selection.reason());
+                if (selection.displacedTaskId() != null) {
+                    tables.displace(connection, selection.displacedTaskId(), taskId, study.studyInstanceUid(),
+                            policy);
+                }
+            }
+            CurationDecision made = new CurationDecision(study.studyInstanceUid(), study.modelVersion(),
+                    study.informativeness(), selection.outcome(), selection.reason(), taskId, policy, now);
+            tables.insertDecision(connection, made);
+            return made;
+        });
+        LOG.infof("Study %s under model %s: %s (%s)", study.studyInstanceUid(), study.modelVersion(),
+                decision.outcome(), decision.reason());
+        return decision;
+    }
+
+    /** The recorded decision for a study under a model version, if one was taken. */
+    public Optional<CurationDecision> decision(String studyInstanceUid, String modelVersion) {
+        return tables.inTransaction(connection -> tables.decision(connection, studyInstanceUid, modelVersion));
+    }
+
+    /** The policy in force. */
+    public CurationPolicy policy() {
+        return tables.inTransaction(tables::currentPolicy);
+    }
+
+    /** Puts a new policy in force for every later decision, and records who did it. */
+    public CurationPolicy setPolicy(CurationPolicy.Change change) {
+        CurationPolicy policy = tables.inTransaction(connection -> {
+            tables.lockDecisions(connection);
+            return tables.insertPolicy(connection, change);
+        });
+        LOG.infof("Curation %s set by %s", policy.describe(), policy.changedBy());
+        return policy;
+    }
+
+    /**
+     * Waiting tasks (QUEUED, EXPIRED) in the order they are claimed, without images or history.
+     *
+     * @param limit at most this many
+     */
+    public List<AnnotationTask> queue(int limit) {
+        expireLeases();
+        return tables.inTransaction(connection -> tables.waitingTasks(connection, limit));
+    }
+
+    /** Number of waiting tasks. */
+    public long waitingCount() {
+        return tables.inTransaction(tables::waitingCount);
+    }
+
+    /**
+     * Leases the most informative waiting task to an annotator.
+     *
+     * @param lease how long; null for glean.curation.lease-duration
+     * @return the claimed task, or empty when none waits
+     * @throws IllegalArgumentException for an empty annotator id or a lease out of range
+     */
+    public Optional<AnnotationTask> claimNext(String annotatorId, Duration lease) {
+        String annotator = Actors.require("annotator_id", annotatorId);
+        Duration leaseDuration = lease == null ? config.leaseDuration() : lease;
+        if (leaseDuration.isNegative() || leaseDuration.isZero()
+                || leaseDuration.compareTo(config.maxLeaseDuration()) > 0) {
+            throw new IllegalArgumentException("lease must be positive and at most " + config.maxLeaseDuration()
+                    + " (glean.curation.max-lease-duration), got " + leaseDuration);
+        }
+        expireLeases();
+        return tables.inTransaction(connection -> {
+            Optional<Long> claimed = tables.claimFirstWaiting(connection, annotator, leaseDuration);
+            return claimed.isEmpty() ? Optional.empty() : tables.findTask(connection, claimed.get());
+        });
+    }
+
+    /** A task with its images and history. */
+    public AnnotationTask task(long taskId) throws TaskNotFoundException {
+        expireLeases();
+        return tables.inTransaction(connection -> tables.findTask(connection, taskId))
+                .orElseThrow(() -> new TaskNotFoundException(taskId));
+    }
+
+    /**
+     * Records the annotator's boxes and completes the task. A frame of the task that is not
+     * listed has no findings.
+     */
+    public AnnotationTask submit(long taskId, String annotatorId, List<ImageAnnotation> annotations)
+            throws CurationException {
+        String annotator = Actors.require("annotator_id", annotatorId);
+        expireLeases();
+        return tables.inTransaction(connection -> {
+            AnnotationTask task = heldBy(connection, taskId, annotator);
+            List<String> problems = SubmissionCheck.problems(task, annotations);
+            if (!problems.isEmpty()) {
+                throw new InvalidAnnotationException(taskId, problems);
+            }
+            int boxes = annotations.stream().mapToInt(image -> image.boxes().size()).sum();
+            tables.recordAnnotation(connection, task, annotations);
+            tables.transition(connection, task, TaskState.SUBMITTED, annotator, "SUBMITTED",
+                    boxes + " box(es) on " + annotations.stream().filter(image -> !image.boxes().isEmpty()).count()
+                            + " of " + task.images().size() + " frame(s)");
+            return tables.findTask(connection, taskId).orElseThrow();
+        });
+    }
+
+    /** Gives a claimed task back to the queue. */
+    public AnnotationTask release(long taskId, String annotatorId) throws CurationException {
+        String annotator = Actors.require("annotator_id", annotatorId);
+        expireLeases();
+        return tables.inTransaction(connection -> {
+            AnnotationTask task = heldBy(connection, taskId, annotator);
+            tables.transition(connection, task, TaskState.QUEUED, annotator, "RELEASED",
+                    "given back to the queue");
+            return tables.findTask(connection, taskId).orElseThrow();
+        });
+    }
+
+    /** Completes a claimed task without annotation, for a reason. */
+    public AnnotationTask skip(long taskId, String annotatorId, String reason) throws CurationException {
+        String annotator = Actors.require("annotator_id", annotatorId);
+        String why = reason == null ? "" : reason.strip();
+        if (why.isEmpty() || why.length() > MAX_SKIP_REASON) {
+            throw new IllegalArgumentException("reason is required to skip a task (at most " + MAX_SKIP_REASON
+                    + " characters)");
+        }
+        expireLeases();
+        return tables.inTransaction(connection -> {
+            AnnotationTask task = heldBy(connection, taskId, annotator);
+            tables.transition(connection, task, TaskState.SKIPPED, annotator, "SKIPPED", why);
+            return tables.findTask(connection, taskId).orElseThrow();
+        });
+    }
+
+    /** Hands every SUBMITTED task, oldest submission first, to {@code consumer}, one at a time. */
+    public void forEachSubmitted(Consumer<AnnotationTask> consumer) {
+        for (long taskId : tables.inTransaction(tables::submittedTaskIds)) {
+            consumer.accept(tables.inTransaction(connection -> tables.findTask(connection, taskId)).orElseThrow());
+        }
+    }
+
+    /** Puts every task whose lease ran out back into the queue as EXPIRED; returns how many. */
+    public int expireLeases() {
+        int expired = tables.inTransaction(tables::expireLeases);
+        if (expired > 0) {
+            LOG.infof("%d annotation lease(s) ran out; the tasks wait in the queue again", expired);
+        }
+        return expired;
+    }
+
+    /** The outcome of the policy for one study, before anything is written. */
+    private record Selection(Outcome outcome, String reason, Long openTaskId, Long displacedTaskId) {
+
+        static Selection queued(String reason) {
+            return new Selection(Outcome.QUEUED, reason, null, null);
+        }
+
+        static Selection notQueued(String reason) {
+            return new Selection(Outcome.NOT_QUEUED, reason, null, null);
+        }
+    }
+
+    // The policy's rules in order: one open task per study, a study annotated once, the
+    // threshold, then the budget, within which a more informative study displaces the least
+    // informative one still waiting.
+    private Selection select(Connection connection, CurationPolicy policy, ScoredStudy study, Instant now)
+            throws SQLException {
+        String informativeness = describeInformativeness(study.informativeness());
+        Optional<AnnotationTask> open = tables.openTask(connection, study.studyInstanceUid());
+        if (open.isPresent()) {
+            return new Selection(Outcome.ALREADY_OPEN, "task " + open.get().id() + " (" + open.get().state()
+                    + ") is already open for this study", open.get().id(), null);
+        }
+        Optional<Long> submitted = tables.submittedTask(connection, study.studyInstanceUid());
+        if (submitted.isPresent()) {
+            return Selection.notQueued("the study was annotated already, in task " + submitted.get());
+        }
+        Double threshold = policy.informativenessThreshold();
+        if (threshold != null && study.informativeness() < threshold) {
+            return Selection.notQueued(informativeness + " is below the threshold " + threshold + " of "
+                    + policy.describe());
+        }
+        if (!policy.hasBudget()) {
+            return Selection.queued(informativeness + " selected under " + policy.describe());
+        }
+        Instant periodStart = policy.periodStart(now);
+        Instant periodEnd = periodStart.plus(policy.budgetPeriod());
+        long used = tables.budgetUsed(connection, periodStart, periodEnd);
+        String period = "the period from " + periodStart + " to " + periodEnd;
+        if (used < policy.budgetPerPeriod()) {
+            return Selection.queued(informativeness + " selected as task " + (used + 1) + " of "
+                    + policy.budgetPerPeriod() + " in " + period + " under " + policy.describe());
+        }
+        Optional<AnnotationTask> weakest = tables.leastInformativeWaiting(connection, periodStart, periodEnd);
+        if (weakest.isPresent() && study.informativeness() > weakest.get().informativeness()) {
+            return new Selection(Outcome.QUEUED, informativeness + " beats task " + weakest.get().id()
+                    + " (informativeness " + weakest.get().informativeness() + "), which it displaces: the budget of "
+                    + policy.budgetPerPeriod() + " tasks for " + period + " is spent under " + policy.describe(),
+                    null, weakest.get().id());
+        }
+        return Selection.notQueued("the budget of " + policy.budgetPerPeriod() + " tasks for " + period
+                + " is spent under " + policy.describe() + ", and " + (weakest.isPresent()
+                        ? "the least informative waiting task " + weakest.get().id() + " has informativeness "
+                                + weakest.get().informativeness() + " ≥ " + study.informativeness()
+                        : "every task of the period is claimed or done"));
+    }
+
+    // The task, locked, when this annotator holds its lease; otherwise why not.
+    private AnnotationTask heldBy(Connection connection, long taskId, String annotator)
+            throws SQLException, CurationException {
+        AnnotationTask task = tables.lockTask(connection, taskId);
+        String name = "task " + taskId;
+        switch (task.state()) {
+            case CLAIMED -> {
+                if (!task.annotatorId().equals(annotator)) {
+                    throw new TaskStateException(name + " is claimed by another annotator, not by " + annotator);
+                }
+                if (!task.leaseExpiresAt().isAfter(tables.now(connection))) {
+                    throw new TaskStateException(name + ": the lease of " + annotator + " ran out at "
+                            + task.leaseExpiresAt() + "; claim a task again");
+                }
+                return task;
+            }
+            case QUEUED -> throw new TaskStateException(name + " is not claimed; claim it with ClaimNextTask first");
+            case EXPIRED -> throw new TaskStateException(name + ": its lease ran out and it waits in the queue again; "
+                    + "claim it with ClaimNextTask to work on it");
+            default -> throw new TaskStateException(name + " is " + task.state() + " already; it takes no more changes");
+        }
+    }
+
+    private static void checkScored(ScoredStudy study, List<String> classNames) {
+        if (study.modelVersion() == null || study.modelVersion().isBlank()) {
+            throw new IllegalArgumentException("study " + study.studyInstanceUid() + " names no model version");
+        }
+        if (study.images().isEmpty()) {
+            throw new IllegalArgumentException("study " + study.studyInstanceUid() + " has no scored image");
+        }
+        if (classNames.isEmpty()) {
+            throw new IllegalArgumentException("the model that scored study " + study.studyInstanceUid()
+                    + " names no classes");
+        }
+        Set<String> classes = Set.copyOf(classNames);
+        Set<String> unknown = study.images().stream()
+                .flatMap(image -> image.objects().stream())
+                .map(PreAnnotation::label)
+                .filter(label -> !classes.contains(label))
+                .collect(Collectors.toCollection(TreeSet::new));
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("study " + study.studyInstanceUid() + ": objects labelled " + unknown
+                    + " are not among the model's classes " + classNames);
+        }
+    }
+
+    private static String describeInformativeness(double informativeness) {
+        return informativeness == ScoredImage.NO_OBJECTS ? "no object found (lowest informativeness)"
+                : "informativeness " + informativeness;
+    }
+}
