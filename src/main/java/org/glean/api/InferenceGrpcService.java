@@ -53,7 +53,8 @@ public class InferenceGrpcService extends InferenceGrpc.InferenceImplBase {
         } catch (NoModelException e) {
             throw Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
         }
-        DetectResponse.Builder response = DetectResponse.newBuilder().setModelVersion(detected.modelVersion());
+        DetectResponse.Builder response = DetectResponse.newBuilder().setModelVersion(detected.modelVersion())
+                .addAllClasses(detected.classes());
         if (detected.statistics() != null) {
             response.setNormalisationStatistics(detected.statistics().toJson());
         }

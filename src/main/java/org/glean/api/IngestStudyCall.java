@@ -261,7 +261,8 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
         }
         StudyAnalysis analysis;
         try {
-            analysis = StudyAnalyses.of(ingest.study(studyInstanceUid), scores, notScoredReason);
+            analysis = StudyAnalyses.of(ingest.study(studyInstanceUid), scores, notScoredReason,
+                    inference.decision(studyInstanceUid));
         } catch (StudyNotFoundException e) {
             throw new IllegalStateException("study " + studyInstanceUid + " vanished while it was received", e);
         }

@@ -11,6 +11,7 @@ import org.glean.api.v1.InstanceStatus;
 import org.glean.api.v1.ReceptionState;
 import org.glean.api.v1.SeriesAnalysis;
 import org.glean.api.v1.StudyAnalysis;
+import org.glean.curation.CurationDecision;
 import org.glean.inference.InferenceMessages;
 import org.glean.inference.StudyScores;
 import org.glean.ingest.Instance;
@@ -26,8 +27,10 @@ final class StudyAnalyses {
     /**
      * @param scores          the study's persisted analysis, if it has one
      * @param notScoredReason why it has none; ignored when it has
+     * @param decision        curation's decision for the study under the analysis's model version
      */
-    static StudyAnalysis of(StudyRecord study, Optional<StudyScores> scores, String notScoredReason) {
+    static StudyAnalysis of(StudyRecord study, Optional<StudyScores> scores, String notScoredReason,
+                            Optional<CurationDecision> decision) {
         StudyAnalysis.Builder analysis = StudyAnalysis.newBuilder()
                 .setStudyInstanceUid(study.studyInstanceUid())
                 .setInstanceCount(study.instanceCount())
@@ -48,6 +51,7 @@ final class StudyAnalyses {
         } else {
             analysis.setNotScoredReason(notScoredReason);
         }
+        decision.ifPresent(d -> analysis.setDecision(CurationMessages.of(d)));
         for (StudyRecord.SeriesRecord series : study.series()) {
             SeriesAnalysis.Builder seriesAnalysis = SeriesAnalysis.newBuilder()
                     .setSeriesInstanceUid(series.seriesInstanceUid())

@@ -44,7 +44,8 @@ public class StudyIngestGrpcService extends StudyIngestGrpc.StudyIngestImplBase 
     public void getStudy(GetStudyRequest request, StreamObserver<StudyAnalysis> responseObserver) {
         try {
             String uid = request.getStudyInstanceUid();
-            responseObserver.onNext(StudyAnalyses.of(ingest.study(uid), inference.stored(uid), inference.notScoredReason()));
+            responseObserver.onNext(StudyAnalyses.of(ingest.study(uid), inference.stored(uid), inference.notScoredReason(),
+                    inference.decision(uid)));
             responseObserver.onCompleted();
         } catch (IllegalArgumentException e) {
             responseObserver.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());

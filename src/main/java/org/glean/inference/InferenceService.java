@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.glean.curation.CurationDecision;
+import org.glean.curation.CurationService;
 import org.glean.curation.ScoredStudy;
 import org.glean.detector.ModalityFrame;
 import org.glean.dicom.DecodedImage;
@@ -42,10 +44,13 @@ public class InferenceService {
     private final DetectionBackend backend;
     private final InferenceConfig config;
     private final ModelRegistry registry;
+    private final CurationService curation;
 
     public InferenceService(DicomReader reader, InstanceStore store, StudyRepository studies,
-            AnalysisRepository analyses, DetectionBackend backend, InferenceConfig config, ModelRegistry registry) {
+            AnalysisRepository analyses, DetectionBackend backend, InferenceConfig config, ModelRegistry registry,
+            CurationService curation) {
         this.registry = registry;
+        this.curation = curation;
         this.reader = reader;
         this.store = store;
         this.studies = studies;
@@ -69,8 +74,8 @@ public class InferenceService {
     }
 
     /**
-     * Scores the study as stored now and persists the analysis, replacing an earlier one by the
-     * same model version.
+     * Scores the study as stored now, persists the analysis (replacing an earlier one by the same
+     * model version) and has curation decide whether clinicians annotate it.
      *
      * @throws IllegalArgumentException when Glean holds no such study
      */
@@ -86,6 +91,9 @@ public class InferenceService {
             try {
                 StudyScores scores = score(study, content);
                 analyses.save(studyInstanceUid, scores, Instant.now());
+                if (!scores.images().isEmpty()) {
+                    curation.decide(scores.toScoredStudy(studyInstanceUid), scores.classes());
+                }
                 return scores;
             } catch (ModelChangedException e) {
                 if (attempt == MAX_ATTEMPTS) {
@@ -99,6 +107,11 @@ public class InferenceService {
     /** The study's most recent persisted analysis. */
     public Optional<StudyScores> stored(String studyInstanceUid) {
         return analyses.latest(studyInstanceUid);
+    }
+
+    /** Curation's decision for the study under the model version of its most recent analysis. */
+    public Optional<CurationDecision> decision(String studyInstanceUid) {
+        return stored(studyInstanceUid).flatMap(scores -> curation.decision(studyInstanceUid, scores.modelVersion()));
     }
 
     /** The study's most recent analysis as curation takes it. */
@@ -152,12 +165,13 @@ public class InferenceService {
             }
         }
         batches.flush();
-        if (batches.modelVersion == null) {
+        if (batches.answer == null) {
             // No frame to analyse: the study is still scored, by the model that would have.
-            batches.modelVersion = backend.detect(List.of()).modelVersion();
+            batches.answer = backend.detect(List.of());
+            batches.modelVersion = batches.answer.modelVersion();
         }
-        StudyScores scores = StudyScorer.score(batches.modelVersion, batches.answer == null ? null
-                : batches.answer.statistics(), config.aggregation(), batches.frames);
+        StudyScores scores = StudyScorer.score(batches.modelVersion, batches.answer.classes(),
+                batches.answer.statistics(), config.aggregation(), batches.frames);
         LOG.infof("Study %s scored by model %s: %d frames, %d instances not decodable, informativeness %s",
                 study.studyInstanceUid(), scores.modelVersion(), scores.images().size(), decodeFailures,
                 scores.drivenBy() == null ? "none (no objects)" : Double.toString(scores.informativeness()));

@@ -51,7 +51,7 @@ public final class LocalDetectionBackend implements DetectionBackend {
                 found.add(image.stream().map(LocalDetectionBackend::found).toList());
             }
         }
-        return new DetectedFrames(model.versionId(), model.statistics(), found);
+        return new DetectedFrames(model.versionId(), model.statistics(), detector.config().classes(), found);
     }
 
     private static FoundObject found(Detection detection) {

@@ -81,6 +81,7 @@ public final class RemoteDetectionBackend implements DetectionBackend, AutoClose
         List<List<FoundObject>> found = new ArrayList<>(frames.size());
         String modelVersion = null;
         UncertaintyStatistics statistics = null;
+        List<String> classes = List.of();
         int next = 0;
         do {
             DetectRequest.Builder request = DetectRequest.newBuilder();
@@ -96,6 +97,7 @@ public final class RemoteDetectionBackend implements DetectionBackend, AutoClose
                 return null;
             }
             modelVersion = response.getModelVersion();
+            classes = response.getClassesList();
             statistics = response.getNormalisationStatistics().isEmpty() ? null
                     : UncertaintyStatistics.fromJson(response.getNormalisationStatistics());
             for (FrameObjects objects : response.getFramesList()) {
@@ -106,7 +108,7 @@ public final class RemoteDetectionBackend implements DetectionBackend, AutoClose
             throw new IllegalStateException("the inference backend at " + target + " answered " + found.size()
                     + " frames for " + frames.size());
         }
-        return new DetectedFrames(modelVersion, statistics, found);
+        return new DetectedFrames(modelVersion, statistics, classes, found);
     }
 
     private DetectResponse call(DetectRequest request) throws NoModelException, BackendUnavailableException {

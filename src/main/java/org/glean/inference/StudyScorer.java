@@ -25,8 +25,8 @@ final class StudyScorer {
     private StudyScorer() {
     }
 
-    static StudyScores score(String modelVersion, UncertaintyStatistics statistics, ImageAggregation aggregation,
-                             List<AnalysedFrame> frames) {
+    static StudyScores score(String modelVersion, List<String> classes, UncertaintyStatistics statistics,
+                             ImageAggregation aggregation, List<AnalysedFrame> frames) {
         List<List<ObjectUncertainty>> raw = frames.stream()
                 .map(frame -> frame.objects().stream().map(FoundObject::raw).toList())
                 .toList();
@@ -50,7 +50,7 @@ final class StudyScorer {
             driver = new StudyScores.Driver(driving.sopInstanceUid(), driving.frame(), study.drivingObject(),
                     study.drivingKind());
         }
-        return new StudyScores(modelVersion, driver == null ? ScoredStudy.ScoredImage.NO_OBJECTS : study.score(),
+        return new StudyScores(modelVersion, classes, driver == null ? ScoredStudy.ScoredImage.NO_OBJECTS : study.score(),
                 driver, images);
     }
 }

@@ -17,13 +17,16 @@ import org.glean.uncertainty.UncertaintyKind;
  * @param modelVersion    the version that produced it
  * @param informativeness the study's; {@link ScoredStudy.ScoredImage#NO_OBJECTS} when no image has an object
  * @param drivenBy        the object behind it; null when no image has an object
+ * @param classes         the model version's class names, label 1 … C in order
  * @param images          every frame of the study's accepted instances, in study order
  */
-public record StudyScores(String modelVersion, double informativeness, Driver drivenBy, List<ImageScores> images) {
+public record StudyScores(String modelVersion, List<String> classes, double informativeness, Driver drivenBy,
+                          List<ImageScores> images) {
 
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
     public StudyScores {
+        classes = List.copyOf(classes);
         images = List.copyOf(images);
     }
 

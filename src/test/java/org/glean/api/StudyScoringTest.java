@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.glean.api.v1.CurationDecision;
 import org.glean.api.v1.DetectedObject;
 import org.glean.api.v1.GetStudyRequest;
 import org.glean.api.v1.ImageAnalysis;
@@ -114,6 +115,13 @@ class StudyScoringTest {
         assertThat(images).hasSize(files.size());
         assertThat(objects(analysis)).isNotEmpty();
         assertScoredConsistently(analysis, statisticsInEffect(analysis));
+        // no policy set yet: curation queues every scored study, for this model version
+        CurationDecision decision = analysis.getDecision();
+        assertThat(decision.getOutcome()).isEqualTo(CurationDecision.Outcome.QUEUED);
+        assertThat(decision.getTaskId()).isPositive();
+        assertThat(decision.getStudyInstanceUid()).isEqualTo(analysis.getStudyInstanceUid());
+        assertThat(decision.getModelVersion()).isEqualTo(analysis.getModelVersion());
+        assertThat(decision.getInformativeness()).isEqualTo(analysis.getInformativeness());
     }
 
     @Test
@@ -127,6 +135,7 @@ class StudyScoringTest {
                 .getStudy(GetStudyRequest.newBuilder().setStudyInstanceUid(first.getStudyInstanceUid()).build());
 
         assertThat(objects(first)).isNotEmpty();
+        assertThat(first.getDecision().getOutcome()).isEqualTo(CurationDecision.Outcome.QUEUED);
         assertThat(fetched).isEqualTo(again);
         assertThat(again).isEqualTo(first);
         assertThat(analyses.count(first.getStudyInstanceUid())).isEqualTo(1);
@@ -204,6 +213,7 @@ class StudyScoringTest {
         assertThat(analysis.getModelVersion()).isEqualTo(ModelFiles.of(TinyModel.modelDirectory(), "").versionId());
         assertThat(analysis.getNotScoredReason()).isEmpty();
         assertThat(images(analysis)).hasSize(2).allSatisfy(image -> assertThat(image.getAnalysisError()).isEmpty());
+        assertThat(analysis.getDecision().getModelVersion()).isEqualTo(analysis.getModelVersion());
         assertThat(analyses.count(studyUid)).isEqualTo(1);
     }
 

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class StudyScorerTest {
 
+    private static final List<String> CLASSES = List.of("nodule", "mass", "calcification");
+
     private static final FoundObject CALM = object(1, 1, 1, 1);
     private static final FoundObject UNSURE_WHERE = object(3, 1, 1, 1);
     private static final List<StudyScorer.AnalysedFrame> FRAMES = List.of(
@@ -27,7 +29,7 @@ class StudyScorerTest {
         KindStatistics unit = new KindStatistics(1, 1);
         UncertaintyStatistics statistics = new UncertaintyStatistics(10, unit, unit, unit, unit);
 
-        StudyScores scores = StudyScorer.score("v1", statistics, ImageAggregation.MAX, FRAMES);
+        StudyScores scores = StudyScorer.score("v1", CLASSES, statistics, ImageAggregation.MAX, FRAMES);
 
         assertThat(scores.modelVersion()).isEqualTo("v1");
         assertThat(scores.images().get(0).objects().get(1).normalized().epistemicLocalization()).isEqualTo(2.0);
@@ -41,7 +43,7 @@ class StudyScorerTest {
 
     @Test
     void withoutStatisticsTheStudysOwnObjectsAreThePool() {
-        StudyScores scores = StudyScorer.score("v1", null, ImageAggregation.MAX, FRAMES);
+        StudyScores scores = StudyScorer.score("v1", CLASSES, null, ImageAggregation.MAX, FRAMES);
 
         // epistemic localization 1 and 3: mean 2, std 1; the other kinds are all equal, so z = 0
         assertThat(scores.images().get(0).objects()).extracting(o -> o.normalized().epistemicLocalization())
@@ -51,7 +53,7 @@ class StudyScorerTest {
 
     @Test
     void aStudyWithoutObjectsHasTheLowestInformativenessAndNoDriver() {
-        StudyScores scores = StudyScorer.score("v1", null, ImageAggregation.MAX, FRAMES.subList(1, 3));
+        StudyScores scores = StudyScorer.score("v1", CLASSES, null, ImageAggregation.MAX, FRAMES.subList(1, 3));
 
         assertThat(scores.informativeness()).isEqualTo(ScoredStudy.ScoredImage.NO_OBJECTS);
         assertThat(scores.drivenBy()).isNull();
@@ -59,7 +61,7 @@ class StudyScorerTest {
 
     @Test
     void survivesItsJsonFormAndBecomesTheScoredStudyCurationTakes() {
-        StudyScores scores = StudyScorer.score("v1", null, ImageAggregation.MAX, FRAMES);
+        StudyScores scores = StudyScorer.score("v1", CLASSES, null, ImageAggregation.MAX, FRAMES);
 
         assertThat(StudyScores.fromJson(scores.toJson())).isEqualTo(scores);
         ScoredStudy scored = scores.toScoredStudy("1.2");
