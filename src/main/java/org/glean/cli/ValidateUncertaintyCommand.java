@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
                     + "(goal: aleatoric >= 0.8), AUROC of shifted vs unshifted images on --shift-probe (goal: "
                     + "epistemic >= 0.85). Images are scored as the server scores them: objects at the object "
                     + "threshold, z-scored with the model's statistics, per-kind maxima, then the two aleatoric "
-                    + "(epistemic) maxima combined by --aggregation; an image without objects scores lowest."})
+                    + "(epistemic) maxima combined by --aggregation; an image without objects scores lowest. Only images "
+                    + "holding a ground-truth finding count."})
 public final class ValidateUncertaintyCommand implements Callable<Integer> {
 
     @Spec
@@ -74,7 +75,7 @@ public final class ValidateUncertaintyCommand implements Callable<Integer> {
                     checkpoint.manifest().normalisationStatistics().toString());
             DecoderSettings settings = DecoderSettings.DEFAULT.withScoreThreshold(objectThreshold);
             System.out.printf("aggregation %s, object threshold %.2f%n", aggregation.name().toLowerCase(), objectThreshold);
-            System.out.println("| probe | images | without objects | aleatoric | epistemic |");
+            System.out.println("| probe | images with a finding | of them without objects found | aleatoric | epistemic |");
             System.out.println("|---|---|---|---|---|");
             if (noiseProbe != null) {
                 UncertaintyValidation.NoiseResult noise = UncertaintyValidation.noise(

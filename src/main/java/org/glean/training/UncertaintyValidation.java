@@ -24,20 +24,28 @@ import org.glean.uncertainty.UncertaintyStatistics;
  *
  * <p>An image's aleatoric score is its two aleatoric per-kind maxima (localization and
  * classification, z-scored, method.md §5.2) combined as the image aggregation says (max or mean);
- * its epistemic score likewise. An image without objects scores lowest on both.
+ * its epistemic score likewise. An image without objects scores lowest on both. Only images
+ * that hold a finding (a ground-truth box) enter the statistics: on an image with nothing to find
+ * there is no object whose uncertainty could track noise or shift, and a CT probe holds many such
+ * slices (those outside every object's span).
  */
 public final class UncertaintyValidation {
 
     private UncertaintyValidation() {
     }
 
-    /** One image's two scores and what the probe set says about it. */
-    public record ImageScores(String imageId, int objects, double aleatoric, double epistemic, Double noise,
-                              String shift) {
+    /**
+     * One image's two scores and what the probe set says about it.
+     *
+     * @param findings the image's ground-truth boxes
+     * @param objects  the objects the detector found on it
+     */
+    public record ImageScores(String imageId, int findings, int objects, double aleatoric, double epistemic,
+                              Double noise, String shift) {
     }
 
     /**
-     * @param images          images with a recorded noise level and no shift
+     * @param images          images with a finding, a recorded noise level and no shift
      * @param withoutObjects  of them, images where the detector found no object
      * @param aleatoricRho    Spearman's ρ between aleatoric score and noise level (goal ≥ 0.8)
      * @param epistemicRho    the same for the epistemic score (expected lower)
@@ -46,8 +54,8 @@ public final class UncertaintyValidation {
     }
 
     /**
-     * @param inDistribution  images without shift
-     * @param shifted         images with a shift
+     * @param inDistribution  images with a finding and without shift
+     * @param shifted         images with a finding and a shift
      * @param withoutObjects  images where the detector found no object
      * @param epistemicAuroc  AUROC of the epistemic score, shifted vs in distribution (goal ≥ 0.85)
      * @param aleatoricAuroc  the same for the aleatoric score (expected lower)
@@ -70,7 +78,7 @@ public final class UncertaintyValidation {
             ImageInformativeness image = scorer.scoreImage(objects);
             StandardizedUncertainty maxima = image.kindMaxima();
             CocoFile.Image metadata = item.metadata();
-            scores.add(new ImageScores(item.imageId(), objects.size(),
+            scores.add(new ImageScores(item.imageId(), item.pixelBoxes().size(), objects.size(),
                     combine(aggregation, maxima.aleatoricLocalization(), maxima.aleatoricClassification()),
                     combine(aggregation, maxima.epistemicLocalization(), maxima.epistemicClassification()),
                     metadata == null ? null : metadata.noise(),
@@ -89,10 +97,11 @@ public final class UncertaintyValidation {
 
     /** ρ of both scores against the noise level, over the unshifted images that record one. */
     public static NoiseResult noise(List<ImageScores> scores) {
-        List<ImageScores> probe = scores.stream().filter(s -> s.noise() != null && "none".equals(s.shift())).toList();
+        List<ImageScores> probe = scores.stream()
+                .filter(s -> s.findings() > 0 && s.noise() != null && "none".equals(s.shift())).toList();
         if (probe.size() < 2) {
-            throw new IllegalArgumentException("the noise probe needs at least 2 unshifted images with a recorded "
-                    + "noise level, found " + probe.size() + " (glean synth records both in coco.json)");
+            throw new IllegalArgumentException("the noise probe needs at least 2 unshifted images with a finding and "
+                    + "a recorded noise level, found " + probe.size() + " (glean synth records both in coco.json)");
         }
         double[] noise = probe.stream().mapToDouble(ImageScores::noise).toArray();
         return new NoiseResult(probe.size(), (int) probe.stream().filter(s -> s.objects() == 0).count(),
@@ -102,10 +111,11 @@ public final class UncertaintyValidation {
 
     /** AUROC of both scores for telling shifted images from in-distribution ones. */
     public static ShiftResult shift(List<ImageScores> scores) {
-        List<ImageScores> inDistribution = scores.stream().filter(s -> "none".equals(s.shift())).toList();
-        List<ImageScores> shifted = scores.stream().filter(s -> !"none".equals(s.shift())).toList();
+        List<ImageScores> withFindings = scores.stream().filter(s -> s.findings() > 0).toList();
+        List<ImageScores> inDistribution = withFindings.stream().filter(s -> "none".equals(s.shift())).toList();
+        List<ImageScores> shifted = withFindings.stream().filter(s -> !"none".equals(s.shift())).toList();
         if (inDistribution.isEmpty() || shifted.isEmpty()) {
-            throw new IllegalArgumentException("the shift probe needs both shifted and unshifted images, found "
+            throw new IllegalArgumentException("the shift probe needs both shifted and unshifted images with a finding, found "
                     + shifted.size() + " and " + inDistribution.size() + " (glean synth --shift-probability)");
         }
         Map<String, Double> perShift = new LinkedHashMap<>();

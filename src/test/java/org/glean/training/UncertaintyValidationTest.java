@@ -16,10 +16,10 @@ class UncertaintyValidationTest {
     @Test
     void noiseProbeRanksBothScoresAgainstTheNoiseLevelOfUnshiftedImagesOnly() {
         List<ImageScores> scores = List.of(
-                new ImageScores("a", 1, 0.1, 2.0, 5.0, "none"),
-                new ImageScores("b", 2, 0.5, 1.0, 20.0, "none"),
-                new ImageScores("c", 1, 0.9, 3.0, 40.0, "none"),
-                new ImageScores("d", 1, -9.0, 9.0, 99.0, "texture"));   // shifted: not part of the noise probe
+                new ImageScores("a", 1, 1, 0.1, 2.0, 5.0, "none"),
+                new ImageScores("b", 1, 2, 0.5, 1.0, 20.0, "none"),
+                new ImageScores("c", 1, 1, 0.9, 3.0, 40.0, "none"),
+                new ImageScores("d", 1, 1, -9.0, 9.0, 99.0, "texture"));   // shifted: not part of the noise probe
 
         UncertaintyValidation.NoiseResult result = UncertaintyValidation.noise(scores);
 
@@ -32,9 +32,9 @@ class UncertaintyValidationTest {
     @Test
     void imagesWithoutObjectsRankLowestAndAreCounted() {
         List<ImageScores> scores = List.of(
-                new ImageScores("a", 0, NONE, NONE, 5.0, "none"),
-                new ImageScores("b", 1, 0.2, 0.0, 10.0, "none"),
-                new ImageScores("c", 0, NONE, NONE, 80.0, "none"));
+                new ImageScores("a", 1, 0, NONE, NONE, 5.0, "none"),
+                new ImageScores("b", 1, 1, 0.2, 0.0, 10.0, "none"),
+                new ImageScores("c", 1, 0, NONE, NONE, 80.0, "none"));
 
         UncertaintyValidation.NoiseResult result = UncertaintyValidation.noise(scores);
 
@@ -45,12 +45,30 @@ class UncertaintyValidationTest {
     }
 
     @Test
+    void imagesWithoutAFindingAreLeftOutOfBothProbes() {
+        List<ImageScores> scores = List.of(
+                new ImageScores("a", 1, 1, 0.1, 0.1, 5.0, "none"),
+                new ImageScores("b", 2, 1, 0.5, 0.9, 20.0, "none"),
+                new ImageScores("empty", 0, 0, NONE, NONE, 90.0, "none"),
+                new ImageScores("shifted", 1, 1, 0.2, 0.8, 10.0, "scale"),
+                new ImageScores("empty-shifted", 0, 0, NONE, NONE, 10.0, "scale"));
+
+        assertThat(UncertaintyValidation.noise(scores).images()).isEqualTo(2);
+        assertThat(UncertaintyValidation.noise(scores).aleatoricRho()).isEqualTo(1.0);
+        UncertaintyValidation.ShiftResult shift = UncertaintyValidation.shift(scores);
+        assertThat(shift.inDistribution()).isEqualTo(2);
+        assertThat(shift.shifted()).isEqualTo(1);
+        // epistemic 0.8 beats 0.1, not 0.9
+        assertThat(shift.epistemicAuroc()).isEqualTo(0.5);
+    }
+
+    @Test
     void shiftProbeGivesAurocOverallAndPerShiftKind() {
         List<ImageScores> scores = List.of(
-                new ImageScores("in1", 1, 0.3, 0.1, 10.0, "none"),
-                new ImageScores("in2", 1, 0.9, 0.4, 10.0, "none"),
-                new ImageScores("contrast", 1, 0.2, 0.9, 10.0, "contrast"),
-                new ImageScores("texture", 1, 0.8, 0.3, 10.0, "texture"));
+                new ImageScores("in1", 1, 1, 0.3, 0.1, 10.0, "none"),
+                new ImageScores("in2", 1, 1, 0.9, 0.4, 10.0, "none"),
+                new ImageScores("contrast", 1, 1, 0.2, 0.9, 10.0, "contrast"),
+                new ImageScores("texture", 1, 1, 0.8, 0.3, 10.0, "texture"));
 
         UncertaintyValidation.ShiftResult result = UncertaintyValidation.shift(scores);
 
@@ -65,11 +83,11 @@ class UncertaintyValidationTest {
 
     @Test
     void probesWithoutWhatTheyMeasureAreRefusedWithTheReason() {
-        List<ImageScores> unshifted = List.of(new ImageScores("a", 1, 0, 0, 5.0, "none"),
-                new ImageScores("b", 1, 0, 0, 6.0, "none"));
+        List<ImageScores> unshifted = List.of(new ImageScores("a", 1, 1, 0, 0, 5.0, "none"),
+                new ImageScores("b", 1, 1, 0, 0, 6.0, "none"));
         assertThatThrownBy(() -> UncertaintyValidation.shift(unshifted)).hasMessageContaining("--shift-probability");
-        List<ImageScores> noNoise = List.of(new ImageScores("a", 1, 0, 0, null, "none"),
-                new ImageScores("b", 1, 0, 0, null, "none"));
+        List<ImageScores> noNoise = List.of(new ImageScores("a", 1, 1, 0, 0, null, "none"),
+                new ImageScores("b", 1, 1, 0, 0, null, "none"));
         assertThatThrownBy(() -> UncertaintyValidation.noise(noNoise)).hasMessageContaining("noise level");
     }
 }
