@@ -8,7 +8,6 @@ import static org.glean.curation.CurationFixtures.study;
 
 import com.google.protobuf.Duration;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.WithTestResource;
@@ -42,6 +41,7 @@ import org.glean.api.v1.TaskEvent;
 import org.glean.api.v1.TaskState;
 import org.glean.curation.CurationFixtures;
 import org.glean.curation.CurationService;
+import org.glean.server.LoopbackChannels;
 import org.glean.server.PostgresTestResource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,7 +71,7 @@ class CurationGrpcServiceTest {
 
     @AfterEach
     void disconnect() throws InterruptedException {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        LoopbackChannels.close(channel);
     }
 
     @Test
@@ -323,7 +323,7 @@ class CurationGrpcServiceTest {
     }
 
     private ManagedChannel channel() {
-        return ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        return LoopbackChannels.open(port);
     }
 
     private static void assertStatus(Runnable call, Status.Code code, String message) {

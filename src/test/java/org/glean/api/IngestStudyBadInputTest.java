@@ -6,7 +6,6 @@ import static org.glean.api.IngestCalls.chunks;
 import static org.glean.api.IngestCalls.send;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -23,7 +22,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.glean.ingest.DcmtkFiles;
@@ -32,6 +30,7 @@ import org.glean.ingest.DcmtkFiles.Syntax;
 import org.glean.ingest.Instance;
 import org.glean.ingest.InstanceStore;
 import org.glean.ingest.Study;
+import org.glean.server.LoopbackChannels;
 import org.glean.server.PostgresTestResource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,12 +65,12 @@ class IngestStudyBadInputTest {
 
     @BeforeEach
     void connect() {
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        channel = LoopbackChannels.open(port);
     }
 
     @AfterEach
     void disconnect() throws InterruptedException {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        LoopbackChannels.close(channel);
     }
 
     /** Makes the bytes of a bad instance from the spec of a good one, with files in {@code dir}. */

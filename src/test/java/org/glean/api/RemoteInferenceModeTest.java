@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.glean.api.IngestCalls.ingest;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -34,6 +33,7 @@ import org.glean.inference.ActiveModel;
 import org.glean.inference.LocalDetectionBackend;
 import org.glean.inference.ModelFiles;
 import org.glean.inference.TinyModel;
+import org.glean.server.LoopbackChannels;
 import org.glean.server.PostgresTestResource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -81,7 +81,7 @@ class RemoteInferenceModeTest {
 
     @BeforeEach
     void startInferenceInstance() throws IOException {
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        channel = LoopbackChannels.open(port);
         checkpoint = DetectorCheckpoint.load(TinyModel.modelDirectory());
         ActiveModel model = new ActiveModel(ModelFiles.of(TinyModel.modelDirectory(), "").versionId(),
                 checkpoint.detector(), null);
@@ -96,7 +96,7 @@ class RemoteInferenceModeTest {
 
     @AfterEach
     void stop() throws InterruptedException {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        LoopbackChannels.close(channel);
         inferenceInstance.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         checkpoint.close();
     }

@@ -8,7 +8,6 @@ import static org.glean.api.IngestCalls.ingest;
 import static org.glean.api.IngestCalls.send;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -37,6 +36,7 @@ import org.glean.ingest.DcmtkFiles.Spec;
 import org.glean.ingest.DcmtkFiles.Syntax;
 import org.glean.ingest.Instance;
 import org.glean.ingest.InstanceStore;
+import org.glean.server.LoopbackChannels;
 import org.glean.server.PostgresTestResource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,12 +60,12 @@ class StudyIngestGrpcServiceTest {
 
     @BeforeEach
     void connect() {
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        channel = LoopbackChannels.open(port);
     }
 
     @AfterEach
     void disconnect() throws InterruptedException {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        LoopbackChannels.close(channel);
     }
 
     @Test

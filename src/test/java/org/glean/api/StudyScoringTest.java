@@ -6,7 +6,6 @@ import static org.glean.api.IngestCalls.ingest;
 
 import com.google.gson.JsonObject;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -20,7 +19,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.glean.api.v1.CurationDecision;
@@ -44,6 +42,7 @@ import org.glean.ingest.CStoreIngest;
 import org.glean.ingest.DcmtkFiles;
 import org.glean.ingest.InstanceStore;
 import org.glean.ingest.ScpConfig;
+import org.glean.server.LoopbackChannels;
 import org.glean.server.PostgresTestResource;
 import org.glean.uncertainty.ObjectUncertainty;
 import org.glean.uncertainty.StandardizedUncertainty;
@@ -94,12 +93,12 @@ class StudyScoringTest {
 
     @BeforeEach
     void connect() {
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        channel = LoopbackChannels.open(port);
     }
 
     @AfterEach
     void disconnect() throws InterruptedException {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        LoopbackChannels.close(channel);
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.glean.cli.GleanRun.glean;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -36,6 +35,7 @@ import org.glean.ingest.DcmtkFiles;
 import org.glean.ingest.DcmtkFiles.Spec;
 import org.glean.ingest.DcmtkFiles.Syntax;
 import org.glean.ingest.InstanceStore;
+import org.glean.server.LoopbackChannels;
 import org.glean.server.PostgresTestResource;
 import org.glean.training.CocoDataset;
 import org.glean.training.CocoFile;
@@ -72,7 +72,7 @@ class ExportCommandTest {
         Output sent = glean("send", dir.toString(), "--host", "127.0.0.1", "--port", String.valueOf(port));
         assertThat(sent.exitCode()).as(sent.err()).isZero();
 
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        ManagedChannel channel = LoopbackChannels.open(port);
         try {
             StudyAnalysis analysis = StudyIngestGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
                     .getStudy(GetStudyRequest.newBuilder().setStudyInstanceUid(studyUid).build());
@@ -99,7 +99,7 @@ class ExportCommandTest {
                             .addBoxes(box("mass", 0, 0, 16, 8)))
                     .build());
         } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            LoopbackChannels.close(channel);
         }
 
         Path exported = dir.resolve("export/annotations.json");
