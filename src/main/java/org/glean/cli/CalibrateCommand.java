@@ -74,7 +74,7 @@ public final class CalibrateCommand implements Callable<Integer> {
             description = "The server's glean.store.dir, read with --stored (default ${DEFAULT-VALUE}).")
     Path storeDir;
 
-    @Option(names = "--object-threshold", defaultValue = "0.5",
+    @Option(names = "--object-threshold", defaultValue = "0.2",
             description = "The server's glean.inference.object-threshold (default ${DEFAULT-VALUE}).")
     double objectThreshold;
 

@@ -104,6 +104,17 @@ public final class SendCommand implements Callable<Integer> {
     private static void print(StudyAnalysis study, PrintWriter out) {
         out.printf("Study %s: %d instances in %d series, %s%n", study.getStudyInstanceUid(), study.getInstanceCount(),
                 study.getSeriesCount(), study.getReception());
+        if (!study.getModelVersion().isEmpty()) {
+            long objects = study.getSeriesList().stream().flatMap(s -> s.getImagesList().stream())
+                    .mapToLong(ImageAnalysis::getObjectsCount).sum();
+            out.printf("  scored by model %s: %d objects, informativeness %s%n", study.getModelVersion(), objects,
+                    objects == 0 ? "lowest (no object)" : String.format("%.3f", study.getInformativeness()));
+        } else if (!study.getNotScoredReason().isEmpty()) {
+            out.printf("  not scored: %s%n", study.getNotScoredReason());
+        }
+        if (study.hasDecision()) {
+            out.printf("  curation: %s (%s)%n", study.getDecision().getOutcome(), study.getDecision().getReason());
+        }
         for (SeriesAnalysis series : study.getSeriesList()) {
             Map<String, List<ImageAnalysis>> framesByInstance = new LinkedHashMap<>();
             series.getImagesList().forEach(image ->
@@ -116,8 +127,10 @@ public final class SendCommand implements Callable<Integer> {
                 if (first.getStatus().getCode() == InstanceStatus.Code.REJECTED) {
                     out.printf("    %s  REJECTED: %s%n", sopInstanceUid, first.getStatus().getReason());
                 } else {
-                    out.printf("    %s  ACCEPTED  %dx%d, %d frame%s%n", sopInstanceUid, first.getColumns(),
-                            first.getRows(), frames.size(), frames.size() == 1 ? "" : "s");
+                    int objects = frames.stream().mapToInt(ImageAnalysis::getObjectsCount).sum();
+                    out.printf("    %s  ACCEPTED  %dx%d, %d frame%s%s%n", sopInstanceUid, first.getColumns(),
+                            first.getRows(), frames.size(), frames.size() == 1 ? "" : "s",
+                            objects == 0 ? "" : ", " + objects + (objects == 1 ? " object" : " objects"));
                 }
             });
         }

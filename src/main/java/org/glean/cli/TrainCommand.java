@@ -104,6 +104,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Width of each extra feature map (default ${DEFAULT-VALUE}).")
     List<Integer> extraChannels;
 
+    @Option(names = "--object-threshold", defaultValue = "0.2",
+            description = "Score from which a detection is an object, for the uncertainty statistics written with the model; "
+                    + "use the server's glean.inference.object-threshold (default ${DEFAULT-VALUE}).")
+    double objectThreshold;
+
     @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads of the engine; 0 = its default (default ${DEFAULT-VALUE}).")
     int threads;
 
@@ -229,9 +234,9 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** Saves {@code detector} as the model, with the uncertainty statistics of its objects on {@code pool}. */
-    private static void writeModel(Detector detector, PreprocessedDataset pool, ModelManifest manifest, Path modelDir)
+    private void writeModel(Detector detector, PreprocessedDataset pool, ModelManifest manifest, Path modelDir)
             throws IOException {
-        UncertaintyStatistics statistics = DetectorEvaluation.uncertaintyStatistics(detector, pool);
+        UncertaintyStatistics statistics = DetectorEvaluation.uncertaintyStatistics(detector, pool, objectThreshold);
         ModelManifest finished = statistics == null ? manifest
                 : manifest.withNormalisationStatistics(JsonParser.parseString(statistics.toJson()).getAsJsonObject());
         DetectorCheckpoint.save(modelDir, detector, finished);

@@ -52,7 +52,7 @@ public final class ValidateUncertaintyCommand implements Callable<Integer> {
             description = "How an image's localization and classification maxima combine: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     ImageAggregation aggregation;
 
-    @Option(names = "--object-threshold", defaultValue = "0.5",
+    @Option(names = "--object-threshold", defaultValue = "0.2",
             description = "Score from which a detection is an object (default ${DEFAULT-VALUE}).")
     double objectThreshold;
 

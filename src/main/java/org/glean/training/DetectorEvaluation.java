@@ -60,11 +60,12 @@ public final class DetectorEvaluation {
 
     /**
      * The z-score statistics (method.md §5.1) over every object the detector finds on
-     * {@code pool} at the object threshold; null when it finds none.
+     * {@code pool} at {@code objectThreshold}; null when it finds none.
      */
-    public static UncertaintyStatistics uncertaintyStatistics(Detector detector, PreprocessedDataset pool) {
+    public static UncertaintyStatistics uncertaintyStatistics(Detector detector, PreprocessedDataset pool,
+                                                              double objectThreshold) {
         List<ObjectUncertainty> objects = new ArrayList<>();
-        for (List<Detection> image : detect(detector, pool, DecoderSettings.DEFAULT)) {
+        for (List<Detection> image : detect(detector, pool, DecoderSettings.DEFAULT.withScoreThreshold(objectThreshold))) {
             for (Detection d : image) {
                 objects.add(uncertainty(d));
             }

@@ -62,6 +62,7 @@ class SendCommandTest {
         assertThat(output.exitCode()).as(output.err()).isZero();
         assertThat(output.out())
                 .contains("Study " + firstStudy + ": 3 instances in 2 series, COMPLETE")
+                .contains("  not scored: no model installed")
                 .contains("  Series " + ctSeries + " (CT, number 1): 2 instances")
                 .contains("    " + ct1.sopUid() + "  ACCEPTED  32x32, 1 frame")
                 .contains("    " + ct2.sopUid() + "  ACCEPTED  32x32, 1 frame")
