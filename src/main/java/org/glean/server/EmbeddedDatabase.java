@@ -3,6 +3,9 @@ package org.glean.server;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jboss.logging.Logger;
@@ -37,8 +40,14 @@ public final class EmbeddedDatabase {
         LOG.infof("Embedded PostgreSQL on 127.0.0.1:%d, data in %s", port, dataDir);
     }
 
-    /** Starts PostgreSQL on loopback, keeping whatever the data directory already holds. */
+    /**
+     * Starts PostgreSQL on loopback, keeping whatever the data directory already holds. Refuses a
+     * port that is taken: zonky then reports a start although its postmaster exited, and the
+     * server would silently use whichever PostgreSQL holds the port (another Glean's, say) with
+     * this server's instance store.
+     */
     public static EmbeddedPostgres start(Path dataDir, int port) {
+        requireFree(port);
         try {
             Files.createDirectories(dataDir);
             return EmbeddedPostgres.builder()
@@ -54,6 +63,15 @@ public final class EmbeddedDatabase {
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the embedded PostgreSQL in " + dataDir, e);
+        }
+    }
+
+    private static void requireFree(int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the embedded PostgreSQL: 127.0.0.1:" + port
+                    + " is in use (another glean serve?); stop it, or choose another port with GLEAN_EMBEDDED_DB_PORT", e);
         }
     }
 

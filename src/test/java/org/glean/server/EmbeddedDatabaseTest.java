@@ -1,6 +1,7 @@
 package org.glean.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.InetAddress;
@@ -27,6 +28,17 @@ class EmbeddedDatabaseTest {
             assertThat(setting(statement, "synchronous_commit")).isEqualTo("on");
             assertThat(setting(statement, "listen_addresses")).isEqualTo("127.0.0.1");
         }
+    }
+
+    @Test
+    void refusesAPortAnotherProcessHoldsInsteadOfUsingWhateverListensThere() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(() -> EmbeddedDatabase.start(dataDir, taken.getLocalPort()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("127.0.0.1:" + taken.getLocalPort() + " is in use")
+                    .hasMessageContaining("GLEAN_EMBEDDED_DB_PORT");
+        }
+        assertThat(dataDir).isEmptyDirectory();
     }
 
     private static String setting(Statement statement, String name) throws Exception {
