@@ -116,9 +116,12 @@ class DetectorNetworkTest {
                     trainable.add(p.getValue());
                 }
             }
+            // one box per feature map's scale, so that every map has positive anchors whatever
+            // the random initial weights make of the mined negatives
             AnchorMatcher.Targets targets = new AnchorMatcher(detector.anchors()).match(List.of(
                     new GroundTruthBox(Box.fromCorners(0.1, 0.1, 0.25, 0.25), 1),
-                    new GroundTruthBox(Box.fromCorners(0.4, 0.5, 0.9, 0.8), 2)));
+                    new GroundTruthBox(Box.fromCorners(0.4, 0.5, 0.9, 0.8), 2),
+                    new GroundTruthBox(Box.fromCorners(0.05, 0.05, 0.95, 0.95), 1)));
             int anchors = detector.anchors().count();
             NDList labels = new NDList(manager.create(targets.offsets(), new Shape(1, anchors, 4)),
                     manager.create(targets.labels(), new Shape(1, anchors)));
