@@ -262,7 +262,7 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
         StudyAnalysis analysis;
         try {
             analysis = StudyAnalyses.of(ingest.study(studyInstanceUid), scores, notScoredReason,
-                    inference.decision(studyInstanceUid));
+                    inference.decision(studyInstanceUid, scores));
         } catch (StudyNotFoundException e) {
             throw new IllegalStateException("study " + studyInstanceUid + " vanished while it was received", e);
         }

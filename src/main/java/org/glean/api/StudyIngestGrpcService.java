@@ -6,6 +6,7 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.PreDestroy;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,6 +15,7 @@ import org.glean.api.v1.IngestChunk;
 import org.glean.api.v1.StudyAnalysis;
 import org.glean.api.v1.StudyIngestGrpc;
 import org.glean.inference.InferenceService;
+import org.glean.inference.StudyScores;
 import org.glean.ingest.IngestService;
 import org.glean.ingest.StudyNotFoundException;
 
@@ -44,8 +46,9 @@ public class StudyIngestGrpcService extends StudyIngestGrpc.StudyIngestImplBase 
     public void getStudy(GetStudyRequest request, StreamObserver<StudyAnalysis> responseObserver) {
         try {
             String uid = request.getStudyInstanceUid();
-            responseObserver.onNext(StudyAnalyses.of(ingest.study(uid), inference.stored(uid), inference.notScoredReason(),
-                    inference.decision(uid)));
+            Optional<StudyScores> analysis = inference.stored(uid);
+            responseObserver.onNext(StudyAnalyses.of(ingest.study(uid), analysis, inference.notScoredReason(),
+                    inference.decision(uid, analysis)));
             responseObserver.onCompleted();
         } catch (IllegalArgumentException e) {
             responseObserver.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());

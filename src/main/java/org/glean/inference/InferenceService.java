@@ -109,9 +109,9 @@ public class InferenceService {
         return analyses.latest(studyInstanceUid);
     }
 
-    /** Curation's decision for the study under the model version of its most recent analysis. */
-    public Optional<CurationDecision> decision(String studyInstanceUid) {
-        return stored(studyInstanceUid).flatMap(scores -> curation.decision(studyInstanceUid, scores.modelVersion()));
+    /** Curation's decision for the study under the model version of {@code analysis}, its stored analysis. */
+    public Optional<CurationDecision> decision(String studyInstanceUid, Optional<StudyScores> analysis) {
+        return analysis.flatMap(scores -> curation.decision(studyInstanceUid, scores.modelVersion()));
     }
 
     /** The study's most recent analysis as curation takes it. */
