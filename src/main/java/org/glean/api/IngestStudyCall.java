@@ -22,6 +22,8 @@ import org.glean.ingest.InstanceUpload;
 import org.glean.ingest.InvalidInstanceException;
 import org.glean.ingest.SizeLimitException;
 import org.glean.ingest.StudyNotFoundException;
+import org.glean.metrics.PipelineMetrics;
+import org.glean.metrics.PipelineStage;
 import org.jboss.logging.Logger;
 
 /**
@@ -50,6 +52,8 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
     private final ServerCallStreamObserver<StudyAnalysis> response;
     private final Executor workers;
     private final Executor storers;
+    private final PipelineMetrics metrics;
+    private final long startNanos = System.nanoTime();
     private CompletableFuture<Void> lastStep = CompletableFuture.completedFuture(null);
 
     // Touched only by the steps, which never overlap.
@@ -66,8 +70,9 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
     private CompletableFuture<Status> storing = CompletableFuture.completedFuture(null);
 
     IngestStudyCall(IngestService ingest, InferenceService inference, ServerCallStreamObserver<StudyAnalysis> response,
-            Executor workers, Executor storers) {
+            Executor workers, Executor storers, PipelineMetrics metrics) {
         this.ingest = ingest;
+        this.metrics = metrics;
         this.inference = inference;
         this.response = response;
         this.workers = workers;
@@ -251,7 +256,9 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
         try {
             inference.analyse(studyInstanceUid);
             // Answered as persisted, so that GetStudy answers the same.
+            long readStart = System.nanoTime();
             scores = inference.stored(studyInstanceUid);
+            metrics.recordSince(PipelineStage.ANSWER, readStart);
         } catch (NoModelException e) {
             notScoredReason = e.getMessage();
         } catch (BackendUnavailableException e) {
@@ -260,15 +267,18 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
             return;
         }
         StudyAnalysis analysis;
+        long answerStart = System.nanoTime();
         try {
             analysis = StudyAnalyses.of(ingest.study(studyInstanceUid), scores, notScoredReason,
                     inference.decision(studyInstanceUid, scores));
         } catch (StudyNotFoundException e) {
             throw new IllegalStateException("study " + studyInstanceUid + " vanished while it was received", e);
         }
+        metrics.recordSince(PipelineStage.ANSWER, answerStart);
         ended = true;
         response.onNext(analysis);
         response.onCompleted();
+        metrics.recordStudySince(startNanos);
     }
 
     // An earlier instance's refusal comes first: the call names the first instance that failed,

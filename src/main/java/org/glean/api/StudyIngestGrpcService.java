@@ -18,6 +18,7 @@ import org.glean.inference.InferenceService;
 import org.glean.inference.StudyScores;
 import org.glean.ingest.IngestService;
 import org.glean.ingest.StudyNotFoundException;
+import org.glean.metrics.PipelineMetrics;
 
 /** gRPC front of {@link IngestService} and {@link InferenceService}: translates messages and maps failures to statuses. */
 @GrpcService
@@ -25,20 +26,22 @@ public class StudyIngestGrpcService extends StudyIngestGrpc.StudyIngestImplBase 
 
     private final IngestService ingest;
     private final InferenceService inference;
+    private final PipelineMetrics metrics;
     // IngestStudy work off the event loop: receiving and decoding on workers, storing on
     // storers. Separate pools, because a worker may wait for a store and never the reverse.
     private final ExecutorService workers = pool("ingest-grpc-");
     private final ExecutorService storers = pool("ingest-store-");
 
-    public StudyIngestGrpcService(IngestService ingest, InferenceService inference) {
+    public StudyIngestGrpcService(IngestService ingest, InferenceService inference, PipelineMetrics metrics) {
         this.ingest = ingest;
         this.inference = inference;
+        this.metrics = metrics;
     }
 
     @Override
     public StreamObserver<IngestChunk> ingestStudy(StreamObserver<StudyAnalysis> responseObserver) {
         return new IngestStudyCall(ingest, inference, (ServerCallStreamObserver<StudyAnalysis>) responseObserver, workers,
-                storers);
+                storers, metrics);
     }
 
     @Override

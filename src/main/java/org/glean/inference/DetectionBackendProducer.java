@@ -4,6 +4,7 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
+import org.glean.metrics.PipelineMetrics;
 
 /**
  * The detector of this process, which the Inference gRPC service always serves, and the detection
@@ -14,8 +15,8 @@ public class DetectionBackendProducer {
     @Produces
     @Singleton
     @Typed(LocalDetectionBackend.class)
-    LocalDetectionBackend local(ModelRegistry registry, InferenceConfig config) {
-        return new LocalDetectionBackend(registry, config.batchSize(), config.objectThreshold());
+    LocalDetectionBackend local(ModelRegistry registry, InferenceConfig config, PipelineMetrics metrics) {
+        return new LocalDetectionBackend(registry, config.batchSize(), config.objectThreshold(), metrics);
     }
 
     @Produces

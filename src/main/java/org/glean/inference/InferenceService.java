@@ -21,6 +21,8 @@ import org.glean.ingest.InstanceStore;
 import org.glean.ingest.StudyReceived;
 import org.glean.ingest.StudyRecord;
 import org.glean.ingest.StudyRepository;
+import org.glean.metrics.PipelineMetrics;
+import org.glean.metrics.PipelineStage;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,10 +47,12 @@ public class InferenceService {
     private final InferenceConfig config;
     private final ModelRegistry registry;
     private final CurationService curation;
+    private final PipelineMetrics metrics;
 
     public InferenceService(DicomReader reader, InstanceStore store, StudyRepository studies,
             AnalysisRepository analyses, DetectionBackend backend, InferenceConfig config, ModelRegistry registry,
-            CurationService curation) {
+            CurationService curation, PipelineMetrics metrics) {
+        this.metrics = metrics;
         this.registry = registry;
         this.curation = curation;
         this.reader = reader;
@@ -90,10 +94,12 @@ public class InferenceService {
         for (int attempt = 1; ; attempt++) {
             try {
                 StudyScores scores = score(study, content);
+                long start = System.nanoTime();
                 analyses.save(studyInstanceUid, scores, Instant.now());
                 if (!scores.images().isEmpty()) {
                     curation.decide(scores.toScoredStudy(studyInstanceUid), scores.classes());
                 }
+                metrics.recordSince(PipelineStage.PERSISTENCE, start);
                 return scores;
             } catch (ModelChangedException e) {
                 if (attempt == MAX_ATTEMPTS) {
@@ -141,11 +147,13 @@ public class InferenceService {
                 }
                 String failure = null;
                 DecodedImage decoded = null;
+                long start = System.nanoTime();
                 try {
                     decoded = reader.decode(store.pathOf(content.get(instance.sopInstanceUid())));
                 } catch (MalformedDicomException | UnsupportedDicomException | RuntimeException e) {
                     failure = "the stored instance could not be decoded again: " + e.getMessage();
                 }
+                metrics.recordSince(PipelineStage.INFERENCE_DECODE, start);
                 if (decoded == null) {
                     decodeFailures++;
                     LOG.warnf("Study %s: SOPInstanceUID %s not analysed: %s", study.studyInstanceUid(),
@@ -170,8 +178,10 @@ public class InferenceService {
             batches.answer = backend.detect(List.of());
             batches.modelVersion = batches.answer.modelVersion();
         }
+        long start = System.nanoTime();
         StudyScores scores = StudyScorer.score(batches.modelVersion, batches.answer.classes(),
                 batches.answer.statistics(), config.aggregation(), batches.frames);
+        metrics.recordSince(PipelineStage.UNCERTAINTY, start);
         LOG.infof("Study %s scored by model %s: %d frames, %d instances not decodable, informativeness %s",
                 study.studyInstanceUid(), scores.modelVersion(), scores.images().size(), decodeFailures,
                 scores.drivenBy() == null ? "none (no objects)" : Double.toString(scores.informativeness()));

@@ -8,6 +8,8 @@ import org.glean.detector.Detection;
 import org.glean.detector.Detector;
 import org.glean.detector.ModalityFrame;
 import org.glean.detector.PreprocessedImage;
+import org.glean.metrics.PipelineStage;
+import org.glean.metrics.StageTimer;
 import org.glean.training.DetectorEvaluation;
 
 /**
@@ -21,14 +23,21 @@ public final class LocalDetectionBackend implements DetectionBackend {
     private final int batchSize;
     private final DecoderSettings decoder;
     private final ReentrantLock engine = new ReentrantLock(true);
+    private final StageTimer timer;
 
     public LocalDetectionBackend(ModelSupplier models, int batchSize, double objectThreshold) {
+        this(models, batchSize, objectThreshold, StageTimer.NONE);
+    }
+
+    /** @param timer told the time of preprocessing, of the engine's work (the lock's wait excluded) and of uncertainty */
+    public LocalDetectionBackend(ModelSupplier models, int batchSize, double objectThreshold, StageTimer timer) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("glean.inference.batch-size must be at least 1, got " + batchSize);
         }
         this.models = models;
         this.batchSize = batchSize;
         this.decoder = DecoderSettings.DEFAULT.withScoreThreshold(objectThreshold);
+        this.timer = timer;
     }
 
     @Override
@@ -37,19 +46,25 @@ public final class LocalDetectionBackend implements DetectionBackend {
         Detector detector = model.detector();
         List<List<FoundObject>> found = new ArrayList<>(frames.size());
         for (int start = 0; start < frames.size(); start += batchSize) {
+            long preprocessStart = System.nanoTime();
             List<PreprocessedImage> batch = frames.subList(start, Math.min(frames.size(), start + batchSize)).stream()
                     .map(detector.preprocessing()::apply)
                     .toList();
+            timer.recordSince(PipelineStage.PREPROCESS, preprocessStart);
             List<List<Detection>> detections;
             engine.lock();
+            long inferenceStart = System.nanoTime();
             try {
                 detections = detector.detect(batch, decoder);
             } finally {
+                timer.recordSince(PipelineStage.INFERENCE, inferenceStart);
                 engine.unlock();
             }
+            long uncertaintyStart = System.nanoTime();
             for (List<Detection> image : detections) {
                 found.add(image.stream().map(LocalDetectionBackend::found).toList());
             }
+            timer.recordSince(PipelineStage.UNCERTAINTY, uncertaintyStart);
         }
         return new DetectedFrames(model.versionId(), model.statistics(), detector.config().classes(), found);
     }

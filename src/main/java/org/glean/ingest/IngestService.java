@@ -13,6 +13,8 @@ import org.glean.dicom.DicomReader;
 import org.glean.dicom.DicomUid;
 import org.glean.dicom.MalformedDicomException;
 import org.glean.dicom.UnsupportedDicomException;
+import org.glean.metrics.PipelineMetrics;
+import org.glean.metrics.PipelineStage;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,14 +33,16 @@ public class IngestService {
     private final StudyRepository repository;
     private final IngestConfig config;
     private final Event<StudyReceived> studyReceived;
+    private final PipelineMetrics metrics;
 
     public IngestService(DicomReader reader, InstanceStore store, StudyRepository repository, IngestConfig config,
-            Event<StudyReceived> studyReceived) {
+            Event<StudyReceived> studyReceived, PipelineMetrics metrics) {
         this.reader = reader;
         this.store = store;
         this.repository = repository;
         this.config = config;
         this.studyReceived = studyReceived;
+        this.metrics = metrics;
     }
 
     /** Starts receiving one instance; its size is bounded by glean.ingest.max-instance-size. */
@@ -83,7 +87,9 @@ public class IngestService {
                 return ExaminedInstance.alreadyStored(sameBytes.get(), origin);
             }
             store.startFlush(upload);
+            long start = System.nanoTime();
             ExaminedInstance examined = decode(upload, origin);
+            metrics.recordSince(PipelineStage.RECEIVE_DECODE, start);
             requireStudy(expectedStudyUid, examined.studyInstanceUid());
             return examined;
         } catch (InvalidInstanceException | RuntimeException e) {
@@ -109,6 +115,7 @@ public class IngestService {
         if (toStore.isEmpty()) {
             return inGroupOrder(group, List.of(), stopAtFirstRefusal);
         }
+        long start = System.nanoTime();
         try {
             List<InstanceUpload> uploads = toStore.stream().map(ExaminedInstance::upload).toList();
             InstanceStore.Placement placement = store.placeAll(uploads);
@@ -129,6 +136,7 @@ public class IngestService {
             return inGroupOrder(group, recorded, stopAtFirstRefusal);
         } finally {
             toStore.forEach(ExaminedInstance::discard);
+            metrics.recordSince(PipelineStage.INSTANCE_STORE, start);
         }
     }
 

@@ -1,0 +1,83 @@
+package org.glean.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.ManagedChannel;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.glean.api.IngestStudyClient;
+import org.glean.api.v1.StudyAnalysis;
+import org.glean.inference.TinyModelTestResource;
+import org.glean.server.LoopbackChannels;
+import org.glean.server.PostgresTestResource;
+import org.glean.synth.SynthDatasetWriter;
+import org.glean.synth.SynthOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server's stage timers, read from its /q/metrics the way the scoring benchmark reads them. */
+@QuarkusTest
+@WithTestResource(PostgresTestResource.class)
+@WithTestResource(TinyModelTestResource.class)
+class PipelineMetricsTest {
+
+    private static final int SLICES = 3;
+
+    @ConfigProperty(name = "quarkus.http.test-port")
+    int port;
+
+    @Test
+    void anIngestStudyCallRecordsEveryStageOfItsStudyOnce(@TempDir Path dir) throws Exception {
+        List<Path> files = freshCtStudy(dir);
+        PipelineTimes before = PipelineTimes.scrape("127.0.0.1", port);
+
+        StudyAnalysis analysis;
+        ManagedChannel channel = LoopbackChannels.open(port);
+        try {
+            analysis = new IngestStudyClient(channel, 1 << 20).send(files);
+        } finally {
+            LoopbackChannels.close(channel);
+        }
+        PipelineTimes call = PipelineTimes.scrape("127.0.0.1", port).minus(before);
+
+        assertThat(analysis.getModelVersion()).isNotEmpty();
+        assertThat(analysis.getInstanceCount()).isEqualTo(SLICES);
+        // every instance decoded on receipt and again for the detector; the test's batch size (4)
+        // holds the three frames in one batch; uncertainty once per batch and once for the study
+        assertThat(call.stage(PipelineStage.RECEIVE_DECODE).count()).isEqualTo(SLICES);
+        assertThat(call.stage(PipelineStage.INSTANCE_STORE).count()).isBetween(1L, (long) SLICES);
+        assertThat(call.stage(PipelineStage.INFERENCE_DECODE).count()).isEqualTo(SLICES);
+        assertThat(call.stage(PipelineStage.PREPROCESS).count()).isEqualTo(1);
+        assertThat(call.stage(PipelineStage.INFERENCE).count()).isEqualTo(1);
+        assertThat(call.stage(PipelineStage.UNCERTAINTY).count()).isEqualTo(2);
+        assertThat(call.stage(PipelineStage.PERSISTENCE).count()).isEqualTo(1);
+        assertThat(call.stage(PipelineStage.ANSWER).count()).isEqualTo(2);
+        assertThat(call.studies().count()).isEqualTo(1);
+        for (PipelineStage stage : PipelineStage.values()) {
+            assertThat(call.stage(stage).time()).as(stage.tag()).isPositive();
+        }
+        // the stages of finishing the call run one after the other inside it
+        Duration sequential = Stream.of(PipelineStage.INFERENCE_DECODE, PipelineStage.INFERENCE,
+                        PipelineStage.PERSISTENCE, PipelineStage.ANSWER)
+                .map(stage -> call.stage(stage).time()).reduce(Duration.ZERO, Duration::plus);
+        assertThat(call.studies().time()).isGreaterThan(sequential);
+    }
+
+    // A CT study of its own seed, so that its UIDs are new to the server.
+    private static List<Path> freshCtStudy(Path dir) throws Exception {
+        SynthOptions defaults = SynthOptions.defaults(System.nanoTime());
+        SynthOptions options = new SynthOptions(defaults.seed(), 1, SLICES, 1, 64, 1.0,
+                new SynthOptions.Range(2, 2), 0, defaults.noise(), defaults.blur(), 0, defaults.shiftKinds());
+        Path folder = dir.resolve("study");
+        new SynthDatasetWriter().write(options, folder, written -> { });
+        try (Stream<Path> walk = Files.walk(folder)) {
+            return walk.filter(file -> file.toString().endsWith(".dcm")).sorted().toList();
+        }
+    }
+}
