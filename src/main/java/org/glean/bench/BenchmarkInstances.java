@@ -8,9 +8,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.glean.dicom.DicomImageWriter;
+import org.glean.dicom.DicomReader;
+import org.glean.dicom.MalformedDicomException;
+import org.glean.dicom.PixelMedDicomReader;
+import org.glean.dicom.UnsupportedDicomException;
 import org.glean.dicom.ImageSopClass;
 import org.glean.dicom.MonochromeInstance;
+import org.glean.synth.SynthDatasetWriter;
+import org.glean.synth.SynthOptions;
 
 /**
  * The instances a benchmark sends: axial CT slices of a simple phantom (air, a soft-tissue body,
@@ -59,6 +66,32 @@ public final class BenchmarkInstances {
         return written;
     }
 
+    /**
+     * Writes {@code studies} synthetic chest CT studies with findings ({@code glean synth}'s
+     * phantoms: one series of {@code slices} axial slices, one to three nodules, masses or
+     * calcifications each, no normal study) into {@code directory}, which must not exist. The UIDs
+     * follow from {@code seed}: a seed of its own gives studies no server has seen.
+     */
+    public static List<GeneratedStudy> phantomStudies(Path directory, int studies, int slices, int size, long seed)
+            throws IOException {
+        SynthOptions defaults = SynthOptions.defaults(seed);
+        SynthOptions options = new SynthOptions(seed, studies, slices, defaults.projectionsPerStudy(), size, 1.0,
+                new SynthOptions.Range(1, 3), 0, defaults.noise(), defaults.blur(), 0, defaults.shiftKinds());
+        new SynthDatasetWriter().write(options, directory, written -> { });
+        DicomReader reader = new PixelMedDicomReader();
+        List<GeneratedStudy> written = new ArrayList<>();
+        try (Stream<Path> folders = Files.list(directory)) {
+            for (Path folder : folders.filter(Files::isDirectory).sorted().toList()) {
+                List<Path> files;
+                try (Stream<Path> walk = Files.walk(folder)) {
+                    files = walk.filter(file -> file.toString().endsWith(".dcm")).sorted().toList();
+                }
+                written.add(new GeneratedStudy(studyInstanceUid(reader, files.get(0)), files));
+            }
+        }
+        return written;
+    }
+
     /** Total bytes of the files. */
     public static long totalBytes(List<GeneratedStudy> studies) throws IOException {
         long total = 0;
@@ -93,6 +126,14 @@ public final class BenchmarkInstances {
             }
         }
         return pixels;
+    }
+
+    private static String studyInstanceUid(DicomReader reader, Path file) throws IOException {
+        try {
+            return reader.readHeader(file).studyInstanceUid();
+        } catch (MalformedDicomException | UnsupportedDicomException e) {
+            throw new IOException("a generated file does not read back: " + file, e);
+        }
     }
 
     static String newUid() {

@@ -1,6 +1,5 @@
 package org.glean.cli;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -8,12 +7,10 @@ import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
-import java.util.stream.Stream;
 import org.glean.bench.GcLogHeap;
 import org.glean.bench.IngestBenchmark;
 import org.glean.bench.IngestBenchmark.Measurement;
@@ -37,8 +34,6 @@ import picocli.CommandLine.Spec;
                         + "Orthanc. Writes nothing outside the temporary folder. Exit status: 0 when every instance "
                         + "was stored, 1 when a measurement failed, 2 for bad arguments."})
 public final class BenchIngestCommand implements Callable<Integer> {
-
-    private static final String RUNNER_JAR = "quarkus-run.jar";
 
     @Option(names = "--instances", defaultValue = "500",
             description = "instances per measurement (default: ${DEFAULT-VALUE})")
@@ -88,7 +83,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
                     + "16 ≤ --size ≤ 4096, --rounds ≥ 1, --warmup ≥ 0");
             return 2;
         }
-        Path jar = serverJar != null ? serverJar : runningJar();
+        Path jar = BenchSupport.serverJar(serverJar);
         if (!Files.isRegularFile(jar)) {
             err.println("glean bench-ingest: no Glean jar at " + jar + "; build it with 'make package' or name it "
                     + "with --server-jar");
@@ -112,7 +107,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
             if (keep) {
                 err.println("Kept " + workDir);
             } else {
-                deleteTree(workDir);
+                BenchSupport.deleteTree(workDir);
             }
         }
     }
@@ -205,7 +200,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
         double loadBefore = report.rounds().get(0).loadBefore();
         double loadAfter = report.rounds().get(report.rounds().size() - 1).loadAfter();
         return String.format("%s; %d cores (%s), load average %.1f → %.1f; Java %s; Orthanc %s; %s",
-                date, Runtime.getRuntime().availableProcessors(), cpuModel(), loadBefore, loadAfter,
+                date, Runtime.getRuntime().availableProcessors(), BenchSupport.cpuModel(), loadBefore, loadAfter,
                 System.getProperty("java.runtime.version"), report.orthancVersion(), report.storescuVersion());
     }
 
@@ -235,32 +230,5 @@ public final class BenchIngestCommand implements Callable<Integer> {
         double[] sorted = rounds.stream().mapToDouble(value).sorted().toArray();
         int middle = sorted.length / 2;
         return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    }
-
-    private static String cpuModel() {
-        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-            return lines.filter(line -> line.startsWith("model name"))
-                    .map(line -> line.substring(line.indexOf(':') + 1).strip())
-                    .findFirst().orElse("unknown CPU");
-        } catch (IOException | RuntimeException e) {
-            return "unknown CPU";
-        }
-    }
-
-    // `bin/glean` runs `java -jar quarkus-run.jar`: the server is that same jar.
-    private static Path runningJar() {
-        String classPath = System.getProperty("java.class.path", "");
-        if (classPath.endsWith(RUNNER_JAR) && !classPath.contains(File.pathSeparator)) {
-            return Path.of(classPath);
-        }
-        return Path.of("target", "quarkus-app", RUNNER_JAR);
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }

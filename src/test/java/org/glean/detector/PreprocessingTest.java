@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.google.gson.Gson;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class PreprocessingTest {
@@ -85,6 +86,24 @@ class PreprocessingTest {
     void enlargingInterpolatesBilinearly() {
         // 2 → 4: output centres at source 0.5·(u + 0.5) − 0.5 = −0.25, 0.25, 0.75, 1.25 (edges clamped)
         assertThat(Preprocessing.resample(new float[] {0, 8}, 1, 2, 1, 4)).containsExactly(0f, 2f, 6f, 8f);
+    }
+
+    @Test
+    void aFrameOfTheInputSizeIsWindowedAsResamplingWouldLeaveIt() {
+        SplittableRandom random = new SplittableRandom(7);
+        float[] hu = new float[32 * 32];
+        for (int i = 0; i < hu.length; i++) {
+            hu[i] = (float) random.nextDouble(-1200, 1500);
+        }
+
+        PreprocessedImage image = Preprocessing.defaults(32).apply(ModalityFrame.of(hu, 32, 32, "CT"));
+
+        // the resampling apply skips for such a frame is exactly the identity
+        assertThat(Preprocessing.resample(hu, 32, 32, 32, 32)).containsExactly(hu);
+        for (int i = 0; i < hu.length; i++) {
+            float expected = (float) Math.max(0, Math.min(1, (hu[i] + 1000) / 2000.0));
+            assertThat(image.pixels()[i]).as("pixel %d", i).isEqualTo(expected);
+        }
     }
 
     @Test

@@ -1,0 +1,137 @@
+package org.glean.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.glean.api.IngestStudyClient;
+import org.glean.api.v1.AnnotationTask;
+import org.glean.api.v1.Box;
+import org.glean.api.v1.ClaimNextTaskRequest;
+import org.glean.api.v1.CurationDecision;
+import org.glean.api.v1.CurationGrpc;
+import org.glean.api.v1.GetStudyRequest;
+import org.glean.api.v1.GetTaskRequest;
+import org.glean.api.v1.ImageAnnotation;
+import org.glean.api.v1.ListQueueRequest;
+import org.glean.api.v1.ListQueueResponse;
+import org.glean.api.v1.StudyAnalysis;
+import org.glean.api.v1.StudyIngestGrpc;
+import org.glean.api.v1.SubmitAnnotationRequest;
+import org.glean.api.v1.TaskImage;
+import org.glean.api.v1.TaskState;
+import org.glean.bench.BenchmarkInstances;
+import org.glean.bench.BenchmarkInstances.GeneratedStudy;
+import org.glean.bench.GleanServerProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged server (glean.jar, set by the build after `package`) as a user runs it, stopped and
+ * started again on the same data folder: its embedded PostgreSQL, instance store and bundled
+ * model. Every analysis and every annotation task must come back as they were.
+ */
+class ServerRestartIT {
+
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    private static final List<String> JAVA_OPTIONS = List.of("-Xmx1g");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void analysesAndTasksInEveryStateSurviveARestart() throws Exception {
+        Path jar = Path.of(System.getProperty("glean.jar", "target/quarkus-app/quarkus-run.jar"));
+        assertThat(jar).as("the packaged server; run this test with `./mvnw verify`").isRegularFile();
+        List<GeneratedStudy> studies = BenchmarkInstances.phantomStudies(dir.resolve("studies"), 3, 2, 128,
+                System.nanoTime());
+        Path data = dir.resolve("data");
+
+        List<StudyAnalysis> ingested = new ArrayList<>();
+        List<AnnotationTask> tasks = new ArrayList<>();
+        ListQueueResponse queue;
+        try (GleanServerProcess server = start(jar, data, "first")) {
+            ManagedChannel channel = channel(server);
+            try {
+                IngestStudyClient client = new IngestStudyClient(channel, 1 << 20);
+                for (GeneratedStudy study : studies) {
+                    ingested.add(client.send(study.files()));
+                }
+                AnnotationTask submitted = claim(channel, "annotator-a");
+                TaskImage image = submitted.getImages(0);
+                curation(channel).submitAnnotation(SubmitAnnotationRequest.newBuilder()
+                        .setTaskId(submitted.getTaskId()).setAnnotatorId("annotator-a")
+                        .addImages(ImageAnnotation.newBuilder().setSopInstanceUid(image.getSopInstanceUid())
+                                .setFrame(image.getFrame())
+                                .addBoxes(Box.newBuilder().setLabel(submitted.getClasses(0))
+                                        .setXmin(10).setYmin(12).setXmax(40).setYmax(44)))
+                        .build());
+                AnnotationTask claimed = claim(channel, "annotator-b");
+                queue = curation(channel).listQueue(ListQueueRequest.getDefaultInstance());
+                for (long taskId : List.of(submitted.getTaskId(), claimed.getTaskId(),
+                        queue.getTasks(0).getTaskId())) {
+                    tasks.add(curation(channel).getTask(GetTaskRequest.newBuilder().setTaskId(taskId).build()));
+                }
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+
+        assertThat(ingested).allSatisfy(analysis -> {
+            assertThat(analysis.getModelVersion()).isNotEmpty();
+            assertThat(analysis.getDecision().getOutcome()).isEqualTo(CurationDecision.Outcome.QUEUED);
+        });
+        assertThat(tasks).extracting(AnnotationTask::getState)
+                .containsExactly(TaskState.SUBMITTED, TaskState.CLAIMED, TaskState.QUEUED);
+        assertThat(queue.getWaiting()).isEqualTo(1);
+
+        try (GleanServerProcess server = start(jar, data, "second")) {
+            ManagedChannel channel = channel(server);
+            try {
+                for (StudyAnalysis analysis : ingested) {
+                    assertThat(StudyIngestGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                            .getStudy(GetStudyRequest
+                            .newBuilder().setStudyInstanceUid(analysis.getStudyInstanceUid()).build()))
+                            .isEqualTo(analysis);
+                }
+                for (AnnotationTask task : tasks) {
+                    assertThat(curation(channel).getTask(GetTaskRequest.newBuilder().setTaskId(task.getTaskId()).build()))
+                            .isEqualTo(task);
+                }
+                assertThat(curation(channel).listQueue(ListQueueRequest.getDefaultInstance())).isEqualTo(queue);
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private GleanServerProcess start(Path jar, Path data, String run) throws Exception {
+        Path logs = Files.createDirectories(dir.resolve(run));
+        GleanServerProcess server = GleanServerProcess.start(jar, JAVA_OPTIONS, data, logs.resolve("server.log"));
+        try {
+            server.awaitReady(START_TIMEOUT);
+            return server;
+        } catch (Exception | AssertionError e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private static ManagedChannel channel(GleanServerProcess server) {
+        return ManagedChannelBuilder.forAddress(server.host(), server.grpcPort()).usePlaintext().build();
+    }
+
+    private static CurationGrpc.CurationBlockingStub curation(ManagedChannel channel) {
+        return CurationGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    private static AnnotationTask claim(ManagedChannel channel, String annotator) {
+        return curation(channel).claimNextTask(ClaimNextTaskRequest.newBuilder().setAnnotatorId(annotator).build()).getTask();
+    }
+}
