@@ -78,10 +78,11 @@ class IngestStudyCurationPolicyTest {
     @BeforeEach
     void connectAndSendThePhantomsOnce() throws Exception {
         channel = LoopbackChannels.open(port);
-        CurationFixtures.clear(dataSource);
         if (phantoms == null) {
             phantoms = sendUnderTheDefaultPolicy();
         }
+        // each policy starts from an empty queue and an unused budget
+        CurationFixtures.clear(dataSource);
     }
 
     @AfterEach

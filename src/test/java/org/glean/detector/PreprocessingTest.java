@@ -101,7 +101,7 @@ class PreprocessingTest {
         // the resampling apply skips for such a frame is exactly the identity
         assertThat(Preprocessing.resample(hu, 32, 32, 32, 32)).containsExactly(hu);
         for (int i = 0; i < hu.length; i++) {
-            float expected = (float) Math.max(0, Math.min(1, (hu[i] + 1000) / 2000.0));
+            float expected = (float) Math.max(0, Math.min(1, (hu[i] + 1000.0) / 2000));
             assertThat(image.pixels()[i]).as("pixel %d", i).isEqualTo(expected);
         }
     }
