@@ -12,8 +12,8 @@ import org.glean.detector.ForwardBenchmark;
 import org.glean.detector.ForwardBenchmark.Stage;
 import org.glean.detector.HeadType;
 import org.glean.detector.Preprocessing;
-import org.glean.inference.EngineThreads;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -53,12 +53,12 @@ public final class BenchModelCommand implements Callable<Integer> {
     @Option(names = "--measurements", defaultValue = "10", description = "Timed rounds (default ${DEFAULT-VALUE}).")
     int measurements;
 
-    @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads of the engine; 0 = its default (default ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    EngineThreadsOption engine;
 
     @Override
     public Integer call() throws IOException {
-        EngineThreads.apply(threads);
+        engine.apply();
         DetectorConfig mdn;
         if (model != null) {
             mdn = DetectorCheckpoint.readManifest(model).network();
@@ -70,7 +70,7 @@ public final class BenchModelCommand implements Callable<Integer> {
         Preprocessing preprocessing = Preprocessing.defaults(mdn.inputSize());
         System.out.printf("network %s+%s, input %d², K=%d, %d anchors; median of %d after %d warm-up, %s threads%n%n",
                 mdn.backboneChannels(), mdn.extraChannels(), mdn.inputSize(), mdn.components(),
-                mdn.generateAnchors().count(), measurements, warmup, threads == 0 ? "engine default" : threads);
+                mdn.generateAnchors().count(), measurements, warmup, engine.threads == 0 ? "engine default" : engine.threads);
         System.out.println("| variant | batch | ms/image | images/s |");
         System.out.println("|---|---|---|---|");
         List<String> ratios = new ArrayList<>();

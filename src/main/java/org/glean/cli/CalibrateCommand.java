@@ -20,7 +20,6 @@ import org.glean.dicom.PixelMedDicomReader;
 import org.glean.inference.ActiveModel;
 import org.glean.inference.BackendUnavailableException;
 import org.glean.inference.Calibration;
-import org.glean.inference.EngineThreads;
 import org.glean.inference.LocalDetectionBackend;
 import org.glean.inference.ModelFiles;
 import org.glean.inference.ModelVersionRepository;
@@ -30,6 +29,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -74,15 +74,14 @@ public final class CalibrateCommand implements Callable<Integer> {
             description = "The server's glean.store.dir, read with --stored (default ${DEFAULT-VALUE}).")
     Path storeDir;
 
-    @Option(names = "--object-threshold", defaultValue = "0.2",
-            description = "The server's glean.inference.object-threshold (default ${DEFAULT-VALUE}).")
-    double objectThreshold;
+    @Mixin
+    ObjectThresholdOption objectThreshold;
 
     @Option(names = "--batch-size", defaultValue = "8", description = "Frames per forward pass (default ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads of the engine; 0 = its default (default ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    EngineThreadsOption engine;
 
     @Spec
     CommandSpec spec;
@@ -90,7 +89,7 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        EngineThreads.apply(threads);
+        engine.apply();
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
         dataSource.setUrl(jdbcUrl);
         dataSource.setUser(dbUser);
@@ -116,7 +115,7 @@ public final class CalibrateCommand implements Callable<Integer> {
             try (DetectorCheckpoint checkpoint = DetectorCheckpoint.load(files.get().directory())) {
                 ActiveModel model = new ActiveModel(versionId, checkpoint.detector(), null);
                 Calibration.Result result = Calibration.over(poolFiles, reader,
-                        new LocalDetectionBackend(() -> Optional.of(model), batchSize, objectThreshold), batchSize);
+                        new LocalDetectionBackend(() -> Optional.of(model), batchSize, objectThreshold.value), batchSize);
                 result.skippedFiles().forEach(skipped -> err.println("Skipped " + skipped));
                 versions.saveStatistics(versionId, result.statistics(), Instant.now());
                 System.out.printf("Model version %s calibrated on %d files, %d frames, %d objects:%n%s%n", versionId,

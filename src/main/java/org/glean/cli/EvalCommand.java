@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.glean.detector.DetectorCheckpoint;
-import org.glean.inference.EngineThreads;
 import org.glean.training.DetectorEvaluation;
 import org.glean.training.InvalidDatasetException;
 import org.glean.training.MeanAveragePrecision;
@@ -26,12 +25,12 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     LabelledFolder data;
 
-    @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads of the engine; 0 = its default (default ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    EngineThreadsOption engine;
 
     @Override
     public Integer call() {
-        EngineThreads.apply(threads);
+        engine.apply();
         long start = System.nanoTime();
         try (DetectorCheckpoint checkpoint = DetectorCheckpoint.load(model)) {
             PreprocessedDataset dataset = data.load(checkpoint.detector().preprocessing(),

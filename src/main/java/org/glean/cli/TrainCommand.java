@@ -18,7 +18,6 @@ import org.glean.detector.Preprocessing;
 import org.glean.detector.TrainingBatch;
 import org.glean.detector.TrainingProgress;
 import org.glean.detector.TrainingSettings;
-import org.glean.inference.EngineThreads;
 import org.glean.training.DetectorEvaluation;
 import org.glean.training.InvalidDatasetException;
 import org.glean.training.MeanAveragePrecision;
@@ -104,17 +103,15 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Width of each extra feature map (default ${DEFAULT-VALUE}).")
     List<Integer> extraChannels;
 
-    @Option(names = "--object-threshold", defaultValue = "0.2",
-            description = "Score from which a detection is an object, for the uncertainty statistics written with the model; "
-                    + "use the server's glean.inference.object-threshold (default ${DEFAULT-VALUE}).")
-    double objectThreshold;
+    @Mixin
+    ObjectThresholdOption objectThreshold;
 
-    @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads of the engine; 0 = its default (default ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    EngineThreadsOption engine;
 
     @Override
     public Integer call() throws IOException {
-        if (epochs < 1 || batchSize < 1 || !(learningRate > 0) || maxMinutes < 0 || threads < 0) {
+        if (epochs < 1 || batchSize < 1 || !(learningRate > 0) || maxMinutes < 0 || engine.threads < 0) {
             throw new ParameterException(spec.commandLine(),
                     "--epochs and --batch-size must be at least 1, --lr positive, --max-minutes and --threads not negative");
         }
@@ -122,7 +119,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (Files.exists(modelDir)) {
             throw new ParameterException(spec.commandLine(), "--out " + out + " already holds a model; choose a new folder");
         }
-        EngineThreads.apply(threads);
+        engine.apply();
         ModelManifest initial;
         try {
             initial = from == null ? null : DetectorCheckpoint.readManifest(from);
@@ -236,7 +233,7 @@ public final class TrainCommand implements Callable<Integer> {
     /** Saves {@code detector} as the model, with the uncertainty statistics of its objects on {@code pool}. */
     private void writeModel(Detector detector, PreprocessedDataset pool, ModelManifest manifest, Path modelDir)
             throws IOException {
-        UncertaintyStatistics statistics = DetectorEvaluation.uncertaintyStatistics(detector, pool, objectThreshold);
+        UncertaintyStatistics statistics = DetectorEvaluation.uncertaintyStatistics(detector, pool, objectThreshold.value);
         ModelManifest finished = statistics == null ? manifest
                 : manifest.withNormalisationStatistics(JsonParser.parseString(statistics.toJson()).getAsJsonObject());
         DetectorCheckpoint.save(modelDir, detector, finished);

@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import org.glean.detector.DecoderSettings;
 import org.glean.detector.Detector;
 import org.glean.detector.DetectorCheckpoint;
-import org.glean.inference.EngineThreads;
 import org.glean.training.InvalidDatasetException;
 import org.glean.training.PreprocessedDataset;
 import org.glean.training.UncertaintyValidation;
@@ -16,6 +15,7 @@ import org.glean.uncertainty.ImageAggregation;
 import org.glean.uncertainty.UncertaintyStatistics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -52,19 +52,18 @@ public final class ValidateUncertaintyCommand implements Callable<Integer> {
             description = "How an image's localization and classification maxima combine: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     ImageAggregation aggregation;
 
-    @Option(names = "--object-threshold", defaultValue = "0.2",
-            description = "Score from which a detection is an object (default ${DEFAULT-VALUE}).")
-    double objectThreshold;
+    @Mixin
+    ObjectThresholdOption objectThreshold;
 
-    @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads of the engine; 0 = its default (default ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    EngineThreadsOption engine;
 
     @Override
     public Integer call() {
         if (noiseProbe == null && shiftProbe == null) {
             throw new ParameterException(spec.commandLine(), "give --noise-probe, --shift-probe or both");
         }
-        EngineThreads.apply(threads);
+        engine.apply();
         try (DetectorCheckpoint checkpoint = DetectorCheckpoint.load(model)) {
             if (checkpoint.manifest().normalisationStatistics() == null) {
                 System.err.println("validate-uncertainty: the model has no normalisation statistics (it found no object "
@@ -73,8 +72,8 @@ public final class ValidateUncertaintyCommand implements Callable<Integer> {
             }
             UncertaintyStatistics statistics = UncertaintyStatistics.fromJson(
                     checkpoint.manifest().normalisationStatistics().toString());
-            DecoderSettings settings = DecoderSettings.DEFAULT.withScoreThreshold(objectThreshold);
-            System.out.printf("aggregation %s, object threshold %.2f%n", aggregation.name().toLowerCase(), objectThreshold);
+            DecoderSettings settings = DecoderSettings.DEFAULT.withScoreThreshold(objectThreshold.value);
+            System.out.printf("aggregation %s, object threshold %.2f%n", aggregation.name().toLowerCase(), objectThreshold.value);
             System.out.println("| probe | images with a finding | of them without objects found | aleatoric | epistemic |");
             System.out.println("|---|---|---|---|---|");
             if (noiseProbe != null) {

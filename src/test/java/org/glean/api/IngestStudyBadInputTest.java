@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.glean.api.IngestCalls.chunks;
 import static org.glean.api.IngestCalls.send;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -23,17 +22,14 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.glean.ingest.DcmtkFiles;
 import org.glean.ingest.DcmtkFiles.Spec;
 import org.glean.ingest.DcmtkFiles.Syntax;
 import org.glean.ingest.Instance;
 import org.glean.ingest.InstanceStore;
 import org.glean.ingest.Study;
-import org.glean.server.LoopbackChannels;
+import org.glean.server.LoopbackGrpcTest;
 import org.glean.server.PostgresTestResource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,32 +42,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
-class IngestStudyBadInputTest {
+class IngestStudyBadInputTest extends LoopbackGrpcTest {
 
     private static final byte[] PIXEL_DATA_OW = HexFormat.of().parseHex("e07f1000" + "4f570000");
     private static final byte[] MODALITY_CS = HexFormat.of().parseHex("08006000" + "4353");
     private static final byte[] SEQUENCE_DELIMITERS = HexFormat.of().parseHex("feff0de000000000" + "feffdde000000000");
-
-    @ConfigProperty(name = "quarkus.http.test-port")
-    int port;
 
     @Inject
     InstanceStore store;
 
     @TempDir
     Path dir;
-
-    private ManagedChannel channel;
-
-    @BeforeEach
-    void connect() {
-        channel = LoopbackChannels.open(port);
-    }
-
-    @AfterEach
-    void disconnect() throws InterruptedException {
-        LoopbackChannels.close(channel);
-    }
 
     /** Makes the bytes of a bad instance from the spec of a good one, with files in {@code dir}. */
     interface BadInstance {

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.glean.api.IngestCalls.ingest;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.file.Path;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.glean.api.v1.DetectRequest;
 import org.glean.api.v1.Frame;
 import org.glean.api.v1.GetStudyRequest;
@@ -20,35 +18,18 @@ import org.glean.api.v1.StudyIngestGrpc;
 import org.glean.ingest.DcmtkFiles;
 import org.glean.ingest.DcmtkFiles.Spec;
 import org.glean.ingest.DcmtkFiles.Syntax;
-import org.glean.server.LoopbackChannels;
+import org.glean.server.LoopbackGrpcTest;
 import org.glean.server.PostgresTestResource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A server without any model still stores studies and says plainly why they carry no scores. */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
-class NoModelInstalledTest {
-
-    @ConfigProperty(name = "quarkus.http.test-port")
-    int port;
+class NoModelInstalledTest extends LoopbackGrpcTest {
 
     @TempDir
     Path dir;
-
-    private ManagedChannel channel;
-
-    @BeforeEach
-    void connect() {
-        channel = LoopbackChannels.open(port);
-    }
-
-    @AfterEach
-    void disconnect() throws InterruptedException {
-        LoopbackChannels.close(channel);
-    }
 
     @Test
     void ingestStoresTheStudyAndAnswersThatNoModelIsInstalled() {

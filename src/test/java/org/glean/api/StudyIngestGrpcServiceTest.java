@@ -7,7 +7,6 @@ import static org.glean.api.IngestCalls.chunks;
 import static org.glean.api.IngestCalls.ingest;
 import static org.glean.api.IngestCalls.send;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.assertj.core.groups.Tuple;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.glean.api.v1.GetStudyRequest;
 import org.glean.api.v1.ImageAnalysis;
 import org.glean.api.v1.IngestChunk;
@@ -36,37 +34,20 @@ import org.glean.ingest.DcmtkFiles.Spec;
 import org.glean.ingest.DcmtkFiles.Syntax;
 import org.glean.ingest.Instance;
 import org.glean.ingest.InstanceStore;
-import org.glean.server.LoopbackChannels;
+import org.glean.server.LoopbackGrpcTest;
 import org.glean.server.PostgresTestResource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
-class StudyIngestGrpcServiceTest {
-
-    @ConfigProperty(name = "quarkus.http.test-port")
-    int port;
+class StudyIngestGrpcServiceTest extends LoopbackGrpcTest {
 
     @Inject
     InstanceStore store;
 
     @TempDir
     Path dir;
-
-    private ManagedChannel channel;
-
-    @BeforeEach
-    void connect() {
-        channel = LoopbackChannels.open(port);
-    }
-
-    @AfterEach
-    void disconnect() throws InterruptedException {
-        LoopbackChannels.close(channel);
-    }
 
     @Test
     void multiSeriesStudyInEverySupportedSyntaxIsStoredAndReportedFrameByFrame() throws Exception {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 import static org.glean.api.IngestCalls.ingest;
 
 import com.google.gson.JsonObject;
-import io.grpc.ManagedChannel;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -42,13 +41,11 @@ import org.glean.ingest.CStoreIngest;
 import org.glean.ingest.DcmtkFiles;
 import org.glean.ingest.InstanceStore;
 import org.glean.ingest.ScpConfig;
-import org.glean.server.LoopbackChannels;
+import org.glean.server.LoopbackGrpcTest;
 import org.glean.server.PostgresTestResource;
 import org.glean.uncertainty.ObjectUncertainty;
 import org.glean.uncertainty.StandardizedUncertainty;
 import org.glean.uncertainty.UncertaintyStatistics;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -63,10 +60,7 @@ import org.junit.jupiter.api.io.TempDir;
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(TinyModelTestResource.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class StudyScoringTest {
-
-    @ConfigProperty(name = "quarkus.http.test-port")
-    int port;
+class StudyScoringTest extends LoopbackGrpcTest {
 
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String jdbcUrl;
@@ -88,18 +82,6 @@ class StudyScoringTest {
 
     @Inject
     ScpConfig scpConfig;
-
-    private ManagedChannel channel;
-
-    @BeforeEach
-    void connect() {
-        channel = LoopbackChannels.open(port);
-    }
-
-    @AfterEach
-    void disconnect() throws InterruptedException {
-        LoopbackChannels.close(channel);
-    }
 
     @Test
     @Order(1)

@@ -53,15 +53,13 @@ class IngestServiceGroupTest {
 
     @Test
     void storesTheInstancesBeforeARefusedOneAndNothingAfterIt() throws Exception {
-        String otherStudy = DcmtkFiles.newUid();
-        String takenSeries = DcmtkFiles.newUid();
-        storeAlone(write(Spec.ct(otherStudy, takenSeries, 1, 1, 32)));
+        TakenSeries taken = seriesOfAnotherStudy();
         String study = DcmtkFiles.newUid();
         String series = DcmtkFiles.newUid();
         List<Path> files = List.of(
                 write(Spec.ct(study, series, 1, 1, 32)),
                 write(Spec.ct(study, series, 1, 2, 32)),
-                write(Spec.ct(study, takenSeries, 2, 1, 32)),
+                write(Spec.ct(study, taken.series(), 2, 1, 32)),
                 write(Spec.ct(study, series, 1, 3, 32)));
 
         List<InstanceOutcome> outcomes = ingest.storeAll(examine(files), true);
@@ -70,7 +68,7 @@ class IngestServiceGroupTest {
         assertThat(outcomes.get(1).storedOrThrow().disposition()).isEqualTo(StoredInstance.Disposition.STORED);
         assertThatThrownBy(() -> outcomes.get(2).storedOrThrow())
                 .isInstanceOf(InvalidInstanceException.class)
-                .hasMessageContaining("SeriesInstanceUID " + takenSeries + " already belongs to study " + otherStudy);
+                .hasMessageContaining("SeriesInstanceUID " + taken.series() + " already belongs to study " + taken.study());
         assertThat(outcomes.get(3).isSkipped()).isTrue();
         assertThat(ingest.study(study).instanceCount()).isEqualTo(2);
         assertThat(held(files)).containsExactly(true, true, false, false);
@@ -79,14 +77,12 @@ class IngestServiceGroupTest {
 
     @Test
     void storesIndependentInstancesAroundARefusedOne() throws Exception {
-        String otherStudy = DcmtkFiles.newUid();
-        String takenSeries = DcmtkFiles.newUid();
-        storeAlone(write(Spec.ct(otherStudy, takenSeries, 1, 1, 32)));
+        TakenSeries taken = seriesOfAnotherStudy();
         String study = DcmtkFiles.newUid();
         String series = DcmtkFiles.newUid();
         List<Path> files = List.of(
                 write(Spec.ct(study, series, 1, 1, 32)),
-                write(Spec.ct(study, takenSeries, 2, 1, 32)),
+                write(Spec.ct(study, taken.series(), 2, 1, 32)),
                 write(Spec.ct(study, series, 1, 2, 32)));
 
         List<InstanceOutcome> outcomes = ingest.storeAll(examine(files), false);
@@ -150,13 +146,11 @@ class IngestServiceGroupTest {
 
     @Test
     void aRefusedFirstInstanceLeavesNoEmptyStudy() throws Exception {
-        String otherStudy = DcmtkFiles.newUid();
-        String takenSeries = DcmtkFiles.newUid();
-        storeAlone(write(Spec.ct(otherStudy, takenSeries, 1, 1, 32)));
+        TakenSeries taken = seriesOfAnotherStudy();
         String study = DcmtkFiles.newUid();
 
         List<InstanceOutcome> outcomes = ingest.storeAll(examine(List.of(
-                write(Spec.ct(study, takenSeries, 1, 2, 32)),
+                write(Spec.ct(study, taken.series(), 1, 2, 32)),
                 write(Spec.ct(study, DcmtkFiles.newUid(), 2, 1, 32)))), true);
 
         assertThat(outcomes.get(0).isStored()).isFalse();
@@ -182,8 +176,14 @@ class IngestServiceGroupTest {
         return DcmtkFiles.write(dir, spec, Syntax.EXPLICIT_LITTLE);
     }
 
-    private void storeAlone(Path file) throws Exception {
-        ingest.storeAll(examine(List.of(file)), true).get(0).storedOrThrow();
+    /** A series already stored under another study: an instance of a new study cannot join it. */
+    private record TakenSeries(String study, String series) {
+    }
+
+    private TakenSeries seriesOfAnotherStudy() throws Exception {
+        TakenSeries taken = new TakenSeries(DcmtkFiles.newUid(), DcmtkFiles.newUid());
+        ingest.storeAll(examine(List.of(write(Spec.ct(taken.study(), taken.series(), 1, 1, 32)))), true).get(0).storedOrThrow();
+        return taken;
     }
 
     private List<ExaminedInstance> examine(List<Path> files) throws Exception {
