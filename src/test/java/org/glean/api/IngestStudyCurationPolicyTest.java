@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 import static org.glean.api.IngestCalls.ingest;
 
 import com.google.protobuf.Duration;
-import io.grpc.ManagedChannel;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -17,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.glean.api.v1.AnnotationTask;
 import org.glean.api.v1.ClaimNextTaskRequest;
 import org.glean.api.v1.CurationDecision;
@@ -30,11 +28,11 @@ import org.glean.api.v1.StudyAnalysis;
 import org.glean.curation.CurationFixtures;
 import org.glean.inference.TinyModelTestResource;
 import org.glean.ingest.DcmtkFiles;
-import org.glean.server.LoopbackChannels;
+import org.glean.server.LoopbackGrpcTest;
+import org.glean.server.OwnInstanceStoreTestResource;
 import org.glean.server.PostgresTestResource;
 import org.glean.synth.SynthDatasetWriter;
 import org.glean.synth.SynthOptions;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(TinyModelTestResource.class)
-class IngestStudyCurationPolicyTest {
+@WithTestResource(OwnInstanceStoreTestResource.class)
+class IngestStudyCurationPolicyTest extends LoopbackGrpcTest {
 
     private static final int STUDIES = 4;
     private static final long SEED = 4242;
@@ -64,30 +63,19 @@ class IngestStudyCurationPolicyTest {
     private record Phantom(List<Path> files, double informativeness) {
     }
 
-    @ConfigProperty(name = "quarkus.http.test-port")
-    int port;
-
     @Inject
     DataSource dataSource;
 
     @TempDir
     Path dir;
 
-    private ManagedChannel channel;
-
     @BeforeEach
-    void connectAndSendThePhantomsOnce() throws Exception {
-        channel = LoopbackChannels.open(port);
+    void sendThePhantomsOnce() throws Exception {
         if (phantoms == null) {
             phantoms = sendUnderTheDefaultPolicy();
         }
         // each policy starts from an empty queue and an unused budget
         CurationFixtures.clear(dataSource);
-    }
-
-    @AfterEach
-    void disconnect() throws InterruptedException {
-        LoopbackChannels.close(channel);
     }
 
     @Test

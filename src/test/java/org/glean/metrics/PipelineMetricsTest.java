@@ -2,7 +2,6 @@ package org.glean.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.grpc.ManagedChannel;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.file.Files;
@@ -10,11 +9,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.glean.api.IngestStudyClient;
 import org.glean.api.v1.StudyAnalysis;
 import org.glean.inference.TinyModelTestResource;
-import org.glean.server.LoopbackChannels;
+import org.glean.server.LoopbackGrpcTest;
+import org.glean.server.OwnInstanceStoreTestResource;
 import org.glean.server.PostgresTestResource;
 import org.glean.synth.SynthDatasetWriter;
 import org.glean.synth.SynthOptions;
@@ -25,25 +24,17 @@ import org.junit.jupiter.api.io.TempDir;
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(TinyModelTestResource.class)
-class PipelineMetricsTest {
+@WithTestResource(OwnInstanceStoreTestResource.class)
+class PipelineMetricsTest extends LoopbackGrpcTest {
 
     private static final int SLICES = 3;
-
-    @ConfigProperty(name = "quarkus.http.test-port")
-    int port;
 
     @Test
     void anIngestStudyCallRecordsEveryStageOfItsStudyOnce(@TempDir Path dir) throws Exception {
         List<Path> files = freshCtStudy(dir);
         PipelineTimes before = PipelineTimes.scrape("127.0.0.1", port);
 
-        StudyAnalysis analysis;
-        ManagedChannel channel = LoopbackChannels.open(port);
-        try {
-            analysis = new IngestStudyClient(channel, 1 << 20).send(files);
-        } finally {
-            LoopbackChannels.close(channel);
-        }
+        StudyAnalysis analysis = new IngestStudyClient(channel, 1 << 20).send(files);
         PipelineTimes call = PipelineTimes.scrape("127.0.0.1", port).minus(before);
 
         assertThat(analysis.getModelVersion()).isNotEmpty();
