@@ -50,6 +50,11 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Labelled folders that together form the fixed test split.")
     List<Path> testFolders;
 
+    @Option(names = "--base", split = ",", paramLabel = "DIR",
+            description = "Labelled folders, not part of the pool, on which a base model is trained once; every seed's "
+                    + "initial model is then the base model fine-tuned on its initial set (default: fresh parameters).")
+    List<Path> baseFolders;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder; must not exist.")
     Path out;
 
@@ -69,7 +74,10 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--cycles", defaultValue = "4", description = "Rounds (default ${DEFAULT-VALUE}).")
     int cycles;
 
-    @Option(names = "--initial-epochs", defaultValue = "30", description = "Epochs of the initial model (default ${DEFAULT-VALUE}).")
+    @Option(names = "--base-epochs", defaultValue = "15", description = "Epochs of the base model (default ${DEFAULT-VALUE}).")
+    int baseEpochs;
+
+    @Option(names = "--initial-epochs", defaultValue = "30", description = "Epochs of the initial model on the initial set (default ${DEFAULT-VALUE}).")
     int initialEpochs;
 
     @Option(names = "--epochs", defaultValue = "4",
@@ -125,7 +133,7 @@ public final class SimulateCommand implements Callable<Integer> {
             for (String name : strategyNames) {
                 strategies.add(SelectionStrategy.of(name.trim()));
             }
-            settings = new ActiveLearningSimulation.Settings(initialImages, budget, cycles, initialEpochs, cycleEpochs,
+            settings = new ActiveLearningSimulation.Settings(initialImages, budget, cycles, baseEpochs, initialEpochs, cycleEpochs,
                     batchSize, learningRate, warmupSteps, objectThreshold, monteCarloPasses);
             network = DetectorConfig.of(inputSize, backboneChannels, backboneMaps, extraChannels,
                     DetectorConfig.DEFAULT_CLASSES, components).withDropout(dropout);
@@ -140,9 +148,11 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         EngineThreads.apply(threads);
         Preprocessing preprocessing = Preprocessing.defaults(inputSize);
+        PreprocessedDataset base;
         PreprocessedDataset pool;
         PreprocessedDataset test;
         try {
+            base = baseFolders == null || baseFolders.isEmpty() ? null : load("base", baseFolders, preprocessing);
             pool = load("pool", poolFolders, preprocessing);
             test = load("test", testFolders, preprocessing);
         } catch (InvalidDatasetException e) {
@@ -154,7 +164,7 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         ActiveLearningSimulation simulation;
         try {
-            simulation = new ActiveLearningSimulation(pool, test, network, preprocessing, settings,
+            simulation = new ActiveLearningSimulation(base, pool, test, network, preprocessing, settings,
                     out.resolve("initial-models"), line -> System.err.println("simulate: " + line));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);

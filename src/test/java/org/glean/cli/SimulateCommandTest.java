@@ -51,9 +51,9 @@ class SimulateCommandTest {
     void oneCycleOfEveryStrategyWritesTheCsvTheTableAndThePlot() throws Exception {
         Path out = dir.resolve("run");
         Output run = glean(concat(new String[] {"simulate", "--pool", easy + "," + hard, "--test", test.toString(),
-            "--out", out.toString(), "--initial", "3"}, TINY));
+            "--base", test.toString(), "--base-epochs", "1", "--out", out.toString(), "--initial", "3"}, TINY));
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.err()).contains("pool: 7 images", "seed 7: initial model on 3 images");
+        assertThat(run.err()).contains("pool: 7 images", "base model on 3 images", "seed 7: initial model on 3 images");
 
         List<CycleResult> rows = SimulationCsv.read(out.resolve("results.csv"));
         Map<SelectionStrategy, List<CycleResult>> byStrategy = rows.stream()

@@ -28,7 +28,9 @@ import org.glean.training.TrainingEpochs;
  * pays for it. Per seed: draw the initial labelled set, train the initial model on it; then per
  * strategy, from that same model and set, {@code cycles} times: score the unlabelled rest, select
  * the budget, annotate, fine-tune the previous cycle's model on everything labelled so far, and
- * measure mAP@0.5 on the fixed test set. Strategies of one seed share the initial set and model,
+ * measure mAP@0.5 on the fixed test set. With a base set, the initial models start from a base
+ * model trained once on it (the model already deployed, trained on earlier data), rather than
+ * from fresh parameters; its images are not part of the pool and count as no annotation. Strategies of one seed share the initial set and model,
  * the shuffling of every cycle's training and the training settings; only the selection differs.
  */
 public final class ActiveLearningSimulation {
@@ -37,7 +39,8 @@ public final class ActiveLearningSimulation {
      * @param initialImages    images labelled before the first cycle
      * @param budget           images annotated per cycle (the last cycles take what is left of the pool)
      * @param cycles           score → select → annotate → train → evaluate rounds
-     * @param initialEpochs    epochs of the initial model, from fresh parameters
+     * @param baseEpochs       epochs of the base model on the base set (when there is one)
+     * @param initialEpochs    epochs of the initial model on the initial set, from the base model or fresh parameters
      * @param cycleEpochs      epochs of each cycle's fine-tune, over all labelled images
      * @param batchSize        images per training step
      * @param learningRate     peak Adam rate of every training run, cosine-decayed over the run
@@ -45,11 +48,12 @@ public final class ActiveLearningSimulation {
      * @param objectThreshold  score from which a detection (anchor) is an object, for the scorers
      * @param monteCarloPasses T of MC-dropout
      */
-    public record Settings(int initialImages, int budget, int cycles, int initialEpochs, int cycleEpochs, int batchSize,
+    public record Settings(int initialImages, int budget, int cycles, int baseEpochs, int initialEpochs, int cycleEpochs,
+                           int batchSize,
                            double learningRate, int warmupSteps, double objectThreshold, int monteCarloPasses) {
 
         public Settings {
-            if (initialImages < 1 || budget < 1 || cycles < 1 || initialEpochs < 1 || cycleEpochs < 1 || batchSize < 1
+            if (initialImages < 1 || budget < 1 || cycles < 1 || baseEpochs < 1 || initialEpochs < 1 || cycleEpochs < 1 || batchSize < 1
                     || !(learningRate > 0) || warmupSteps < 0 || !(objectThreshold > 0 && objectThreshold < 1)
                     || monteCarloPasses < 1) {
                 throw new IllegalArgumentException("the simulation needs at least one initial image, budget, cycle, epoch, "
@@ -70,6 +74,7 @@ public final class ActiveLearningSimulation {
                               double meanAveragePrecision, double scoringSeconds) {
     }
 
+    private final PreprocessedDataset base;
     private final PreprocessedDataset pool;
     private final PreprocessedDataset test;
     private final DetectorConfig network;
@@ -79,18 +84,23 @@ public final class ActiveLearningSimulation {
     private final Consumer<String> log;
 
     /**
+     * @param base    the base model's training set; null to start every seed's initial model from fresh parameters
      * @param network the network every strategy trains; MC-dropout needs its dropout above 0
-     * @param workDir where each seed's initial model is kept, so that every strategy starts from the same parameters
+     * @param workDir where the base model and each seed's initial model are kept, so that every
+     *                strategy starts from the same parameters
      */
-    public ActiveLearningSimulation(PreprocessedDataset pool, PreprocessedDataset test, DetectorConfig network,
-                                    Preprocessing preprocessing, Settings settings, Path workDir, Consumer<String> log) {
+    public ActiveLearningSimulation(PreprocessedDataset base, PreprocessedDataset pool, PreprocessedDataset test,
+                                    DetectorConfig network, Preprocessing preprocessing, Settings settings, Path workDir,
+                                    Consumer<String> log) {
         if (settings.initialImages() >= pool.size()) {
             throw new IllegalArgumentException("the pool has " + pool.size() + " images; the initial labelled set of "
                     + settings.initialImages() + " would leave nothing to select");
         }
-        if (!pool.classNames().equals(network.classes()) || !test.classNames().equals(network.classes())) {
-            throw new IllegalArgumentException("pool, test set and network must have the same classes");
+        if (!pool.classNames().equals(network.classes()) || !test.classNames().equals(network.classes())
+                || base != null && !base.classNames().equals(network.classes())) {
+            throw new IllegalArgumentException("base set, pool, test set and network must have the same classes");
         }
+        this.base = base;
         this.pool = pool;
         this.test = test;
         this.network = network;
@@ -111,12 +121,14 @@ public final class ActiveLearningSimulation {
             results.add(result);
             listener.accept(result);
         };
+        Path baseModel = base == null ? null : trainBase(seeds.get(0));
         for (long seed : seeds) {
             List<Integer> initial = Selection.random(pool.size(), settings.initialImages(), new Random(seed));
             Path initialModel = workDir.resolve("seed-" + seed).resolve("initial-model");
             Engine.getInstance().setRandomSeed((int) seed); // the fresh parameters and dropout masks
             double initialMap;
-            try (Detector detector = Detector.create(network, preprocessing)) {
+            try (Detector detector = baseModel == null ? Detector.create(network, preprocessing)
+                    : DetectorCheckpoint.load(baseModel).detector()) {
                 long start = System.nanoTime();
                 train(detector, pool.subset(initial), settings.initialEpochs(), new Random(seed));
                 initialMap = evaluate(detector);
@@ -129,6 +141,20 @@ public final class ActiveLearningSimulation {
             }
         }
         return results;
+    }
+
+    /** The base model, trained once for all seeds on the base set from fresh parameters. */
+    private Path trainBase(long seed) throws IOException {
+        Path model = workDir.resolve("base-model");
+        Engine.getInstance().setRandomSeed((int) seed);
+        try (Detector detector = Detector.create(network, preprocessing)) {
+            long start = System.nanoTime();
+            train(detector, base, settings.baseEpochs(), new Random(seed));
+            log.accept(String.format("base model on %d images, mAP@0.5 %.3f (%.0f s)", base.size(), evaluate(detector),
+                    (System.nanoTime() - start) / 1e9));
+            DetectorCheckpoint.save(model, detector, ModelManifest.describe(network, preprocessing));
+        }
+        return model;
     }
 
     private void runStrategy(SelectionStrategy strategy, long seed, List<Integer> initial, Path initialModel,

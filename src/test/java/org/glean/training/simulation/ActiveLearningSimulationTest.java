@@ -52,8 +52,8 @@ class ActiveLearningSimulationTest {
     }
 
     private static ActiveLearningSimulation simulation(int initial, int budget, int cycles, List<String> log) {
-        return new ActiveLearningSimulation(pool, test, NETWORK, PREPROCESSING,
-                new ActiveLearningSimulation.Settings(initial, budget, cycles, 1, 1, 4, 1e-3, 1, 0.1, 3),
+        return new ActiveLearningSimulation(null, pool, test, NETWORK, PREPROCESSING,
+                new ActiveLearningSimulation.Settings(initial, budget, cycles, 1, 1, 1, 4, 1e-3, 1, 0.1, 3),
                 dir.resolve("work-" + initial + "-" + budget + "-" + cycles), log::add);
     }
 
@@ -88,8 +88,8 @@ class ActiveLearningSimulationTest {
     @Test
     void anInitialSetAsLargeAsThePoolAndMcDropoutWithoutDropoutAreRefused() {
         assertThatThrownBy(() -> simulation(8, 1, 1, new ArrayList<>())).hasMessageContaining("would leave nothing to select");
-        ActiveLearningSimulation noDropout = new ActiveLearningSimulation(pool, test, NETWORK.withDropout(0), PREPROCESSING,
-                new ActiveLearningSimulation.Settings(2, 1, 1, 1, 1, 4, 1e-3, 1, 0.1, 3), dir.resolve("nodropout"), line -> { });
+        ActiveLearningSimulation noDropout = new ActiveLearningSimulation(null, pool, test, NETWORK.withDropout(0), PREPROCESSING,
+                new ActiveLearningSimulation.Settings(2, 1, 1, 1, 1, 1, 4, 1e-3, 1, 0.1, 3), dir.resolve("nodropout"), line -> { });
         assertThatThrownBy(() -> noDropout.run(List.of(SelectionStrategy.MC_DROPOUT), List.of(1L), r -> { }))
                 .hasMessageContaining("mc-dropout needs a network with dropout");
     }
