@@ -42,12 +42,12 @@ public final class SimulateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--pool", required = true, split = ",", paramLabel = "DIR",
-            description = "Labelled folders (DICOM + coco.json) that together form the unlabelled pool.")
+    @Option(names = "--pool", split = ",", paramLabel = "DIR",
+            description = "Labelled folders (DICOM + coco.json) that together form the unlabelled pool (required unless --results).")
     List<Path> poolFolders;
 
-    @Option(names = "--test", required = true, split = ",", paramLabel = "DIR",
-            description = "Labelled folders that together form the fixed test split.")
+    @Option(names = "--test", split = ",", paramLabel = "DIR",
+            description = "Labelled folders that together form the fixed test split (required unless --results).")
     List<Path> testFolders;
 
     @Option(names = "--base", split = ",", paramLabel = "DIR",
@@ -57,6 +57,10 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder; must not exist.")
     Path out;
+
+    @Option(names = "--results", paramLabel = "CSV",
+            description = "Simulate nothing: write the summary and plot of an earlier run's results.csv (finished or stopped) to OUT.")
+    Path earlierResults;
 
     @Option(names = "--strategies", split = ",", defaultValue = "random,entropy,mdn-max,mdn-mean,mc-dropout",
             description = "Strategies to compare (default ${DEFAULT-VALUE}).")
@@ -126,6 +130,19 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (Files.exists(out)) {
+            throw new ParameterException(spec.commandLine(), "--out " + out + " exists; choose a new folder");
+        }
+        if (earlierResults != null) {
+            List<ActiveLearningSimulation.CycleResult> results = SimulationCsv.read(earlierResults);
+            Files.createDirectories(out);
+            writeSummary(results, String.format(Locale.ROOT, "mAP@0.5 vs annotated images (%d seeds)",
+                    results.stream().map(ActiveLearningSimulation.CycleResult::seed).distinct().count()));
+            return 0;
+        }
+        if (poolFolders == null || testFolders == null) {
+            throw new ParameterException(spec.commandLine(), "--pool and --test are required (or --results)");
+        }
         List<SelectionStrategy> strategies = new ArrayList<>();
         ActiveLearningSimulation.Settings settings;
         DetectorConfig network;
@@ -142,9 +159,6 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         if (seeds.isEmpty() || threads < 0) {
             throw new ParameterException(spec.commandLine(), "give at least one seed, and --threads not negative");
-        }
-        if (Files.exists(out)) {
-            throw new ParameterException(spec.commandLine(), "--out " + out + " exists; choose a new folder");
         }
         EngineThreads.apply(threads);
         Preprocessing preprocessing = Preprocessing.defaults(inputSize);
@@ -181,15 +195,19 @@ public final class SimulateCommand implements Callable<Integer> {
                 }
             });
         }
-        SimulationSummary summary = SimulationSummary.of(results);
-        String table = summary.markdownTable();
-        Files.writeString(out.resolve("summary.md"), table, StandardCharsets.UTF_8);
-        LearningCurvePlot.write(summary, String.format(Locale.ROOT, "mAP@0.5 vs annotated images (%d seeds, pool %d, budget %d)",
-                seeds.size(), pool.size(), budget), out.resolve("learning-curves.png"));
-        System.out.print(table);
+        writeSummary(results, String.format(Locale.ROOT, "mAP@0.5 vs annotated images (%d seeds, pool %d, budget %d)",
+                seeds.size(), pool.size(), budget));
         System.out.printf(Locale.ROOT, "%d results in %.1f min; written to %s%n", results.size(),
                 (System.nanoTime() - start) / 60e9, out);
         return 0;
+    }
+
+    private void writeSummary(List<ActiveLearningSimulation.CycleResult> results, String title) throws IOException {
+        SimulationSummary summary = SimulationSummary.of(results);
+        String table = summary.markdownTable();
+        Files.writeString(out.resolve("summary.md"), table, StandardCharsets.UTF_8);
+        LearningCurvePlot.write(summary, title, out.resolve("learning-curves.png"));
+        System.out.print(table);
     }
 
     private static PreprocessedDataset load(String split, List<Path> folders, Preprocessing preprocessing)

@@ -68,6 +68,14 @@ class SimulateCommandTest {
         assertThat(Files.readString(out.resolve("summary.md"))).contains("| mdn-max |", "| mc-dropout |", "× mdn-max");
         assertThat(run.out()).contains("| random |", "10 results");
         assertThat(ImageIO.read(out.resolve("learning-curves.png").toFile()).getWidth()).isEqualTo(900);
+
+        Path again = dir.resolve("summarised");
+        Output summarised = glean("simulate", "--results", out.resolve("results.csv").toString(), "--out", again.toString());
+        assertThat(summarised.exitCode()).as(summarised.err()).isZero();
+        // from the CSV's rounded figures: the same table up to the last digits
+        assertThat(Files.readString(again.resolve("summary.md"))).contains("| random |", "| entropy |", "| mdn-max |",
+                "| mdn-mean |", "| mc-dropout |");
+        assertThat(again.resolve("learning-curves.png")).isRegularFile();
     }
 
     @Test
@@ -85,6 +93,9 @@ class SimulateCommandTest {
             test.toString(), "--out", out.toString()}, TINY));
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("absent");
+        Output noPool = glean("simulate", "--test", test.toString(), "--out", out.toString());
+        assertThat(noPool.exitCode()).isEqualTo(2);
+        assertThat(noPool.err()).contains("--pool and --test are required (or --results)");
         assertThat(out).doesNotExist();
     }
 
