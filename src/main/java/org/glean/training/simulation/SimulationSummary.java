@@ -119,4 +119,26 @@ public record SimulationSummary(List<Curve> curves, OptionalDouble randomFinalMa
         }
         return table.toString();
     }
+
+    /** Mean mAP@0.5 (and SD) over seeds per cycle and strategy, in markdown: the numbers behind the plot. */
+    public String curvesTable() {
+        List<Curve> sorted = curves.stream().sorted(Comparator.comparing(Curve::strategy)).toList();
+        StringBuilder table = new StringBuilder("| cycle | annotated images |");
+        sorted.forEach(c -> table.append(' ').append(c.strategy()).append(" |"));
+        table.append('\n').append("|---|---|").append("---|".repeat(sorted.size())).append('\n');
+        int cycles = sorted.stream().mapToInt(c -> c.points().size()).max().orElse(0);
+        for (int i = 0; i < cycles; i++) {
+            int cycle = i;
+            SimulationSummary.Point reference = sorted.stream().filter(c -> c.points().size() > cycle).findFirst()
+                    .orElseThrow().points().get(cycle);
+            table.append(String.format(Locale.ROOT, "| %d | %.0f |", reference.cycle(), reference.annotatedImages()));
+            for (Curve c : sorted) {
+                table.append(c.points().size() > cycle
+                        ? String.format(Locale.ROOT, " %.3f ± %.3f |", c.points().get(cycle).mean(), c.points().get(cycle).sd())
+                        : " – |");
+            }
+            table.append('\n');
+        }
+        return table.toString();
+    }
 }

@@ -66,6 +66,14 @@ class SimulationSummaryTest {
     }
 
     @Test
+    void theCurvesTableGivesEveryCyclesMeanAndSd() {
+        String table = SimulationSummary.of(results()).curvesTable();
+        assertThat(table).startsWith("| cycle | annotated images | random | entropy | mdn-max |")
+                .contains("| 0 | 40 | 0.100 ± 0.000 | 0.100 ± 0.000 | 0.100 ± 0.000 |")
+                .contains("| 2 | 80 | 0.400 ± 0.100 | 0.300 ± 0.000 | 0.550 ± 0.050 |");
+    }
+
+    @Test
     void thePlotIsAPngWithEachStrategysColour(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("curves.png");
         LearningCurvePlot.write(SimulationSummary.of(results()), "test", file);
