@@ -1,0 +1,221 @@
+package org.glean.training.simulation;
+
+import ai.djl.engine.Engine;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+import org.glean.detector.Detector;
+import org.glean.detector.DetectorCheckpoint;
+import org.glean.detector.DetectorConfig;
+import org.glean.detector.DetectorTrainer;
+import org.glean.detector.ModelManifest;
+import org.glean.detector.Preprocessing;
+import org.glean.detector.TrainingBatch;
+import org.glean.detector.TrainingSettings;
+import org.glean.training.DetectorEvaluation;
+import org.glean.training.PreprocessedDataset;
+import org.glean.training.TrainingEpochs;
+
+/**
+ * The learning loop of method.md §6 on a labelled pool whose labels stay hidden until an image is
+ * selected — the oracle annotator hands over an image's ground truth exactly when the strategy
+ * pays for it. Per seed: draw the initial labelled set, train the initial model on it; then per
+ * strategy, from that same model and set, {@code cycles} times: score the unlabelled rest, select
+ * the budget, annotate, fine-tune the previous cycle's model on everything labelled so far, and
+ * measure mAP@0.5 on the fixed test set. With a base set, the initial models start from a base
+ * model trained once on it (the model already deployed, trained on earlier data), rather than
+ * from fresh parameters; its images are not part of the pool and count as no annotation. Strategies of one seed share the initial set and model,
+ * the shuffling of every cycle's training and the training settings; only the selection differs.
+ */
+public final class ActiveLearningSimulation {
+
+    /**
+     * @param initialImages    images labelled before the first cycle
+     * @param budget           images annotated per cycle (the last cycles take what is left of the pool)
+     * @param cycles           score → select → annotate → train → evaluate rounds
+     * @param baseEpochs       epochs of the base model on the base set (when there is one)
+     * @param initialEpochs    epochs of the initial model on the initial set, from the base model or fresh parameters
+     * @param cycleEpochs      epochs of each cycle's fine-tune, over all labelled images
+     * @param batchSize        images per training step
+     * @param learningRate     peak Adam rate of every training run, cosine-decayed over the run
+     * @param warmupSteps      linear warm-up of every run
+     * @param objectThreshold  score from which a detection (anchor) is an object, for the scorers
+     * @param monteCarloPasses T of MC-dropout
+     */
+    public record Settings(int initialImages, int budget, int cycles, int baseEpochs, int initialEpochs, int cycleEpochs,
+                           int batchSize,
+                           double learningRate, int warmupSteps, double objectThreshold, int monteCarloPasses) {
+
+        public Settings {
+            if (initialImages < 1 || budget < 1 || cycles < 1 || baseEpochs < 1 || initialEpochs < 1 || cycleEpochs < 1 || batchSize < 1
+                    || !(learningRate > 0) || warmupSteps < 0 || !(objectThreshold > 0 && objectThreshold < 1)
+                    || monteCarloPasses < 1) {
+                throw new IllegalArgumentException("the simulation needs at least one initial image, budget, cycle, epoch, "
+                        + "image per batch and MC pass, a positive learning rate, a non-negative warm-up and an object "
+                        + "threshold within (0, 1)");
+            }
+        }
+    }
+
+    /**
+     * One point of a learning curve.
+     *
+     * @param cycle           0 for the initial model, then 1 … cycles
+     * @param annotatedImages labelled images the model was trained on, the initial set included
+     * @param scoringSeconds  wall time of scoring the unlabelled pool in this cycle (0 for cycle 0 and random)
+     */
+    public record CycleResult(SelectionStrategy strategy, long seed, int cycle, int annotatedImages,
+                              double meanAveragePrecision, double scoringSeconds) {
+    }
+
+    private final PreprocessedDataset base;
+    private final PreprocessedDataset pool;
+    private final PreprocessedDataset test;
+    private final DetectorConfig network;
+    private final Preprocessing preprocessing;
+    private final Settings settings;
+    private final Path workDir;
+    private final Consumer<String> log;
+
+    /**
+     * @param base    the base model's training set; null to start every seed's initial model from fresh parameters
+     * @param network the network every strategy trains; MC-dropout needs its dropout above 0
+     * @param workDir where the base model and each seed's initial model are kept, so that every
+     *                strategy starts from the same parameters
+     */
+    public ActiveLearningSimulation(PreprocessedDataset base, PreprocessedDataset pool, PreprocessedDataset test,
+                                    DetectorConfig network, Preprocessing preprocessing, Settings settings, Path workDir,
+                                    Consumer<String> log) {
+        if (settings.initialImages() >= pool.size()) {
+            throw new IllegalArgumentException("the pool has " + pool.size() + " images; the initial labelled set of "
+                    + settings.initialImages() + " would leave nothing to select");
+        }
+        if (!pool.classNames().equals(network.classes()) || !test.classNames().equals(network.classes())
+                || base != null && !base.classNames().equals(network.classes())) {
+            throw new IllegalArgumentException("base set, pool, test set and network must have the same classes");
+        }
+        this.base = base;
+        this.pool = pool;
+        this.test = test;
+        this.network = network;
+        this.preprocessing = preprocessing;
+        this.settings = settings;
+        this.workDir = workDir;
+        this.log = log;
+    }
+
+    /** Runs every strategy for every seed; {@code listener} hears of each result as it is measured. */
+    public List<CycleResult> run(List<SelectionStrategy> strategies, List<Long> seeds, Consumer<CycleResult> listener)
+            throws IOException {
+        if (strategies.contains(SelectionStrategy.MC_DROPOUT) && network.dropout() == 0) {
+            throw new IllegalArgumentException("mc-dropout needs a network with dropout above 0");
+        }
+        List<CycleResult> results = new ArrayList<>();
+        Consumer<CycleResult> record = result -> {
+            results.add(result);
+            listener.accept(result);
+        };
+        Path baseModel = base == null ? null : trainBase(seeds.get(0));
+        for (long seed : seeds) {
+            List<Integer> initial = Selection.random(pool.size(), settings.initialImages(), new Random(seed));
+            Path initialModel = workDir.resolve("seed-" + seed).resolve("initial-model");
+            Engine.getInstance().setRandomSeed((int) seed); // the fresh parameters and dropout masks
+            double initialMap;
+            try (Detector detector = baseModel == null ? Detector.create(network, preprocessing)
+                    : DetectorCheckpoint.load(baseModel).detector()) {
+                long start = System.nanoTime();
+                train(detector, pool.subset(initial), settings.initialEpochs(), new Random(seed));
+                initialMap = evaluate(detector);
+                log.accept(String.format("seed %d: initial model on %d images, mAP@0.5 %.3f (%.0f s)", seed,
+                        initial.size(), initialMap, (System.nanoTime() - start) / 1e9));
+                DetectorCheckpoint.save(initialModel, detector, ModelManifest.describe(network, preprocessing));
+            }
+            for (SelectionStrategy strategy : strategies) {
+                runStrategy(strategy, seed, initial, initialModel, initialMap, record);
+            }
+        }
+        return results;
+    }
+
+    /** The base model, trained once for all seeds on the base set from fresh parameters. */
+    private Path trainBase(long seed) throws IOException {
+        Path model = workDir.resolve("base-model");
+        Engine.getInstance().setRandomSeed((int) seed);
+        try (Detector detector = Detector.create(network, preprocessing)) {
+            long start = System.nanoTime();
+            train(detector, base, settings.baseEpochs(), new Random(seed));
+            log.accept(String.format("base model on %d images, mAP@0.5 %.3f (%.0f s)", base.size(), evaluate(detector),
+                    (System.nanoTime() - start) / 1e9));
+            DetectorCheckpoint.save(model, detector, ModelManifest.describe(network, preprocessing));
+        }
+        return model;
+    }
+
+    private void runStrategy(SelectionStrategy strategy, long seed, List<Integer> initial, Path initialModel,
+                             double initialMap, Consumer<CycleResult> record) throws IOException {
+        List<Integer> labelled = new ArrayList<>(initial);
+        record.accept(new CycleResult(strategy, seed, 0, labelled.size(), initialMap, 0));
+        PoolScorer scorer = strategy.scorer(settings.objectThreshold(), settings.monteCarloPasses());
+        Random tieBreak = new Random(seed * 7919 + strategy.ordinal());
+        Engine.getInstance().setRandomSeed((int) seed);
+        try (DetectorCheckpoint checkpoint = DetectorCheckpoint.load(initialModel)) {
+            Detector detector = checkpoint.detector();
+            for (int cycle = 1; cycle <= settings.cycles(); cycle++) {
+                List<Integer> unlabelled = unlabelled(labelled);
+                if (unlabelled.isEmpty()) {
+                    log.accept(strategy + " seed " + seed + ": the pool is exhausted after cycle " + (cycle - 1));
+                    return;
+                }
+                long start = System.nanoTime();
+                List<Integer> chosen = scorer == null
+                        ? Selection.random(unlabelled.size(), settings.budget(), tieBreak)
+                        : Selection.top(scorer.score(detector, pool.subset(unlabelled)), settings.budget(), tieBreak);
+                double scoringSeconds = scorer == null ? 0 : (System.nanoTime() - start) / 1e9;
+                chosen.forEach(position -> labelled.add(unlabelled.get(position))); // the oracle's boxes come with them
+                train(detector, pool.subset(labelled), settings.cycleEpochs(), new Random(seed * 1000 + cycle));
+                CycleResult result = new CycleResult(strategy, seed, cycle, labelled.size(), evaluate(detector),
+                        scoringSeconds);
+                log.accept(String.format("%s seed %d cycle %d: %d annotated, mAP@0.5 %.3f, scoring %.2f s", strategy,
+                        seed, cycle, result.annotatedImages(), result.meanAveragePrecision(), scoringSeconds));
+                record.accept(result);
+            }
+        }
+    }
+
+    /** Positions in the pool not labelled yet, in pool order. */
+    private List<Integer> unlabelled(List<Integer> labelled) {
+        Set<Integer> taken = new HashSet<>(labelled);
+        return IntStream.range(0, pool.size()).filter(i -> !taken.contains(i)).boxed().toList();
+    }
+
+    /** Fine-tunes {@code detector} in place: {@code epochs} passes over {@code data}, one cosine schedule over all of them. */
+    private void train(Detector detector, PreprocessedDataset data, int epochs, Random random) {
+        List<List<TrainingBatch>> plan = new ArrayList<>(epochs);
+        for (int epoch = 0; epoch < epochs; epoch++) {
+            plan.add(TrainingEpochs.batches(data.items(), settings.batchSize(), random));
+        }
+        int total = plan.stream().mapToInt(List::size).sum();
+        TrainingSettings training = TrainingSettings.defaults().withLearningRate(settings.learningRate())
+                .withWarmupSteps(settings.warmupSteps());
+        try (DetectorTrainer trainer = new DetectorTrainer(detector, training)) {
+            int step = 0;
+            for (List<TrainingBatch> epoch : plan) {
+                for (TrainingBatch batch : epoch) {
+                    trainer.setLearningRate(TrainingEpochs.cosineRate(settings.learningRate(), (double) step / total));
+                    trainer.step(batch);
+                    step++;
+                }
+            }
+        }
+    }
+
+    private double evaluate(Detector detector) {
+        return DetectorEvaluation.meanAveragePrecision(detector, test).meanAveragePrecision();
+    }
+}

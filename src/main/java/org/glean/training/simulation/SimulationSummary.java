@@ -1,0 +1,144 @@
+package org.glean.training.simulation;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * What the simulation's results say, per strategy: the learning curve (mAP@0.5 over seeds per
+ * cycle: mean, population SD, min, max), the annotated images at which the mean curve first
+ * reaches random selection's final mean mAP, the final mAP and the scoring wall time per cycle.
+ */
+public record SimulationSummary(List<Curve> curves, OptionalDouble randomFinalMap, OptionalDouble randomFinalImages) {
+
+    /** One cycle over the seeds. */
+    public record Point(int cycle, double annotatedImages, double mean, double sd, double min, double max, int seeds) {
+    }
+
+    /**
+     * @param imagesToReachRandomFinal annotated images at which the mean curve first reaches random's
+     *                                 final mean mAP, linearly interpolated between cycles; empty when it never does
+     * @param scoringSecondsPerCycle   mean wall time of one cycle's scoring of the unlabelled pool
+     */
+    public record Curve(SelectionStrategy strategy, List<Point> points, OptionalDouble imagesToReachRandomFinal,
+                        double scoringSecondsPerCycle) {
+
+        public Point last() {
+            return points.get(points.size() - 1);
+        }
+    }
+
+    public static SimulationSummary of(List<ActiveLearningSimulation.CycleResult> results) {
+        Map<SelectionStrategy, List<ActiveLearningSimulation.CycleResult>> byStrategy = results.stream()
+                .collect(Collectors.groupingBy(ActiveLearningSimulation.CycleResult::strategy, LinkedHashMap::new,
+                        Collectors.toList()));
+        Map<SelectionStrategy, List<Point>> points = new LinkedHashMap<>();
+        byStrategy.forEach((strategy, rows) -> points.put(strategy, points(rows)));
+        List<Point> random = points.get(SelectionStrategy.RANDOM);
+        OptionalDouble target = random == null ? OptionalDouble.empty()
+                : OptionalDouble.of(random.get(random.size() - 1).mean());
+        List<Curve> curves = new ArrayList<>();
+        byStrategy.forEach((strategy, rows) -> curves.add(new Curve(strategy, points.get(strategy),
+                target.isPresent() ? imagesToReach(points.get(strategy), target.getAsDouble()) : OptionalDouble.empty(),
+                rows.stream().filter(r -> r.cycle() > 0).mapToDouble(ActiveLearningSimulation.CycleResult::scoringSeconds)
+                        .average().orElse(0))));
+        return new SimulationSummary(List.copyOf(curves), target, random == null ? OptionalDouble.empty()
+                : OptionalDouble.of(random.get(random.size() - 1).annotatedImages()));
+    }
+
+    private static List<Point> points(List<ActiveLearningSimulation.CycleResult> rows) {
+        Map<Integer, List<ActiveLearningSimulation.CycleResult>> byCycle = new TreeMap<>(rows.stream()
+                .collect(Collectors.groupingBy(ActiveLearningSimulation.CycleResult::cycle)));
+        List<Point> points = new ArrayList<>();
+        byCycle.forEach((cycle, seeds) -> {
+            double[] maps = seeds.stream().mapToDouble(ActiveLearningSimulation.CycleResult::meanAveragePrecision).toArray();
+            double mean = Arrays.stream(maps).average().orElseThrow();
+            double variance = Arrays.stream(maps).map(m -> (m - mean) * (m - mean)).average().orElseThrow();
+            points.add(new Point(cycle, seeds.stream().mapToInt(ActiveLearningSimulation.CycleResult::annotatedImages)
+                    .average().orElseThrow(), mean, Math.sqrt(variance),
+                    Arrays.stream(maps).min().orElseThrow(), Arrays.stream(maps).max().orElseThrow(),
+                    maps.length));
+        });
+        return List.copyOf(points);
+    }
+
+    /** Where the mean curve first reaches {@code target}, interpolating linearly between cycles. */
+    static OptionalDouble imagesToReach(List<Point> curve, double target) {
+        for (int i = 0; i < curve.size(); i++) {
+            Point p = curve.get(i);
+            if (p.mean() >= target) {
+                if (i == 0) {
+                    return OptionalDouble.of(p.annotatedImages());
+                }
+                Point before = curve.get(i - 1);
+                double share = (target - before.mean()) / (p.mean() - before.mean());
+                return OptionalDouble.of(before.annotatedImages() + share * (p.annotatedImages() - before.annotatedImages()));
+            }
+        }
+        return OptionalDouble.empty();
+    }
+
+    public Curve curve(SelectionStrategy strategy) {
+        return curves.stream().filter(c -> c.strategy() == strategy).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no results for " + strategy));
+    }
+
+    /** The table of docs/active-learning.md, in markdown. */
+    public String markdownTable() {
+        StringBuilder table = new StringBuilder();
+        String reach = randomFinalMap.isPresent()
+                ? String.format(Locale.ROOT, "annotated images to reach random's final mAP %.3f", randomFinalMap.getAsDouble())
+                : "annotated images to reach random's final mAP (random not run)";
+        table.append("| strategy | ").append(reach)
+                .append(" | fewer than random | final mAP@0.5 mean ± SD (min–max) | scoring s/cycle | scoring cost |\n");
+        table.append("|---|---|---|---|---|---|\n");
+        double mdnSeconds = curves.stream().filter(c -> c.strategy() == SelectionStrategy.MDN_MAX).findFirst()
+                .map(Curve::scoringSecondsPerCycle).orElse(Double.NaN);
+        for (Curve c : curves.stream().sorted(Comparator.comparing(Curve::strategy)).toList()) {
+            Point last = c.last();
+            String images = c.imagesToReachRandomFinal().isPresent()
+                    ? String.format(Locale.ROOT, "%.0f", c.imagesToReachRandomFinal().getAsDouble())
+                    : String.format(Locale.ROOT, "not reached (> %.0f)", last.annotatedImages());
+            String saving = c.imagesToReachRandomFinal().isPresent() && randomFinalImages.isPresent()
+                    ? String.format(Locale.ROOT, "%.0f %%", 100 * (1 - c.imagesToReachRandomFinal().getAsDouble()
+                            / randomFinalImages.getAsDouble()))
+                    : "–";
+            String cost = c.strategy() == SelectionStrategy.RANDOM ? "none"
+                    : Double.isNaN(mdnSeconds) || mdnSeconds == 0 ? "–"
+                    : String.format(Locale.ROOT, "%.1f× mdn-max", c.scoringSecondsPerCycle() / mdnSeconds);
+            table.append(String.format(Locale.ROOT, "| %s | %s | %s | %.3f ± %.3f (%.3f–%.3f) | %.2f | %s |%n",
+                    c.strategy(), images, saving, last.mean(), last.sd(), last.min(), last.max(),
+                    c.scoringSecondsPerCycle(), cost));
+        }
+        return table.toString();
+    }
+
+    /** Mean mAP@0.5 (and SD) over seeds per cycle and strategy, in markdown: the numbers behind the plot. */
+    public String curvesTable() {
+        List<Curve> sorted = curves.stream().sorted(Comparator.comparing(Curve::strategy)).toList();
+        StringBuilder table = new StringBuilder("| cycle | annotated images |");
+        sorted.forEach(c -> table.append(' ').append(c.strategy()).append(" |"));
+        table.append('\n').append("|---|---|").append("---|".repeat(sorted.size())).append('\n');
+        int cycles = sorted.stream().mapToInt(c -> c.points().size()).max().orElse(0);
+        for (int i = 0; i < cycles; i++) {
+            int cycle = i;
+            SimulationSummary.Point reference = sorted.stream().filter(c -> c.points().size() > cycle).findFirst()
+                    .orElseThrow().points().get(cycle);
+            table.append(String.format(Locale.ROOT, "| %d | %.0f |", reference.cycle(), reference.annotatedImages()));
+            for (Curve c : sorted) {
+                table.append(c.points().size() > cycle
+                        ? String.format(Locale.ROOT, " %.3f ± %.3f |", c.points().get(cycle).mean(), c.points().get(cycle).sd())
+                        : " – |");
+            }
+            table.append('\n');
+        }
+        return table.toString();
+    }
+}

@@ -1,0 +1,117 @@
+package org.glean.training.simulation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.glean.detector.Detector;
+import org.glean.detector.DetectorConfig;
+import org.glean.detector.Preprocessing;
+import org.glean.dicom.PixelMedDicomReader;
+import org.glean.synth.Shift;
+import org.glean.synth.SynthDatasetWriter;
+import org.glean.synth.SynthOptions;
+import org.glean.training.InvalidDatasetException;
+import org.glean.training.PreprocessedDataset;
+import org.glean.training.simulation.ActiveLearningSimulation.CycleResult;
+import org.glean.uncertainty.ImageAggregation;
+import org.glean.uncertainty.ImageInformativeness;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The loop and the scorers on a tiny synthetic DX pool and a tiny network with dropout. */
+class ActiveLearningSimulationTest {
+
+    private static final int SIZE = 64;
+    private static final DetectorConfig NETWORK = DetectorConfig.of(SIZE, List.of(16, 16, 16), 2, List.of(16),
+            DetectorConfig.DEFAULT_CLASSES, 2).withDropout(0.2);
+    private static final Preprocessing PREPROCESSING = Preprocessing.defaults(SIZE);
+
+    @TempDir
+    static Path dir;
+    static PreprocessedDataset pool;
+    static PreprocessedDataset test;
+
+    @BeforeAll
+    static void synthesise() throws IOException, InvalidDatasetException {
+        pool = load(8, 41, "pool");
+        test = load(3, 42, "test");
+    }
+
+    private static PreprocessedDataset load(int studies, long seed, String name) throws IOException, InvalidDatasetException {
+        SynthOptions options = new SynthOptions(seed, studies, 1, 1, SIZE, 0, SynthOptions.Range.parse("1:2"), 0.25,
+                SynthOptions.Range.parse("5:30"), SynthOptions.Range.parse("0:0.5"), 0.25, List.of(Shift.CONTRAST));
+        Path folder = new SynthDatasetWriter().write(options, dir.resolve(name), done -> { }).folder();
+        return PreprocessedDataset.load(folder, folder.resolve(SynthDatasetWriter.COCO_FILE_NAME), new PixelMedDicomReader(),
+                PREPROCESSING, DetectorConfig.DEFAULT_CLASSES, loaded -> { });
+    }
+
+    private static ActiveLearningSimulation simulation(int initial, int budget, int cycles, List<String> log) {
+        return new ActiveLearningSimulation(null, pool, test, NETWORK, PREPROCESSING,
+                new ActiveLearningSimulation.Settings(initial, budget, cycles, 1, 1, 1, 4, 1e-3, 1, 0.1, 3),
+                dir.resolve("work-" + initial + "-" + budget + "-" + cycles), log::add);
+    }
+
+    @Test
+    void budgetsAreSpentUntilThePoolIsExhaustedAndStrategiesShareTheInitialModel() throws IOException {
+        List<String> log = new ArrayList<>();
+        List<CycleResult> heard = new ArrayList<>();
+        List<CycleResult> results = simulation(3, 3, 3, log)
+                .run(List.of(SelectionStrategy.RANDOM, SelectionStrategy.MDN_MAX), List.of(5L), heard::add);
+
+        assertThat(heard).isEqualTo(results);
+        for (SelectionStrategy strategy : List.of(SelectionStrategy.RANDOM, SelectionStrategy.MDN_MAX)) {
+            List<CycleResult> rows = results.stream().filter(r -> r.strategy() == strategy).toList();
+            // 3 initial, +3, then the 2 left; the third cycle finds the pool empty
+            assertThat(rows).extracting(CycleResult::cycle).containsExactly(0, 1, 2);
+            assertThat(rows).extracting(CycleResult::annotatedImages).containsExactly(3, 6, 8);
+            assertThat(rows).allMatch(r -> r.seed() == 5 && r.meanAveragePrecision() >= 0 && r.meanAveragePrecision() <= 1);
+        }
+        assertThat(log).anyMatch(line -> line.contains("pool is exhausted after cycle 2"));
+        CycleResult randomStart = results.get(0);
+        CycleResult mdnStart = results.stream().filter(r -> r.strategy() == SelectionStrategy.MDN_MAX).findFirst().orElseThrow();
+        assertThat(mdnStart.meanAveragePrecision()).isEqualTo(randomStart.meanAveragePrecision());
+        assertThat(results).filteredOn(r -> r.strategy() == SelectionStrategy.RANDOM).allMatch(r -> r.scoringSeconds() == 0);
+        assertThat(results).filteredOn(r -> r.strategy() == SelectionStrategy.MDN_MAX && r.cycle() > 0)
+                .allMatch(r -> r.scoringSeconds() > 0);
+    }
+
+    private static List<Double> values(double[] scores) {
+        return Arrays.stream(scores).boxed().toList();
+    }
+
+    @Test
+    void anInitialSetAsLargeAsThePoolAndMcDropoutWithoutDropoutAreRefused() {
+        assertThatThrownBy(() -> simulation(8, 1, 1, new ArrayList<>())).hasMessageContaining("would leave nothing to select");
+        ActiveLearningSimulation noDropout = new ActiveLearningSimulation(null, pool, test, NETWORK.withDropout(0), PREPROCESSING,
+                new ActiveLearningSimulation.Settings(2, 1, 1, 1, 1, 1, 4, 1e-3, 1, 0.1, 3), dir.resolve("nodropout"), line -> { });
+        assertThatThrownBy(() -> noDropout.run(List.of(SelectionStrategy.MC_DROPOUT), List.of(1L), r -> { }))
+                .hasMessageContaining("mc-dropout needs a network with dropout");
+    }
+
+    @Test
+    void scorersGiveOneValuePerImageWithinTheirRange() {
+        try (Detector detector = Detector.create(NETWORK, PREPROCESSING)) {
+            double maxEntropy = Math.log(NETWORK.classesWithBackground());
+            double[] entropy = ClassUncertainty.entropy(0.1).score(detector, pool);
+            assertThat(values(entropy)).hasSize(pool.size())
+                    .allMatch(v -> v == ImageInformativeness.NO_OBJECTS_SCORE || v >= 0 && v <= maxEntropy + 1e-6);
+            double[] mutualInformation = ClassUncertainty.monteCarloDropout(4, 0.1).score(detector, pool);
+            // H(mean P) − mean H(P) ≥ 0 (Jensen), up to float rounding; and bounded by the entropy
+            assertThat(values(mutualInformation)).hasSize(pool.size())
+                    .allMatch(v -> v == ImageInformativeness.NO_OBJECTS_SCORE || v >= -1e-5 && v <= maxEntropy + 1e-6);
+            // a deterministic pass has no disagreement between passes: dropout is what MC-dropout measures
+            try (Detector withoutDropout = Detector.create(NETWORK.withDropout(0), PREPROCESSING)) {
+                assertThatThrownBy(() -> ClassUncertainty.monteCarloDropout(2, 0.1).score(withoutDropout, pool))
+                        .hasMessageContaining("no dropout");
+            }
+            double[] mdn = new MdnInformativeness(ImageAggregation.MAX, 0.1).score(detector, pool);
+            assertThat(values(mdn)).hasSize(pool.size()).allMatch(v -> !Double.isNaN(v));
+        }
+    }
+}
