@@ -4,8 +4,6 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -23,6 +21,7 @@ import org.glean.training.DetectorEvaluation;
 import org.glean.training.InvalidDatasetException;
 import org.glean.training.MeanAveragePrecision;
 import org.glean.training.PreprocessedDataset;
+import org.glean.training.TrainingEpochs;
 import org.glean.uncertainty.UncertaintyStatistics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,9 +43,6 @@ import picocli.CommandLine.Spec;
                     + "normalisation statistics over the objects found on the validation set (else the training set).",
             "Progress (epoch, step, loss, images/s) goes to stderr."})
 public final class TrainCommand implements Callable<Integer> {
-
-    /** The cosine schedule ends at this share of the peak rate rather than at 0. */
-    private static final double MIN_RATE = 0.02;
 
     @Spec
     CommandSpec spec;
@@ -173,7 +169,7 @@ public final class TrainCommand implements Callable<Integer> {
                 double lossSum = 0;
                 int images = 0;
                 int step = 0;
-                List<TrainingBatch> batches = batches(train, random);
+                List<TrainingBatch> batches = TrainingEpochs.batches(train.items(), batchSize, random);
                 for (TrainingBatch batch : batches) {
                     if (System.nanoTime() >= deadline) {
                         System.err.println("train: --max-minutes reached; stopping inside epoch " + (epoch + 1));
@@ -183,7 +179,7 @@ public final class TrainCommand implements Callable<Integer> {
                     if (maxMinutes > 0) {
                         progress = Math.max(progress, (System.nanoTime() - begin) / (maxMinutes * 60e9));
                     }
-                    trainer.setLearningRate(learningRate * (MIN_RATE + (1 - MIN_RATE) * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)))));
+                    trainer.setLearningRate(TrainingEpochs.cosineRate(learningRate, progress));
                     TrainingProgress p = trainer.step(batch);
                     step++;
                     images += p.images();
@@ -254,26 +250,6 @@ public final class TrainCommand implements Callable<Integer> {
         });
         System.err.printf("train: %s: %d images loaded in %.1f s%n", split, dataset.size(), (System.nanoTime() - start) / 1e9);
         return dataset;
-    }
-
-    /**
-     * One epoch's batches: the training set shuffled, each image mirrored left–right with
-     * probability ½; batches without any object are left out.
-     */
-    private List<TrainingBatch> batches(PreprocessedDataset train, Random random) {
-        List<PreprocessedDataset.Item> order = new ArrayList<>(train.items());
-        Collections.shuffle(order, random);
-        List<TrainingBatch> batches = new ArrayList<>();
-        for (int from = 0; from < order.size(); from += batchSize) {
-            List<PreprocessedDataset.Item> items = order.subList(from, Math.min(order.size(), from + batchSize)).stream()
-                    .map(item -> random.nextBoolean() ? PreprocessedDataset.mirrored(item) : item).toList();
-            if (items.stream().allMatch(item -> item.truths().isEmpty())) {
-                continue; // no positive anchor: the loss is 0 by definition (method.md §2) and nothing would be learnt
-            }
-            batches.add(new TrainingBatch(items.stream().map(PreprocessedDataset.Item::input).toList(),
-                    items.stream().map(PreprocessedDataset.Item::truths).toList()));
-        }
-        return batches;
     }
 
     private static void deleteModel(Path directory) throws IOException {

@@ -101,6 +101,42 @@ public final class PreprocessedDataset {
         return items.size();
     }
 
+    /** The images at {@code indices}, in that order, with the same classes. */
+    public PreprocessedDataset subset(List<Integer> indices) {
+        return new PreprocessedDataset(source, classNames, indices.stream().map(items::get).toList());
+    }
+
+    /**
+     * Several data sets of the same classes as one (say, sets generated with different settings);
+     * each image id gets its part's position as a prefix ({@code "1:17"}), since COCO ids of
+     * separately made sets collide.
+     *
+     * @throws IllegalArgumentException when the parts' classes differ or there are no parts
+     */
+    public static PreprocessedDataset combine(List<PreprocessedDataset> parts) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("nothing to combine");
+        }
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        List<String> classes = parts.get(0).classNames();
+        List<Item> items = new ArrayList<>();
+        for (int p = 0; p < parts.size(); p++) {
+            PreprocessedDataset part = parts.get(p);
+            if (!part.classNames().equals(classes)) {
+                throw new IllegalArgumentException(part.source + " has classes " + part.classNames() + ", "
+                        + parts.get(0).source + " has " + classes);
+            }
+            for (Item item : part.items()) {
+                items.add(new Item(p + ":" + item.imageId(), item.input(), item.truths(), item.pixelBoxes(),
+                        item.metadata()));
+            }
+        }
+        return new PreprocessedDataset(String.join(" + ", parts.stream().map(part -> part.source).toList()), classes,
+                List.copyOf(items));
+    }
+
     /** Image and box counts per class, as recorded in a model's manifest. */
     public TrainingDataSummary summary() {
         Map<String, Integer> objects = new LinkedHashMap<>();
