@@ -75,6 +75,14 @@ public class FineTuneJobs {
     }
 
     void onStart(@Observes StartupEvent event) {
+        failInterruptedJobs();
+    }
+
+    /**
+     * Marks FAILED every job recorded as RUNNING: at start-up, such a job was running when the
+     * server stopped, and nothing runs it any more.
+     */
+    public void failInterruptedJobs() {
         int interrupted = jobs.failRunning(INTERRUPTED);
         if (interrupted > 0) {
             LOG.warnf("%d fine-tuning job(s) were running when the server stopped; marked FAILED", interrupted);
