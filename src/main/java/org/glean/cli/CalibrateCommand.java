@@ -139,7 +139,7 @@ public final class CalibrateCommand implements Callable<Integer> {
     }
 
     private List<Path> storedFiles(DataSource dataSource) {
-        return new AnalysisRepository(dataSource).allAcceptedContent().stream()
+        return new AnalysisRepository(dataSource).acceptedContentSample(Integer.MAX_VALUE).stream()
                 .map(sha256 -> InstanceStore.pathIn(storeDir, sha256))
                 .toList();
     }

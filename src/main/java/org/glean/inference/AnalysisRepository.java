@@ -98,15 +98,22 @@ public class AnalysisRepository {
         }
     }
 
-    /** The content SHA-256 of every accepted instance Glean stores, each once: the pool of a calibration over the stored studies. */
-    public List<String> allAcceptedContent() {
+    /**
+     * The content SHA-256 of accepted instances Glean stores, each once, in SHA-256 order — an
+     * order unrelated to the studies, so that the first {@code limit} are a fair sample: the pool
+     * of a calibration over the stored studies.
+     */
+    public List<String> acceptedContentSample(int limit) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(
-                     "SELECT DISTINCT content_sha256 FROM instance WHERE status = 'ACCEPTED' ORDER BY content_sha256");
-             ResultSet rows = select.executeQuery()) {
+             PreparedStatement select = connection.prepareStatement("""
+                     SELECT DISTINCT content_sha256 FROM instance WHERE status = 'ACCEPTED'
+                     ORDER BY content_sha256 LIMIT ?""")) {
+            select.setInt(1, limit);
             List<String> content = new ArrayList<>();
-            while (rows.next()) {
-                content.add(rows.getString(1).trim());
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    content.add(rows.getString(1).trim());
+                }
             }
             return content;
         } catch (SQLException e) {

@@ -45,4 +45,11 @@ public interface FineTuneConfig {
     /** Seed of the shuffling and mirroring. */
     @WithDefault("1")
     long seed();
+
+    /**
+     * A promotion fits the new version's normalisation statistics over at most this many stored
+     * instances (a sample in content-hash order, unrelated to the studies).
+     */
+    @WithDefault("500")
+    int calibrationInstances();
 }

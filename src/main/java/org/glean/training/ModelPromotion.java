@@ -28,11 +28,12 @@ import org.jboss.logging.Logger;
 /**
  * Puts a model version in service — after a passed gate, by an operator's Promote, or by a
  * Rollback — always the same way: the new version is loaded beside the serving one, its
- * normalisation statistics are fitted over the stored studies (method.md §5.1; when the pool
- * holds no object, the statistics its job computed on the held-out studies stay), the registry
- * swaps it in (calls in flight finish on the old one), and every study whose task waits unclaimed
- * in the queue is scored again, so that the queue orders it under the new version. One change at
- * a time.
+ * normalisation statistics are fitted over the stored studies (method.md §5.1; a sample of at
+ * most glean.training.calibration-instances instances, so that a promotion takes seconds, not
+ * hours; when the pool holds no object, the statistics its job computed on the held-out studies
+ * stay), the registry swaps it in (calls in flight finish on the old one), and every study whose
+ * task waits unclaimed in the queue is scored again, so that the queue orders it under the new
+ * version. One change at a time.
  */
 @ApplicationScoped
 public class ModelPromotion {
@@ -48,10 +49,16 @@ public class ModelPromotion {
     private final InferenceConfig inference;
     private final InferenceService scoring;
     private final CurationService curation;
+    private final int calibrationInstances;
 
     public ModelPromotion(ModelRegistry registry, DataSource dataSource, AnalysisRepository analyses,
                           InstanceStore store, DicomReader reader, InferenceConfig inference, InferenceService scoring,
-                          CurationService curation) {
+                          CurationService curation, FineTuneConfig config) {
+        if (config.calibrationInstances() < 1) {
+            throw new IllegalArgumentException("glean.training.calibration-instances must be at least 1, got "
+                    + config.calibrationInstances());
+        }
+        this.calibrationInstances = config.calibrationInstances();
         this.registry = registry;
         this.versions = new ModelVersionRepository(dataSource);
         this.lineage = new ModelLineage(dataSource);
@@ -136,7 +143,7 @@ public class ModelPromotion {
     }
 
     private void calibrate(String versionId, Detector detector) {
-        List<Path> pool = analyses.allAcceptedContent().stream().map(store::pathOf).toList();
+        List<Path> pool = analyses.acceptedContentSample(calibrationInstances).stream().map(store::pathOf).toList();
         if (pool.isEmpty()) {
             LOG.infof("Model version %s: no stored study to calibrate on; the statistics of its manifest apply", versionId);
             return;

@@ -307,7 +307,7 @@ class ModelsGrpcServiceTest {
                 }));
             }
             started.await(DEADLINE_SECONDS, TimeUnit.SECONDS);
-            List<String> swappedTo = List.of(firstVersion, otherVersion, firstVersion, otherVersion);
+            List<String> swappedTo = List.of(firstVersion, otherVersion);
             for (String version : swappedTo) {
                 models().withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS).promote(PromoteRequest.newBuilder()
                         .setVersionId(version).setRequestedBy(OPERATOR).build());
