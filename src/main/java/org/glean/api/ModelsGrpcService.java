@@ -5,6 +5,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
+import java.util.concurrent.atomic.AtomicReference;
 import org.glean.api.v1.FineTuneJob;
 import org.glean.api.v1.ListModelsRequest;
 import org.glean.api.v1.ListModelsResponse;
@@ -58,8 +59,14 @@ public class ModelsGrpcService extends ModelsGrpc.ModelsImplBase {
     @Blocking
     public void watchJob(WatchJobRequest request, StreamObserver<FineTuneJob> responseObserver) {
         ServerCallStreamObserver<FineTuneJob> stream = (ServerCallStreamObserver<FineTuneJob>) responseObserver;
+        AtomicReference<FineTuneJobs.Watch> watch = new AtomicReference<>();
+        stream.setOnCancelHandler(() -> {
+            if (watch.get() != null) {
+                watch.get().close();
+            }
+        });
         try {
-            FineTuneJobs.Watch watch = jobs.watch(request.getJobId(), job -> {
+            watch.set(jobs.watch(request.getJobId(), job -> {
                 if (stream.isCancelled()) {
                     throw new IllegalStateException("the client cancelled the call");
                 }
@@ -67,8 +74,7 @@ public class ModelsGrpcService extends ModelsGrpc.ModelsImplBase {
                 if (job.finished()) {
                     stream.onCompleted();
                 }
-            });
-            stream.setOnCancelHandler(watch::close);
+            }));
         } catch (JobNotFoundException e) {
             stream.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
         }

@@ -69,7 +69,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The fine-tuning loop against the running server, over gRPC on loopback with a real PostgreSQL
  * and real models (the bundled one, and what jobs make of it): a job fails cleanly without data,
- * trains on submitted annotations while streaming its progress, the gate keeps a worse version as
+ * starts by itself once enough annotations are submitted and streams its progress, the gate keeps a worse version as
  * a candidate and promotes one at least as good, Promote and Rollback change the current version,
  * a promotion rescores the waiting queue, and swaps under concurrent IngestStudy calls fail none.
  */
@@ -81,6 +81,7 @@ class ModelsGrpcServiceTest {
 
     private static final String OPERATOR = "operator-1";
     private static final long DEADLINE_SECONDS = 120;
+    private static final int SLICES = 1;
     // Annotated studies, 256² like the bundled model's data: half held out (glean.training.held-out-share=0.5).
     private static Path annotated;
     // Studies that wait in the queue when versions change.
@@ -117,7 +118,7 @@ class ModelsGrpcServiceTest {
 
     private static void synth(Path out, String seed, String studies) {
         assertThat(GleanCommand.execute("synth", "--out", out.toString(), "--seed", seed, "--studies", studies,
-                "--slices", "2", "--ct-fraction", "1", "--normal-fraction", "0", "--objects", "1:2"))
+                "--slices", String.valueOf(SLICES), "--ct-fraction", "1", "--normal-fraction", "0", "--objects", "1:2"))
                 .isZero();
     }
 
@@ -158,32 +159,35 @@ class ModelsGrpcServiceTest {
 
     @Test
     @Order(2)
-    void jobTrainsOnTheAnnotationsStreamsItsProgressAndTheGateKeepsAWorseVersionAsACandidate() throws Exception {
+    void enoughAnnotationsStartAJobThatStreamsItsProgressAndTheGateKeepsAWorseVersionAsACandidate() throws Exception {
+        Set<String> studies = studiesOf(annotated);
+        assertThat(studies).hasSize(FineTuneTestResource.AUTO_FINE_TUNE_AFTER);
+
         int frames = annotateEveryStudy(annotated);
 
-        // one update at a learning rate 150 times the default scrambles the network
-        FineTuneJob started = models().startFineTune(StartFineTuneRequest.newBuilder().setRequestedBy(OPERATOR)
-                .setEpochs(1).setLearningRate(0.15).build());
+        long jobId = latestJob();
         StatusRuntimeException second = catchStatus(() -> models().startFineTune(
                 StartFineTuneRequest.newBuilder().setRequestedBy(OPERATOR).build()));
-        List<FineTuneJob> progress = watch(started.getJobId());
+        List<FineTuneJob> progress = watch(jobId);
 
         assertThat(second.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
         assertThat(second.getStatus().getDescription())
-                .isEqualTo("fine-tuning job " + started.getJobId() + " is running; watch it (Models.WatchJob) and start "
+                .isEqualTo("fine-tuning job " + jobId + " is running; watch it (Models.WatchJob) and start "
                         + "again once it has ended");
+        assertThat(progress.get(0)).extracting(FineTuneJob::getTrigger, FineTuneJob::getRequestedBy,
+                        FineTuneJob::getEpochs, FineTuneJob::getLearningRate)
+                .containsExactly(FineTuneJob.Trigger.AUTO, "glean", 1, 0.15);
         FineTuneJob last = progress.get(progress.size() - 1);
         assertThat(last.getState()).as(last.getReason()).isEqualTo(FineTuneJob.State.SUCCEEDED);
         assertThat(progress.subList(0, progress.size() - 1)).allMatch(job -> job.getState() == FineTuneJob.State.RUNNING);
         assertThat(progress).anyMatch(job -> job.getStep() == 1 && job.getLoss() > 0 && job.getImagesPerSecond() > 0);
         assertThat(progress).filteredOn(FineTuneJob::hasValidationMap).extracting(FineTuneJob::getEpoch).contains(1);
-        Set<String> studies = studiesOf(annotated);
         HeldOutSplit split = new HeldOutSplit(0.5);
         long heldOut = studies.stream().filter(split::heldOut).count();
         assertThat(heldOut).isBetween(1L, studies.size() - 1L);
         assertThat(last.getValidationStudies()).isEqualTo(heldOut);
         assertThat(last.getTrainingImages() + last.getValidationImages()).isEqualTo(frames);
-        assertThat(last.getValidationImages()).isEqualTo(2 * heldOut);
+        assertThat(last.getValidationImages()).isEqualTo(SLICES * heldOut);
 
         assertThat(last.getParentVersion()).isEqualTo(firstVersion);
         assertThat(last.getOutcome()).as(last.getReason()).isEqualTo(FineTuneJob.Outcome.KEPT_AS_CANDIDATE);
@@ -207,7 +211,7 @@ class ModelsGrpcServiceTest {
                 .setReason("trying the candidate").build());
 
         FineTuneJob started = models().startFineTune(StartFineTuneRequest.newBuilder().setRequestedBy(OPERATOR)
-                .setEpochs(1).build());
+                .setEpochs(1).setLearningRate(0.001).build());
         List<FineTuneJob> progress = watch(started.getJobId());
 
         FineTuneJob last = progress.get(progress.size() - 1);
@@ -388,6 +392,14 @@ class ModelsGrpcServiceTest {
                 frames++;
             }
             curation().submitAnnotation(submission.build());
+        }
+    }
+
+    private long latestJob() throws Exception {
+        try (Connection connection = dataSource.getConnection(); Statement select = connection.createStatement();
+             var row = select.executeQuery("SELECT max(id) FROM fine_tune_job")) {
+            row.next();
+            return row.getLong(1);
         }
     }
 
