@@ -9,8 +9,11 @@ import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -21,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,6 +40,7 @@ import org.glean.api.v1.ClaimNextTaskRequest;
 import org.glean.api.v1.CurationGrpc;
 import org.glean.api.v1.FineTuneJob;
 import org.glean.api.v1.GetStudyRequest;
+import org.glean.api.v1.GetTaskRequest;
 import org.glean.api.v1.ImageAnnotation;
 import org.glean.api.v1.ListModelsRequest;
 import org.glean.api.v1.ListQueueRequest;
@@ -52,6 +57,8 @@ import org.glean.api.v1.WatchJobRequest;
 import org.glean.cli.GleanCommand;
 import org.glean.detector.DetectorCheckpoint;
 import org.glean.inference.ModelsConfig;
+import org.glean.ingest.InstanceStore;
+import org.glean.ingest.StudyRepository;
 import org.glean.server.LoopbackChannels;
 import org.glean.server.PostgresTestResource;
 import org.glean.training.CocoFile;
@@ -68,10 +75,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The fine-tuning loop against the running server, over gRPC on loopback with a real PostgreSQL
- * and real models (the bundled one, and what jobs make of it): a job fails cleanly without data,
- * starts by itself once enough annotations are submitted and streams its progress, the gate keeps a worse version as
- * a candidate and promotes one at least as good, Promote and Rollback change the current version,
- * a promotion rescores the waiting queue, and swaps under concurrent IngestStudy calls fail none.
+ * and real models (the bundled one, and what jobs make of it): a job fails cleanly without data or
+ * with an instance gone from the store, starts by itself once enough annotations are submitted and
+ * streams its progress, the gate keeps a worse version as a candidate and promotes one at least as
+ * good, Promote and Rollback change the current version, a promotion rescores the waiting queue,
+ * and swaps under concurrent IngestStudy calls fail none.
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
@@ -104,6 +112,12 @@ class ModelsGrpcServiceTest {
 
     @Inject
     FineTuneJobs jobs;
+
+    @Inject
+    InstanceStore store;
+
+    @Inject
+    StudyRepository studies;
 
     private ManagedChannel channel;
 
@@ -279,7 +293,7 @@ class ModelsGrpcServiceTest {
         assertThat(after).extracting(AnnotationTask::getStudyInstanceUid)
                 .isNotEqualTo(before.stream().map(AnnotationTask::getStudyInstanceUid).toList());
         // the claimed task keeps what its annotator sees
-        assertThat(curation().getTask(org.glean.api.v1.GetTaskRequest.newBuilder().setTaskId(claimed.getTaskId())
+        assertThat(curation().getTask(GetTaskRequest.newBuilder().setTaskId(claimed.getTaskId())
                 .build())).extracting(AnnotationTask::getModelVersion, AnnotationTask::getState)
                 .containsExactly(firstVersion, TaskState.CLAIMED);
     }
@@ -357,6 +371,31 @@ class ModelsGrpcServiceTest {
         try (Stream<Path> entries = Files.list(models.dir())) {
             assertThat(entries).allMatch(dir -> Files.isRegularFile(dir.resolve(DetectorCheckpoint.PARAMETERS)));
         }
+    }
+
+    @Test
+    @Order(8)
+    void jobWhoseAnnotatedInstanceLeftTheStoreFailsNamingItAndMakesNoVersion() throws Exception {
+        String sopInstanceUid = CocoFile.read(annotated.resolve("coco.json")).images().get(0).sopInstanceUid();
+        Path stored = store.pathOf(studies.acceptedContent(List.of(sopInstanceUid)).get(sopInstanceUid));
+        Path aside = Files.createTempFile("glean-instance-aside-", ".dcm");
+        List<ModelVersion> before = listModels();
+        Files.move(stored, aside, StandardCopyOption.REPLACE_EXISTING);
+        List<FineTuneJob> progress;
+        try {
+            FineTuneJob started = models().startFineTune(StartFineTuneRequest.newBuilder().setRequestedBy(OPERATOR)
+                    .build());
+            progress = watch(started.getJobId());
+        } finally {
+            Files.move(aside, stored);
+        }
+
+        FineTuneJob last = progress.get(progress.size() - 1);
+        assertThat(last.getState()).isEqualTo(FineTuneJob.State.FAILED);
+        assertThat(last.getReason()).startsWith("the submitted annotations: task ")
+                .contains("SOPInstanceUID " + sopInstanceUid + " frame 1: its file " + stored
+                        + " is missing from the instance store (glean.store.dir); restore it or send the study again");
+        assertThat(listModels()).isEqualTo(before);
     }
 
     // Claims every task the queue hands out and submits the phantoms' true boxes; returns the frames annotated.
@@ -450,13 +489,13 @@ class ModelsGrpcServiceTest {
     // The folder's DICOM files grouped by study (series-N/instance-NNNN under study-NNNN), in order.
     private static List<List<Path>> filesOf(Path folder) {
         try (Stream<Path> files = Files.walk(folder)) {
-            Map<Path, List<Path>> byStudy = new java.util.TreeMap<>();
+            Map<Path, List<Path>> byStudy = new TreeMap<>();
             files.filter(file -> file.toString().endsWith(".dcm")).sorted()
                     .forEach(file -> byStudy.computeIfAbsent(folder.relativize(file).getName(0), s -> new ArrayList<>())
                             .add(file));
             return List.copyOf(byStudy.values());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
