@@ -28,6 +28,7 @@ import org.glean.curation.TaskNotFoundException;
 import org.glean.curation.TaskStateException;
 import org.glean.ingest.InstanceStore;
 import org.glean.ingest.StudyRepository;
+import org.glean.training.FineTuneJobs;
 
 /** gRPC front of {@link CurationService}: translates messages and maps refusals to statuses. */
 @GrpcService
@@ -39,11 +40,14 @@ public class CurationGrpcService extends CurationGrpc.CurationImplBase {
     private final CurationService curation;
     private final StudyRepository studies;
     private final InstanceStore store;
+    private final FineTuneJobs fineTuning;
 
-    public CurationGrpcService(CurationService curation, StudyRepository studies, InstanceStore store) {
+    public CurationGrpcService(CurationService curation, StudyRepository studies, InstanceStore store,
+                               FineTuneJobs fineTuning) {
         this.curation = curation;
         this.studies = studies;
         this.store = store;
+        this.fineTuning = fineTuning;
     }
 
     private interface Call<T> {
@@ -101,8 +105,12 @@ public class CurationGrpcService extends CurationGrpc.CurationImplBase {
     @Override
     @Blocking
     public void submitAnnotation(SubmitAnnotationRequest request, StreamObserver<AnnotationTask> responseObserver) {
-        answer(responseObserver, () -> CurationMessages.of(curation.submit(request.getTaskId(),
-                request.getAnnotatorId(), CurationMessages.annotations(request.getImagesList()))));
+        answer(responseObserver, () -> {
+            AnnotationTask submitted = CurationMessages.of(curation.submit(request.getTaskId(),
+                    request.getAnnotatorId(), CurationMessages.annotations(request.getImagesList())));
+            fineTuning.annotationSubmitted();
+            return submitted;
+        });
     }
 
     @Override

@@ -1,14 +1,11 @@
 package org.glean.cli;
 
+import jakarta.persistence.PersistenceException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -18,10 +15,12 @@ import org.glean.detector.DetectorCheckpoint;
 import org.glean.dicom.DicomReader;
 import org.glean.dicom.PixelMedDicomReader;
 import org.glean.inference.ActiveModel;
+import org.glean.inference.AnalysisRepository;
 import org.glean.inference.BackendUnavailableException;
 import org.glean.inference.Calibration;
 import org.glean.inference.LocalDetectionBackend;
 import org.glean.inference.ModelFiles;
+import org.glean.inference.ModelSupplier;
 import org.glean.inference.ModelVersionRepository;
 import org.glean.inference.NoModelException;
 import org.glean.ingest.InstanceStore;
@@ -115,7 +114,7 @@ public final class CalibrateCommand implements Callable<Integer> {
             try (DetectorCheckpoint checkpoint = DetectorCheckpoint.load(files.get().directory())) {
                 ActiveModel model = new ActiveModel(versionId, checkpoint.detector(), null);
                 Calibration.Result result = Calibration.over(poolFiles, reader,
-                        new LocalDetectionBackend(() -> Optional.of(model), batchSize, objectThreshold.value), batchSize);
+                        new LocalDetectionBackend(ModelSupplier.fixed(model), batchSize, objectThreshold.value), batchSize);
                 result.skippedFiles().forEach(skipped -> err.println("Skipped " + skipped));
                 versions.saveStatistics(versionId, result.statistics(), Instant.now());
                 System.out.printf("Model version %s calibrated on %d files, %d frames, %d objects:%n%s%n", versionId,
@@ -125,7 +124,7 @@ public final class CalibrateCommand implements Callable<Integer> {
                 err.println("calibrate: " + e.getMessage());
                 return 1;
             }
-        } catch (SQLException e) {
+        } catch (SQLException | PersistenceException e) {
             err.printf("calibrate: cannot use the database at %s (%s); start 'glean serve' or give --jdbc-url%n",
                     jdbcUrl, e.getMessage());
             return 2;
@@ -138,17 +137,10 @@ public final class CalibrateCommand implements Callable<Integer> {
         }
     }
 
-    private List<Path> storedFiles(DataSource dataSource) throws SQLException {
-        List<Path> files = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(
-                     "SELECT DISTINCT content_sha256 FROM instance WHERE status = 'ACCEPTED' ORDER BY content_sha256");
-             ResultSet rows = select.executeQuery()) {
-            while (rows.next()) {
-                files.add(InstanceStore.pathIn(storeDir, rows.getString(1).trim()));
-            }
-        }
-        return files;
+    private List<Path> storedFiles(DataSource dataSource) {
+        return new AnalysisRepository(dataSource).acceptedContentSample(Integer.MAX_VALUE).stream()
+                .map(sha256 -> InstanceStore.pathIn(storeDir, sha256))
+                .toList();
     }
 
     private static List<Path> flatten(Collection<List<Path>> studies) {

@@ -80,6 +80,41 @@ public class CurationService {
         return decision;
     }
 
+    /**
+     * After a new model version has scored a study again: its task, if it still waits in the
+     * queue (QUEUED or EXPIRED, not claimed), takes the new informativeness and pre-annotations,
+     * so that the queue orders it under the new version. A claimed or finished task keeps what
+     * its annotator saw.
+     *
+     * @return whether a waiting task was rescored
+     */
+    public boolean rescoreWaiting(ScoredStudy study, List<String> classNames) {
+        checkScored(study, classNames);
+        boolean rescored = tables.inTransaction(connection -> {
+            Optional<AnnotationTask> open = tables.openTask(connection, study.studyInstanceUid());
+            if (open.isEmpty()) {
+                return false;
+            }
+            AnnotationTask task;
+            try {
+                task = tables.lockTask(connection, open.get().id());
+            } catch (TaskNotFoundException e) {
+                throw new IllegalStateException("task " + open.get().id() + " vanished; tasks are never deleted", e);
+            }
+            // claimed between the look-up and the lock: its annotator keeps what they saw
+            if (task.state() != TaskState.QUEUED && task.state() != TaskState.EXPIRED) {
+                return false;
+            }
+            tables.rescore(connection, task, study, classNames);
+            return true;
+        });
+        if (rescored) {
+            LOG.infof("Study %s rescored in the queue under model %s: informativeness %s", study.studyInstanceUid(),
+                    study.modelVersion(), describeInformativeness(study.informativeness()));
+        }
+        return rescored;
+    }
+
     /** The recorded decision for a study under a model version, if one was taken. */
     public Optional<CurationDecision> decision(String studyInstanceUid, String modelVersion) {
         return tables.inTransaction(connection -> tables.decision(connection, studyInstanceUid, modelVersion));

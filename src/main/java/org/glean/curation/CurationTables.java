@@ -246,11 +246,18 @@ final class CurationTables {
                 taskId = row.getLong(1);
             }
         }
+        insertImages(connection, taskId, study.images());
+        audit(connection, Actors.GLEAN, "QUEUED", taskId, study.studyInstanceUid(), null, TaskState.QUEUED, reason);
+        return taskId;
+    }
+
+    /** The task's frames with the model's objects as pre-annotations, not annotated yet. */
+    private static void insertImages(Connection connection, long taskId, List<ScoredImage> images)
+            throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO task_image (task_id, position, sop_instance_uid, frame, pixel_rows, pixel_columns,
                                         informativeness, pre_annotations)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb)""")) {
-            List<ScoredImage> images = study.images();
             for (int position = 0; position < images.size(); position++) {
                 ScoredImage image = images.get(position);
                 insert.setLong(1, taskId);
@@ -265,8 +272,29 @@ final class CurationTables {
             }
             insert.executeBatch();
         }
-        audit(connection, Actors.GLEAN, "QUEUED", taskId, study.studyInstanceUid(), null, TaskState.QUEUED, reason);
-        return taskId;
+    }
+
+    /**
+     * Gives a waiting task the informativeness, frames and pre-annotations of its study's new
+     * scoring, so that it takes its place in the queue under the model that scored it.
+     */
+    void rescore(Connection connection, AnnotationTask task, ScoredStudy study, List<String> classNames)
+            throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE annotation_task SET model_version = ?, informativeness = ?, class_names = ? WHERE id = ?""");
+             PreparedStatement delete = connection.prepareStatement("DELETE FROM task_image WHERE task_id = ?")) {
+            update.setString(1, study.modelVersion());
+            update.setDouble(2, study.informativeness());
+            update.setArray(3, connection.createArrayOf("text", classNames.toArray()));
+            update.setLong(4, task.id());
+            update.executeUpdate();
+            delete.setLong(1, task.id());
+            delete.executeUpdate();
+        }
+        insertImages(connection, task.id(), study.images());
+        audit(connection, Actors.GLEAN, "RESCORED", task.id(), task.studyInstanceUid(), task.state(), task.state(),
+                "informativeness " + task.informativeness() + " under model " + task.modelVersion() + " became "
+                        + study.informativeness() + " under model " + study.modelVersion());
     }
 
     Optional<AnnotationTask> openTask(Connection connection, String studyInstanceUid) throws SQLException {

@@ -20,10 +20,12 @@ import java.util.concurrent.TimeUnit;
  * @param training                how it was trained; null for an untrained network
  * @param gitCommit               the code's commit, "-dirty" appended for uncommitted changes
  * @param createdAt               ISO-8601 instant
+ * @param parentVersion           the version id of the model it was fine-tuned from; null for a
+ *                                model trained from scratch or continued outside a server
  */
 public record ModelManifest(int formatVersion, DetectorConfig network, Preprocessing preprocessing,
                             JsonObject normalisationStatistics, TrainingDataSummary trainingData,
-                            TrainingSettings training, String gitCommit, String createdAt) {
+                            TrainingSettings training, String gitCommit, String createdAt, String parentVersion) {
 
     public static final int FORMAT_VERSION = 1;
 
@@ -36,17 +38,22 @@ public record ModelManifest(int formatVersion, DetectorConfig network, Preproces
     /** A manifest for a network that has not been trained yet, stamped now with the current commit. */
     public static ModelManifest describe(DetectorConfig network, Preprocessing preprocessing) {
         return new ModelManifest(FORMAT_VERSION, network, preprocessing, null, null, null,
-                currentGitCommit(Path.of(".")), Instant.now().toString());
+                currentGitCommit(Path.of(".")), Instant.now().toString(), null);
     }
 
     public ModelManifest withTraining(TrainingDataSummary data, TrainingSettings settings) {
         return new ModelManifest(formatVersion, network, preprocessing, normalisationStatistics, data, settings,
-                gitCommit, createdAt);
+                gitCommit, createdAt, parentVersion);
     }
 
     public ModelManifest withNormalisationStatistics(JsonObject statistics) {
         return new ModelManifest(formatVersion, network, preprocessing, statistics, trainingData, training,
-                gitCommit, createdAt);
+                gitCommit, createdAt, parentVersion);
+    }
+
+    public ModelManifest withParentVersion(String versionId) {
+        return new ModelManifest(formatVersion, network, preprocessing, normalisationStatistics, trainingData,
+                training, gitCommit, createdAt, versionId);
     }
 
     /** {@code git rev-parse HEAD} in {@code directory}, "-dirty" when it has changes; "unknown" outside a repository. */

@@ -8,7 +8,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -93,6 +95,29 @@ public class AnalysisRepository {
             return content;
         } catch (SQLException e) {
             throw new PersistenceException("reading the instances of study " + studyInstanceUid + " failed", e);
+        }
+    }
+
+    /**
+     * The content SHA-256 of accepted instances Glean stores, each once, in SHA-256 order — an
+     * order unrelated to the studies, so that the first {@code limit} are a fair sample: the pool
+     * of a calibration over the stored studies.
+     */
+    public List<String> acceptedContentSample(int limit) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("""
+                     SELECT DISTINCT content_sha256 FROM instance WHERE status = 'ACCEPTED'
+                     ORDER BY content_sha256 LIMIT ?""")) {
+            select.setInt(1, limit);
+            List<String> content = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    content.add(rows.getString(1).trim());
+                }
+            }
+            return content;
+        } catch (SQLException e) {
+            throw new PersistenceException("reading the stored instances failed", e);
         }
     }
 }

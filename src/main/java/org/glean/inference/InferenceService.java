@@ -36,7 +36,8 @@ import org.jboss.logging.Logger;
 public class InferenceService {
 
     private static final Logger LOG = Logger.getLogger(InferenceService.class);
-    // A model swapped while a study is scored makes its batches disagree; the study is scored again.
+    // In remote mode, a model swapped on the inference instance while a study is scored makes its
+    // batches disagree; the study is scored again. In process, a study keeps its model (a session).
     private static final int MAX_ATTEMPTS = 2;
 
     private final DicomReader reader;
@@ -138,7 +139,13 @@ public class InferenceService {
 
     private StudyScores score(StudyRecord study, Map<String, String> content)
             throws NoModelException, BackendUnavailableException, ModelChangedException {
-        Batches batches = new Batches();
+        try (DetectionBackend.Session session = backend.session()) {
+            return score(study, content, new Batches(session));
+        }
+    }
+
+    private StudyScores score(StudyRecord study, Map<String, String> content, Batches batches)
+            throws NoModelException, BackendUnavailableException, ModelChangedException {
         int decodeFailures = 0;
         for (StudyRecord.SeriesRecord series : study.series()) {
             for (StudyRecord.InstanceRecord instance : series.instances()) {
@@ -175,7 +182,7 @@ public class InferenceService {
         batches.flush();
         if (batches.answer == null) {
             // No frame to analyse: the study is still scored, by the model that would have.
-            batches.answer = backend.detect(List.of());
+            batches.answer = batches.session.detect(List.of());
             batches.modelVersion = batches.answer.modelVersion();
         }
         long start = System.nanoTime();
@@ -190,11 +197,16 @@ public class InferenceService {
 
     /** Frames wait here until a batch is full, so that a study's frames are never all in memory. */
     private final class Batches {
+        private final DetectionBackend.Session session;
         private final List<StudyScorer.AnalysedFrame> frames = new ArrayList<>();
         private final List<Integer> pendingPositions = new ArrayList<>();
         private final List<ModalityFrame> pending = new ArrayList<>();
         private String modelVersion;
         private DetectedFrames answer;
+
+        Batches(DetectionBackend.Session session) {
+            this.session = session;
+        }
 
         void failed(StudyScorer.AnalysedFrame frame) {
             frames.add(frame);
@@ -215,7 +227,7 @@ public class InferenceService {
             if (pending.isEmpty()) {
                 return;
             }
-            DetectedFrames detected = backend.detect(List.copyOf(pending));
+            DetectedFrames detected = session.detect(List.copyOf(pending));
             if (modelVersion != null && !modelVersion.equals(detected.modelVersion())) {
                 throw new ModelChangedException();
             }

@@ -15,7 +15,8 @@ import org.glean.training.DetectorEvaluation;
 /**
  * The detector in this process: frames are preprocessed as the model was trained, then run in
  * batches of {@code batchSize}, one batch at a time (the engine's threads already use every
- * core; batches side by side would only compete for them).
+ * core; batches side by side would only compete for them). Every call holds a lease on its model
+ * version, so that a promotion meanwhile never closes the network under it.
  */
 public final class LocalDetectionBackend implements DetectionBackend {
 
@@ -42,7 +43,28 @@ public final class LocalDetectionBackend implements DetectionBackend {
 
     @Override
     public DetectedFrames detect(List<ModalityFrame> frames) throws NoModelException {
-        ActiveModel model = models.current().orElseThrow(ModelRegistry::noModel);
+        try (ModelLease lease = models.lease().orElseThrow(ModelRegistry::noModel)) {
+            return detect(lease.model(), frames);
+        }
+    }
+
+    @Override
+    public Session session() throws NoModelException {
+        ModelLease lease = models.lease().orElseThrow(ModelRegistry::noModel);
+        return new Session() {
+            @Override
+            public DetectedFrames detect(List<ModalityFrame> frames) {
+                return LocalDetectionBackend.this.detect(lease.model(), frames);
+            }
+
+            @Override
+            public void close() {
+                lease.close();
+            }
+        };
+    }
+
+    private DetectedFrames detect(ActiveModel model, List<ModalityFrame> frames) {
         Detector detector = model.detector();
         List<List<FoundObject>> found = new ArrayList<>(frames.size());
         for (int start = 0; start < frames.size(); start += batchSize) {

@@ -6,6 +6,11 @@ import java.util.Optional;
 @FunctionalInterface
 public interface ModelSupplier {
 
-    /** The current model; empty when none is installed. */
-    Optional<ActiveModel> current();
+    /** The current model, held until the lease is closed; empty when none is installed. */
+    Optional<ModelLease> lease();
+
+    /** Always {@code model}, which its owner closes; the leases hold nothing. */
+    static ModelSupplier fixed(ActiveModel model) {
+        return () -> Optional.of(new ModelLease(model, () -> { }));
+    }
 }

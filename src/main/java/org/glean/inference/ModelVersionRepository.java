@@ -78,14 +78,14 @@ public final class ModelVersionRepository {
         return all().stream().filter(row -> row.versionId().equals(versionId)).findFirst();
     }
 
-    /** Makes {@code versionId} (registered) the one current version. */
+    /** Makes {@code versionId} (registered) the one current version; the one it replaces is retired. */
     public void makeCurrent(String versionId) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try (PreparedStatement clear = connection.prepareStatement(
-                         "UPDATE model_version SET is_current = FALSE WHERE is_current AND version_id <> ?");
+                         "UPDATE model_version SET is_current = FALSE, retired_at = now() WHERE is_current AND version_id <> ?");
                  PreparedStatement set = connection.prepareStatement(
-                         "UPDATE model_version SET is_current = TRUE WHERE version_id = ?")) {
+                         "UPDATE model_version SET is_current = TRUE, retired_at = NULL WHERE version_id = ?")) {
                 clear.setString(1, versionId);
                 clear.executeUpdate();
                 set.setString(1, versionId);

@@ -21,7 +21,6 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.glean.api.v1.GetStudyRequest;
@@ -32,6 +31,7 @@ import org.glean.dicom.PixelMedDicomReader;
 import org.glean.inference.ActiveModel;
 import org.glean.inference.LocalDetectionBackend;
 import org.glean.inference.ModelFiles;
+import org.glean.inference.ModelSupplier;
 import org.glean.inference.TinyModel;
 import org.glean.server.LoopbackChannels;
 import org.glean.server.PostgresTestResource;
@@ -85,7 +85,7 @@ class RemoteInferenceModeTest {
         checkpoint = DetectorCheckpoint.load(TinyModel.modelDirectory());
         ActiveModel model = new ActiveModel(ModelFiles.of(TinyModel.modelDirectory(), "").versionId(),
                 checkpoint.detector(), null);
-        LocalDetectionBackend detector = new LocalDetectionBackend(() -> Optional.of(model), 4,
+        LocalDetectionBackend detector = new LocalDetectionBackend(ModelSupplier.fixed(model), 4,
                 Double.parseDouble(TinyModel.OBJECT_THRESHOLD));
         inferenceInstance = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", inferencePort))
                 .addService(new InferenceGrpcService(detector))

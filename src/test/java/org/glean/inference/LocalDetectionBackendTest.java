@@ -45,7 +45,7 @@ class LocalDetectionBackendTest {
 
     @Test
     void findsObjectsAboveTheThresholdInsideTheFrameHighestScoreFirst() throws Exception {
-        DetectedFrames detected = new LocalDetectionBackend(() -> Optional.of(model), 4, THRESHOLD).detect(frames);
+        DetectedFrames detected = new LocalDetectionBackend(ModelSupplier.fixed(model), 4, THRESHOLD).detect(frames);
 
         assertThat(detected.modelVersion()).isEqualTo("tiny");
         assertThat(detected.frames()).hasSize(frames.size());
@@ -68,8 +68,8 @@ class LocalDetectionBackendTest {
 
     @Test
     void batchSizeDoesNotChangeWhatIsFound() throws Exception {
-        DetectedFrames oneByOne = new LocalDetectionBackend(() -> Optional.of(model), 1, THRESHOLD).detect(frames);
-        DetectedFrames allAtOnce = new LocalDetectionBackend(() -> Optional.of(model), frames.size(), THRESHOLD)
+        DetectedFrames oneByOne = new LocalDetectionBackend(ModelSupplier.fixed(model), 1, THRESHOLD).detect(frames);
+        DetectedFrames allAtOnce = new LocalDetectionBackend(ModelSupplier.fixed(model), frames.size(), THRESHOLD)
                 .detect(frames);
 
         assertThat(allAtOnce.frames()).hasSameSizeAs(oneByOne.frames());

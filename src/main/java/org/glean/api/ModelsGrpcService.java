@@ -1,0 +1,121 @@
+package org.glean.api;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import java.util.concurrent.atomic.AtomicReference;
+import org.glean.api.v1.FineTuneJob;
+import org.glean.api.v1.ListModelsRequest;
+import org.glean.api.v1.ListModelsResponse;
+import org.glean.api.v1.ModelVersion;
+import org.glean.api.v1.ModelsGrpc;
+import org.glean.api.v1.PromoteRequest;
+import org.glean.api.v1.RollbackRequest;
+import org.glean.api.v1.StartFineTuneRequest;
+import org.glean.api.v1.WatchJobRequest;
+import org.glean.training.FineTuneJobs;
+import org.glean.training.JobNotFoundException;
+import org.glean.training.ModelPromotion;
+import org.glean.training.ModelVersionNotFoundException;
+import org.glean.training.TrainingRefusedException;
+
+/** gRPC front of fine-tuning jobs and model promotion: translates messages and maps refusals to statuses. */
+@GrpcService
+public class ModelsGrpcService extends ModelsGrpc.ModelsImplBase {
+
+    private final FineTuneJobs jobs;
+    private final ModelPromotion promotion;
+
+    public ModelsGrpcService(FineTuneJobs jobs, ModelPromotion promotion) {
+        this.jobs = jobs;
+        this.promotion = promotion;
+    }
+
+    private interface Call<T> {
+        T run() throws TrainingRefusedException, ModelVersionNotFoundException;
+    }
+
+    @Override
+    @Blocking
+    public void listModels(ListModelsRequest request, StreamObserver<ListModelsResponse> responseObserver) {
+        answer(responseObserver, () -> {
+            ListModelsResponse.Builder response = ListModelsResponse.newBuilder();
+            promotion.versions().forEach(version -> response.addVersions(ModelsMessages.of(version)));
+            return response.build();
+        });
+    }
+
+    @Override
+    @Blocking
+    public void startFineTune(StartFineTuneRequest request, StreamObserver<FineTuneJob> responseObserver) {
+        answer(responseObserver, () -> ModelsMessages.of(jobs.start(org.glean.training.FineTuneJob.Trigger.MANUAL,
+                request.getRequestedBy(), request.hasEpochs() ? request.getEpochs() : null,
+                request.hasLearningRate() ? request.getLearningRate() : null)));
+    }
+
+    @Override
+    @Blocking
+    public void watchJob(WatchJobRequest request, StreamObserver<FineTuneJob> responseObserver) {
+        ServerCallStreamObserver<FineTuneJob> stream = (ServerCallStreamObserver<FineTuneJob>) responseObserver;
+        AtomicReference<FineTuneJobs.Watch> watch = new AtomicReference<>();
+        stream.setOnCancelHandler(() -> {
+            if (watch.get() != null) {
+                watch.get().close();
+            }
+        });
+        try {
+            watch.set(jobs.watch(request.getJobId(), job -> {
+                if (stream.isCancelled()) {
+                    throw new IllegalStateException("the client cancelled the call");
+                }
+                stream.onNext(ModelsMessages.of(job));
+                if (job.finished()) {
+                    stream.onCompleted();
+                }
+            }));
+        } catch (JobNotFoundException e) {
+            stream.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+        }
+    }
+
+    @Override
+    @Blocking
+    public void promote(PromoteRequest request, StreamObserver<ModelVersion> responseObserver) {
+        answer(responseObserver, () -> ModelsMessages.of(promotion.promote(request.getVersionId(),
+                requester(request.getRequestedBy()), request.getReason().strip())));
+    }
+
+    @Override
+    @Blocking
+    public void rollback(RollbackRequest request, StreamObserver<ModelVersion> responseObserver) {
+        answer(responseObserver, () -> ModelsMessages.of(promotion.rollback(requester(request.getRequestedBy()),
+                request.getReason().strip())));
+    }
+
+    private static String requester(String requestedBy) {
+        if (requestedBy.isBlank()) {
+            throw new IllegalArgumentException("requested_by is required: who changes the current model");
+        }
+        return requestedBy.strip();
+    }
+
+    private static <T> void answer(StreamObserver<T> responseObserver, Call<T> call) {
+        T response;
+        try {
+            response = call.run();
+        } catch (ModelVersionNotFoundException e) {
+            responseObserver.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        } catch (TrainingRefusedException e) {
+            responseObserver.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        } catch (IllegalArgumentException e) {
+            responseObserver.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        }
+        responseObserver.onNext(response);
+        responseObserver.onCompleted();
+    }
+}

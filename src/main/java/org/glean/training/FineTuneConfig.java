@@ -1,0 +1,55 @@
+package org.glean.training;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** How the server fine-tunes its model on clinicians' annotations (glean.training.*). */
+@ConfigMapping(prefix = "glean.training")
+public interface FineTuneConfig {
+
+    /**
+     * Start a job by itself once this many annotations (submitted tasks) have arrived since the
+     * last job started; 0 turns it off.
+     */
+    @WithDefault("0")
+    int autoFineTuneAfter();
+
+    /** Share of annotated studies held out for validation, chosen by a hash of the StudyInstanceUID. */
+    @WithDefault("0.2")
+    double heldOutShare();
+
+    /** Optional folder of DICOM files with COCO labels, trained on (and held out from) with the annotations. */
+    Optional<Path> initialData();
+
+    /** COCO file of {@link #initialData()}; absent: initial-data/coco.json. */
+    Optional<Path> initialCoco();
+
+    /** Passes over the training data of a job that asks for none. */
+    @WithDefault("10")
+    int epochs();
+
+    /** Peak Adam learning rate of a job that asks for none: lower than from scratch, the model is trained already. */
+    @WithDefault("0.0005")
+    double learningRate();
+
+    /** Linear warm-up of the learning rate, in updates. */
+    @WithDefault("20")
+    int warmupSteps();
+
+    /** Images per update. */
+    @WithDefault("16")
+    int batchSize();
+
+    /** Seed of the shuffling and mirroring. */
+    @WithDefault("1")
+    long seed();
+
+    /**
+     * A promotion fits the new version's normalisation statistics over at most this many stored
+     * instances (a sample in content-hash order, unrelated to the studies).
+     */
+    @WithDefault("500")
+    int calibrationInstances();
+}

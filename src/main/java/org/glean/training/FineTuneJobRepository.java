@@ -1,0 +1,154 @@
+package org.glean.training;
+
+import jakarta.persistence.PersistenceException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/** The fine_tune_job table in plain JDBC. */
+final class FineTuneJobRepository {
+
+    /** PostgreSQL's unique_violation: the one-running-job index refused a second. */
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private final DataSource dataSource;
+
+    FineTuneJobRepository(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Records a new RUNNING job.
+     *
+     * @return empty when another job is running (the database allows one, across replicas)
+     */
+    Optional<FineTuneJob> insertRunning(FineTuneJob.Trigger trigger, String requestedBy, String parentVersion,
+                                        int epochs, double learningRate) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement insert = connection.prepareStatement("""
+                     INSERT INTO fine_tune_job (state, trigger_kind, requested_by, parent_version, epochs, learning_rate,
+                                                epoch, step, created_at)
+                     VALUES ('RUNNING', ?, ?, ?, ?, ?, 0, 0, now()) RETURNING *""")) {
+            insert.setString(1, trigger.name());
+            insert.setString(2, requestedBy);
+            insert.setString(3, parentVersion);
+            insert.setInt(4, epochs);
+            insert.setDouble(5, learningRate);
+            try (ResultSet row = insert.executeQuery()) {
+                row.next();
+                return Optional.of(job(row));
+            }
+        } catch (SQLException e) {
+            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                return Optional.empty();
+            }
+            throw new PersistenceException("recording a fine-tuning job failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes the job's progress and, once finished, its end. */
+    void save(FineTuneJob job) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement update = connection.prepareStatement("""
+                     UPDATE fine_tune_job SET state = ?, training_images = ?, validation_images = ?,
+                         validation_studies = ?, epoch = ?, step = ?, loss = ?, images_per_second = ?,
+                         validation_map = ?, current_map = ?, candidate_version = ?, outcome = ?, reason = ?,
+                         finished_at = ?
+                     WHERE id = ?""")) {
+            update.setString(1, job.state().name());
+            update.setObject(2, job.trainingImages(), Types.INTEGER);
+            update.setObject(3, job.validationImages(), Types.INTEGER);
+            update.setObject(4, job.validationStudies(), Types.INTEGER);
+            update.setInt(5, job.epoch());
+            update.setLong(6, job.step());
+            update.setObject(7, Double.isNaN(job.loss()) ? null : job.loss(), Types.DOUBLE);
+            update.setDouble(8, job.imagesPerSecond());
+            update.setObject(9, job.validationMap(), Types.DOUBLE);
+            update.setObject(10, job.currentMap(), Types.DOUBLE);
+            update.setString(11, job.candidateVersion());
+            update.setString(12, job.outcome() == null ? null : job.outcome().name());
+            update.setString(13, job.reason());
+            update.setTimestamp(14, job.finishedAt() == null ? null : Timestamp.from(job.finishedAt()));
+            update.setLong(15, job.id());
+            update.executeUpdate();
+        } catch (SQLException e) {
+            throw new PersistenceException("recording fine-tuning job " + job.id() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    Optional<FineTuneJob> find(long id) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT * FROM fine_tune_job WHERE id = ?")) {
+            select.setLong(1, id);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(job(row)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new PersistenceException("reading fine-tuning job " + id + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    Optional<FineTuneJob> running() {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT * FROM fine_tune_job WHERE state = 'RUNNING'");
+             ResultSet row = select.executeQuery()) {
+            return row.next() ? Optional.of(job(row)) : Optional.empty();
+        } catch (SQLException e) {
+            throw new PersistenceException("reading the running fine-tuning job failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Marks every RUNNING job FAILED with {@code reason}; returns how many. */
+    int failRunning(String reason) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement update = connection.prepareStatement("""
+                     UPDATE fine_tune_job SET state = 'FAILED', reason = ?, finished_at = now()
+                     WHERE state = 'RUNNING'""")) {
+            update.setString(1, reason);
+            return update.executeUpdate();
+        } catch (SQLException e) {
+            throw new PersistenceException("marking interrupted fine-tuning jobs failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Annotation tasks submitted since the latest job was created (all of them before the first job). */
+    long annotationsSinceLastJob() {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("""
+                     SELECT count(*) FROM annotation_task
+                     WHERE state = 'SUBMITTED'
+                       AND submitted_at > coalesce((SELECT max(created_at) FROM fine_tune_job), '-infinity')""");
+             ResultSet row = select.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        } catch (SQLException e) {
+            throw new PersistenceException("counting new annotations failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static FineTuneJob job(ResultSet row) throws SQLException {
+        String outcome = row.getString("outcome");
+        Double loss = (Double) row.getObject("loss");
+        return new FineTuneJob(row.getLong("id"), FineTuneJob.State.valueOf(row.getString("state")),
+                FineTuneJob.Trigger.valueOf(row.getString("trigger_kind")), row.getString("requested_by"),
+                row.getString("parent_version"), row.getInt("epochs"), row.getDouble("learning_rate"),
+                (Integer) row.getObject("training_images"), (Integer) row.getObject("validation_images"),
+                (Integer) row.getObject("validation_studies"), row.getInt("epoch"), row.getLong("step"),
+                loss == null ? Double.NaN : loss, row.getDouble("images_per_second"),
+                (Double) row.getObject("validation_map"), (Double) row.getObject("current_map"),
+                row.getString("candidate_version"), outcome == null ? null : FineTuneJob.Outcome.valueOf(outcome),
+                row.getString("reason"), instant(row, "created_at"), instant(row, "finished_at"));
+    }
+
+    private static Instant instant(ResultSet row, String column) throws SQLException {
+        Timestamp value = row.getTimestamp(column);
+        return value == null ? null : value.toInstant();
+    }
+}

@@ -1,0 +1,142 @@
+package org.glean.training;
+
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.glean.detector.Detector;
+import org.glean.detector.DetectorCheckpoint;
+import org.glean.detector.DetectorTrainer;
+import org.glean.detector.ModelManifest;
+import org.glean.detector.TrainingBatch;
+import org.glean.detector.TrainingProgress;
+import org.glean.detector.TrainingSettings;
+import org.glean.inference.ModelFiles;
+import org.glean.uncertainty.UncertaintyStatistics;
+
+/**
+ * The training of one fine-tuning job, as {@code glean train --from} does it: from the parent
+ * version's network, on the annotated studies outside the held-out share, with the held-out ones
+ * evaluated after every epoch; the epoch that validates best becomes the new version, written
+ * with its parent, its training data and the uncertainty statistics of its objects on the
+ * held-out studies. Not thread-safe: one run per job.
+ */
+final class FineTuneRun {
+
+    /** What the job hears while it runs. */
+    interface Progress {
+        void dataLoaded(int trainingImages, int validationImages, int validationStudies);
+
+        void step(int epoch, long step, double loss, double imagesPerSecond);
+
+        void epochDone(int epoch, double validationMap);
+    }
+
+    /**
+     * A finished run.
+     *
+     * @param modelDirectory  the new version's directory, complete
+     * @param candidateMap    its held-out mAP@0.5
+     * @param parentMap       the parent's held-out mAP@0.5, before training
+     * @param validation      the held-out frames, for judging another current version
+     */
+    record Result(Path modelDirectory, double candidateMap, double parentMap, PreprocessedDataset validation,
+                  int validationStudies) {
+    }
+
+    private final SubmittedAnnotations data;
+    private final HeldOutSplit split;
+    private final FineTuneConfig config;
+    private final double objectThreshold;
+
+    FineTuneRun(SubmittedAnnotations data, HeldOutSplit split, FineTuneConfig config, double objectThreshold) {
+        this.data = data;
+        this.split = split;
+        this.config = config;
+        this.objectThreshold = objectThreshold;
+    }
+
+    /**
+     * Trains from {@code parent} and writes the new version to {@code modelDirectory}.
+     *
+     * @param workDir a private folder, for the data's COCO file and the best epoch so far
+     * @throws FineTuneFailedException when the data cannot be trained on, training diverges, or the thread is interrupted
+     */
+    Result run(ModelFiles parent, int epochs, double learningRate, Path workDir, Path modelDirectory, Progress progress)
+            throws FineTuneFailedException, IOException {
+        ModelManifest parentManifest = parent.manifest();
+        List<String> classes = parentManifest.network().classes();
+        PreprocessedDataset all = data.load(parentManifest.preprocessing(), classes, workDir);
+        HeldOutSplit.Split parts = split.split(all);
+        check(parts);
+        PreprocessedDataset training = parts.training();
+        PreprocessedDataset validation = parts.validation();
+        progress.dataLoaded(training.size(), validation.size(), parts.validationStudies().size());
+
+        TrainingSettings settings = TrainingSettings.defaults().withLearningRate(learningRate)
+                .withWarmupSteps(config.warmupSteps());
+        ModelManifest manifest = ModelManifest.describe(parentManifest.network(), parentManifest.preprocessing())
+                .withTraining(training.summary(), settings)
+                .withParentVersion(parent.versionId());
+        Path best = workDir.resolve("best");
+        double parentMap;
+        double bestMap = -1;
+        try (Detector detector = DetectorCheckpoint.load(parent.directory()).detector()) {
+            parentMap = DetectorEvaluation.meanAveragePrecision(detector, validation).meanAveragePrecision();
+            try (DetectorTrainer trainer = new DetectorTrainer(detector, settings)) {
+                Random random = new Random(config.seed());
+                for (int epoch = 0; epoch < epochs; epoch++) {
+                    train(trainer, training, epoch, epochs, learningRate, random, progress);
+                    double map = DetectorEvaluation.meanAveragePrecision(detector, validation).meanAveragePrecision();
+                    progress.epochDone(epoch + 1, map);
+                    if (map > bestMap) {
+                        bestMap = map;
+                        DetectorCheckpoint.save(best, detector, manifest);
+                    }
+                }
+            } catch (IllegalStateException e) {
+                throw new FineTuneFailedException(e.getMessage() + " (job's learning rate " + learningRate + ")", e);
+            }
+        }
+        try (DetectorCheckpoint chosen = DetectorCheckpoint.load(best)) {
+            UncertaintyStatistics statistics = DetectorEvaluation.uncertaintyStatistics(chosen.detector(), validation,
+                    objectThreshold);
+            DetectorCheckpoint.save(modelDirectory, chosen.detector(), statistics == null ? manifest
+                    : manifest.withNormalisationStatistics(JsonParser.parseString(statistics.toJson()).getAsJsonObject()));
+        }
+        return new Result(modelDirectory, bestMap, parentMap, validation, parts.validationStudies().size());
+    }
+
+    private void train(DetectorTrainer trainer, PreprocessedDataset training, int epoch, int epochs,
+                       double learningRate, Random random, Progress progress) throws FineTuneFailedException {
+        List<TrainingBatch> batches = TrainingEpochs.batches(training.items(), config.batchSize(), random);
+        long start = System.nanoTime();
+        int images = 0;
+        for (int step = 0; step < batches.size(); step++) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new FineTuneFailedException("interrupted: the server is stopping; start the job again once it runs");
+            }
+            trainer.setLearningRate(TrainingEpochs.cosineRate(learningRate, (epoch + (double) step / batches.size()) / epochs));
+            TrainingProgress p = trainer.step(batches.get(step));
+            images += p.images();
+            progress.step(epoch + 1, p.step(), p.loss(), images / ((System.nanoTime() - start) / 1e9));
+        }
+    }
+
+    // Training needs an object to learn from, validation a study to judge by.
+    private void check(HeldOutSplit.Split parts) throws FineTuneFailedException {
+        int studies = parts.trainingStudies().size() + parts.validationStudies().size();
+        String share = Math.round(split.share() * 100) + " %";
+        if (parts.validation().size() == 0) {
+            throw new FineTuneFailedException("no annotated study falls in the held-out share (" + share + " of " + studies
+                    + " stud" + (studies == 1 ? "y" : "ies") + ", chosen by StudyInstanceUID), so the new version could "
+                    + "not be validated; annotate more studies or raise glean.training.held-out-share");
+        }
+        if (parts.training().items().stream().allMatch(item -> item.truths().isEmpty())) {
+            throw new FineTuneFailedException("the " + parts.trainingStudies().size() + " annotated stud"
+                    + (parts.trainingStudies().size() == 1 ? "y" : "ies") + " outside the held-out share carry no box, "
+                    + "so there is nothing to learn; annotate studies with findings");
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package org.glean.training;
+
+import jakarta.persistence.PersistenceException;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Where model versions come from and how they were put in service: the parent, validation mAP and
+ * gate verdict of each version (columns of model_version), and the history of promotions
+ * (model_promotion). The current version itself is the registry's.
+ */
+final class ModelLineage {
+
+    /** Why the current version changed. */
+    enum Action { GATE, PROMOTE, ROLLBACK }
+
+    private final DataSource dataSource;
+
+    ModelLineage(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Records what the job that made {@code versionId} found. */
+    void recordOrigin(String versionId, String parentVersion, double validationMap, String candidateReason) {
+        update("UPDATE model_version SET parent_version = ?, validation_map = ?, candidate_reason = ? WHERE version_id = ?",
+                statement -> {
+                    statement.setString(1, parentVersion);
+                    statement.setDouble(2, validationMap);
+                    statement.setString(3, candidateReason);
+                    statement.setString(4, versionId);
+                });
+    }
+
+    /** Records that {@code versionId} became current instead of {@code previous}; a rolled-back mark is cleared. */
+    void recordPromotion(Action action, String versionId, String previous, String actor, String reason) {
+        update("""
+                INSERT INTO model_promotion (action, version_id, previous_version, actor, reason, occurred_at)
+                VALUES (?, ?, ?, ?, ?, now())""", statement -> {
+            statement.setString(1, action.name());
+            statement.setString(2, versionId);
+            statement.setObject(3, previous, Types.VARCHAR);
+            statement.setString(4, actor);
+            statement.setString(5, reason);
+        });
+        update("UPDATE model_version SET rolled_back_at = NULL WHERE version_id = ?",
+                statement -> statement.setString(1, versionId));
+    }
+
+    /** Marks a version taken out of service by a rollback: later rollbacks skip it. */
+    void markRolledBack(String versionId) {
+        update("UPDATE model_version SET rolled_back_at = now() WHERE version_id = ?",
+                statement -> statement.setString(1, versionId));
+    }
+
+    /** The version a rollback returns to: the one retired last that no rollback took out of service. */
+    Optional<String> rollbackTarget() {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("""
+                     SELECT version_id FROM model_version
+                     WHERE NOT is_current AND retired_at IS NOT NULL AND rolled_back_at IS NULL
+                     ORDER BY retired_at DESC, registered_at DESC LIMIT 1""");
+             ResultSet row = select.executeQuery()) {
+            return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+        } catch (SQLException e) {
+            throw new PersistenceException("reading the model versions failed: " + e.getMessage(), e);
+        }
+    }
+
+    List<ModelVersionInfo> all() {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("""
+                     SELECT version_id, source, is_current, parent_version, validation_map, candidate_reason,
+                            rolled_back_at IS NOT NULL AS rolled_back, registered_at, retired_at,
+                            ARRAY(SELECT jsonb_array_elements_text(manifest -> 'network' -> 'classes')) AS classes
+                     FROM model_version ORDER BY registered_at, version_id""");
+             ResultSet row = select.executeQuery()) {
+            List<ModelVersionInfo> versions = new ArrayList<>();
+            while (row.next()) {
+                Instant retiredAt = instant(row.getTimestamp("retired_at"));
+                ModelVersionInfo.State state = row.getBoolean("is_current") ? ModelVersionInfo.State.CURRENT
+                        : retiredAt != null ? ModelVersionInfo.State.RETIRED : ModelVersionInfo.State.CANDIDATE;
+                Array classes = row.getArray("classes");
+                versions.add(new ModelVersionInfo(row.getString("version_id"), state, row.getString("source"),
+                        row.getString("parent_version"), (Double) row.getObject("validation_map"),
+                        row.getString("candidate_reason"), row.getBoolean("rolled_back"),
+                        List.of((String[]) classes.getArray()), instant(row.getTimestamp("registered_at")),
+                        state == ModelVersionInfo.State.RETIRED ? retiredAt : null));
+            }
+            return versions;
+        } catch (SQLException e) {
+            throw new PersistenceException("reading the model versions failed: " + e.getMessage(), e);
+        }
+    }
+
+    private interface Parameters {
+        void set(PreparedStatement statement) throws SQLException;
+    }
+
+    private void update(String sql, Parameters parameters) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            parameters.set(statement);
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new PersistenceException("recording the model lineage failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}

@@ -1,0 +1,137 @@
+package org.glean.training;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.glean.curation.AnnotationTask;
+import org.glean.curation.CurationService;
+import org.glean.detector.Preprocessing;
+import org.glean.dicom.DicomReader;
+import org.glean.ingest.InstanceStore;
+import org.glean.ingest.StudyRepository;
+
+/**
+ * What a fine-tuning job trains and validates on: every submitted annotation (the frames of each
+ * SUBMITTED task, read from the instance store) plus the initial labelled set, if one is
+ * configured, preprocessed for the model being fine-tuned. The annotations go through the same
+ * COCO reader as {@code glean train} (a COCO file whose file_name is the instance's path in the
+ * store), so that they are checked the same way.
+ */
+final class SubmittedAnnotations {
+
+    private static final String SOURCE = "the submitted annotations";
+
+    private final CurationService curation;
+    private final StudyRepository studies;
+    private final InstanceStore store;
+    private final DicomReader reader;
+    private final FineTuneConfig config;
+
+    SubmittedAnnotations(CurationService curation, StudyRepository studies, InstanceStore store, DicomReader reader,
+                         FineTuneConfig config) {
+        this.curation = curation;
+        this.studies = studies;
+        this.store = store;
+        this.reader = reader;
+        this.config = config;
+    }
+
+    /**
+     * Loads the annotations and the initial set for a model with {@code classes}.
+     *
+     * @param workDir a private folder for the annotations' COCO file
+     * @throws FineTuneFailedException when there is nothing to train on, or the data is unusable (every problem named)
+     */
+    PreprocessedDataset load(Preprocessing preprocessing, List<String> classes, Path workDir)
+            throws FineTuneFailedException, IOException {
+        List<PreprocessedDataset> parts = new ArrayList<>();
+        CocoFile annotations = annotations(classes);
+        if (!annotations.images().isEmpty()) {
+            Path file = workDir.resolve("annotations.json");
+            annotations.write(file);
+            parts.add(load(store.root(), file, preprocessing, classes, SOURCE));
+        }
+        if (config.initialData().isPresent()) {
+            Path folder = config.initialData().get();
+            Path coco = config.initialCoco().orElse(folder.resolve("coco.json"));
+            if (!Files.isDirectory(folder) || !Files.isRegularFile(coco)) {
+                throw new FineTuneFailedException("the initial labelled set is missing: glean.training.initial-data="
+                        + folder + " must be a folder of DICOM files with " + coco + "; fix the setting or remove it");
+            }
+            parts.add(load(folder, coco, preprocessing, classes, "the initial labelled set " + folder));
+        }
+        if (parts.isEmpty()) {
+            throw new FineTuneFailedException("there is nothing to train on: no annotation has been submitted "
+                    + "(Curation.SubmitAnnotation) and no initial labelled set is configured (glean.training.initial-data)");
+        }
+        return PreprocessedDataset.combine(parts);
+    }
+
+    private PreprocessedDataset load(Path folder, Path coco, Preprocessing preprocessing, List<String> classes,
+                                     String what) throws FineTuneFailedException, IOException {
+        try {
+            return PreprocessedDataset.load(folder, coco, reader, preprocessing, classes, loaded -> { });
+        } catch (InvalidDatasetException e) {
+            throw new FineTuneFailedException(what + " cannot be trained on: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Every submitted task's frames as a COCO file over the instance store, categories in the
+     * model's order. Frames whose instance is no longer stored, and boxes of a class the model
+     * does not know, are named all at once.
+     */
+    private CocoFile annotations(List<String> classes) throws FineTuneFailedException {
+        List<AnnotationTask> tasks = new ArrayList<>();
+        curation.forEachSubmitted(tasks::add);
+        List<String> problems = new ArrayList<>();
+        List<CocoFile.Image> images = new ArrayList<>();
+        List<CocoFile.Annotation> boxes = new ArrayList<>();
+        for (AnnotationTask task : tasks) {
+            String name = "task " + task.id() + " (study " + task.studyInstanceUid() + ")";
+            Map<String, String> content = new LinkedHashMap<>(studies.acceptedContent(task.images().stream()
+                    .map(AnnotationTask.Image::sopInstanceUid).distinct().toList()));
+            for (AnnotationTask.Image image : task.images()) {
+                String frame = name + ", SOPInstanceUID " + image.sopInstanceUid() + " frame " + image.frame();
+                String sha256 = content.get(image.sopInstanceUid());
+                if (sha256 == null) {
+                    problems.add(frame + ": the instance is no longer stored; skip or re-send the study");
+                    continue;
+                }
+                Path file = store.pathOf(sha256);
+                if (!Files.isRegularFile(file)) {
+                    problems.add(frame + ": its file " + file + " is missing from the instance store "
+                            + "(glean.store.dir); restore it or send the study again");
+                    continue;
+                }
+                long imageId = images.size() + 1L;
+                images.add(new CocoFile.Image(imageId, store.root().relativize(file).toString(), image.sopInstanceUid(),
+                        image.frame(), image.columns(), image.rows(), task.studyInstanceUid(), null, null, null, null,
+                        null));
+                for (AnnotationTask.AnnotatedBox box : image.annotation()) {
+                    int category = classes.indexOf(box.label());
+                    if (category < 0) {
+                        problems.add(frame + ": a box is labelled " + box.label() + ", which the model being "
+                                + "fine-tuned does not know (its classes: " + classes + ")");
+                        continue;
+                    }
+                    boxes.add(CocoFile.Annotation.of(boxes.size() + 1L, imageId, category + 1L, box.xmin(), box.ymin(),
+                            box.xmax() - box.xmin(), box.ymax() - box.ymin()));
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new FineTuneFailedException(new InvalidDatasetException(SOURCE, problems).getMessage());
+        }
+        List<CocoFile.Category> categories = new ArrayList<>();
+        for (int i = 0; i < classes.size(); i++) {
+            categories.add(new CocoFile.Category(i + 1L, classes.get(i), null));
+        }
+        return new CocoFile(Map.of("description", "annotations submitted to Glean", "tasks",
+                Integer.toString(tasks.size())), categories, images, boxes);
+    }
+}

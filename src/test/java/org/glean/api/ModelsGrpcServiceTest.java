@@ -1,0 +1,506 @@
+package org.glean.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.glean.api.v1.AnnotationTask;
+import org.glean.api.v1.Box;
+import org.glean.api.v1.ClaimNextTaskRequest;
+import org.glean.api.v1.CurationGrpc;
+import org.glean.api.v1.FineTuneJob;
+import org.glean.api.v1.GetStudyRequest;
+import org.glean.api.v1.GetTaskRequest;
+import org.glean.api.v1.ImageAnnotation;
+import org.glean.api.v1.ListModelsRequest;
+import org.glean.api.v1.ListQueueRequest;
+import org.glean.api.v1.ModelVersion;
+import org.glean.api.v1.ModelsGrpc;
+import org.glean.api.v1.PromoteRequest;
+import org.glean.api.v1.RollbackRequest;
+import org.glean.api.v1.StartFineTuneRequest;
+import org.glean.api.v1.StudyAnalysis;
+import org.glean.api.v1.StudyIngestGrpc;
+import org.glean.api.v1.SubmitAnnotationRequest;
+import org.glean.api.v1.TaskState;
+import org.glean.api.v1.WatchJobRequest;
+import org.glean.cli.GleanCommand;
+import org.glean.detector.DetectorCheckpoint;
+import org.glean.inference.ModelsConfig;
+import org.glean.ingest.InstanceStore;
+import org.glean.ingest.StudyRepository;
+import org.glean.server.LoopbackChannels;
+import org.glean.server.PostgresTestResource;
+import org.glean.training.CocoFile;
+import org.glean.training.FineTuneJobs;
+import org.glean.training.FineTuneTestResource;
+import org.glean.training.HeldOutSplit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The fine-tuning loop against the running server, over gRPC on loopback with a real PostgreSQL
+ * and real models (the bundled one, and what jobs make of it): a job fails cleanly without data or
+ * with an instance gone from the store, starts by itself once enough annotations are submitted and
+ * streams its progress, the gate keeps a worse version as a candidate and promotes one at least as
+ * good, Promote and Rollback change the current version, a promotion rescores the waiting queue,
+ * and swaps under concurrent IngestStudy calls fail none.
+ */
+@QuarkusTest
+@WithTestResource(PostgresTestResource.class)
+@WithTestResource(FineTuneTestResource.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ModelsGrpcServiceTest {
+
+    private static final String OPERATOR = "operator-1";
+    private static final long DEADLINE_SECONDS = 120;
+    private static final int SLICES = 1;
+    // Annotated studies, 256² like the bundled model's data: half held out (glean.training.held-out-share=0.5).
+    private static Path annotated;
+    // Studies that wait in the queue when versions change.
+    private static Path waiting;
+    private static String firstVersion;
+    // Installed beside it, never current until promoted by hand.
+    private static String otherVersion;
+    private static String betterVersion;
+    private static String worseVersion;
+    private static long worseJob;
+
+    @ConfigProperty(name = "quarkus.http.test-port")
+    int port;
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    ModelsConfig models;
+
+    @Inject
+    FineTuneJobs jobs;
+
+    @Inject
+    InstanceStore store;
+
+    @Inject
+    StudyRepository studies;
+
+    private ManagedChannel channel;
+
+    @BeforeAll
+    static void phantoms() throws Exception {
+        Path root = Files.createTempDirectory("glean-fine-tune-data-");
+        annotated = root.resolve("annotated");
+        waiting = root.resolve("waiting");
+        synth(annotated, "21", "6");
+        synth(waiting, "22", "5");
+    }
+
+    private static void synth(Path out, String seed, String studies) {
+        assertThat(GleanCommand.execute("synth", "--out", out.toString(), "--seed", seed, "--studies", studies,
+                "--slices", String.valueOf(SLICES), "--ct-fraction", "1", "--normal-fraction", "0", "--objects", "1:2"))
+                .isZero();
+    }
+
+    @BeforeEach
+    void connect() {
+        channel = LoopbackChannels.open(port);
+    }
+
+    @AfterEach
+    void disconnect() throws InterruptedException {
+        LoopbackChannels.close(channel);
+    }
+
+    @Test
+    @Order(1)
+    void jobWithoutAnnotationsFailsWithAReasonAndChangesNothing() {
+        List<ModelVersion> before = listModels();
+        assertThat(before).extracting(ModelVersion::getState)
+                .containsExactlyInAnyOrder(ModelVersion.State.CURRENT, ModelVersion.State.CANDIDATE);
+        firstVersion = before.stream().filter(version -> version.getState() == ModelVersion.State.CURRENT)
+                .findFirst().orElseThrow().getVersionId();
+        otherVersion = before.stream().filter(version -> version.getState() == ModelVersion.State.CANDIDATE)
+                .findFirst().orElseThrow().getVersionId();
+
+        FineTuneJob started = models().startFineTune(StartFineTuneRequest.newBuilder().setRequestedBy(OPERATOR).build());
+        List<FineTuneJob> progress = watch(started.getJobId());
+
+        assertThat(started.getState()).isEqualTo(FineTuneJob.State.RUNNING);
+        assertThat(started.getParentVersion()).isEqualTo(firstVersion);
+        FineTuneJob last = progress.get(progress.size() - 1);
+        assertThat(last.getState()).isEqualTo(FineTuneJob.State.FAILED);
+        assertThat(last.getReason()).startsWith("there is nothing to train on: no annotation has been submitted");
+        assertThat(last.hasFinishedAt()).isTrue();
+        assertThat(listModels()).isEqualTo(before);
+        assertThatThrownBy(() -> models().startFineTune(StartFineTuneRequest.newBuilder().setRequestedBy(" ").build()))
+                .satisfies(e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    }
+
+    @Test
+    @Order(2)
+    void enoughAnnotationsStartAJobThatStreamsItsProgressAndTheGateKeepsAWorseVersionAsACandidate() throws Exception {
+        Set<String> studies = studiesOf(annotated);
+        assertThat(studies).hasSize(FineTuneTestResource.AUTO_FINE_TUNE_AFTER);
+
+        int frames = annotateEveryStudy(annotated);
+
+        long jobId = latestJob();
+        StatusRuntimeException second = catchStatus(() -> models().startFineTune(
+                StartFineTuneRequest.newBuilder().setRequestedBy(OPERATOR).build()));
+        List<FineTuneJob> progress = watch(jobId);
+
+        assertThat(second.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(second.getStatus().getDescription())
+                .isEqualTo("fine-tuning job " + jobId + " is running; watch it (Models.WatchJob) and start "
+                        + "again once it has ended");
+        assertThat(progress.get(0)).extracting(FineTuneJob::getTrigger, FineTuneJob::getRequestedBy,
+                        FineTuneJob::getEpochs, FineTuneJob::getLearningRate)
+                .containsExactly(FineTuneJob.Trigger.AUTO, "glean", 1, 0.15);
+        FineTuneJob last = progress.get(progress.size() - 1);
+        assertThat(last.getState()).as(last.getReason()).isEqualTo(FineTuneJob.State.SUCCEEDED);
+        assertThat(progress.subList(0, progress.size() - 1)).allMatch(job -> job.getState() == FineTuneJob.State.RUNNING);
+        assertThat(progress).anyMatch(job -> job.getStep() == 1 && job.getLoss() > 0 && job.getImagesPerSecond() > 0);
+        assertThat(progress).filteredOn(FineTuneJob::hasValidationMap).extracting(FineTuneJob::getEpoch).contains(1);
+        HeldOutSplit split = new HeldOutSplit(0.5);
+        long heldOut = studies.stream().filter(split::heldOut).count();
+        assertThat(heldOut).isBetween(1L, studies.size() - 1L);
+        assertThat(last.getValidationStudies()).isEqualTo(heldOut);
+        assertThat(last.getTrainingImages() + last.getValidationImages()).isEqualTo(frames);
+        assertThat(last.getValidationImages()).isEqualTo(SLICES * heldOut);
+
+        assertThat(last.getParentVersion()).isEqualTo(firstVersion);
+        assertThat(last.getOutcome()).as(last.getReason()).isEqualTo(FineTuneJob.Outcome.KEPT_AS_CANDIDATE);
+        assertThat(last.getValidationMap()).isLessThan(last.getCurrentMap());
+        assertThat(last.getReason()).startsWith("kept as a candidate: it validates worse than the current version");
+        worseVersion = last.getCandidateVersion();
+        worseJob = last.getJobId();
+        Map<String, ModelVersion> versions = versionsById();
+        assertThat(versions.get(worseVersion)).extracting(ModelVersion::getState, ModelVersion::getCandidateReason,
+                        ModelVersion::getParentVersion, ModelVersion::getValidationMap)
+                .containsExactly(ModelVersion.State.CANDIDATE, last.getReason(), firstVersion, last.getValidationMap());
+        assertThat(versions.get(firstVersion).getState()).isEqualTo(ModelVersion.State.CURRENT);
+        assertThat(DetectorCheckpoint.readManifest(Path.of(versions.get(worseVersion).getSource())).parentVersion())
+                .isEqualTo(firstVersion);
+    }
+
+    @Test
+    @Order(3)
+    void theGatePromotesAVersionAtLeastAsGoodAsTheCurrentOne() {
+        models().promote(PromoteRequest.newBuilder().setVersionId(worseVersion).setRequestedBy(OPERATOR)
+                .setReason("trying the candidate").build());
+
+        FineTuneJob started = models().startFineTune(StartFineTuneRequest.newBuilder().setRequestedBy(OPERATOR)
+                .setEpochs(1).setLearningRate(0.001).build());
+        List<FineTuneJob> progress = watch(started.getJobId());
+
+        FineTuneJob last = progress.get(progress.size() - 1);
+        assertThat(last.getState()).as(last.getReason()).isEqualTo(FineTuneJob.State.SUCCEEDED);
+        assertThat(last.getParentVersion()).isEqualTo(worseVersion);
+        assertThat(last.getOutcome()).as(last.getReason()).isEqualTo(FineTuneJob.Outcome.PROMOTED);
+        assertThat(last.getValidationMap()).isGreaterThanOrEqualTo(last.getCurrentMap());
+        assertThat(last.getReason()).startsWith("promoted: mAP@0.5 ");
+        betterVersion = last.getCandidateVersion();
+        Map<String, ModelVersion> versions = versionsById();
+        assertThat(versions.get(betterVersion)).extracting(ModelVersion::getState, ModelVersion::getParentVersion)
+                .containsExactly(ModelVersion.State.CURRENT, worseVersion);
+        assertThat(versions.get(worseVersion).getState()).isEqualTo(ModelVersion.State.RETIRED);
+        // studies are scored by the promoted version from now on
+        assertThat(IngestCalls.ingest(channel, filesOf(waiting).get(0).toArray(Path[]::new)).getModelVersion())
+                .isEqualTo(betterVersion);
+    }
+
+    @Test
+    @Order(4)
+    void rollbackStepsBackThroughTheVersionsThatWereCurrent() {
+        ModelVersion back = models().rollback(RollbackRequest.newBuilder().setRequestedBy(OPERATOR).build());
+
+        assertThat(back.getVersionId()).isEqualTo(worseVersion);
+        assertThat(back.getState()).isEqualTo(ModelVersion.State.CURRENT);
+        assertThat(versionsById().get(betterVersion)).extracting(ModelVersion::getState, ModelVersion::getRolledBack)
+                .containsExactly(ModelVersion.State.RETIRED, true);
+        assertThat(models().rollback(RollbackRequest.newBuilder().setRequestedBy(OPERATOR).build()).getVersionId())
+                .isEqualTo(firstVersion);
+        StatusRuntimeException nothingLeft = catchStatus(() -> models().rollback(
+                RollbackRequest.newBuilder().setRequestedBy(OPERATOR).build()));
+        assertThat(nothingLeft.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(nothingLeft.getStatus().getDescription()).startsWith("there is no earlier version to roll back to");
+        assertThat(catchStatus(() -> models().promote(PromoteRequest.newBuilder().setVersionId(firstVersion)
+                .setRequestedBy(OPERATOR).build())).getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(catchStatus(() -> models().promote(PromoteRequest.newBuilder().setVersionId("0123456789abcdef")
+                .setRequestedBy(OPERATOR).build())).getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    }
+
+    @Test
+    @Order(5)
+    void promotionRescoresTheWaitingTasksAndTheQueueReorders() {
+        List<List<Path>> studies = filesOf(waiting);
+        for (List<Path> study : studies) {
+            IngestCalls.ingest(channel, study.toArray(Path[]::new));
+        }
+        AnnotationTask claimed = curation().claimNextTask(ClaimNextTaskRequest.newBuilder().setAnnotatorId("annotator-1")
+                .build()).getTask();
+        List<AnnotationTask> before = queue();
+        assertThat(before).hasSize(studies.size() - 1).allMatch(task -> task.getModelVersion().equals(firstVersion));
+        assertThat(before).extracting(AnnotationTask::getInformativeness).doesNotHaveDuplicates();
+
+        models().promote(PromoteRequest.newBuilder().setVersionId(otherVersion).setRequestedBy(OPERATOR).build());
+
+        List<AnnotationTask> after = queue();
+        assertThat(after).allMatch(task -> task.getModelVersion().equals(otherVersion));
+        assertThat(after).extracting(AnnotationTask::getStudyInstanceUid)
+                .containsExactlyInAnyOrderElementsOf(before.stream().map(AnnotationTask::getStudyInstanceUid).toList());
+        for (AnnotationTask task : after) {
+            StudyAnalysis analysis = study(task.getStudyInstanceUid());
+            assertThat(analysis.getModelVersion()).isEqualTo(otherVersion);
+            assertThat(task.getInformativeness()).isEqualTo(analysis.getInformativeness());
+        }
+        assertThat(after).isSortedAccordingTo(Comparator.comparingDouble(AnnotationTask::getInformativeness).reversed());
+        assertThat(after).extracting(AnnotationTask::getStudyInstanceUid)
+                .isNotEqualTo(before.stream().map(AnnotationTask::getStudyInstanceUid).toList());
+        // the claimed task keeps what its annotator sees
+        assertThat(curation().getTask(GetTaskRequest.newBuilder().setTaskId(claimed.getTaskId())
+                .build())).extracting(AnnotationTask::getModelVersion, AnnotationTask::getState)
+                .containsExactly(firstVersion, TaskState.CLAIMED);
+    }
+
+    @Test
+    @Order(6)
+    void swapsUnderConcurrentIngestStudyCallsFailNoCall() throws Exception {
+        List<List<Path>> studies = filesOf(waiting);
+        int clients = 4;
+        AtomicBoolean swapping = new AtomicBoolean(true);
+        CountDownLatch started = new CountDownLatch(clients);
+        ExecutorService threads = Executors.newFixedThreadPool(clients);
+        List<Future<List<String>>> calls = new ArrayList<>();
+        try {
+            for (int c = 0; c < clients; c++) {
+                List<Path> study = studies.get(c % studies.size());
+                calls.add(threads.submit(() -> {
+                    ManagedChannel own = LoopbackChannels.open(port);
+                    try {
+                        List<String> versions = new ArrayList<>();
+                        started.countDown();
+                        do {
+                            versions.add(IngestCalls.ingest(own, study.toArray(Path[]::new)).getModelVersion());
+                        } while (swapping.get());
+                        return versions;
+                    } finally {
+                        LoopbackChannels.close(own);
+                    }
+                }));
+            }
+            started.await(DEADLINE_SECONDS, TimeUnit.SECONDS);
+            List<String> swappedTo = List.of(firstVersion, otherVersion);
+            for (String version : swappedTo) {
+                models().withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS).promote(PromoteRequest.newBuilder()
+                        .setVersionId(version).setRequestedBy(OPERATOR).build());
+            }
+            swapping.set(false);
+            List<String> answered = new ArrayList<>();
+            for (Future<List<String>> call : calls) {
+                answered.addAll(call.get(DEADLINE_SECONDS, TimeUnit.SECONDS));
+            }
+
+            // every call answered with an analysis (a failed one would have thrown), by one of the versions
+            assertThat(answered).isNotEmpty().allMatch(Set.of(firstVersion, otherVersion)::contains);
+            assertThat(answered).contains(firstVersion, otherVersion);
+        } finally {
+            swapping.set(false);
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    @Order(7)
+    void aRestartFailsTheJobThatWasRunningAndFindsTheFinishedOnes() throws Exception {
+        long interrupted;
+        try (Connection connection = dataSource.getConnection(); Statement insert = connection.createStatement()) {
+            var row = insert.executeQuery("""
+                    INSERT INTO fine_tune_job (state, trigger_kind, requested_by, parent_version, epochs, learning_rate,
+                                               epoch, step, created_at)
+                    VALUES ('RUNNING', 'AUTO', 'glean', 'abc', 3, 0.001, 1, 4, now()) RETURNING id""");
+            row.next();
+            interrupted = row.getLong(1);
+        }
+
+        jobs.failInterruptedJobs();
+
+        FineTuneJob failed = watch(interrupted).get(0);
+        assertThat(failed.getState()).isEqualTo(FineTuneJob.State.FAILED);
+        assertThat(failed.getReason()).isEqualTo("interrupted: the server stopped while the job ran; start it again");
+        List<FineTuneJob> finished = watch(worseJob);
+        assertThat(finished).singleElement().extracting(FineTuneJob::getState, FineTuneJob::getCandidateVersion)
+                .containsExactly(FineTuneJob.State.SUCCEEDED, worseVersion);
+        assertThat(catchStatus(() -> watch(interrupted + 100)).getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        // no work folder is left behind, and every version is a whole model directory
+        try (Stream<Path> entries = Files.list(models.dir())) {
+            assertThat(entries).allMatch(dir -> Files.isRegularFile(dir.resolve(DetectorCheckpoint.PARAMETERS)));
+        }
+    }
+
+    @Test
+    @Order(8)
+    void jobWhoseAnnotatedInstanceLeftTheStoreFailsNamingItAndMakesNoVersion() throws Exception {
+        String sopInstanceUid = CocoFile.read(annotated.resolve("coco.json")).images().get(0).sopInstanceUid();
+        Path stored = store.pathOf(studies.acceptedContent(List.of(sopInstanceUid)).get(sopInstanceUid));
+        Path aside = Files.createTempFile("glean-instance-aside-", ".dcm");
+        List<ModelVersion> before = listModels();
+        Files.move(stored, aside, StandardCopyOption.REPLACE_EXISTING);
+        List<FineTuneJob> progress;
+        try {
+            FineTuneJob started = models().startFineTune(StartFineTuneRequest.newBuilder().setRequestedBy(OPERATOR)
+                    .build());
+            progress = watch(started.getJobId());
+        } finally {
+            Files.move(aside, stored);
+        }
+
+        FineTuneJob last = progress.get(progress.size() - 1);
+        assertThat(last.getState()).isEqualTo(FineTuneJob.State.FAILED);
+        assertThat(last.getReason()).startsWith("the submitted annotations: task ")
+                .contains("SOPInstanceUID " + sopInstanceUid + " frame 1: its file " + stored
+                        + " is missing from the instance store (glean.store.dir); restore it or send the study again");
+        assertThat(listModels()).isEqualTo(before);
+    }
+
+    // Claims every task the queue hands out and submits the phantoms' true boxes; returns the frames annotated.
+    private int annotateEveryStudy(Path folder) throws Exception {
+        for (List<Path> study : filesOf(folder)) {
+            IngestCalls.ingest(channel, study.toArray(Path[]::new));
+        }
+        CocoFile truth = CocoFile.read(folder.resolve("coco.json"));
+        Map<Long, String> classes = new HashMap<>();
+        truth.categories().forEach(category -> classes.put(category.id(), category.name()));
+        Map<String, List<Box>> boxes = new HashMap<>();
+        Map<Long, String> frameOfImage = new HashMap<>();
+        truth.images().forEach(image -> frameOfImage.put(image.id(), image.sopInstanceUid() + "/" + image.frameNumber()));
+        for (CocoFile.Annotation annotation : truth.annotations()) {
+            List<Double> b = annotation.bbox();
+            boxes.computeIfAbsent(frameOfImage.get(annotation.imageId()), key -> new ArrayList<>())
+                    .add(Box.newBuilder().setLabel(classes.get(annotation.categoryId())).setXmin(b.get(0))
+                            .setYmin(b.get(1)).setXmax(b.get(0) + b.get(2)).setYmax(b.get(1) + b.get(3)).build());
+        }
+        int frames = 0;
+        while (true) {
+            var claim = curation().claimNextTask(ClaimNextTaskRequest.newBuilder().setAnnotatorId("annotator-1").build());
+            if (!claim.hasTask()) {
+                return frames;
+            }
+            AnnotationTask task = claim.getTask();
+            SubmitAnnotationRequest.Builder submission = SubmitAnnotationRequest.newBuilder()
+                    .setTaskId(task.getTaskId()).setAnnotatorId("annotator-1");
+            for (var image : task.getImagesList()) {
+                submission.addImages(ImageAnnotation.newBuilder().setSopInstanceUid(image.getSopInstanceUid())
+                        .setFrame(image.getFrame())
+                        .addAllBoxes(boxes.getOrDefault(image.getSopInstanceUid() + "/" + image.getFrame(), List.of())));
+                frames++;
+            }
+            curation().submitAnnotation(submission.build());
+        }
+    }
+
+    private long latestJob() throws Exception {
+        try (Connection connection = dataSource.getConnection(); Statement select = connection.createStatement();
+             var row = select.executeQuery("SELECT max(id) FROM fine_tune_job")) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    private List<FineTuneJob> watch(long jobId) {
+        List<FineTuneJob> seen = new ArrayList<>();
+        Iterator<FineTuneJob> stream = models().withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+                .watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build());
+        stream.forEachRemaining(seen::add);
+        return seen;
+    }
+
+    private List<ModelVersion> listModels() {
+        return models().listModels(ListModelsRequest.getDefaultInstance()).getVersionsList();
+    }
+
+    private Map<String, ModelVersion> versionsById() {
+        Map<String, ModelVersion> byId = new LinkedHashMap<>();
+        listModels().forEach(version -> byId.put(version.getVersionId(), version));
+        return byId;
+    }
+
+    private List<AnnotationTask> queue() {
+        return curation().listQueue(ListQueueRequest.getDefaultInstance()).getTasksList();
+    }
+
+    private StudyAnalysis study(String studyInstanceUid) {
+        return StudyIngestGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+                .getStudy(GetStudyRequest.newBuilder().setStudyInstanceUid(studyInstanceUid).build());
+    }
+
+    private ModelsGrpc.ModelsBlockingStub models() {
+        return ModelsGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private CurationGrpc.CurationBlockingStub curation() {
+        return CurationGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private static StatusRuntimeException catchStatus(Runnable call) {
+        try {
+            call.run();
+        } catch (StatusRuntimeException e) {
+            return e;
+        }
+        throw new AssertionError("the call succeeded; a refusal was expected");
+    }
+
+    // The folder's DICOM files grouped by study (series-N/instance-NNNN under study-NNNN), in order.
+    private static List<List<Path>> filesOf(Path folder) {
+        try (Stream<Path> files = Files.walk(folder)) {
+            Map<Path, List<Path>> byStudy = new TreeMap<>();
+            files.filter(file -> file.toString().endsWith(".dcm")).sorted()
+                    .forEach(file -> byStudy.computeIfAbsent(folder.relativize(file).getName(0), s -> new ArrayList<>())
+                            .add(file));
+            return List.copyOf(byStudy.values());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Set<String> studiesOf(Path folder) throws Exception {
+        return Set.copyOf(CocoFile.read(folder.resolve("coco.json")).images().stream()
+                .map(CocoFile.Image::studyInstanceUid).toList());
+    }
+}
