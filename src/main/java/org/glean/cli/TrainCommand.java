@@ -1,5 +1,6 @@
 package org.glean.cli;
 
+import ai.djl.engine.Engine;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -79,7 +80,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--warmup-steps", defaultValue = "100", description = "Linear learning-rate warm-up (default ${DEFAULT-VALUE}).")
     int warmupSteps;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the shuffling and mirroring (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "1",
+            description = "Seed of the fresh parameters, the loss's sampling, the shuffling and the mirroring (default ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = {"-K", "--components"}, defaultValue = "4", description = "Mixture components K (default ${DEFAULT-VALUE}).")
@@ -153,6 +155,7 @@ public final class TrainCommand implements Callable<Integer> {
 
         long begin = System.nanoTime();
         long deadline = maxMinutes > 0 ? begin + (long) (maxMinutes * 60e9) : Long.MAX_VALUE;
+        Engine.getInstance().setRandomSeed((int) seed);
         Random random = new Random(seed);
         try (Detector detector = from != null ? DetectorCheckpoint.load(from).detector() : Detector.create(config, preprocessing);
              DetectorTrainer trainer = new DetectorTrainer(detector, settings)) {

@@ -47,11 +47,24 @@ class TrainEvalCommandTest {
         Output synth = glean("synth", "--out", data.toString(), "--seed", "5", "--studies", "3", "--slices", "4",
                 "--size", "64", "--normal-fraction", "0", "--objects", "2:3");
         assertThat(synth.exitCode()).as(synth.err()).isZero();
-        Output train = glean(concat(new String[] {"train", "--data", data.toString(), "--val-data", data.toString(),
-            "--out", dir.resolve("run").toString(), "--epochs", "3", "--batch-size", "4", "--warmup-steps", "2"}, TINY_NETWORK));
+        Output train = train(dir.resolve("run"));
         assertThat(train.exitCode()).as(train.err()).isZero();
         assertThat(train.err()).contains("epoch 3/3 done", "images/s", "val mAP@0.5");
         model = dir.resolve("run/model");
+    }
+
+    private static Output train(Path out) {
+        return glean(concat(new String[] {"train", "--data", data.toString(), "--val-data", data.toString(),
+            "--out", out.toString(), "--epochs", "3", "--batch-size", "4", "--warmup-steps", "2"}, TINY_NETWORK));
+    }
+
+    @Test
+    void trainingAgainWithTheSameSeedWritesTheSameParameters() throws Exception {
+        Output again = train(dir.resolve("run-again"));
+
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(Files.readAllBytes(dir.resolve("run-again/model").resolve(DetectorCheckpoint.PARAMETERS)))
+                .isEqualTo(Files.readAllBytes(model.resolve(DetectorCheckpoint.PARAMETERS)));
     }
 
     @Test
