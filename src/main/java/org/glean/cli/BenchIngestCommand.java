@@ -2,11 +2,8 @@ package org.glean.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -18,6 +15,7 @@ import org.glean.bench.IngestBenchmark.Report;
 import org.glean.bench.IngestBenchmark.Round;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -55,20 +53,12 @@ public final class BenchIngestCommand implements Callable<Integer> {
             description = "instances each path gets first, not measured; 0 for none (default: ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--server-jar", description = "the packaged Glean jar (default: the jar running this command, "
-            + "else target/quarkus-app/quarkus-run.jar)")
-    Path serverJar;
-
-    @Option(names = "--server-java-opts", defaultValue = "-Xmx2g",
-            description = "JVM options of the Glean server, space-separated (default: ${DEFAULT-VALUE}, as bin/glean)")
-    String serverJavaOptions;
-
     @Option(names = "--markdown",
             description = "print the results as a Markdown table, to paste into docs/benchmarks.md")
     boolean markdown;
 
-    @Option(names = "--keep", description = "keep the temporary folder (logs, server data) and print where it is")
-    boolean keep;
+    @Mixin
+    BenchSupport server;
 
     @Spec
     CommandSpec spec;
@@ -83,33 +73,16 @@ public final class BenchIngestCommand implements Callable<Integer> {
                     + "16 ≤ --size ≤ 4096, --rounds ≥ 1, --warmup ≥ 0");
             return 2;
         }
-        Path jar = BenchSupport.serverJar(serverJar);
-        if (!Files.isRegularFile(jar)) {
-            err.println("glean bench-ingest: no Glean jar at " + jar + "; build it with 'make package' or name it "
-                    + "with --server-jar");
-            return 2;
-        }
-        Path workDir = Files.createTempDirectory("glean-bench-");
         String date = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-        try {
+        return server.run("glean bench-ingest", err, (jar, javaOptions, workDir) -> {
             Report report = new IngestBenchmark(new IngestBenchmark.Settings(instances, studies, size, rounds, warmup,
-                    jar, Arrays.asList(serverJavaOptions.trim().split("\\s+")), workDir), err).run();
+                    jar, javaOptions, workDir), err).run();
             if (markdown) {
                 printMarkdown(report, date, out);
             } else {
                 printPlain(report, date, out);
             }
-            return 0;
-        } catch (IOException e) {
-            err.println("glean bench-ingest: " + e.getMessage());
-            return 1;
-        } finally {
-            if (keep) {
-                err.println("Kept " + workDir);
-            } else {
-                BenchSupport.deleteTree(workDir);
-            }
-        }
+        });
     }
 
     private void printPlain(Report report, String date, PrintWriter out) {

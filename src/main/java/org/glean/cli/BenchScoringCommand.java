@@ -2,12 +2,9 @@ package org.glean.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.glean.bench.GcLogHeap;
 import org.glean.bench.ScoringBenchmark;
@@ -16,6 +13,7 @@ import org.glean.metrics.PipelineStage;
 import org.glean.metrics.PipelineTimes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -59,16 +57,8 @@ public final class BenchScoringCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "the phantoms' seed (default: the clock, so that every run's UIDs are new)")
     Long seed;
 
-    @Option(names = "--server-jar", description = "the packaged Glean jar (default: the jar running this command, "
-            + "else target/quarkus-app/quarkus-run.jar)")
-    Path serverJar;
-
-    @Option(names = "--server-java-opts", defaultValue = "-Xmx2g",
-            description = "JVM options of the Glean server, space-separated (default: ${DEFAULT-VALUE}, as bin/glean)")
-    String serverJavaOptions;
-
-    @Option(names = "--keep", description = "keep the temporary folder (logs, server data) and print where it is")
-    boolean keep;
+    @Mixin
+    BenchSupport server;
 
     @Spec
     CommandSpec spec;
@@ -83,30 +73,12 @@ public final class BenchScoringCommand implements Callable<Integer> {
                     + "64 ≤ --size ≤ 2048, --warmup ≥ 0");
             return 2;
         }
-        Path jar = BenchSupport.serverJar(serverJar);
-        if (!Files.isRegularFile(jar)) {
-            err.println("glean bench-scoring: no Glean jar at " + jar + "; build it with 'make package' or name it "
-                    + "with --server-jar");
-            return 2;
-        }
-        Path workDir = Files.createTempDirectory("glean-bench-scoring-");
         String date = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-        try {
+        return server.run("glean bench-scoring", err, (jar, javaOptions, workDir) -> {
             Report report = new ScoringBenchmark(new ScoringBenchmark.Settings(studies, clients, slices, size, warmup,
-                    seed != null ? seed : System.currentTimeMillis(), jar,
-                    Arrays.asList(serverJavaOptions.trim().split("\\s+")), workDir), err).run();
+                    seed != null ? seed : System.currentTimeMillis(), jar, javaOptions, workDir), err).run();
             print(report, date, out);
-            return 0;
-        } catch (IOException e) {
-            err.println("glean bench-scoring: " + e.getMessage());
-            return 1;
-        } finally {
-            if (keep) {
-                err.println("Kept " + workDir);
-            } else {
-                BenchSupport.deleteTree(workDir);
-            }
-        }
+        });
     }
 
     private static void print(Report report, String date, PrintWriter out) {

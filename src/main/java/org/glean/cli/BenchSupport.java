@@ -2,24 +2,70 @@ package org.glean.cli;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
+import picocli.CommandLine.Option;
 
-/** What the benchmark commands that start a Glean server share: the jar, the machine, the work folder. */
+/**
+ * What the benchmark commands that start a Glean server share: the options naming the server's jar
+ * and JVM options and keeping the work folder, the run in a fresh temporary folder, the machine's CPU.
+ */
 final class BenchSupport {
+
+    /** A benchmark run against the server jar, in an empty work folder. */
+    interface ServerRun {
+        void run(Path jar, List<String> serverJavaOptions, Path workDir) throws IOException, InterruptedException;
+    }
 
     private static final String RUNNER_JAR = "quarkus-run.jar";
 
-    private BenchSupport() {
+    @Option(names = "--server-jar", description = "the packaged Glean jar (default: the jar running this command, "
+            + "else target/quarkus-app/quarkus-run.jar)")
+    Path serverJar;
+
+    @Option(names = "--server-java-opts", defaultValue = "-Xmx2g",
+            description = "JVM options of the Glean server, space-separated (default: ${DEFAULT-VALUE}, as bin/glean)")
+    String serverJavaOptions;
+
+    @Option(names = "--keep", description = "keep the temporary folder (logs, server data) and print where it is")
+    boolean keep;
+
+    /**
+     * Runs {@code run} in a new temporary folder, deleted afterwards unless --keep. Returns the exit
+     * status: 0 when it ran, 1 when it failed (the reason printed), 2 when there is no server jar.
+     */
+    int run(String command, PrintWriter err, ServerRun run) throws IOException, InterruptedException {
+        Path jar = serverJar(serverJar);
+        if (!Files.isRegularFile(jar)) {
+            err.println(command + ": no Glean jar at " + jar + "; build it with 'make package' or name it with --server-jar");
+            return 2;
+        }
+        Path workDir = Files.createTempDirectory(command.replace(' ', '-') + "-");
+        try {
+            run.run(jar, Arrays.asList(serverJavaOptions.trim().split("\\s+")), workDir);
+            return 0;
+        } catch (IOException e) {
+            err.println(command + ": " + e.getMessage());
+            return 1;
+        } finally {
+            if (keep) {
+                err.println("Kept " + workDir);
+            } else {
+                deleteTree(workDir);
+            }
+        }
     }
 
     /**
      * The Glean jar to run as the server: {@code named} when given, else the jar running this
      * command ({@code bin/glean} runs {@code java -jar quarkus-run.jar}), else the build's.
      */
-    static Path serverJar(Path named) {
+    private static Path serverJar(Path named) {
         if (named != null) {
             return named;
         }
@@ -40,7 +86,7 @@ final class BenchSupport {
         }
     }
 
-    static void deleteTree(Path root) throws IOException {
+    private static void deleteTree(Path root) throws IOException {
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);
