@@ -10,6 +10,7 @@ import org.glean.detector.DetectorCheckpoint;
 import org.glean.detector.DetectorConfig;
 import org.glean.detector.ForwardBenchmark;
 import org.glean.detector.ForwardBenchmark.Stage;
+import org.glean.detector.ForwardBenchmark.Trial;
 import org.glean.detector.HeadType;
 import org.glean.detector.Preprocessing;
 import picocli.CommandLine.Command;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Option;
  * next to nothing — the comparison errs in the plain network's favour.
  */
 @Command(name = "bench-model", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Times forward passes (median of --measurements after --warmup) of the MDN network, the same "
+        description = "Times, round-robin so that the machine's drift falls on every variant alike, forward passes "
+                + "(median of --measurements rounds after --warmup) of the MDN network, the same "
                 + "network with a plain head, and MC-dropout with T passes on the plain network, and end-to-end "
                 + "detection (forward, scores, decoding, NMS, the detected objects' mixtures) of the MDN and plain "
                 + "networks; prints a markdown table of ms/image and images/s per batch size and the ratios.")
@@ -74,30 +76,29 @@ public final class BenchModelCommand implements Callable<Integer> {
         System.out.println("| variant | batch | ms/image | images/s |");
         System.out.println("|---|---|---|---|");
         List<String> ratios = new ArrayList<>();
-        for (int batch : batchSizes) {
-            double mdnMs = time("MDN forward (one pass)", mdn, preprocessing, Stage.FORWARD, batch, 1);
-            double plainMs = time("plain SSD forward", plain, preprocessing, Stage.FORWARD, batch, 1);
-            double mcMs = time("MC-dropout forward, T=" + passes, dropoutNetwork, preprocessing, Stage.FORWARD, batch, passes);
-            double mdnDetectMs = time("MDN detect (end to end)", mdn, preprocessing, Stage.DETECT, batch, 1);
-            double plainDetectMs = time("plain SSD detect (end to end)", plain, preprocessing, Stage.DETECT, batch, 1);
-            ratios.add(String.format("batch %d: forward MDN / plain = %.2f×; detect MDN / plain = %.2f×; "
-                            + "MC-dropout T=%d / MDN forward = %.1f×, / MDN detect = %.1f×",
-                    batch, mdnMs / plainMs, mdnDetectMs / plainDetectMs, passes, mcMs / mdnMs, mcMs / mdnDetectMs));
+        try (Detector mdnDetector = model != null ? DetectorCheckpoint.load(model).detector() : Detector.create(mdn, preprocessing);
+             Detector plainDetector = Detector.create(plain, preprocessing);
+             Detector dropoutDetector = Detector.create(dropoutNetwork, preprocessing)) {
+            List<String> names = List.of("MDN forward (one pass)", "plain SSD forward", "MC-dropout forward, T=" + passes,
+                    "MDN detect (end to end)", "plain SSD detect (end to end)");
+            List<Trial> trials = List.of(new Trial(mdnDetector, Stage.FORWARD, 1), new Trial(plainDetector, Stage.FORWARD, 1),
+                    new Trial(dropoutDetector, Stage.FORWARD, passes), new Trial(mdnDetector, Stage.DETECT, 1),
+                    new Trial(plainDetector, Stage.DETECT, 1));
+            for (int batch : batchSizes) {
+                List<ForwardBenchmark.Result> results = ForwardBenchmark.interleaved(trials, batch, warmup, measurements);
+                double[] perImage = new double[results.size()];
+                for (int t = 0; t < results.size(); t++) {
+                    perImage[t] = results.get(t).medianMillis() / batch;
+                    System.out.printf("| %s | %d | %.2f | %.1f |%n", names.get(t), batch, perImage[t], 1000 / perImage[t]);
+                }
+                ratios.add(String.format("batch %d: forward MDN / plain = %.2f×; detect MDN / plain = %.2f×; "
+                                + "MC-dropout T=%d / MDN forward = %.1f×, / MDN detect = %.1f×",
+                        batch, perImage[0] / perImage[1], perImage[3] / perImage[4], passes, perImage[2] / perImage[0],
+                        perImage[2] / perImage[3]));
+            }
         }
         System.out.println();
         ratios.forEach(System.out::println);
         return 0;
-    }
-
-    /** Milliseconds per image of {@code passes} forward passes, or of one end-to-end detection. */
-    private double time(String name, DetectorConfig config, Preprocessing preprocessing, Stage stage, int batch,
-                        int passes) throws IOException {
-        boolean trained = model != null && config.head() == HeadType.MDN;
-        try (Detector detector = trained ? DetectorCheckpoint.load(model).detector() : Detector.create(config, preprocessing)) {
-            ForwardBenchmark.Result r = ForwardBenchmark.measure(detector, stage, batch, passes, warmup, measurements);
-            double perImage = r.medianMillis() / batch;
-            System.out.printf("| %s | %d | %.2f | %.1f |%n", name, batch, perImage, 1000 / perImage);
-            return perImage;
-        }
     }
 }

@@ -31,36 +31,73 @@ public final class ForwardBenchmark {
 
     public enum Stage { FORWARD, DETECT }
 
+    /** One thing to time: {@code passes} forward passes, or one end-to-end detection, of {@code detector}. */
+    public record Trial(Detector detector, Stage stage, int passes) {
+
+        public Trial {
+            if (passes < 1) {
+                throw new IllegalArgumentException("need a positive pass count");
+            }
+            if (stage == Stage.DETECT && passes > 1) {
+                throw new IllegalArgumentException("end-to-end detection is one pass; time MC-dropout passes as FORWARD");
+            }
+        }
+    }
+
     public static Result measure(Detector detector, Stage stage, int batchSize, int passes, int warmup,
                                  int measurements) {
-        if (batchSize < 1 || passes < 1 || warmup < 0 || measurements < 1) {
-            throw new IllegalArgumentException("need a positive batch size, pass count and measurement count");
+        return interleaved(List.of(new Trial(detector, stage, passes)), batchSize, warmup, measurements).get(0);
+    }
+
+    /**
+     * Times several trials on the same batch, round-robin: every round runs each trial once, so
+     * that a drift of the machine (another process, the clock, the allocator's state) falls on all
+     * of them alike instead of on whichever was timed first. The results are in trial order.
+     */
+    public static List<Result> interleaved(List<Trial> trials, int batchSize, int warmup, int measurements) {
+        if (trials.isEmpty() || batchSize < 1 || warmup < 0 || measurements < 1) {
+            throw new IllegalArgumentException("need a trial, a positive batch size and measurement count");
         }
-        if (stage == Stage.DETECT && passes > 1) {
-            throw new IllegalArgumentException("end-to-end detection is one pass; time MC-dropout passes as FORWARD");
-        }
-        List<PreprocessedImage> images = randomImages(detector.config().inputSize(), batchSize);
-        double[] millis = new double[measurements];
-        for (int i = -warmup; i < measurements; i++) {
-            long start = System.nanoTime();
-            if (stage == Stage.DETECT) {
-                detector.detect(images, DecoderSettings.DEFAULT);
-            }
-            for (int p = 0; stage == Stage.FORWARD && p < passes; p++) {
-                try (NDManager manager = detector.model().getNDManager().newSubManager()) {
-                    detector.forward(manager, images, passes > 1);
+        int inputSize = trials.get(0).detector().config().inputSize();
+        List<PreprocessedImage> images = randomImages(inputSize, batchSize);
+        double[][] millis = new double[trials.size()][measurements];
+        for (int round = -warmup; round < measurements; round++) {
+            for (int t = 0; t < trials.size(); t++) {
+                long start = System.nanoTime();
+                run(trials.get(t), images);
+                if (round >= 0) {
+                    millis[t][round] = (System.nanoTime() - start) / 1e6;
                 }
             }
-            if (i >= 0) {
-                millis[i] = (System.nanoTime() - start) / 1e6;
+        }
+        List<Result> results = new ArrayList<>(trials.size());
+        for (int t = 0; t < trials.size(); t++) {
+            Trial trial = trials.get(t);
+            double median = median(millis[t]);
+            results.add(new Result(trial.stage(), batchSize, trial.passes(), measurements, median,
+                    Arrays.stream(millis[t]).average().orElseThrow(), batchSize * 1000.0 / median));
+        }
+        return results;
+    }
+
+    private static void run(Trial trial, List<PreprocessedImage> images) {
+        Detector detector = trial.detector();
+        if (trial.stage() == Stage.DETECT) {
+            detector.detect(images, DecoderSettings.DEFAULT);
+            return;
+        }
+        for (int p = 0; p < trial.passes(); p++) {
+            try (NDManager manager = detector.model().getNDManager().newSubManager()) {
+                detector.forward(manager, images, trial.passes() > 1);
             }
         }
-        double[] sorted = millis.clone();
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
         Arrays.sort(sorted);
-        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
                 : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-        double mean = Arrays.stream(millis).average().orElseThrow();
-        return new Result(stage, batchSize, passes, measurements, median, mean, batchSize * 1000.0 / median);
     }
 
     private static List<PreprocessedImage> randomImages(int size, int count) {

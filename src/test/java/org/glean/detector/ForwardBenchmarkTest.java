@@ -2,7 +2,9 @@ package org.glean.detector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ForwardBenchmarkTest {
@@ -21,6 +23,30 @@ class ForwardBenchmarkTest {
             assertThat(monteCarlo.passes()).isEqualTo(5);
             assertThat(detect.stage()).isEqualTo(ForwardBenchmark.Stage.DETECT);
             assertThat(detect.medianMillis()).isPositive();
+        }
+    }
+
+    @Test
+    void interleavedTrialsAreReportedInTheirOrderEachWithItsOwnStageAndPasses() {
+        DetectorConfig config = TinyNetworks.config().withHead(HeadType.PLAIN).withDropout(0.2);
+        try (Detector detector = Detector.create(config, TinyNetworks.preprocessing())) {
+            List<ForwardBenchmark.Result> results = ForwardBenchmark.interleaved(List.of(
+                    new ForwardBenchmark.Trial(detector, ForwardBenchmark.Stage.DETECT, 1),
+                    new ForwardBenchmark.Trial(detector, ForwardBenchmark.Stage.FORWARD, 4)), 2, 1, 3);
+
+            assertThat(results).extracting(ForwardBenchmark.Result::stage, ForwardBenchmark.Result::passes,
+                    ForwardBenchmark.Result::measurements)
+                    .containsExactly(tuple(ForwardBenchmark.Stage.DETECT, 1, 3), tuple(ForwardBenchmark.Stage.FORWARD, 4, 3));
+            assertThat(results).allSatisfy(r -> assertThat(r.medianMillis()).isPositive());
+        }
+    }
+
+    @Test
+    void aDetectionIsOnePass() {
+        try (Detector detector = Detector.create(TinyNetworks.config(), TinyNetworks.preprocessing())) {
+            assertThatThrownBy(() -> new ForwardBenchmark.Trial(detector, ForwardBenchmark.Stage.DETECT, 2))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("MC-dropout passes as FORWARD");
         }
     }
 
