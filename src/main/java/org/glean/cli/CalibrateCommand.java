@@ -18,9 +18,7 @@ import org.glean.inference.ActiveModel;
 import org.glean.inference.AnalysisRepository;
 import org.glean.inference.BackendUnavailableException;
 import org.glean.inference.Calibration;
-import org.glean.inference.LocalDetectionBackend;
 import org.glean.inference.ModelFiles;
-import org.glean.inference.ModelSupplier;
 import org.glean.inference.ModelVersionRepository;
 import org.glean.inference.NoModelException;
 import org.glean.ingest.InstanceStore;
@@ -113,8 +111,7 @@ public final class CalibrateCommand implements Callable<Integer> {
                     reader, err).values());
             try (DetectorCheckpoint checkpoint = DetectorCheckpoint.load(files.get().directory())) {
                 ActiveModel model = new ActiveModel(versionId, checkpoint.detector(), null);
-                Calibration.Result result = Calibration.over(poolFiles, reader,
-                        new LocalDetectionBackend(ModelSupplier.fixed(model), batchSize, objectThreshold.value), batchSize);
+                Calibration.Result result = Calibration.over(poolFiles, reader, model, batchSize, objectThreshold.value);
                 result.skippedFiles().forEach(skipped -> err.println("Skipped " + skipped));
                 versions.saveStatistics(versionId, result.statistics(), Instant.now());
                 System.out.printf("Model version %s calibrated on %d files, %d frames, %d objects:%n%s%n", versionId,

@@ -15,7 +15,9 @@ import org.glean.uncertainty.UncertaintyStatistics;
 /**
  * Normalisation statistics of a model version over a reference pool (method.md §5.1): the mean
  * and population std of each uncertainty kind over every object the detector finds on the pool's
- * frames. Frames go to the detector in batches, so the pool is never in memory at once.
+ * frames. Frames go to the detector in batches, so the pool is never in memory at once. The model
+ * runs in this process whatever the server's inference mode: its statistics are fitted where it
+ * is loaded for that purpose (by {@code glean calibrate} or a promotion).
  */
 public final class Calibration {
 
@@ -31,13 +33,16 @@ public final class Calibration {
     private Calibration() {
     }
 
-    /** @throws IllegalStateException when the detector finds no object on the pool */
-    public static Result over(List<Path> files, DicomReader reader, DetectionBackend backend, int batchSize)
-            throws NoModelException, BackendUnavailableException {
+    /**
+     * @param objectThreshold the score from which a detection is an object, as the server's
+     * @throws IllegalStateException when the detector finds no object on the pool
+     */
+    public static Result over(List<Path> files, DicomReader reader, ActiveModel model, int batchSize,
+                              double objectThreshold) throws NoModelException, BackendUnavailableException {
+        DetectionBackend backend = new LocalDetectionBackend(ModelSupplier.fixed(model), batchSize, objectThreshold);
         List<ObjectUncertainty> objects = new ArrayList<>();
         List<ModalityFrame> batch = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
-        String[] modelVersion = {null};
         int frames = 0;
         for (Path file : files) {
             DecodedImage decoded;
@@ -53,27 +58,25 @@ public final class Calibration {
                         header.windowCenter(), header.windowWidth()));
                 frames++;
                 if (batch.size() == batchSize) {
-                    detectInto(backend, batch, objects, modelVersion);
+                    detectInto(backend, batch, objects);
                 }
             }
         }
-        detectInto(backend, batch, objects, modelVersion);
+        detectInto(backend, batch, objects);
         if (objects.isEmpty()) {
             throw new IllegalStateException("the model found no object on the " + frames + " frames of the pool;"
                     + " calibrate over images with findings, or lower the object threshold");
         }
-        return new Result(UncertaintyStatistics.fit(objects), modelVersion[0], files.size() - skipped.size(), frames,
+        return new Result(UncertaintyStatistics.fit(objects), model.versionId(), files.size() - skipped.size(), frames,
                 skipped);
     }
 
-    private static void detectInto(DetectionBackend backend, List<ModalityFrame> batch, List<ObjectUncertainty> objects,
-            String[] modelVersion) throws NoModelException, BackendUnavailableException {
+    private static void detectInto(DetectionBackend backend, List<ModalityFrame> batch, List<ObjectUncertainty> objects)
+            throws NoModelException, BackendUnavailableException {
         if (batch.isEmpty()) {
             return;
         }
-        DetectedFrames detected = backend.detect(List.copyOf(batch));
-        modelVersion[0] = detected.modelVersion();
-        detected.frames().forEach(frame -> frame.forEach(object -> objects.add(object.raw())));
+        backend.detect(List.copyOf(batch)).frames().forEach(frame -> frame.forEach(object -> objects.add(object.raw())));
         batch.clear();
     }
 }

@@ -16,9 +16,7 @@ import org.glean.inference.BackendUnavailableException;
 import org.glean.inference.Calibration;
 import org.glean.inference.InferenceConfig;
 import org.glean.inference.InferenceService;
-import org.glean.inference.LocalDetectionBackend;
 import org.glean.inference.ModelRegistry;
-import org.glean.inference.ModelSupplier;
 import org.glean.inference.ModelVersionRepository;
 import org.glean.inference.NoModelException;
 import org.glean.inference.StudyScores;
@@ -148,11 +146,9 @@ public class ModelPromotion {
             LOG.infof("Model version %s: no stored study to calibrate on; the statistics of its manifest apply", versionId);
             return;
         }
-        LocalDetectionBackend backend = new LocalDetectionBackend(
-                ModelSupplier.fixed(new ActiveModel(versionId, detector, null)), inference.batchSize(),
-                inference.objectThreshold());
         try {
-            Calibration.Result result = Calibration.over(pool, reader, backend, inference.batchSize());
+            Calibration.Result result = Calibration.over(pool, reader, new ActiveModel(versionId, detector, null),
+                    inference.batchSize(), inference.objectThreshold());
             versions.saveStatistics(versionId, result.statistics(), Instant.now());
             LOG.infof("Model version %s calibrated over %d stored files (%d frames, %d objects)", versionId,
                     result.files(), result.frames(), result.statistics().objectCount());
