@@ -1,7 +1,6 @@
 package org.glean.cli;
 
 import ai.djl.engine.Engine;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,17 +10,14 @@ import java.util.concurrent.Callable;
 import org.glean.detector.Detector;
 import org.glean.detector.DetectorCheckpoint;
 import org.glean.detector.DetectorConfig;
-import org.glean.detector.DetectorTrainer;
 import org.glean.detector.ModelManifest;
 import org.glean.detector.Preprocessing;
-import org.glean.detector.TrainingBatch;
 import org.glean.detector.TrainingProgress;
 import org.glean.detector.TrainingSettings;
-import org.glean.training.DetectorEvaluation;
 import org.glean.training.InvalidDatasetException;
 import org.glean.training.MeanAveragePrecision;
 import org.glean.training.PreprocessedDataset;
-import org.glean.training.TrainingEpochs;
+import org.glean.training.TrainingRun;
 import org.glean.uncertainty.UncertaintyStatistics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -153,91 +149,64 @@ public final class TrainCommand implements Callable<Integer> {
                 train.summary().objectsPerClass(), config.backboneChannels() + "+" + config.extraChannels(),
                 config.components(), config.generateAnchors().count(), from == null ? "" : "; starting from " + from);
 
-        long begin = System.nanoTime();
-        long deadline = maxMinutes > 0 ? begin + (long) (maxMinutes * 60e9) : Long.MAX_VALUE;
         Engine.getInstance().setRandomSeed((int) seed);
-        Random random = new Random(seed);
-        try (Detector detector = from != null ? DetectorCheckpoint.load(from).detector() : Detector.create(config, preprocessing);
-             DetectorTrainer trainer = new DetectorTrainer(detector, settings)) {
-            Path previous = null;
-            Path best = out.resolve("best");
-            double bestMap = -1;
-            int bestEpoch = 0;
-            int lastEpoch = 0;
-            for (int epoch = 0; epoch < epochs && System.nanoTime() < deadline; epoch++) {
-                long epochStart = System.nanoTime();
-                double lossSum = 0;
-                int images = 0;
-                int step = 0;
-                List<TrainingBatch> batches = TrainingEpochs.batches(train.items(), batchSize, random);
-                for (TrainingBatch batch : batches) {
-                    if (System.nanoTime() >= deadline) {
-                        System.err.println("train: --max-minutes reached; stopping inside epoch " + (epoch + 1));
-                        break;
-                    }
-                    double progress = (epoch + (double) step / batches.size()) / epochs;
-                    if (maxMinutes > 0) {
-                        progress = Math.max(progress, (System.nanoTime() - begin) / (maxMinutes * 60e9));
-                    }
-                    trainer.setLearningRate(TrainingEpochs.cosineRate(learningRate, progress));
-                    TrainingProgress p = trainer.step(batch);
-                    step++;
-                    images += p.images();
-                    lossSum += p.loss() * p.images();
-                    System.err.printf("epoch %d/%d step %d/%d loss %.3f (loc %.3f cls %.3f) lr %.2e %.1f images/s%n",
-                            epoch + 1, epochs, step, batches.size(), p.loss(), p.localizationLoss(),
-                            p.classificationLoss(), p.learningRate(),
-                            images / ((System.nanoTime() - epochStart) / 1e9));
-                }
-                StringBuilder line = new StringBuilder(String.format("epoch %d/%d done: mean loss %.3f, %.0f s",
-                        epoch + 1, epochs, images == 0 ? Double.NaN : lossSum / images, (System.nanoTime() - epochStart) / 1e9));
-                if (val != null) {
-                    MeanAveragePrecision.Result result = DetectorEvaluation.meanAveragePrecision(detector, val);
-                    line.append(String.format(", val mAP@0.5 %.3f", result.meanAveragePrecision()));
-                    result.perClass().values().forEach(c -> line.append(String.format(" %s=%.3f", c.label(), c.averagePrecision())));
-                    if (result.meanAveragePrecision() > bestMap) {
-                        bestMap = result.meanAveragePrecision();
-                        bestEpoch = epoch + 1;
-                        deleteModel(best);
-                        DetectorCheckpoint.save(best, detector, manifest);
-                    }
-                }
-                lastEpoch = epoch + 1;
-                System.err.println("train: " + line);
-                Path epochDir = out.resolve(String.format("epoch-%03d", epoch + 1));
-                DetectorCheckpoint.save(epochDir, detector, manifest);
-                if (previous != null) {
-                    deleteModel(previous);
-                }
-                previous = epochDir;
+        TrainingRun run = new TrainingRun(settings, epochs, batchSize, new Random(seed)).limitedTo(maxMinutes);
+        if (val != null) {
+            run.validatedOn(val, out.resolve("best"), manifest);
+        }
+        try (Detector detector = from != null ? DetectorCheckpoint.load(from).detector() : Detector.create(config, preprocessing)) {
+            TrainingRun.Outcome outcome = run.train(detector, train, new Progress(detector, manifest));
+            if (outcome.end() == TrainingRun.End.TIME_LIMIT) {
+                System.err.println("train: --max-minutes reached after epoch " + outcome.lastEpoch());
             }
-            System.err.printf("train: %d steps in %.1f min%n", trainer.steps(), (System.nanoTime() - begin) / 60e9);
-            if (bestEpoch > 0 && bestEpoch != lastEpoch) {
-                // a late epoch can be worse than an earlier one (a loss spike, or overfitting):
-                // the model is the epoch that validated best
+            System.err.printf("train: %d steps in %.1f min%n", outcome.steps(), outcome.minutes());
+            if (outcome.bestEpoch() > 0 && outcome.bestEpoch() != outcome.lastEpoch()) {
                 System.err.printf("train: the model is epoch %d's, the best on the validation set (mAP@0.5 %.3f)%n",
-                        bestEpoch, bestMap);
-                try (DetectorCheckpoint chosen = DetectorCheckpoint.load(best)) {
-                    writeModel(chosen.detector(), val, manifest, modelDir);
-                }
-            } else {
-                writeModel(detector, val != null ? val : train, manifest, modelDir);
+                        outcome.bestEpoch(), outcome.bestMap());
             }
-            deleteModel(best);
+            UncertaintyStatistics statistics = run.writeModel(outcome, detector, val != null ? val : train, manifest,
+                    objectThreshold.value, modelDir);
+            System.err.printf("train: uncertainty statistics over %s objects%n",
+                    statistics == null ? "no" : Long.toString(statistics.objectCount()));
         }
         System.out.println("model written to " + modelDir);
         return 0;
     }
 
-    /** Saves {@code detector} as the model, with the uncertainty statistics of its objects on {@code pool}. */
-    private void writeModel(Detector detector, PreprocessedDataset pool, ModelManifest manifest, Path modelDir)
-            throws IOException {
-        UncertaintyStatistics statistics = DetectorEvaluation.uncertaintyStatistics(detector, pool, objectThreshold.value);
-        ModelManifest finished = statistics == null ? manifest
-                : manifest.withNormalisationStatistics(JsonParser.parseString(statistics.toJson()).getAsJsonObject());
-        DetectorCheckpoint.save(modelDir, detector, finished);
-        System.err.printf("train: uncertainty statistics over %s objects%n",
-                statistics == null ? "no" : Long.toString(statistics.objectCount()));
+    /** Progress lines on stderr, and OUT/epoch-NNN after every epoch (the latest kept). */
+    private final class Progress implements TrainingRun.Listener {
+        private final Detector detector;
+        private final ModelManifest manifest;
+        private Path previous;
+
+        Progress(Detector detector, ModelManifest manifest) {
+            this.detector = detector;
+            this.manifest = manifest;
+        }
+
+        @Override
+        public void step(int epoch, int step, int steps, TrainingProgress p, double imagesPerSecond) {
+            System.err.printf("epoch %d/%d step %d/%d loss %.3f (loc %.3f cls %.3f) lr %.2e %.1f images/s%n",
+                    epoch, epochs, step, steps, p.loss(), p.localizationLoss(), p.classificationLoss(),
+                    p.learningRate(), imagesPerSecond);
+        }
+
+        @Override
+        public void epochDone(TrainingRun.EpochSummary epoch, MeanAveragePrecision.Result validation) throws IOException {
+            StringBuilder line = new StringBuilder(String.format("epoch %d/%d done: mean loss %.3f, %.0f s",
+                    epoch.epoch(), epoch.epochs(), epoch.meanLoss(), epoch.seconds()));
+            if (validation != null) {
+                line.append(String.format(", val mAP@0.5 %.3f", validation.meanAveragePrecision()));
+                validation.perClass().values().forEach(c -> line.append(String.format(" %s=%.3f", c.label(), c.averagePrecision())));
+            }
+            System.err.println("train: " + line);
+            Path epochDir = out.resolve(String.format("epoch-%03d", epoch.epoch()));
+            DetectorCheckpoint.save(epochDir, detector, manifest);
+            if (previous != null) {
+                TrainingRun.deleteModel(previous);
+            }
+            previous = epochDir;
+        }
     }
 
     private PreprocessedDataset load(String split, Path folder, Path labels, Preprocessing preprocessing,
@@ -250,11 +219,5 @@ public final class TrainCommand implements Callable<Integer> {
         });
         System.err.printf("train: %s: %d images loaded in %.1f s%n", split, dataset.size(), (System.nanoTime() - start) / 1e9);
         return dataset;
-    }
-
-    private static void deleteModel(Path directory) throws IOException {
-        Files.deleteIfExists(directory.resolve(DetectorCheckpoint.PARAMETERS));
-        Files.deleteIfExists(directory.resolve(DetectorCheckpoint.MANIFEST));
-        Files.deleteIfExists(directory);
     }
 }

@@ -1,19 +1,15 @@
 package org.glean.training;
 
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import org.glean.detector.Detector;
 import org.glean.detector.DetectorCheckpoint;
-import org.glean.detector.DetectorTrainer;
 import org.glean.detector.ModelManifest;
-import org.glean.detector.TrainingBatch;
 import org.glean.detector.TrainingProgress;
 import org.glean.detector.TrainingSettings;
 import org.glean.inference.ModelFiles;
-import org.glean.uncertainty.UncertaintyStatistics;
 
 /**
  * The training of one fine-tuning job, as {@code glean train --from} does it: from the parent
@@ -79,49 +75,34 @@ final class FineTuneRun {
         ModelManifest manifest = ModelManifest.describe(parentManifest.network(), parentManifest.preprocessing())
                 .withTraining(training.summary(), settings)
                 .withParentVersion(parent.versionId());
-        Path best = workDir.resolve("best");
+        TrainingRun run = new TrainingRun(settings, epochs, config.batchSize(), new Random(config.seed()))
+                .stoppedWhen(() -> Thread.currentThread().isInterrupted())
+                .validatedOn(validation, workDir.resolve("best"), manifest);
         double parentMap;
-        double bestMap = -1;
+        TrainingRun.Outcome outcome;
         try (Detector detector = DetectorCheckpoint.load(parent.directory()).detector()) {
             parentMap = DetectorEvaluation.meanAveragePrecision(detector, validation).meanAveragePrecision();
-            try (DetectorTrainer trainer = new DetectorTrainer(detector, settings)) {
-                Random random = new Random(config.seed());
-                for (int epoch = 0; epoch < epochs; epoch++) {
-                    train(trainer, training, epoch, epochs, learningRate, random, progress);
-                    double map = DetectorEvaluation.meanAveragePrecision(detector, validation).meanAveragePrecision();
-                    progress.epochDone(epoch + 1, map);
-                    if (map > bestMap) {
-                        bestMap = map;
-                        DetectorCheckpoint.save(best, detector, manifest);
+            try {
+                outcome = run.train(detector, training, new TrainingRun.Listener() {
+                    @Override
+                    public void step(int epoch, int step, int steps, TrainingProgress p, double imagesPerSecond) {
+                        progress.step(epoch, p.step(), p.loss(), imagesPerSecond);
                     }
-                }
+
+                    @Override
+                    public void epochDone(TrainingRun.EpochSummary epoch, MeanAveragePrecision.Result result) {
+                        progress.epochDone(epoch.epoch(), result.meanAveragePrecision());
+                    }
+                });
             } catch (IllegalStateException e) {
                 throw new FineTuneFailedException(e.getMessage() + " (job's learning rate " + learningRate + ")", e);
             }
-        }
-        try (DetectorCheckpoint chosen = DetectorCheckpoint.load(best)) {
-            UncertaintyStatistics statistics = DetectorEvaluation.uncertaintyStatistics(chosen.detector(), validation,
-                    objectThreshold);
-            DetectorCheckpoint.save(modelDirectory, chosen.detector(), statistics == null ? manifest
-                    : manifest.withNormalisationStatistics(JsonParser.parseString(statistics.toJson()).getAsJsonObject()));
-        }
-        return new Result(modelDirectory, bestMap, parentMap, validation, parts.validationStudies().size());
-    }
-
-    private void train(DetectorTrainer trainer, PreprocessedDataset training, int epoch, int epochs,
-                       double learningRate, Random random, Progress progress) throws FineTuneFailedException {
-        List<TrainingBatch> batches = TrainingEpochs.batches(training.items(), config.batchSize(), random);
-        long start = System.nanoTime();
-        int images = 0;
-        for (int step = 0; step < batches.size(); step++) {
-            if (Thread.currentThread().isInterrupted()) {
+            if (outcome.end() == TrainingRun.End.STOPPED) {
                 throw new FineTuneFailedException("interrupted: the server is stopping; start the job again once it runs");
             }
-            trainer.setLearningRate(TrainingEpochs.cosineRate(learningRate, (epoch + (double) step / batches.size()) / epochs));
-            TrainingProgress p = trainer.step(batches.get(step));
-            images += p.images();
-            progress.step(epoch + 1, p.step(), p.loss(), images / ((System.nanoTime() - start) / 1e9));
+            run.writeModel(outcome, detector, validation, manifest, objectThreshold, modelDirectory);
         }
+        return new Result(modelDirectory, outcome.bestMap(), parentMap, validation, parts.validationStudies().size());
     }
 
     // Training needs an object to learn from, validation a study to judge by.

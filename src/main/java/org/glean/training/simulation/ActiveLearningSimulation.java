@@ -13,14 +13,12 @@ import java.util.stream.IntStream;
 import org.glean.detector.Detector;
 import org.glean.detector.DetectorCheckpoint;
 import org.glean.detector.DetectorConfig;
-import org.glean.detector.DetectorTrainer;
 import org.glean.detector.ModelManifest;
 import org.glean.detector.Preprocessing;
-import org.glean.detector.TrainingBatch;
 import org.glean.detector.TrainingSettings;
 import org.glean.training.DetectorEvaluation;
 import org.glean.training.PreprocessedDataset;
-import org.glean.training.TrainingEpochs;
+import org.glean.training.TrainingRun;
 
 /**
  * The learning loop of method.md §6 on a labelled pool whose labels stay hidden until an image is
@@ -195,24 +193,10 @@ public final class ActiveLearningSimulation {
     }
 
     /** Fine-tunes {@code detector} in place: {@code epochs} passes over {@code data}, one cosine schedule over all of them. */
-    private void train(Detector detector, PreprocessedDataset data, int epochs, Random random) {
-        List<List<TrainingBatch>> plan = new ArrayList<>(epochs);
-        for (int epoch = 0; epoch < epochs; epoch++) {
-            plan.add(TrainingEpochs.batches(data.items(), settings.batchSize(), random));
-        }
-        int total = plan.stream().mapToInt(List::size).sum();
+    private void train(Detector detector, PreprocessedDataset data, int epochs, Random random) throws IOException {
         TrainingSettings training = TrainingSettings.defaults().withLearningRate(settings.learningRate())
                 .withWarmupSteps(settings.warmupSteps());
-        try (DetectorTrainer trainer = new DetectorTrainer(detector, training)) {
-            int step = 0;
-            for (List<TrainingBatch> epoch : plan) {
-                for (TrainingBatch batch : epoch) {
-                    trainer.setLearningRate(TrainingEpochs.cosineRate(settings.learningRate(), (double) step / total));
-                    trainer.step(batch);
-                    step++;
-                }
-            }
-        }
+        new TrainingRun(training, epochs, settings.batchSize(), random).train(detector, data, TrainingRun.Listener.QUIET);
     }
 
     private double evaluate(Detector detector) {

@@ -1,0 +1,156 @@
+package org.glean.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.glean.detector.Detector;
+import org.glean.detector.DetectorCheckpoint;
+import org.glean.detector.DetectorConfig;
+import org.glean.detector.ModelManifest;
+import org.glean.detector.Preprocessing;
+import org.glean.detector.TrainingBatch;
+import org.glean.detector.TrainingProgress;
+import org.glean.detector.TrainingSettings;
+import org.glean.dicom.PixelMedDicomReader;
+import org.glean.synth.Shift;
+import org.glean.synth.SynthDatasetWriter;
+import org.glean.synth.SynthOptions;
+import org.glean.uncertainty.UncertaintyStatistics;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shared training loop on a tiny synthetic DX set and a tiny network. */
+class TrainingRunTest {
+
+    private static final int SIZE = 64;
+    private static final DetectorConfig NETWORK = DetectorConfig.of(SIZE, List.of(16, 16, 16), 2, List.of(16),
+            DetectorConfig.DEFAULT_CLASSES, 2);
+    private static final Preprocessing PREPROCESSING = Preprocessing.defaults(SIZE);
+    private static final TrainingSettings SETTINGS = TrainingSettings.defaults().withWarmupSteps(1);
+
+    @TempDir
+    static Path dir;
+
+    static PreprocessedDataset data;
+
+    @BeforeAll
+    static void synthesise() throws IOException, InvalidDatasetException {
+        SynthOptions options = new SynthOptions(7, 8, 1, 1, SIZE, 0, SynthOptions.Range.parse("1:2"), 0.4,
+                SynthOptions.Range.parse("5:30"), SynthOptions.Range.parse("0:0.5"), 0, List.of(Shift.CONTRAST));
+        Path folder = new SynthDatasetWriter().write(options, dir.resolve("data"), done -> { }).folder();
+        data = PreprocessedDataset.load(folder, folder.resolve(SynthDatasetWriter.COCO_FILE_NAME), new PixelMedDicomReader(),
+                PREPROCESSING, DetectorConfig.DEFAULT_CLASSES, loaded -> { });
+    }
+
+    @Test
+    void theCosineScheduleFallsFromThePeakToTwoPercentOfIt() {
+        assertThat(TrainingRun.cosineRate(0.01, 0)).isCloseTo(0.01, within(1e-12));
+        assertThat(TrainingRun.cosineRate(0.01, 0.5)).isCloseTo(0.01 * (0.02 + 0.98 * 0.5), within(1e-12));
+        assertThat(TrainingRun.cosineRate(0.01, 1)).isCloseTo(0.0002, within(1e-12));
+        assertThat(TrainingRun.cosineRate(0.01, 1.7)).as("past the end").isCloseTo(0.0002, within(1e-12));
+    }
+
+    @Test
+    void anEpochsBatchesCoverEveryImageWithAnObjectAndLeaveOutBatchesWithoutOne() {
+        List<TrainingBatch> batches = TrainingRun.batches(data.items(), 1, new Random(3));
+
+        long withObjects = data.items().stream().filter(item -> !item.truths().isEmpty()).count();
+        assertThat(withObjects).as("the set mixes normal and abnormal images").isBetween(1L, data.size() - 1L);
+        assertThat(batches).hasSize((int) withObjects);
+        assertThat(batches).allSatisfy(batch -> assertThat(batch.truths().get(0)).isNotEmpty());
+    }
+
+    @Test
+    void aValidatedRunReportsEveryStepAndEpochAndWritesTheBestEpochWithStatistics() throws IOException {
+        List<String> heard = new ArrayList<>();
+        List<Double> validationMaps = new ArrayList<>();
+        Path best = dir.resolve("validated/best");
+        Path model = dir.resolve("validated/model");
+        ModelManifest manifest = ModelManifest.describe(NETWORK, PREPROCESSING);
+        TrainingRun run = new TrainingRun(SETTINGS, 3, 4, new Random(1)).validatedOn(data, best, manifest);
+
+        try (Detector detector = Detector.create(NETWORK, PREPROCESSING)) {
+            TrainingRun.Outcome outcome = run.train(detector, data, new TrainingRun.Listener() {
+                @Override
+                public void step(int epoch, int step, int steps, TrainingProgress progress, double imagesPerSecond) {
+                    heard.add("step " + epoch + ":" + step + "/" + steps);
+                }
+
+                @Override
+                public void epochDone(TrainingRun.EpochSummary epoch, MeanAveragePrecision.Result validation) {
+                    heard.add("epoch " + epoch.epoch() + "/" + epoch.epochs());
+                    validationMaps.add(validation.meanAveragePrecision());
+                }
+            });
+
+            assertThat(outcome.end()).isEqualTo(TrainingRun.End.COMPLETED);
+            assertThat(outcome.lastEpoch()).isEqualTo(3);
+            assertThat(heard).contains("epoch 1/3", "epoch 2/3").last().isEqualTo("epoch 3/3");
+            assertThat(heard.get(0)).startsWith("step 1:1/");
+            assertThat(outcome.steps()).isEqualTo(heard.stream().filter(line -> line.startsWith("step")).count());
+            double bestMap = validationMaps.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+            assertThat(outcome.bestMap()).isEqualTo(bestMap);
+            assertThat(outcome.bestEpoch()).isEqualTo(validationMaps.indexOf(bestMap) + 1);
+
+            UncertaintyStatistics statistics = run.writeModel(outcome, detector, data, manifest, 0.0, model);
+
+            assertThat(statistics).as("every anchor is an object at threshold 0").isNotNull();
+            assertThat(best).as("the kept best epoch is dropped once written").doesNotExist();
+            try (DetectorCheckpoint written = DetectorCheckpoint.load(model)) {
+                assertThat(written.manifest().normalisationStatistics()).isNotNull();
+                assertThat(DetectorEvaluation.meanAveragePrecision(written.detector(), data).meanAveragePrecision())
+                        .as("the model written is the best epoch's").isEqualTo(bestMap);
+            }
+        }
+    }
+
+    @Test
+    void aStopSignalEndsTheRunBeforeTheNextStepWithoutFinishingTheEpoch() throws IOException {
+        AtomicInteger steps = new AtomicInteger();
+        AtomicInteger epochs = new AtomicInteger();
+        TrainingRun run = new TrainingRun(SETTINGS, 5, 1, new Random(1)).stoppedWhen(() -> steps.get() == 2);
+
+        try (Detector detector = Detector.create(NETWORK, PREPROCESSING)) {
+            TrainingRun.Outcome outcome = run.train(detector, data, new TrainingRun.Listener() {
+                @Override
+                public void step(int epoch, int step, int total, TrainingProgress progress, double imagesPerSecond) {
+                    steps.incrementAndGet();
+                }
+
+                @Override
+                public void epochDone(TrainingRun.EpochSummary epoch, MeanAveragePrecision.Result validation) {
+                    epochs.incrementAndGet();
+                }
+            });
+
+            assertThat(outcome.end()).isEqualTo(TrainingRun.End.STOPPED);
+            assertThat(outcome.steps()).isEqualTo(2);
+            assertThat(outcome.lastEpoch()).isZero();
+            assertThat(epochs).hasValue(0);
+        }
+    }
+
+    @Test
+    void aTimeLimitThatHasRunOutStartsNoEpochYetTheModelCanStillBeWritten() throws IOException {
+        TrainingRun run = new TrainingRun(SETTINGS, 5, 1, new Random(1)).limitedTo(1e-9);
+        Path model = dir.resolve("timed/model");
+
+        try (Detector detector = Detector.create(NETWORK, PREPROCESSING)) {
+            TrainingRun.Outcome outcome = run.train(detector, data, TrainingRun.Listener.QUIET);
+
+            assertThat(outcome.end()).isEqualTo(TrainingRun.End.TIME_LIMIT);
+            assertThat(outcome.steps()).isZero();
+            assertThat(outcome.lastEpoch()).isZero();
+            run.writeModel(outcome, detector, data, ModelManifest.describe(NETWORK, PREPROCESSING), 0.5, model);
+        }
+        assertThat(Files.exists(model.resolve(DetectorCheckpoint.PARAMETERS))).isTrue();
+    }
+}
