@@ -131,11 +131,14 @@ public final class ScoringOnReceipt implements AutoCloseable {
         }
     }
 
-    private synchronized void madeRoom(int frames) {
-        framesWaiting -= frames;
-        if (framesWaiting <= maxFramesWaiting) {
-            room.complete(null);
+    // Completes the room outside the lock: what waits for it runs at once, on this thread.
+    private void madeRoom(int frames) {
+        CompletableFuture<Void> made;
+        synchronized (this) {
+            framesWaiting -= frames;
+            made = framesWaiting <= maxFramesWaiting ? room : NO_WAIT;
         }
+        made.complete(null);
     }
 
     private void open() throws NoModelException {
