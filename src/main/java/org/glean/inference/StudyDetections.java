@@ -1,7 +1,7 @@
 package org.glean.inference;
 
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +22,7 @@ final class StudyDetections {
     private final DetectionBackend.Session session;
     private final int batchSize;
     // content SHA-256 → per frame, its objects (null until its batch ran)
-    private final Map<String, List<FoundObject>[]> byContent = new HashMap<>();
+    private final Map<String, List<List<FoundObject>>> byContent = new HashMap<>();
     private final List<String> pendingContent = new ArrayList<>();
     private final List<Integer> pendingFrame = new ArrayList<>();
     private final List<ModalityFrame> pending = new ArrayList<>();
@@ -36,14 +36,13 @@ final class StudyDetections {
     }
 
     /** Queues every frame of a decoded instance; runs the detector on each batch that fills. */
-    @SuppressWarnings("unchecked")
     void add(String contentSha256, DecodedImage decoded) throws NoModelException, BackendUnavailableException,
             ModelChangedException {
         if (byContent.containsKey(contentSha256)) {
             return;
         }
         DicomHeader header = decoded.header();
-        byContent.put(contentSha256, new List[decoded.frames().size()]);
+        byContent.put(contentSha256, new ArrayList<>(Collections.nCopies(decoded.frames().size(), null)));
         for (int frame = 0; frame < decoded.frames().size(); frame++) {
             pendingContent.add(contentSha256);
             pendingFrame.add(frame);
@@ -62,7 +61,7 @@ final class StudyDetections {
 
     /** The objects on each frame of an added instance; only after {@link #flush}. */
     List<List<FoundObject>> objects(String contentSha256) {
-        return Arrays.asList(byContent.get(contentSha256));
+        return byContent.get(contentSha256);
     }
 
     /** Runs the detector on the frames still waiting; with none detected yet, on none, to learn the model. */
@@ -78,7 +77,7 @@ final class StudyDetections {
         classes = detected.classes();
         statistics = detected.statistics();
         for (int i = 0; i < pending.size(); i++) {
-            byContent.get(pendingContent.get(i))[pendingFrame.get(i)] = detected.frames().get(i);
+            byContent.get(pendingContent.get(i)).set(pendingFrame.get(i), detected.frames().get(i));
         }
         pending.clear();
         pendingContent.clear();
