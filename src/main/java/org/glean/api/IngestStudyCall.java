@@ -11,10 +11,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.glean.api.v1.IngestChunk;
 import org.glean.api.v1.StudyAnalysis;
+import org.glean.dicom.DecodedImage;
+import org.glean.inference.AnalysedStudy;
 import org.glean.inference.BackendUnavailableException;
 import org.glean.inference.InferenceService;
 import org.glean.inference.NoModelException;
-import org.glean.inference.StudyScores;
+import org.glean.inference.ScoringOnReceipt;
 import org.glean.ingest.ExaminedInstance;
 import org.glean.ingest.IngestService;
 import org.glean.ingest.InstanceOutcome;
@@ -37,8 +39,10 @@ import org.jboss.logging.Logger;
  * transaction), so that the disk's and the database's waits are paid per group, not per
  * instance. Receiving pauses while {@value #MAX_WAITING_INSTANCES} instances (or
  * {@value #MAX_WAITING_BYTES} bytes) wait, so memory holds their headers and the disk their
- * uploads, no more. The response, the call's acknowledgement, comes once every instance is stored
- * and the study is scored.
+ * uploads, no more. Meanwhile the frames decoded on receipt go to the detector
+ * ({@link ScoringOnReceipt}, on the detectors), and receiving pauses too while it is two batches
+ * behind. The response, the call's acknowledgement, comes once every instance is stored and the
+ * study is scored; the analysis is persisted only after the last instance is stored.
  */
 final class IngestStudyCall implements StreamObserver<IngestChunk> {
 
@@ -48,11 +52,11 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
     static final long MAX_WAITING_BYTES = 64L << 20;
 
     private final IngestService ingest;
-    private final InferenceService inference;
     private final ServerCallStreamObserver<StudyAnalysis> response;
     private final Executor workers;
     private final Executor storers;
     private final PipelineMetrics metrics;
+    private final ScoringOnReceipt scoring;
     private final long startNanos = System.nanoTime();
     private CompletableFuture<Void> lastStep = CompletableFuture.completedFuture(null);
 
@@ -66,17 +70,18 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
     private final List<ExaminedInstance> waiting = new ArrayList<>();
     private long waitingBytes;
     private boolean receivingPaused;
+    private boolean detectorBehind;
     // The group being stored: completes with null, or with the status that refuses the call.
     private CompletableFuture<Status> storing = CompletableFuture.completedFuture(null);
 
     IngestStudyCall(IngestService ingest, InferenceService inference, ServerCallStreamObserver<StudyAnalysis> response,
-            Executor workers, Executor storers, PipelineMetrics metrics) {
+            Executor workers, Executor storers, Executor detectors, PipelineMetrics metrics) {
         this.ingest = ingest;
         this.metrics = metrics;
-        this.inference = inference;
         this.response = response;
         this.workers = workers;
         this.storers = storers;
+        this.scoring = inference.scoreOnReceipt(detectors);
         response.disableAutoRequest();
         response.setOnCancelHandler(() -> inTurn(this::abandon));
         requested = CHUNKS_AHEAD;
@@ -157,11 +162,24 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
     // Null when the instance is refused, and the call with it.
     private ExaminedInstance examine(InstanceUpload complete, String origin) {
         try {
-            return ingest.examine(complete, studyInstanceUid, origin);
+            return ingest.examine(complete, studyInstanceUid, origin, this::toDetector);
         } catch (InvalidInstanceException e) {
             failAfterStoring(Status.INVALID_ARGUMENT.withDescription(origin + ": " + e.getMessage()));
             return null;
         }
+    }
+
+    private void toDetector(String contentSha256, DecodedImage decoded) {
+        CompletableFuture<Void> room = scoring.add(contentSha256, decoded);
+        if (!room.isDone()) {
+            detectorBehind = true;
+            room.thenRun(() -> inTurn(this::detectorCaughtUp));
+        }
+    }
+
+    private void detectorCaughtUp() {
+        detectorBehind = false;
+        requestMore();
     }
 
     // Starts storing the waiting instances unless a group is being stored; a refused group
@@ -188,7 +206,7 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
     }
 
     private void requestMore() {
-        if (!receivingPaused && requested < CHUNKS_AHEAD) {
+        if (!receivingPaused && !detectorBehind && requested < CHUNKS_AHEAD) {
             response.request(CHUNKS_AHEAD - requested);
             requested = CHUNKS_AHEAD;
         }
@@ -241,6 +259,8 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
                     + ": the stream ended before its chunk marked last_chunk"));
             return;
         }
+        // the last frames go to the detector while the last instances are stored
+        scoring.lastInstanceReceived();
         Status refusal = drain();
         if (refusal != null) {
             fail(refusal);
@@ -251,34 +271,32 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
             return;
         }
         ingest.completeStudy(studyInstanceUid);
-        Optional<StudyScores> scores = Optional.empty();
-        String notScoredReason = "";
+        StudyAnalysis analysis;
         try {
-            inference.analyse(studyInstanceUid);
-            // Answered as persisted, so that GetStudy answers the same.
-            long readStart = System.nanoTime();
-            scores = inference.stored(studyInstanceUid);
-            metrics.recordSince(PipelineStage.ANSWER, readStart);
+            AnalysedStudy analysed = scoring.finish(studyInstanceUid);
+            // what was persisted, so that GetStudy answers the same
+            long answerStart = System.nanoTime();
+            analysis = StudyAnalyses.of(analysed.study(), Optional.of(analysed.scores()), "", analysed.decision());
+            metrics.recordSince(PipelineStage.ANSWER, answerStart);
         } catch (NoModelException e) {
-            notScoredReason = e.getMessage();
+            analysis = notScored(e.getMessage());
         } catch (BackendUnavailableException e) {
             fail(Status.UNAVAILABLE.withDescription("the study's instances are stored but it could not be scored: "
                     + e.getMessage() + "; send the study again later"));
             return;
         }
-        StudyAnalysis analysis;
-        long answerStart = System.nanoTime();
-        try {
-            analysis = StudyAnalyses.of(ingest.study(studyInstanceUid), scores, notScoredReason,
-                    inference.decision(studyInstanceUid, scores));
-        } catch (StudyNotFoundException e) {
-            throw new IllegalStateException("study " + studyInstanceUid + " vanished while it was received", e);
-        }
-        metrics.recordSince(PipelineStage.ANSWER, answerStart);
         ended = true;
         response.onNext(analysis);
         response.onCompleted();
         metrics.recordStudySince(startNanos);
+    }
+
+    private StudyAnalysis notScored(String reason) {
+        try {
+            return StudyAnalyses.of(ingest.study(studyInstanceUid), Optional.empty(), reason, Optional.empty());
+        } catch (StudyNotFoundException e) {
+            throw new IllegalStateException("study " + studyInstanceUid + " vanished while it was received", e);
+        }
     }
 
     // An earlier instance's refusal comes first: the call names the first instance that failed,
@@ -298,6 +316,7 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
 
     private void abandon() {
         ended = true;
+        scoring.close();
         if (upload != null) {
             upload.discard();
             upload = null;

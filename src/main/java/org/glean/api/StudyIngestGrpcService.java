@@ -28,9 +28,11 @@ public class StudyIngestGrpcService extends StudyIngestGrpc.StudyIngestImplBase 
     private final InferenceService inference;
     private final PipelineMetrics metrics;
     // IngestStudy work off the event loop: receiving and decoding on workers, storing on
-    // storers. Separate pools, because a worker may wait for a store and never the reverse.
+    // storers, the detector's batches on detectors. Separate pools, because a worker may wait for
+    // a store or a batch and never the reverse.
     private final ExecutorService workers = pool("ingest-grpc-");
     private final ExecutorService storers = pool("ingest-store-");
+    private final ExecutorService detectors = pool("ingest-detect-");
 
     public StudyIngestGrpcService(IngestService ingest, InferenceService inference, PipelineMetrics metrics) {
         this.ingest = ingest;
@@ -41,7 +43,7 @@ public class StudyIngestGrpcService extends StudyIngestGrpc.StudyIngestImplBase 
     @Override
     public StreamObserver<IngestChunk> ingestStudy(StreamObserver<StudyAnalysis> responseObserver) {
         return new IngestStudyCall(ingest, inference, (ServerCallStreamObserver<StudyAnalysis>) responseObserver, workers,
-                storers, metrics);
+                storers, detectors, metrics);
     }
 
     @Override
@@ -64,6 +66,7 @@ public class StudyIngestGrpcService extends StudyIngestGrpc.StudyIngestImplBase 
     void stopWorkers() {
         workers.shutdownNow();
         storers.shutdownNow();
+        detectors.shutdownNow();
     }
 
     private static ExecutorService pool(String threadNamePrefix) {

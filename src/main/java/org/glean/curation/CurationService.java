@@ -51,8 +51,18 @@ public class CurationService {
      *     class is named, or a pre-annotation's label is not among {@code classNames}
      */
     public CurationDecision decide(ScoredStudy study, List<String> classNames) {
+        return decide(study, classNames, connection -> { });
+    }
+
+    /**
+     * As {@link #decide(ScoredStudy, List)}, with {@code alongside} written first in the same
+     * transaction — the analysis the decision is taken on — so that neither is stored without the
+     * other and one commit pays for both.
+     */
+    public CurationDecision decide(ScoredStudy study, List<String> classNames, Alongside alongside) {
         checkScored(study, classNames);
         CurationDecision decision = tables.inTransaction(connection -> {
+            alongside.write(connection);
             tables.lockDecisions(connection);
             Optional<CurationDecision> earlier = tables.decision(connection, study.studyInstanceUid(),
                     study.modelVersion());
@@ -78,6 +88,12 @@ public class CurationService {
         LOG.infof("Study %s under model %s: %s (%s)", study.studyInstanceUid(), study.modelVersion(),
                 decision.outcome(), decision.reason());
         return decision;
+    }
+
+    /** A write that belongs in the transaction of a decision. */
+    @FunctionalInterface
+    public interface Alongside {
+        void write(Connection connection) throws SQLException;
     }
 
     /**

@@ -57,10 +57,17 @@ public record Preprocessing(int inputSize, Map<String, Windowing> modalityWindow
         double low = range[0];
         double span = range[1] - range[0];
         float[] input = new float[inputSize * inputSize];
-        for (int r = 0; r < transform.scaledRows(); r++) {
-            for (int c = 0; c < transform.scaledColumns(); c++) {
-                double v = span > 0 ? (resampled[r * transform.scaledColumns() + c] - low) / span : 0;
-                input[(r + transform.padY()) * inputSize + c + transform.padX()] = (float) Math.max(0, Math.min(1, v));
+        if (span > 0) {
+            // row by row, clamped by comparisons: Math.min/max's care for NaN and −0 made this
+            // loop most of the preprocessing (the values are finite, the results the same)
+            int columns = transform.scaledColumns();
+            for (int r = 0; r < transform.scaledRows(); r++) {
+                int from = r * columns;
+                int to = (r + transform.padY()) * inputSize + transform.padX();
+                for (int c = 0; c < columns; c++) {
+                    double v = (resampled[from + c] - low) / span;
+                    input[to + c] = (float) (v > 0 ? (v < 1 ? v : 1) : 0);
+                }
             }
         }
         return new PreprocessedImage(input, inputSize, transform);

@@ -27,13 +27,22 @@ public class AnalysisRepository {
 
     /** Stores the analysis, replacing the study's earlier one by the same model version. */
     public void save(String studyInstanceUid, StudyScores scores, Instant analysedAt) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement upsert = connection.prepareStatement("""
-                     INSERT INTO study_analysis (study_id, model_version, informativeness, scores, analysed_at)
-                     SELECT id, ?, ?, ?::jsonb, ? FROM study WHERE study_instance_uid = ?
-                     ON CONFLICT (study_id, model_version) DO UPDATE
-                     SET informativeness = EXCLUDED.informativeness, scores = EXCLUDED.scores,
-                         analysed_at = EXCLUDED.analysed_at""")) {
+        try (Connection connection = dataSource.getConnection()) {
+            save(connection, studyInstanceUid, scores, analysedAt);
+        } catch (SQLException e) {
+            throw new PersistenceException("storing the analysis of study " + studyInstanceUid + " failed", e);
+        }
+    }
+
+    /** As {@link #save(String, StudyScores, Instant)}, in the caller's transaction. */
+    void save(Connection connection, String studyInstanceUid, StudyScores scores, Instant analysedAt)
+            throws SQLException {
+        try (PreparedStatement upsert = connection.prepareStatement("""
+                INSERT INTO study_analysis (study_id, model_version, informativeness, scores, analysed_at)
+                SELECT id, ?, ?, ?::jsonb, ? FROM study WHERE study_instance_uid = ?
+                ON CONFLICT (study_id, model_version) DO UPDATE
+                SET informativeness = EXCLUDED.informativeness, scores = EXCLUDED.scores,
+                    analysed_at = EXCLUDED.analysed_at""")) {
             upsert.setString(1, scores.modelVersion());
             upsert.setDouble(2, scores.informativeness());
             upsert.setString(3, scores.toJson());
@@ -42,8 +51,6 @@ public class AnalysisRepository {
             if (upsert.executeUpdate() != 1) {
                 throw new PersistenceException("study " + studyInstanceUid + " is not stored; its analysis cannot be");
             }
-        } catch (SQLException e) {
-            throw new PersistenceException("storing the analysis of study " + studyInstanceUid + " failed", e);
         }
     }
 

@@ -4,15 +4,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import org.glean.curation.CurationDecision;
 import org.glean.curation.CurationService;
 import org.glean.curation.ScoredStudy;
-import org.glean.detector.ModalityFrame;
 import org.glean.dicom.DecodedImage;
-import org.glean.dicom.DicomHeader;
 import org.glean.dicom.DicomReader;
 import org.glean.dicom.MalformedDicomException;
 import org.glean.dicom.UnsupportedDicomException;
@@ -26,11 +26,12 @@ import org.glean.metrics.PipelineStage;
 import org.jboss.logging.Logger;
 
 /**
- * Scores stored studies: decodes the frames of every accepted instance from the store, runs the
- * detector on them in batches of glean.inference.batch-size (in this process or on a remote
- * instance), z-scores the objects' uncertainties and rates images and the study (method.md §5),
- * and persists the result. A frame that cannot be decoded is reported with its reason and the
- * others are scored. Logs name studies and instances by UID only.
+ * Scores studies: runs the detector on the frames of every accepted instance — those an
+ * IngestStudy call decoded on receipt ({@link ScoringOnReceipt}), the others decoded from the
+ * store — in batches of glean.inference.batch-size (in this process or on a remote instance),
+ * z-scores the objects' uncertainties and rates images and the study (method.md §5), and persists
+ * the result with curation's decision in one transaction. A frame that cannot be decoded is
+ * reported with its reason and the others are scored. Logs name studies and instances by UID only.
  */
 @ApplicationScoped
 public class InferenceService {
@@ -85,30 +86,55 @@ public class InferenceService {
      * @throws IllegalArgumentException when Glean holds no such study
      */
     public StudyScores analyse(String studyInstanceUid) throws NoModelException, BackendUnavailableException {
-        if (noLocalModel()) {
-            // known before decoding a single frame
-            throw ModelRegistry.noModel();
-        }
-        StudyRecord study = studies.load(studyInstanceUid)
-                .orElseThrow(() -> new IllegalArgumentException("study " + studyInstanceUid + " is not stored"));
-        Map<String, String> content = analyses.acceptedContent(studyInstanceUid);
+        return analyseStored(studyInstanceUid).scores();
+    }
+
+    /**
+     * Starts scoring a study while an IngestStudy call receives it; the detector's batches run on
+     * {@code detector}. See {@link ScoringOnReceipt}.
+     */
+    public ScoringOnReceipt scoreOnReceipt(Executor detector) {
+        return new ScoringOnReceipt(this, detector, config.batchSize());
+    }
+
+    /** {@link #analyse}, every frame decoded from the store. */
+    AnalysedStudy analyseStored(String studyInstanceUid) throws NoModelException, BackendUnavailableException {
         for (int attempt = 1; ; attempt++) {
-            try {
-                StudyScores scores = score(study, content);
-                long start = System.nanoTime();
-                analyses.save(studyInstanceUid, scores, Instant.now());
-                if (!scores.images().isEmpty()) {
-                    curation.decide(scores.toScoredStudy(studyInstanceUid), scores.classes());
-                }
-                metrics.recordSince(PipelineStage.PERSISTENCE, start);
-                return scores;
-            } catch (ModelChangedException e) {
+            try (DetectionBackend.Session session = openSession()) {
+                return completeAndPersist(studyInstanceUid, new StudyDetections(session, config.batchSize()));
+            } catch (StudyDetections.ModelChangedException e) {
                 if (attempt == MAX_ATTEMPTS) {
                     throw new IllegalStateException("the model version kept changing while study " + studyInstanceUid
                             + " was scored", e);
                 }
             }
         }
+    }
+
+    /** A session of the detector; known to fail before a single frame is decoded when no model is installed here. */
+    DetectionBackend.Session openSession() throws NoModelException {
+        if (noLocalModel()) {
+            throw ModelRegistry.noModel();
+        }
+        return backend.session();
+    }
+
+    /**
+     * Scores the study as stored now — the instances {@code detections} holds by their bytes as
+     * detected there, the others decoded from the store — and persists the analysis and curation's
+     * decision in one transaction.
+     *
+     * @throws IllegalArgumentException when Glean holds no such study
+     */
+    AnalysedStudy completeAndPersist(String studyInstanceUid, StudyDetections detections)
+            throws NoModelException, BackendUnavailableException, StudyDetections.ModelChangedException {
+        StudyRecord study = studies.load(studyInstanceUid)
+                .orElseThrow(() -> new IllegalArgumentException("study " + studyInstanceUid + " is not stored"));
+        StudyScores scores = score(study, analyses.acceptedContent(studyInstanceUid), detections);
+        long start = System.nanoTime();
+        Optional<CurationDecision> decision = persist(studyInstanceUid, scores);
+        metrics.recordSince(PipelineStage.PERSISTENCE, start);
+        return new AnalysedStudy(study, scores, decision);
     }
 
     /** The study's most recent persisted analysis. */
@@ -137,116 +163,78 @@ public class InferenceService {
         return config.mode() == InferenceConfig.Mode.IN_PROCESS && registry.currentVersionId() == null;
     }
 
-    private StudyScores score(StudyRecord study, Map<String, String> content)
-            throws NoModelException, BackendUnavailableException, ModelChangedException {
-        try (DetectionBackend.Session session = backend.session()) {
-            return score(study, content, new Batches(session));
+    private Optional<CurationDecision> persist(String studyInstanceUid, StudyScores scores) {
+        Instant analysedAt = Instant.now();
+        if (scores.images().isEmpty()) {
+            analyses.save(studyInstanceUid, scores, analysedAt);
+            return Optional.empty();
         }
+        return Optional.of(curation.decide(scores.toScoredStudy(studyInstanceUid), scores.classes(),
+                connection -> analyses.save(connection, studyInstanceUid, scores, analysedAt)));
     }
 
-    private StudyScores score(StudyRecord study, Map<String, String> content, Batches batches)
-            throws NoModelException, BackendUnavailableException, ModelChangedException {
-        int decodeFailures = 0;
+    private StudyScores score(StudyRecord study, Map<String, String> content, StudyDetections detections)
+            throws NoModelException, BackendUnavailableException, StudyDetections.ModelChangedException {
+        Map<String, String> failures = new HashMap<>();
         for (StudyRecord.SeriesRecord series : study.series()) {
             for (StudyRecord.InstanceRecord instance : series.instances()) {
-                if (instance.status() != Instance.Status.ACCEPTED) {
+                String contentSha256 = content.get(instance.sopInstanceUid());
+                if (instance.status() != Instance.Status.ACCEPTED
+                        || contentSha256 != null && detections.holds(contentSha256)) {
                     continue;
                 }
-                String failure = null;
                 DecodedImage decoded = null;
                 long start = System.nanoTime();
                 try {
-                    decoded = reader.decode(store.pathOf(content.get(instance.sopInstanceUid())));
+                    decoded = reader.decode(store.pathOf(contentSha256));
                 } catch (MalformedDicomException | UnsupportedDicomException | RuntimeException e) {
-                    failure = "the stored instance could not be decoded again: " + e.getMessage();
-                }
-                metrics.recordSince(PipelineStage.INFERENCE_DECODE, start);
-                if (decoded == null) {
-                    decodeFailures++;
+                    String failure = "the stored instance could not be decoded again: " + e.getMessage();
+                    failures.put(instance.sopInstanceUid(), failure);
                     LOG.warnf("Study %s: SOPInstanceUID %s not analysed: %s", study.studyInstanceUid(),
                             instance.sopInstanceUid(), failure);
-                    for (int frame = 1; frame <= instance.numberOfFrames(); frame++) {
-                        batches.failed(new StudyScorer.AnalysedFrame(instance.sopInstanceUid(), frame, instance.rows(),
-                                instance.columns(), List.of(), failure));
-                    }
-                    continue;
                 }
-                DicomHeader header = decoded.header();
-                for (int frame = 0; frame < decoded.frames().size(); frame++) {
-                    batches.add(instance.sopInstanceUid(), frame + 1, new ModalityFrame(decoded.frames().get(frame),
-                            header.rows(), header.columns(), header.modality(), header.windowCenter(),
-                            header.windowWidth()));
+                metrics.recordSince(PipelineStage.INFERENCE_DECODE, start);
+                if (decoded != null) {
+                    detections.add(contentSha256, decoded);
                 }
             }
         }
-        batches.flush();
-        if (batches.answer == null) {
-            // No frame to analyse: the study is still scored, by the model that would have.
-            batches.answer = batches.session.detect(List.of());
-            batches.modelVersion = batches.answer.modelVersion();
+        detections.flush();
+        List<StudyScorer.AnalysedFrame> frames = new ArrayList<>();
+        for (StudyRecord.SeriesRecord series : study.series()) {
+            for (StudyRecord.InstanceRecord instance : series.instances()) {
+                if (instance.status() == Instance.Status.ACCEPTED) {
+                    frames.addAll(analysedFrames(instance, content.get(instance.sopInstanceUid()), detections,
+                            failures.get(instance.sopInstanceUid())));
+                }
+            }
         }
         long start = System.nanoTime();
-        StudyScores scores = StudyScorer.score(batches.modelVersion, batches.answer.classes(),
-                batches.answer.statistics(), config.aggregation(), batches.frames);
+        StudyScores scores = StudyScorer.score(detections.modelVersion(), detections.classes(),
+                detections.statistics(), config.aggregation(), frames);
         metrics.recordSince(PipelineStage.UNCERTAINTY, start);
         LOG.infof("Study %s scored by model %s: %d frames, %d instances not decodable, informativeness %s",
-                study.studyInstanceUid(), scores.modelVersion(), scores.images().size(), decodeFailures,
+                study.studyInstanceUid(), scores.modelVersion(), scores.images().size(), failures.size(),
                 scores.drivenBy() == null ? "none (no objects)" : Double.toString(scores.informativeness()));
         return scores;
     }
 
-    /** Frames wait here until a batch is full, so that a study's frames are never all in memory. */
-    private final class Batches {
-        private final DetectionBackend.Session session;
-        private final List<StudyScorer.AnalysedFrame> frames = new ArrayList<>();
-        private final List<Integer> pendingPositions = new ArrayList<>();
-        private final List<ModalityFrame> pending = new ArrayList<>();
-        private String modelVersion;
-        private DetectedFrames answer;
-
-        Batches(DetectionBackend.Session session) {
-            this.session = session;
-        }
-
-        void failed(StudyScorer.AnalysedFrame frame) {
-            frames.add(frame);
-        }
-
-        void add(String sopInstanceUid, int frame, ModalityFrame pixels)
-                throws NoModelException, BackendUnavailableException, ModelChangedException {
-            pendingPositions.add(frames.size());
-            frames.add(new StudyScorer.AnalysedFrame(sopInstanceUid, frame, pixels.rows(), pixels.columns(),
-                    List.of(), null));
-            pending.add(pixels);
-            if (pending.size() >= config.batchSize()) {
-                flush();
+    // An instance that could not be decoded is reported on each of its frames, with the reason.
+    private static List<StudyScorer.AnalysedFrame> analysedFrames(StudyRecord.InstanceRecord instance,
+            String contentSha256, StudyDetections detections, String failure) {
+        List<StudyScorer.AnalysedFrame> frames = new ArrayList<>();
+        if (failure != null) {
+            for (int frame = 1; frame <= instance.numberOfFrames(); frame++) {
+                frames.add(new StudyScorer.AnalysedFrame(instance.sopInstanceUid(), frame, instance.rows(),
+                        instance.columns(), List.of(), failure));
             }
+            return frames;
         }
-
-        void flush() throws NoModelException, BackendUnavailableException, ModelChangedException {
-            if (pending.isEmpty()) {
-                return;
-            }
-            DetectedFrames detected = session.detect(List.copyOf(pending));
-            if (modelVersion != null && !modelVersion.equals(detected.modelVersion())) {
-                throw new ModelChangedException();
-            }
-            modelVersion = detected.modelVersion();
-            answer = detected;
-            for (int i = 0; i < pending.size(); i++) {
-                int position = pendingPositions.get(i);
-                StudyScorer.AnalysedFrame frame = frames.get(position);
-                frames.set(position, new StudyScorer.AnalysedFrame(frame.sopInstanceUid(), frame.frame(), frame.rows(),
-                        frame.columns(), detected.frames().get(i), null));
-            }
-            pending.clear();
-            pendingPositions.clear();
+        List<List<FoundObject>> objects = detections.objects(contentSha256);
+        for (int frame = 0; frame < objects.size(); frame++) {
+            frames.add(new StudyScorer.AnalysedFrame(instance.sopInstanceUid(), frame + 1, instance.rows(),
+                    instance.columns(), objects.get(frame), null));
         }
-    }
-
-    private static final class ModelChangedException extends Exception {
-        ModelChangedException() {
-            super(null, null, false, false);
-        }
+        return frames;
     }
 }

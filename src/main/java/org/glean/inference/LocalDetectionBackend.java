@@ -74,8 +74,10 @@ public final class LocalDetectionBackend implements DetectionBackend {
                     .toList();
             timer.recordSince(PipelineStage.PREPROCESS, preprocessStart);
             List<List<Detection>> detections;
+            long waitStart = System.nanoTime();
             engine.lock();
             long inferenceStart = System.nanoTime();
+            timer.recordDetectorWait(inferenceStart - waitStart);
             try {
                 detections = detector.detect(batch, decoder);
             } finally {

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.glean.dicom.DecodedImage;
 import org.glean.dicom.DicomHeader;
 import org.glean.dicom.DicomReader;
 import org.glean.dicom.DicomUid;
@@ -57,21 +58,38 @@ public class IngestService {
      */
     public StoredInstance ingest(InstanceUpload upload, String expectedStudyUid, String origin)
             throws InvalidInstanceException, SizeLimitException, IOException {
-        return storeAll(List.of(examine(upload, expectedStudyUid, origin)), true).get(0).storedOrThrow();
+        return storeAll(List.of(examine(upload, expectedStudyUid, origin, FrameSink.NONE)), true).get(0)
+                .storedOrThrow();
+    }
+
+    /** Takes the frames of an instance decoded on receipt, e.g. to the detector. */
+    @FunctionalInterface
+    public interface FrameSink {
+
+        FrameSink NONE = (contentSha256, decoded) -> {
+        };
+
+        /**
+         * @param contentSha256 the SHA-256 of the instance's bytes
+         * @param decoded its header and frames in modality units
+         */
+        void accept(String contentSha256, DecodedImage decoded);
     }
 
     /**
      * Reads, validates and decodes one received instance (the CPU's part of ingest), without
      * storing it yet; an instance that is to be stored starts going to disk meanwhile. An
      * instance Glean cannot analyse (transfer syntax, SOP class, pixel format) is to be stored
-     * as REJECTED with the reason. On failure the upload is deleted.
+     * as REJECTED with the reason. On failure the upload is deleted. The frames of an instance to
+     * be stored as ACCEPTED go to {@code frames}, so that they need not be decoded again; the
+     * returned instance holds its header only.
      *
      * @param expectedStudyUid the StudyInstanceUID the instance must have, or null for any
      * @param origin names the instance in logs, e.g. "instance_index 3"
      * @throws InvalidInstanceException the bytes are not well-formed DICOM, or the instance
      *     belongs to another study than expected
      */
-    public ExaminedInstance examine(InstanceUpload upload, String expectedStudyUid, String origin)
+    public ExaminedInstance examine(InstanceUpload upload, String expectedStudyUid, String origin, FrameSink frames)
             throws InvalidInstanceException {
         try {
             upload.finish();
@@ -88,10 +106,13 @@ public class IngestService {
             }
             store.startFlush(upload);
             long start = System.nanoTime();
-            ExaminedInstance examined = decode(upload, origin);
+            Decoded decoded = decode(upload, origin);
             metrics.recordSince(PipelineStage.RECEIVE_DECODE, start);
-            requireStudy(expectedStudyUid, examined.studyInstanceUid());
-            return examined;
+            requireStudy(expectedStudyUid, decoded.examined().studyInstanceUid());
+            if (decoded.image() != null) {
+                frames.accept(upload.contentSha256(), decoded.image());
+            }
+            return decoded.examined();
         } catch (InvalidInstanceException | RuntimeException e) {
             upload.discard();
             throw e;
@@ -171,13 +192,17 @@ public class IngestService {
         return repository.load(studyInstanceUid).orElseThrow(() -> new StudyNotFoundException(studyInstanceUid));
     }
 
+    // The decoded image of an instance to analyse; null for one that is not.
+    private record Decoded(ExaminedInstance examined, DecodedImage image) {
+    }
+
     // decode() reads and checks the header too, so no separate header read is needed.
-    private ExaminedInstance decode(InstanceUpload upload, String origin) throws InvalidInstanceException {
-        ExaminedInstance examined;
+    private Decoded decode(InstanceUpload upload, String origin) throws InvalidInstanceException {
         try {
-            DicomHeader header = reader.decode(upload.tempFile()).header();
-            requireStorable(header);
-            examined = ExaminedInstance.toStore(upload, header, Instance.Status.ACCEPTED, null, origin);
+            DecodedImage image = reader.decode(upload.tempFile());
+            requireStorable(image.header());
+            return new Decoded(ExaminedInstance.toStore(upload, image.header(), Instance.Status.ACCEPTED, null, origin),
+                    image);
         } catch (MalformedDicomException e) {
             throw new InvalidInstanceException(e.getMessage());
         } catch (UnsupportedDicomException e) {
@@ -185,11 +210,11 @@ public class IngestService {
                 throw new InvalidInstanceException(e.getMessage());
             }
             requireStorable(e.header());
-            examined = ExaminedInstance.toStore(upload, e.header(), Instance.Status.REJECTED, e.getMessage(), origin);
             LOG.infof("%s: SOPInstanceUID %s is stored but not analysed: %s", origin, e.header().sopInstanceUid(),
                     e.getMessage());
+            return new Decoded(ExaminedInstance.toStore(upload, e.header(), Instance.Status.REJECTED, e.getMessage(),
+                    origin), null);
         }
-        return examined;
     }
 
     private static StudyRepository.Received received(ExaminedInstance examined) {

@@ -15,12 +15,14 @@ import java.util.regex.Pattern;
 /**
  * The pipeline timers of a running server as its /q/metrics (Prometheus text) tells them: per
  * stage, how many times it ran and how long it took in all, and the same for answered IngestStudy
- * calls. Two readings subtract, so that a benchmark takes what its own calls cost.
+ * calls and for batches' waits for the detector. Two readings subtract, so that a benchmark takes
+ * what its own calls cost.
  *
  * @param stages per stage; a stage that never ran is absent
  * @param studies answered IngestStudy calls
+ * @param detectorWaits batches waiting for the detector while another study's batch held it
  */
-public record PipelineTimes(Map<PipelineStage, Total> stages, Total studies) {
+public record PipelineTimes(Map<PipelineStage, Total> stages, Total studies, Total detectorWaits) {
 
     /** How many times something ran and how long it took in all. */
     public record Total(long count, Duration time) {
@@ -34,7 +36,11 @@ public record PipelineTimes(Map<PipelineStage, Total> stages, Total studies) {
 
     // e.g. glean_pipeline_stage_seconds_sum{stage="inference"} 1.25 (the tags in any order)
     private static final Pattern SAMPLE = Pattern.compile(
-            "^(glean_pipeline_stage|glean_ingest_study)_seconds_(count|sum)(?:\\{([^}]*)})?\\s+(\\S+)");
+            "^(glean_pipeline_stage|glean_ingest_study|glean_inference_detector_wait)_seconds_(count|sum)"
+                    + "(?:\\{([^}]*)})?\\s+(\\S+)");
+    // keys of the timers that are not stages; a stage's key is its tag
+    private static final String STUDY_KEY = "#study";
+    private static final String WAIT_KEY = "#wait";
     private static final Pattern STAGE_LABEL = Pattern.compile("\\b" + PipelineMetrics.STAGE_TAG + "=\"([^\"]*)\"");
 
     public PipelineTimes {
@@ -56,7 +62,7 @@ public record PipelineTimes(Map<PipelineStage, Total> stages, Total studies) {
 
     /** The timers in a Prometheus text exposition. */
     public static PipelineTimes parse(String exposition) {
-        // keyed by the stage's tag, "" for IngestStudy calls
+        // keyed by the stage's tag, STUDY_KEY or WAIT_KEY
         Map<String, Double> counts = new HashMap<>();
         Map<String, Double> seconds = new HashMap<>();
         for (String line : exposition.split("\n")) {
@@ -64,7 +70,7 @@ public record PipelineTimes(Map<PipelineStage, Total> stages, Total studies) {
             if (!sample.find()) {
                 continue;
             }
-            String key = "";
+            String key = sample.group(1).equals("glean_ingest_study") ? STUDY_KEY : WAIT_KEY;
             if (sample.group(1).equals("glean_pipeline_stage")) {
                 Matcher label = STAGE_LABEL.matcher(sample.group(3) == null ? "" : sample.group(3));
                 if (!label.find()) {
@@ -80,14 +86,15 @@ public record PipelineTimes(Map<PipelineStage, Total> stages, Total studies) {
                 stages.put(stage, total(counts, seconds, stage.tag()));
             }
         }
-        return new PipelineTimes(stages, total(counts, seconds, ""));
+        return new PipelineTimes(stages, total(counts, seconds, STUDY_KEY), total(counts, seconds, WAIT_KEY));
     }
 
     /** What ran between {@code earlier} and this reading. */
     public PipelineTimes minus(PipelineTimes earlier) {
         Map<PipelineStage, Total> difference = new EnumMap<>(PipelineStage.class);
         stages.forEach((stage, total) -> difference.put(stage, total.minus(earlier.stage(stage))));
-        return new PipelineTimes(difference, studies.minus(earlier.studies));
+        return new PipelineTimes(difference, studies.minus(earlier.studies),
+                detectorWaits.minus(earlier.detectorWaits));
     }
 
     /** The stage's total; zero when it never ran. */

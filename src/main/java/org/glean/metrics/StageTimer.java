@@ -9,6 +9,10 @@ public interface StageTimer {
 
     void record(PipelineStage stage, long nanos);
 
+    /** Time a batch waited for the detector, which another study's batch held; a wait, so no stage. */
+    default void recordDetectorWait(long nanos) {
+    }
+
     /** Records the time from {@code startNanos} (a {@link System#nanoTime()}) to now. */
     default void recordSince(PipelineStage stage, long startNanos) {
         record(stage, System.nanoTime() - startNanos);

@@ -191,7 +191,7 @@ class IngestServiceGroupTest {
         for (int i = 0; i < files.size(); i++) {
             InstanceUpload upload = ingest.newUpload();
             upload.write(ByteBuffer.wrap(Files.readAllBytes(files.get(i))));
-            examined.add(ingest.examine(upload, null, "group index " + i));
+            examined.add(ingest.examine(upload, null, "group index " + i, IngestService.FrameSink.NONE));
         }
         return examined;
     }
