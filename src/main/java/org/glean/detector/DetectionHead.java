@@ -123,8 +123,9 @@ public abstract class DetectionHead extends AbstractBlock {
                         .get(new NDIndex("{}", order));
                 NDArray bias = store.getValue(projection.getParameters().get("bias"), manager.getDevice(), false)
                         .get(new NDIndex("{}", order));
+                // the bias in place: the product is new, and the MDN's is the largest array of the pass
                 perMap.add(weight.matMul(features.reshape(shape.get(0), shape.get(1), shape.get(2) * shape.get(3)))
-                        .add(bias.expandDims(1)));
+                        .addi(bias.expandDims(1)));
             }
         }
         return perMap;
@@ -138,16 +139,21 @@ public abstract class DetectionHead extends AbstractBlock {
         NDList perMap = new NDList(planar.size());
         for (int m = 0; m < planar.size(); m++) {
             NDArray y = planar.get(m);
-            int perCell = anchorsPerCell.get(m);
-            int[] order = planarOrder(perCell);
+            long batch = y.getShape().get(0);
+            int[] order = planarOrder(anchorsPerCell.get(m));
             long[] channelOfUnit = new long[order.length];
+            boolean inUnitOrder = true;
             for (int channel = 0; channel < order.length; channel++) {
                 channelOfUnit[order[channel]] = channel;
+                inUnitOrder &= order[channel] == channel;
             }
-            long batch = y.getShape().get(0);
+            NDArray cellsFirst = y.transpose(0, 2, 1);
+            if (inUnitOrder) {
+                perMap.add(cellsFirst.reshape(batch, -1, outputsPerAnchor));
+                continue;
+            }
             try (NDArray index = y.getManager().create(channelOfUnit)) {
-                perMap.add(y.transpose(0, 2, 1).get(new NDIndex(":, :, {}", index))
-                        .reshape(batch, -1, outputsPerAnchor));
+                perMap.add(cellsFirst.get(new NDIndex(":, :, {}", index)).reshape(batch, -1, outputsPerAnchor));
             }
         }
         return perMap.size() == 1 ? perMap.get(0) : NDArrays.concat(perMap, 1);
