@@ -84,30 +84,30 @@ public final class Detector implements AutoCloseable {
 
     /**
      * One inference pass (BatchNorm on running statistics); with {@code monteCarloDropout} the
-     * network's dropout stays on. Returns the head's raw outputs [batch, anchor, output] (see
-     * {@link MdnHead} and {@link PlainHead}), which belong to {@code manager}.
+     * network's dropout stays on. Returns the head's raw outputs per feature map as
+     * {@link DetectionHead#predict} lays them out, which belong to {@code manager}.
      */
-    public NDArray forward(NDManager manager, List<PreprocessedImage> images, boolean monteCarloDropout) {
+    public NDList forward(NDManager manager, List<PreprocessedImage> images, boolean monteCarloDropout) {
         if (monteCarloDropout && config().dropout() == 0) {
             throw new IllegalStateException("this network has no dropout; MC-dropout needs a dropout rate above 0");
         }
         NDArray input = batch(manager, images);
-        return network.forward(new ParameterStore(manager, false), new NDList(input), false,
-                monteCarloDropout ? DetectorNetwork.monteCarloDropout() : null).singletonOrThrow();
+        return network.predict(new ParameterStore(manager, false), new NDList(input),
+                monteCarloDropout ? DetectorNetwork.monteCarloDropout() : null);
     }
 
     /**
      * Detections per image, in input order (method.md §3). Mixture heads: R and P are computed
-     * on the engine for all anchors, and only the detected anchors' outputs are copied out and
-     * activated in full.
+     * on the engine map by map for all anchors, and only the detected anchors' outputs are copied
+     * out and activated in full.
      */
     public List<List<Detection>> detect(List<PreprocessedImage> images, DecoderSettings settings) {
         DetectionDecoder decoder = new DetectionDecoder(anchors, config().classes(), settings);
         List<List<Detection>> detections = new ArrayList<>(images.size());
         try (NDManager manager = model.getNDManager().newSubManager()) {
-            NDArray raw = forward(manager, images, false);
+            NDList outputs = forward(manager, images, false);
             if (config().head() == HeadType.PLAIN) {
-                List<PlainPredictions> predictions = PlainHead.toPredictions(raw);
+                List<PlainPredictions> predictions = PlainHead.toPredictions(network.head().anchorOutputs(outputs));
                 for (int i = 0; i < images.size(); i++) {
                     detections.add(decoder.decode(predictions.get(i), images.get(i).transform()));
                 }
@@ -115,7 +115,7 @@ public final class Detector implements AutoCloseable {
             }
             int components = config().components();
             int classes = config().classesWithBackground();
-            NDList scores = MdnHead.scores(raw, components, classes);
+            NDList scores = MdnHead.scores(outputs, components, classes);
             float[] offsets = scores.get(0).toFloatArray();
             float[] probabilities = scores.get(1).toFloatArray();
             int count = anchors.count();
@@ -127,7 +127,7 @@ public final class Detector implements AutoCloseable {
                     detections.add(found);
                     continue;
                 }
-                MdnPredictions mixtures = MdnHead.select(raw, i,
+                MdnPredictions mixtures = MdnHead.select(outputs, i,
                         found.stream().mapToInt(Detection::anchorIndex).toArray(), components, classes);
                 List<Detection> withMixtures = new ArrayList<>(found.size());
                 for (int d = 0; d < found.size(); d++) {

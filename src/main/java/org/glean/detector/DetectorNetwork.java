@@ -39,6 +39,18 @@ public final class DetectorNetwork extends AbstractBlock {
         return params;
     }
 
+    public DetectionHead head() {
+        return head;
+    }
+
+    /**
+     * The inference pass (BatchNorm on running statistics): the head's per-map outputs as
+     * {@link DetectionHead#predict} lays them out.
+     */
+    public NDList predict(ParameterStore store, NDList inputs, PairList<String, Object> params) {
+        return head.predict(store, backbone.forward(store, inputs, false, params), params);
+    }
+
     public Shape inputShape(long batch) {
         return new Shape(batch, 1, config.inputSize(), config.inputSize());
     }

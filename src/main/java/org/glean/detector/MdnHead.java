@@ -1,6 +1,7 @@
 package org.glean.detector;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Activation;
@@ -72,33 +73,128 @@ public final class MdnHead extends DetectionHead {
         return raw.split(new long[] {loc, 2L * loc, 3L * loc, 3L * loc + cls, 3L * loc + 2L * cls}, 2);
     }
 
-    /**
-     * R_b = Σ_k π_b^k μ_b^k [batch, anchor, 4] and P_p = Σ_k π^k softmax(μ^k)_p
-     * [batch, anchor, C+1] straight from raw outputs: all that selecting detections needs. The
-     * variances are not touched — only the detected anchors' are ({@link #select}).
-     */
-    public static NDList scores(NDArray raw, int components, int classes) {
-        long batch = raw.getShape().get(0);
-        long anchors = raw.getShape().get(1);
-        int k = components;
-        NDList parts = split(raw, k, classes);
-        NDArray offsets = parts.get(2).reshape(batch, anchors, 4, k).softmax(3)
-                .mul(parts.get(0).reshape(batch, anchors, 4, k)).sum(new int[] {3});
-        NDArray probabilities = parts.get(3).reshape(batch, anchors, k, classes).softmax(3)
-                .mul(parts.get(5).softmax(2).expandDims(3)).sum(new int[] {2});
-        return new NDList(offsets, probabilities);
+    @Override
+    protected int[] planarOrder(int anchorsPerCell) {
+        return planarOrder(anchorsPerCell, components, classes);
     }
 
-    /** The activated outputs of some anchors of one image, in the order given, from raw outputs. */
-    public static MdnPredictions select(NDArray raw, int image, int[] anchors, int components, int classes) {
-        long[] indices = new long[anchors.length];
-        for (int i = 0; i < anchors.length; i++) {
-            indices[i] = anchors[i];
+    /**
+     * The channels of {@link #predict}'s outputs on a map with {@code anchorsPerCell} anchors per
+     * cell: first what decoding needs, as planes indexed [k][anchor slot][value] so that the
+     * softmaxes and sums over k and over classes run along whole planes of cells — localization
+     * means [k][slot][coordinate], localization weight logits [k][slot][coordinate],
+     * classification means [k][slot][class], classification weight logits [k][slot] — then the
+     * variances, slot by slot, which only the detected anchors' mixtures read.
+     */
+    static int[] planarOrder(int anchorsPerCell, int components, int classes) {
+        int k = components;
+        int loc = 4 * k;
+        int cls = k * classes;
+        int outputs = 3 * loc + 2 * cls + k;
+        int[] order = new int[anchorsPerCell * outputs];
+        int channel = 0;
+        for (int section : new int[] {0, 2 * loc}) {
+            for (int c = 0; c < k; c++) {
+                for (int slot = 0; slot < anchorsPerCell; slot++) {
+                    for (int b = 0; b < 4; b++) {
+                        order[channel++] = slot * outputs + section + b * k + c;
+                    }
+                }
+            }
         }
-        try (NDArray index = raw.getManager().create(indices)) {
-            return MdnPredictions.fromRaw(raw.get(image).get(new NDIndex("{}", index)).toFloatArray(), anchors.length,
-                    components, classes);
+        for (int c = 0; c < k; c++) {
+            for (int slot = 0; slot < anchorsPerCell; slot++) {
+                for (int p = 0; p < classes; p++) {
+                    order[channel++] = slot * outputs + 3 * loc + c * classes + p;
+                }
+            }
         }
+        for (int c = 0; c < k; c++) {
+            for (int slot = 0; slot < anchorsPerCell; slot++) {
+                order[channel++] = slot * outputs + 3 * loc + 2 * cls + c;
+            }
+        }
+        for (int slot = 0; slot < anchorsPerCell; slot++) {
+            for (int i = 0; i < loc; i++) {
+                order[channel++] = slot * outputs + loc + i;
+            }
+            for (int i = 0; i < cls; i++) {
+                order[channel++] = slot * outputs + 3 * loc + cls + i;
+            }
+        }
+        return order;
+    }
+
+    /**
+     * R_b = Σ_k π_b^k μ_b^k [batch, anchor, 4] and P_p = Σ_k π^k softmax(μ^k)_p
+     * [batch, anchor, C+1] of every anchor from {@link #predict}'s outputs: all that selecting
+     * detections needs. Each map is reduced to these few values per anchor before anything is
+     * reordered or joined; the variances are not touched — only the detected anchors' are
+     * ({@link #select}).
+     */
+    public static NDList scores(NDList planar, int components, int classes) {
+        int k = components;
+        int loc = 4 * k;
+        int cls = k * classes;
+        NDList offsets = new NDList(planar.size());
+        NDList probabilities = new NDList(planar.size());
+        for (NDArray y : planar) {
+            long batch = y.getShape().get(0);
+            long cells = y.getShape().get(2);
+            int perCell = (int) (y.getShape().get(1) / (3 * loc + 2 * cls + k));
+            NDList parts = y.split(new long[] {(long) loc * perCell, 2L * loc * perCell, (2L * loc + cls) * perCell,
+                    (2L * loc + cls + k) * perCell}, 1);
+            // products in place on the softmaxes' fresh arrays: one allocation fewer per plane set
+            NDArray r = parts.get(1).reshape(batch, k, 4L * perCell, cells).softmax(1)
+                    .muli(parts.get(0).reshape(batch, k, 4L * perCell, cells)).sum(new int[] {1})
+                    .reshape(batch, perCell, 4, cells);
+            NDArray p = parts.get(2).reshape(batch, k, perCell, classes, cells).softmax(3)
+                    .muli(parts.get(3).reshape(batch, k, perCell, 1, cells).softmax(1)).sum(new int[] {1});
+            // [batch, slot, value, cell] → [batch, cell·slot, value]: anchor order, now that it is small
+            offsets.add(r.transpose(0, 3, 1, 2).reshape(batch, -1, 4));
+            probabilities.add(p.transpose(0, 3, 1, 2).reshape(batch, -1, classes));
+        }
+        return new NDList(NDArrays.concat(offsets, 1), NDArrays.concat(probabilities, 1));
+    }
+
+    /**
+     * The activated outputs of some anchors of one image, in the order given, from
+     * {@link #predict}'s outputs: per map one copy of the detected anchors' cells.
+     */
+    public static MdnPredictions select(NDList planar, int image, int[] anchors, int components, int classes) {
+        int outputs = 12 * components + 2 * components * classes + components;
+        float[] raw = new float[anchors.length * outputs];
+        int start = 0;
+        for (NDArray y : planar) {
+            int first = start;
+            int perCell = (int) (y.getShape().get(1) / outputs);
+            int count = perCell * (int) y.getShape().get(2);
+            List<Integer> inMap = new ArrayList<>();
+            for (int d = 0; d < anchors.length; d++) {
+                if (anchors[d] >= first && anchors[d] < first + count) {
+                    inMap.add(d);
+                }
+            }
+            if (!inMap.isEmpty()) {
+                long[] cells = inMap.stream().mapToLong(d -> (anchors[d] - first) / perCell).toArray();
+                float[] values;
+                try (NDArray index = y.getManager().create(cells)) {
+                    values = y.get(image).transpose().get(new NDIndex("{}", index)).toFloatArray();
+                }
+                int[] order = planarOrder(perCell, components, classes);
+                for (int j = 0; j < inMap.size(); j++) {
+                    int d = inMap.get(j);
+                    int slot = (anchors[d] - first) % perCell;
+                    for (int channel = 0; channel < order.length; channel++) {
+                        if (order[channel] / outputs == slot) {
+                            raw[d * outputs + order[channel] % outputs] = values[j * order.length + channel];
+                        }
+                    }
+                }
+            }
+            start += count;
+        }
+        return MdnPredictions.fromRaw(raw, anchors.length, components, classes);
     }
 
     /** Activates raw outputs into plain arrays, one {@link MdnPredictions} per image. */

@@ -3,6 +3,7 @@ package org.glean.detector;
 import ai.djl.ndarray.NDArray;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * An ordinary SSD head: per anchor one box offset [4] then one set of class logits [C+1].
@@ -16,6 +17,12 @@ public final class PlainHead extends DetectionHead {
     @Override
     protected int[] backgroundLogits() {
         return new int[] {4};
+    }
+
+    /** Units in their own order: decoding takes every output of every anchor. */
+    @Override
+    protected int[] planarOrder(int anchorsPerCell) {
+        return IntStream.range(0, anchorsPerCell * outputsPerAnchor()).toArray();
     }
 
     /** Splits raw outputs [batch, anchor, 4 + C + 1] into plain arrays, one {@link PlainPredictions} per image. */

@@ -23,7 +23,7 @@ class DetectorNetworkTest {
     void mdnOutputsCoverEveryAnchorWithValidMixtures() {
         try (Detector detector = Detector.create(TinyNetworks.config(), TinyNetworks.preprocessing());
              NDManager manager = detector.model().getNDManager().newSubManager()) {
-            NDArray raw = detector.forward(manager, randomImages(2, 64, 1), false);
+            NDArray raw = ReferenceDecoding.trainingLayout(detector, manager, randomImages(2, 64, 1));
             int anchors = detector.anchors().count();
             assertThat(anchors).isEqualTo((64 + 16 + 4) * 4);
             assertThat(raw.getShape()).isEqualTo(new Shape(2, anchors, 3 * 4 * 2 + 2 * 2 * 3 + 2));
@@ -50,20 +50,43 @@ class DetectorNetworkTest {
     }
 
     @Test
+    void inferenceOutputsAreTheTrainingOutputsReordered() {
+        for (HeadType head : HeadType.values()) {
+            DetectorConfig config = TinyNetworks.config().withHead(head);
+            try (Detector detector = Detector.create(config, TinyNetworks.preprocessing());
+                 NDManager manager = detector.model().getNDManager().newSubManager()) {
+                List<PreprocessedImage> images = randomImages(2, 64, 6);
+                NDList planar = detector.forward(manager, images, false);
+                // one array per map: 8², 4² and 2² cells, 4 anchors per cell
+                assertThat(planar).extracting(NDArray::getShape).containsExactly(
+                        new Shape(2, 4L * config.outputsPerAnchor(), 64), new Shape(2, 4L * config.outputsPerAnchor(), 16),
+                        new Shape(2, 4L * config.outputsPerAnchor(), 4));
+                assertClose(detector.network().head().anchorOutputs(planar).toFloatArray(),
+                        ReferenceDecoding.trainingLayout(detector, manager, images).toFloatArray());
+            }
+        }
+    }
+
+    @Test
     void scoresAndSelectedMixturesOnTheEngineMatchThePlainJavaComputation() {
         try (Detector detector = Detector.create(TinyNetworks.config(), TinyNetworks.preprocessing());
              NDManager manager = detector.model().getNDManager().newSubManager()) {
-            NDArray raw = manager.randomNormal(0, 2, new Shape(2, 5, TinyNetworks.config().outputsPerAnchor()),
-                    ai.djl.ndarray.types.DataType.FLOAT32);
-            MdnPredictions second = MdnHead.toPredictions(raw, 2, 3).get(1);
-            NDList scores = MdnHead.scores(raw, 2, 3);
+            List<PreprocessedImage> images = randomImages(2, 64, 7);
+            NDList planar = detector.forward(manager, images, false);
+            MdnPredictions second = MdnHead.toPredictions(ReferenceDecoding.trainingLayout(detector, manager, images), 2, 3)
+                    .get(1);
+            NDList scores = MdnHead.scores(planar, 2, 3);
             AnchorScores expected = second.scores();
-            assertClose(MdnHead.slice(scores.get(0).toFloatArray(), 1, 5 * 4), expected.offsets());
-            assertClose(MdnHead.slice(scores.get(1).toFloatArray(), 1, 5 * 3), expected.probabilities());
+            int anchors = detector.anchors().count();
+            assertClose(MdnHead.slice(scores.get(0).toFloatArray(), 1, anchors * 4), expected.offsets());
+            assertClose(MdnHead.slice(scores.get(1).toFloatArray(), 1, anchors * 3), expected.probabilities());
 
-            MdnPredictions selected = MdnHead.select(raw, 1, new int[] {4, 1}, 2, 3);
-            assertThat(selected.mixture(0)).usingRecursiveComparison().isEqualTo(second.mixture(4));
-            assertThat(selected.mixture(1)).usingRecursiveComparison().isEqualTo(second.mixture(1));
+            // anchors of the last, first and middle maps (256 + 64 + 16 per map), two in one cell
+            int[] chosen = {334, 5, 6, 300, 258};
+            MdnPredictions selected = MdnHead.select(planar, 1, chosen, 2, 3);
+            for (int i = 0; i < chosen.length; i++) {
+                ReferenceDecoding.assertSameMixture(selected.mixture(i), second.mixture(chosen[i]));
+            }
         }
     }
 
@@ -145,7 +168,7 @@ class DetectorNetworkTest {
         DetectorConfig plain = TinyNetworks.config().withHead(HeadType.PLAIN);
         try (Detector detector = Detector.create(plain, TinyNetworks.preprocessing());
              NDManager manager = detector.model().getNDManager().newSubManager()) {
-            NDArray raw = detector.forward(manager, randomImages(3, 64, 3), false);
+            NDArray raw = detector.network().head().anchorOutputs(detector.forward(manager, randomImages(3, 64, 3), false));
             int anchors = detector.anchors().count();
             assertThat(raw.getShape()).isEqualTo(new Shape(3, anchors, 4 + 3));
             float[] values = raw.toFloatArray();
@@ -166,10 +189,11 @@ class DetectorNetworkTest {
         try (Detector detector = Detector.create(withDropout, TinyNetworks.preprocessing());
              NDManager manager = detector.model().getNDManager().newSubManager()) {
             List<PreprocessedImage> images = randomImages(1, 64, 4);
-            float[] plain1 = detector.forward(manager, images, false).toFloatArray();
-            float[] plain2 = detector.forward(manager, images, false).toFloatArray();
-            float[] mc1 = detector.forward(manager, images, true).toFloatArray();
-            float[] mc2 = detector.forward(manager, images, true).toFloatArray();
+            DetectionHead head = detector.network().head();
+            float[] plain1 = head.anchorOutputs(detector.forward(manager, images, false)).toFloatArray();
+            float[] plain2 = head.anchorOutputs(detector.forward(manager, images, false)).toFloatArray();
+            float[] mc1 = head.anchorOutputs(detector.forward(manager, images, true)).toFloatArray();
+            float[] mc2 = head.anchorOutputs(detector.forward(manager, images, true)).toFloatArray();
             assertThat(plain2).containsExactly(plain1);
             assertThat(mc1).isNotEqualTo(mc2);
             assertThat(mc1).isNotEqualTo(plain1);
