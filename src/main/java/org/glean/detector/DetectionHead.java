@@ -119,10 +119,14 @@ public abstract class DetectionHead extends AbstractBlock {
             NDManager manager = features.getManager();
             Linear projection = projections.get(m);
             try (NDArray order = manager.create(toLongs(planarOrder(anchorsPerCell.get(m))))) {
+                // gathered from the parameters, the rows would belong to the model's manager and
+                // pile up there pass after pass: they belong to this pass's
                 NDArray weight = store.getValue(projection.getParameters().get("weight"), manager.getDevice(), false)
                         .get(new NDIndex("{}", order));
+                weight.attach(manager);
                 NDArray bias = store.getValue(projection.getParameters().get("bias"), manager.getDevice(), false)
                         .get(new NDIndex("{}", order));
+                bias.attach(manager);
                 // the bias in place: the product is new, and the MDN's is the largest array of the pass
                 perMap.add(weight.matMul(features.reshape(shape.get(0), shape.get(1), shape.get(2) * shape.get(3)))
                         .addi(bias.expandDims(1)));

@@ -20,6 +20,23 @@ import org.junit.jupiter.api.Test;
 class DetectorNetworkTest {
 
     @Test
+    void inferenceLeavesNoArrayBehindOnTheModelsManager() {
+        for (HeadType head : HeadType.values()) {
+            try (Detector detector = Detector.create(TinyNetworks.config().withHead(head), TinyNetworks.preprocessing())) {
+                List<PreprocessedImage> images = randomImages(2, 64, 3);
+                detector.detect(images, DecoderSettings.DEFAULT);
+                int managed = detector.model().getNDManager().getManagedArrays().size();
+
+                for (int pass = 0; pass < 5; pass++) {
+                    detector.detect(images, DecoderSettings.DEFAULT);
+                }
+
+                assertThat(detector.model().getNDManager().getManagedArrays()).as(head + " head").hasSize(managed);
+            }
+        }
+    }
+
+    @Test
     void mdnOutputsCoverEveryAnchorWithValidMixtures() {
         try (Detector detector = Detector.create(TinyNetworks.config(), TinyNetworks.preprocessing());
              NDManager manager = detector.model().getNDManager().newSubManager()) {
