@@ -22,8 +22,6 @@ import org.glean.inference.AnalysisRepository;
 import org.glean.inference.TinyModelTestResource;
 import org.glean.ingest.Instance;
 import org.glean.ingest.InstanceStore;
-import org.glean.metrics.PipelineStage;
-import org.glean.metrics.PipelineTimes;
 import org.glean.server.LoopbackGrpcTest;
 import org.glean.server.OwnInstanceStoreTestResource;
 import org.glean.server.PostgresTestResource;
@@ -42,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 @WithTestResource(OwnInstanceStoreTestResource.class)
 class IngestStudyStoreFailureTest extends LoopbackGrpcTest {
 
-    // more than the test's batch size (4), so that a batch runs while the call still receives
+    // more than the test's batch size (4), so that a batch goes to the detector while the call
+    // still receives (whether it has run when the store fails depends on the machine's timing)
     private static final int SLICES = 6;
 
     @Inject
@@ -52,7 +51,7 @@ class IngestStudyStoreFailureTest extends LoopbackGrpcTest {
     AnalysisRepository analyses;
 
     @Test
-    void aStoreFailingWhileTheDetectorRunsLeavesNoAnalysisAndNothingOfTheInstance(@TempDir Path dir)
+    void aStoreFailingInACallWhoseFramesWentToTheDetectorLeavesNoAnalysisAndNothingOfTheInstance(@TempDir Path dir)
             throws Exception {
         List<Path> files = freshCtStudy(dir.resolve("1"));
         // a study whose last instance would open a directory of the store
@@ -64,7 +63,6 @@ class IngestStudyStoreFailureTest extends LoopbackGrpcTest {
         // a file where that directory belongs: moving the instance into place fails
         Files.createFile(target.getParent());
         List<Path> sent = files;
-        PipelineTimes before = PipelineTimes.scrape("127.0.0.1", port);
         try {
             assertThatThrownBy(() -> ingest(channel, sent.toArray(Path[]::new)))
                     .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
@@ -75,11 +73,9 @@ class IngestStudyStoreFailureTest extends LoopbackGrpcTest {
         } finally {
             Files.delete(target.getParent());
         }
-        PipelineTimes call = PipelineTimes.scrape("127.0.0.1", port).minus(before);
 
         String studyUid = new PixelMedDicomReader().readHeader(last).studyInstanceUid();
         String lastSop = new PixelMedDicomReader().readHeader(last).sopInstanceUid();
-        assertThat(call.stage(PipelineStage.INFERENCE).count()).as("batches detected during the call").isPositive();
         assertThat(analyses.count(studyUid)).isZero();
         assertThat(QuarkusTransaction.requiringNew().call(() -> Instance.findByUid(lastSop))).isNull();
         assertThat(target).doesNotExist();
