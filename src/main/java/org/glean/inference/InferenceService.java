@@ -147,11 +147,6 @@ public class InferenceService {
         return analysis.flatMap(scores -> curation.decision(studyInstanceUid, scores.modelVersion()));
     }
 
-    /** The study's most recent analysis as curation takes it. */
-    public Optional<ScoredStudy> scoredStudy(String studyInstanceUid) {
-        return stored(studyInstanceUid).map(scores -> scores.toScoredStudy(studyInstanceUid));
-    }
-
     /** Why a stored study has no analysis: no model installed here, or not scored yet. */
     public String notScoredReason() {
         return noLocalModel()
