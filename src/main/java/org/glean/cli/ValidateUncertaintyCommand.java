@@ -2,16 +2,20 @@ package org.glean.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.glean.detector.DecoderSettings;
+import org.glean.detector.Detection;
 import org.glean.detector.Detector;
 import org.glean.detector.DetectorCheckpoint;
+import org.glean.training.DetectorEvaluation;
 import org.glean.training.InvalidDatasetException;
 import org.glean.training.PreprocessedDataset;
 import org.glean.training.UncertaintyValidation;
 import org.glean.uncertainty.ImageAggregation;
+import org.glean.uncertainty.UncertaintyKind;
 import org.glean.uncertainty.UncertaintyStatistics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,7 +37,8 @@ import picocli.CommandLine.Spec;
                     + "epistemic >= 0.85). Images are scored as the server scores them: objects at the object "
                     + "threshold, z-scored with the model's statistics, per-kind maxima, then the two aleatoric "
                     + "(epistemic) maxima combined by --aggregation; an image without objects scores lowest. Only images "
-                    + "holding a ground-truth finding count."})
+                    + "holding a ground-truth finding count. --noise-levels holds the scenes fixed and varies the noise "
+                    + "alone, and also follows each found object across the levels."})
 public final class ValidateUncertaintyCommand implements Callable<Integer> {
 
     @Spec
@@ -48,6 +53,12 @@ public final class ValidateUncertaintyCommand implements Callable<Integer> {
     @Option(names = "--shift-probe", paramLabel = "DIR", description = "Shifted and unshifted images.")
     Path shiftProbe;
 
+    @Option(names = "--noise-levels", split = ",", paramLabel = "DIR",
+            description = "The same scenes rendered at fixed noise levels, at least " + UncertaintyValidation.MIN_LEVELS
+                    + " folders, each written by 'glean synth' with the same seed and options and one --noise L:L. "
+                    + "Gives the image scores' rho over them and each found object's own rho with the noise.")
+    List<Path> noiseLevels;
+
     @Option(names = "--aggregation", defaultValue = "MAX",
             description = "How an image's localization and classification maxima combine: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     ImageAggregation aggregation;
@@ -60,8 +71,12 @@ public final class ValidateUncertaintyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (noiseProbe == null && shiftProbe == null) {
-            throw new ParameterException(spec.commandLine(), "give --noise-probe, --shift-probe or both");
+        if (noiseProbe == null && shiftProbe == null && noiseLevels == null) {
+            throw new ParameterException(spec.commandLine(), "give --noise-probe, --shift-probe, --noise-levels or several");
+        }
+        if (noiseLevels != null && noiseLevels.size() < UncertaintyValidation.MIN_LEVELS) {
+            throw new ParameterException(spec.commandLine(), "--noise-levels needs at least " + UncertaintyValidation.MIN_LEVELS
+                    + " folders, got " + noiseLevels.size());
         }
         engine.apply();
         try (DetectorCheckpoint checkpoint = DetectorCheckpoint.load(model)) {
@@ -92,6 +107,9 @@ public final class ValidateUncertaintyCommand implements Callable<Integer> {
                     System.out.printf("| shift %s only: AUROC | | | | %.3f |%n", kind.getKey(), kind.getValue());
                 }
             }
+            if (noiseLevels != null) {
+                printNoiseLevels(checkpoint.detector(), statistics, settings);
+            }
             return 0;
         } catch (InvalidDatasetException | IOException e) {
             System.err.println("validate-uncertainty: " + e.getMessage());
@@ -109,8 +127,41 @@ public final class ValidateUncertaintyCommand implements Callable<Integer> {
 
     private List<UncertaintyValidation.ImageScores> scores(Detector detector, Path folder, UncertaintyStatistics statistics,
                                                            DecoderSettings settings) throws IOException, InvalidDatasetException {
-        PreprocessedDataset probe = LabelledFolder.load(folder, null, detector.preprocessing(), detector.config().classes(),
-                loaded -> { });
-        return UncertaintyValidation.score(detector, probe, statistics, aggregation, settings);
+        return UncertaintyValidation.score(detector, load(detector, folder), statistics, aggregation, settings);
+    }
+
+    private static PreprocessedDataset load(Detector detector, Path folder) throws IOException, InvalidDatasetException {
+        return LabelledFolder.load(folder, null, detector.preprocessing(), detector.config().classes(), loaded -> { });
+    }
+
+    /** A table row for the image scores over all renderings, then each found object's own ρ. */
+    private void printNoiseLevels(Detector detector, UncertaintyStatistics statistics, DecoderSettings settings)
+            throws IOException, InvalidDatasetException {
+        List<PreprocessedDataset> renderings = new ArrayList<>();
+        for (Path folder : noiseLevels) {
+            renderings.add(load(detector, folder));
+        }
+        UncertaintyValidation.requireSameScenes(renderings);
+        List<UncertaintyValidation.ImageScores> images = new ArrayList<>();
+        List<UncertaintyValidation.TrackedObject> objects = new ArrayList<>();
+        for (PreprocessedDataset rendering : renderings) {
+            List<List<Detection>> detections = DetectorEvaluation.detect(detector, rendering, settings);
+            images.addAll(UncertaintyValidation.score(rendering, detections, statistics, aggregation));
+            objects.addAll(UncertaintyValidation.track(rendering, detections));
+        }
+        UncertaintyValidation.NoiseResult pooled = UncertaintyValidation.noise(images);
+        System.out.printf("| the same scenes at %d noise levels: Spearman ρ with noise level | %d | %d | **%s** | %s |%n",
+                renderings.size(), pooled.images(), pooled.withoutObjects(), value(pooled.aleatoricRho()),
+                value(pooled.epistemicRho()));
+        UncertaintyValidation.NoiseLevelsResult perObject = UncertaintyValidation.noiseLevels(objects);
+        System.out.printf("%nEach found object across the same scenes' noise levels (%d objects found at %d or more levels): "
+                + "mean Spearman ρ of its raw uncertainty with the noise level%n", perObject.objects(),
+                UncertaintyValidation.MIN_LEVELS);
+        System.out.println("| ep_loc | al_loc | ep_cls | al_cls |");
+        System.out.println("|---|---|---|---|");
+        Map<UncertaintyKind, Double> rho = perObject.meanRho();
+        System.out.printf("| %s | %s | %s | %s |%n", value(rho.get(UncertaintyKind.EPISTEMIC_LOCALIZATION)),
+                value(rho.get(UncertaintyKind.ALEATORIC_LOCALIZATION)), value(rho.get(UncertaintyKind.EPISTEMIC_CLASSIFICATION)),
+                value(rho.get(UncertaintyKind.ALEATORIC_CLASSIFICATION)));
     }
 }

@@ -48,6 +48,11 @@ public final class PreprocessedDataset {
         this.items = items;
     }
 
+    /** Where the data came from (the DICOM folder), for messages. */
+    public String source() {
+        return source;
+    }
+
     /**
      * Opens, validates, decodes and preprocesses {@code cocoFile} over {@code dicomFolder}.
      * Labels are given in the order of {@code modelClasses}; when it is null the data set's own

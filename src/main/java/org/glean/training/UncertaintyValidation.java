@@ -1,18 +1,21 @@
 package org.glean.training;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.glean.detector.DecoderSettings;
 import org.glean.detector.Detection;
 import org.glean.detector.Detector;
+import org.glean.detector.GroundTruthBox;
 import org.glean.uncertainty.ImageAggregation;
 import org.glean.uncertainty.ImageInformativeness;
 import org.glean.uncertainty.InformativenessScorer;
 import org.glean.uncertainty.ObjectUncertainty;
 import org.glean.uncertainty.RankStatistics;
 import org.glean.uncertainty.StandardizedUncertainty;
+import org.glean.uncertainty.UncertaintyKind;
 import org.glean.uncertainty.UncertaintyStatistics;
 
 /**
@@ -69,8 +72,13 @@ public final class UncertaintyValidation {
     /** Scores every image of {@code data}: objects at {@code settings}, z-scored with {@code statistics}. */
     public static List<ImageScores> score(Detector detector, PreprocessedDataset data, UncertaintyStatistics statistics,
                                           ImageAggregation aggregation, DecoderSettings settings) {
+        return score(data, DetectorEvaluation.detect(detector, data, settings), statistics, aggregation);
+    }
+
+    /** Scores every image of {@code data} from its {@code detections} (in the data set's order). */
+    public static List<ImageScores> score(PreprocessedDataset data, List<List<Detection>> detections,
+                                          UncertaintyStatistics statistics, ImageAggregation aggregation) {
         InformativenessScorer scorer = new InformativenessScorer(statistics, aggregation);
-        List<List<Detection>> detections = DetectorEvaluation.detect(detector, data, settings);
         List<ImageScores> scores = new ArrayList<>(data.size());
         for (int i = 0; i < data.size(); i++) {
             PreprocessedDataset.Item item = data.items().get(i);
@@ -93,6 +101,117 @@ public final class UncertaintyValidation {
         }
         return aggregation == ImageAggregation.MAX ? Math.max(localization, classification)
                 : (localization + classification) / 2;
+    }
+
+    /**
+     * One ground-truth object of a scene as the detector saw it in one rendering: the raw
+     * uncertainties of the best-overlapping detection of its class (IoU ≥ 0.5).
+     *
+     * @param object the scene (the image's file name and frame) and the object's index in it
+     */
+    public record TrackedObject(String object, double noise, ObjectUncertainty uncertainty) {
+    }
+
+    /**
+     * @param objects objects found in at least {@link #MIN_LEVELS} renderings of different noise
+     * @param meanRho per kind, the mean over those objects of Spearman's ρ between the object's raw
+     *                uncertainty and the noise level; an object whose value does not change counts 0
+     */
+    public record NoiseLevelsResult(int objects, Map<UncertaintyKind, Double> meanRho) {
+    }
+
+    /** Fewer renderings leave an object's ρ ±1 or undefined. */
+    public static final int MIN_LEVELS = 3;
+
+    private static final double MATCH_IOU = 0.5;
+
+    /**
+     * The ground-truth objects of {@code rendering} that the detector found, with their raw
+     * uncertainties. Objects are named by scene, so that renderings of the same scenes at other
+     * noise levels name them alike ({@link #requireSameScenes}).
+     */
+    public static List<TrackedObject> track(PreprocessedDataset rendering, List<List<Detection>> detections) {
+        List<TrackedObject> found = new ArrayList<>();
+        for (int i = 0; i < rendering.size(); i++) {
+            PreprocessedDataset.Item item = rendering.items().get(i);
+            if (item.metadata() == null || item.metadata().noise() == null) {
+                continue;
+            }
+            for (int g = 0; g < item.truths().size(); g++) {
+                GroundTruthBox truth = item.truths().get(g);
+                Detection best = null;
+                double bestIou = MATCH_IOU;
+                for (Detection detection : detections.get(i)) {
+                    double iou = truth.box().iou(detection.box());
+                    if (detection.label() == truth.label() && iou >= bestIou) {
+                        best = detection;
+                        bestIou = iou;
+                    }
+                }
+                if (best != null) {
+                    found.add(new TrackedObject(scene(item) + " #" + g, item.metadata().noise(),
+                            DetectorEvaluation.uncertainty(best)));
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Refuses renderings that are not of the same scenes: each must hold the same images (by file
+     * name and frame) with the same ground-truth classes, as {@code glean synth} writes them for one
+     * seed at different {@code --noise} levels.
+     */
+    public static void requireSameScenes(List<PreprocessedDataset> renderings) {
+        Map<String, List<Integer>> first = scenes(renderings.get(0));
+        for (PreprocessedDataset rendering : renderings.subList(1, renderings.size())) {
+            if (!scenes(rendering).equals(first)) {
+                throw new IllegalArgumentException(rendering.source() + " does not hold the same scenes as "
+                        + renderings.get(0).source() + " (write each with glean synth, the same seed and options, "
+                        + "and one --noise L:L level)");
+            }
+        }
+    }
+
+    private static Map<String, List<Integer>> scenes(PreprocessedDataset rendering) {
+        Map<String, List<Integer>> scenes = new LinkedHashMap<>();
+        for (PreprocessedDataset.Item item : rendering.items()) {
+            scenes.put(scene(item), item.truths().stream().map(GroundTruthBox::label).toList());
+        }
+        return scenes;
+    }
+
+    private static String scene(PreprocessedDataset.Item item) {
+        CocoFile.Image image = item.metadata();
+        if (image == null || image.fileName() == null) {
+            throw new IllegalArgumentException("image " + item.imageId() + " has no file_name to match it across renderings");
+        }
+        return image.fileName() + " frame " + (image.frame() == null ? 1 : image.frame());
+    }
+
+    /**
+     * Whether each found object's own uncertainties rise with noise: with the scene held fixed, what
+     * varies is the noise alone — not which objects there are, which the image score cannot help
+     * following (method.md §5.2: maxima over the objects found).
+     */
+    public static NoiseLevelsResult noiseLevels(List<TrackedObject> objects) {
+        Map<String, List<TrackedObject>> byObject = new LinkedHashMap<>();
+        objects.forEach(o -> byObject.computeIfAbsent(o.object(), k -> new ArrayList<>()).add(o));
+        List<List<TrackedObject>> tracked = byObject.values().stream()
+                .filter(renderings -> renderings.stream().mapToDouble(TrackedObject::noise).distinct().count() >= MIN_LEVELS)
+                .toList();
+        if (tracked.isEmpty()) {
+            throw new IllegalArgumentException("no object was found at " + MIN_LEVELS + " or more noise levels; give at "
+                    + "least " + MIN_LEVELS + " renderings of the same scenes at different levels");
+        }
+        Map<UncertaintyKind, Double> meanRho = new EnumMap<>(UncertaintyKind.class);
+        for (UncertaintyKind kind : UncertaintyKind.values()) {
+            meanRho.put(kind, tracked.stream().mapToDouble(renderings -> RankStatistics.spearman(
+                            renderings.stream().mapToDouble(o -> o.uncertainty().get(kind)).toArray(),
+                            renderings.stream().mapToDouble(TrackedObject::noise).toArray()))
+                    .map(rho -> Double.isNaN(rho) ? 0 : rho).average().orElseThrow());
+        }
+        return new NoiseLevelsResult(tracked.size(), meanRho);
     }
 
     /** ρ of both scores against the noise level, over the unshifted images that record one. */

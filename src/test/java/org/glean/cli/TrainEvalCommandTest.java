@@ -11,6 +11,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -217,7 +218,43 @@ class TrainEvalCommandTest {
 
         Output noProbe = glean("validate-uncertainty", "--model", model.toString());
         assertThat(noProbe.exitCode()).isNotZero();
-        assertThat(noProbe.err()).contains("--noise-probe, --shift-probe or both");
+        assertThat(noProbe.err()).contains("give --noise-probe, --shift-probe, --noise-levels or several");
+
+        Output twoLevels = glean("validate-uncertainty", "--model", model.toString(), "--noise-levels",
+                data + "," + data);
+        assertThat(twoLevels.exitCode()).isNotZero();
+        assertThat(twoLevels.err()).contains("--noise-levels needs at least 3 folders, got 2");
+    }
+
+    @Test
+    void validateUncertaintyFollowsTheBundledModelsObjectsAcrossNoiseLevelsOfTheSameScenes() throws Exception {
+        List<String> levels = new ArrayList<>();
+        for (String level : new String[] {"0", "60", "120"}) {
+            Path rendering = dir.resolve("levels-" + level);
+            Output synth = glean("synth", "--out", rendering.toString(), "--seed", "3", "--studies", "2", "--slices", "3",
+                    "--normal-fraction", "0", "--objects", "2:3", "--noise", level + ":" + level);
+            assertThat(synth.exitCode()).as(synth.err()).isZero();
+            levels.add(rendering.toString());
+        }
+
+        Output validate = glean("validate-uncertainty", "--model", "src/main/resources/model", "--noise-levels",
+                String.join(",", levels), "--threads", "1");
+
+        assertThat(validate.exitCode()).as(validate.err()).isZero();
+        Matcher pooled = Pattern.compile("\\| the same scenes at 3 noise levels: Spearman ρ with noise level \\| (\\d+) \\| \\d+ \\| "
+                + "\\*\\*(-?[\\d.]+)\\*\\* \\| (-?[\\d.]+) \\|").matcher(validate.out());
+        assertThat(pooled.find()).as(validate.out()).isTrue();
+        CocoFile labels = CocoFile.read(Path.of(levels.get(0)).resolve("coco.json"));
+        long withFindings = labels.images().stream()
+                .filter(image -> labels.annotations().stream().anyMatch(a -> a.imageId() == image.id())).count();
+        assertThat(Integer.parseInt(pooled.group(1))).as("images with a finding, all renderings").isEqualTo(3 * (int) withFindings);
+        Matcher perObject = Pattern.compile("\\((\\d+) objects found at 3 or more levels\\).*\\n.*\\n.*\\n"
+                + "\\| (-?[\\d.]+) \\| (-?[\\d.]+) \\| (-?[\\d.]+) \\| (-?[\\d.]+) \\|").matcher(validate.out());
+        assertThat(perObject.find()).as(validate.out()).isTrue();
+        assertThat(Integer.parseInt(perObject.group(1))).isPositive();
+        for (int kind = 2; kind <= 5; kind++) {
+            assertThat(Double.parseDouble(perObject.group(kind))).isBetween(-1.0, 1.0);
+        }
     }
 
     /**
