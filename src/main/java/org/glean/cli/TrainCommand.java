@@ -7,9 +7,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import org.glean.detector.ClassificationLossType;
 import org.glean.detector.Detector;
 import org.glean.detector.DetectorCheckpoint;
 import org.glean.detector.DetectorConfig;
+import org.glean.detector.LocalizationDensity;
 import org.glean.detector.ModelManifest;
 import org.glean.detector.Preprocessing;
 import org.glean.detector.TrainingProgress;
@@ -80,6 +82,18 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Seed of the fresh parameters, the loss's sampling, the shuffling and the mirroring (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--classification-loss", defaultValue = "TYPE_1",
+            description = "method.md §2: TYPE_1, the mixture-weighted cross-entropy of the sampled logits (the patent), or "
+                    + "TYPE_2, the negative log of the mixture's probability of the target (the reference code's option "
+                    + "for classification weights that collapse onto one component) (default ${DEFAULT-VALUE}).")
+    ClassificationLossType classificationLoss;
+
+    @Option(names = "--localization-density", defaultValue = "VARIANCE",
+            description = "method.md §2: VARIANCE, the activated output as the Gaussian's variance (the patent), or "
+                    + "REFERENCE, as its standard deviation with 0.3 added to the normaliser and the loss halved (the "
+                    + "reference code) (default ${DEFAULT-VALUE}).")
+    LocalizationDensity localizationDensity;
+
     @Option(names = {"-K", "--components"}, defaultValue = "4", description = "Mixture components K (default ${DEFAULT-VALUE}).")
     int components;
 
@@ -143,7 +157,8 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "network: " + e.getMessage(), e);
         }
-        TrainingSettings settings = TrainingSettings.defaults().withLearningRate(learningRate).withWarmupSteps(warmupSteps);
+        TrainingSettings settings = TrainingSettings.defaults().withLearningRate(learningRate).withWarmupSteps(warmupSteps)
+                .withLoss(localizationDensity, classificationLoss);
         ModelManifest manifest = ModelManifest.describe(config, preprocessing).withTraining(train.summary(), settings);
         System.err.printf("train: %d images %s; network %s, K=%d, %d anchors%s%n", train.size(),
                 train.summary().objectsPerClass(), config.backboneChannels() + "+" + config.extraChannels(),

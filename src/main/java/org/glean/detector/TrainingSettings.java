@@ -27,4 +27,8 @@ public record TrainingSettings(double learningRate, int warmupSteps, double weig
     public TrainingSettings withWarmupSteps(int steps) {
         return new TrainingSettings(learningRate, steps, weightDecay, gradientClip, density, classification);
     }
+
+    public TrainingSettings withLoss(LocalizationDensity localization, ClassificationLossType classificationLoss) {
+        return new TrainingSettings(learningRate, warmupSteps, weightDecay, gradientClip, localization, classificationLoss);
+    }
 }

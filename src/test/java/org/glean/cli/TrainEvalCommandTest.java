@@ -16,8 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.glean.detector.ClassificationLossType;
 import org.glean.detector.DecoderSettings;
 import org.glean.detector.DetectorCheckpoint;
+import org.glean.detector.LocalizationDensity;
 import org.glean.detector.ModelManifest;
 import org.glean.dicom.PixelMedDicomReader;
 import org.glean.training.CocoFile;
@@ -84,6 +86,8 @@ class TrainEvalCommandTest {
                 assertThat(objects.get(category.name())).as(category.name()).isEqualTo((int) boxes);
             }
             assertThat(manifest.training().learningRate()).isEqualTo(0.001);
+            assertThat(manifest.training().classification()).isEqualTo(ClassificationLossType.TYPE_1);
+            assertThat(manifest.training().density()).isEqualTo(LocalizationDensity.VARIANCE);
             assertThat(manifest.gitCommit()).isNotBlank();
         }
         assertThat(Files.list(dir.resolve("run")).map(p -> p.getFileName().toString()))
@@ -159,10 +163,11 @@ class TrainEvalCommandTest {
     }
 
     @Test
-    void trainFromAModelKeepsItsNetworkAndChangesItsParameters() throws Exception {
+    void trainFromAModelKeepsItsNetworkAndChangesItsParametersWithTheLossVariantsAsked() throws Exception {
         Path run = dir.resolve("continued");
         Output train = glean("train", "--from", model.toString(), "--data", data.toString(), "--out", run.toString(),
-                "--epochs", "1", "--batch-size", "4", "--warmup-steps", "0", "--threads", "1");
+                "--epochs", "1", "--batch-size", "4", "--warmup-steps", "0", "--threads", "1",
+                "--classification-loss", "TYPE_2", "--localization-density", "REFERENCE");
 
         assertThat(train.exitCode()).as(train.err()).isZero();
         assertThat(train.err()).contains("starting from " + model);
@@ -170,9 +175,16 @@ class TrainEvalCommandTest {
              DetectorCheckpoint continued = DetectorCheckpoint.load(run.resolve("model"))) {
             assertThat(continued.manifest().network()).isEqualTo(original.manifest().network());
             assertThat(continued.manifest().preprocessing()).isEqualTo(original.manifest().preprocessing());
+            assertThat(continued.manifest().training().classification()).isEqualTo(ClassificationLossType.TYPE_2);
+            assertThat(continued.manifest().training().density()).isEqualTo(LocalizationDensity.REFERENCE);
         }
         assertThat(Files.readAllBytes(run.resolve("model").resolve(DetectorCheckpoint.PARAMETERS)))
                 .isNotEqualTo(Files.readAllBytes(model.resolve(DetectorCheckpoint.PARAMETERS)));
+
+        Output unknownLoss = glean("train", "--from", model.toString(), "--data", data.toString(), "--out",
+                dir.resolve("unknown-loss").toString(), "--classification-loss", "TYPE_3");
+        assertThat(unknownLoss.exitCode()).isNotZero();
+        assertThat(unknownLoss.err()).contains("--classification-loss", "TYPE_1, TYPE_2");
     }
 
     @Test
