@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.glean.detector.Detector;
 import org.glean.detector.DetectorCheckpoint;
 import org.glean.detector.DetectorConfig;
+import org.glean.bench.PhantomBatch;
 import org.glean.detector.ForwardBenchmark;
 import org.glean.detector.ForwardBenchmark.Stage;
 import org.glean.detector.ForwardBenchmark.Trial;
@@ -24,15 +25,19 @@ import picocli.CommandLine.Option;
  * Forward costs do not depend on the parameter values; detection costs do (how many anchors pass
  * the threshold and go through NMS), so with {@code --model} the MDN network is the trained model
  * itself. The plain and MC-dropout networks are fresh networks of the same shape, which detect
- * next to nothing — the comparison errs in the plain network's favour.
+ * next to nothing — the comparison errs in the plain network's favour. Every variant runs on the
+ * same batch of synthetic CT and DX images with findings ({@link PhantomBatch}), so that the
+ * trained model's detection selects objects and copies out their mixtures as it does in service.
  */
 @Command(name = "bench-model", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Times, round-robin so that the machine's drift falls on every variant alike, forward passes "
                 + "(median of --measurements rounds after --warmup) of the MDN network, the same "
                 + "network with a plain head, and MC-dropout with T passes on the plain network, and end-to-end "
                 + "detection (forward, scores, decoding, NMS, the detected objects' mixtures) of the MDN and plain "
-                + "networks; prints a markdown table of ms/image and images/s per batch size and the ratios.")
+                + "networks, all on the same synthetic CT and DX images with findings; prints a markdown table of ms/image and images/s per batch size and the ratios.")
 public final class BenchModelCommand implements Callable<Integer> {
+
+    private static final long PHANTOM_SEED = 11;
 
     @Option(names = "--model", paramLabel = "DIR", description = "Take the network shape from this model (default: the default network).")
     Path model;
@@ -85,7 +90,8 @@ public final class BenchModelCommand implements Callable<Integer> {
                     new Trial(dropoutDetector, Stage.FORWARD, passes), new Trial(mdnDetector, Stage.DETECT, 1),
                     new Trial(plainDetector, Stage.DETECT, 1));
             for (int batch : batchSizes) {
-                List<ForwardBenchmark.Result> results = ForwardBenchmark.interleaved(trials, batch, warmup, measurements);
+                List<ForwardBenchmark.Result> results = ForwardBenchmark.interleaved(trials,
+                        PhantomBatch.of(mdnDetector.preprocessing(), batch, PHANTOM_SEED), warmup, measurements);
                 double[] perImage = new double[results.size()];
                 for (int t = 0; t < results.size(); t++) {
                     perImage[t] = results.get(t).medianMillis() / batch;

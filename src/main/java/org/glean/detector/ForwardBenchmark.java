@@ -4,10 +4,9 @@ import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 
 /**
- * Times a detector on a batch of random inputs, after warm-up rounds: either the network's forward
+ * Times a detector on a batch of inputs, after warm-up rounds: either the network's forward
  * pass alone ({@link Stage#FORWARD}; libtorch runs CPU operations synchronously, so the outputs
  * are complete when it returns), or {@link Detector#detect} end to end ({@link Stage#DETECT}:
  * forward, scores, decoding, NMS and the detected anchors' mixtures). With {@code passes > 1} a
@@ -44,9 +43,9 @@ public final class ForwardBenchmark {
         }
     }
 
-    public static Result measure(Detector detector, Stage stage, int batchSize, int passes, int warmup,
+    public static Result measure(Detector detector, Stage stage, List<PreprocessedImage> batch, int passes, int warmup,
                                  int measurements) {
-        return interleaved(List.of(new Trial(detector, stage, passes)), batchSize, warmup, measurements).get(0);
+        return interleaved(List.of(new Trial(detector, stage, passes)), batch, warmup, measurements).get(0);
     }
 
     /**
@@ -54,17 +53,16 @@ public final class ForwardBenchmark {
      * that a drift of the machine (another process, the clock, the allocator's state) falls on all
      * of them alike instead of on whichever was timed first. The results are in trial order.
      */
-    public static List<Result> interleaved(List<Trial> trials, int batchSize, int warmup, int measurements) {
-        if (trials.isEmpty() || batchSize < 1 || warmup < 0 || measurements < 1) {
-            throw new IllegalArgumentException("need a trial, a positive batch size and measurement count");
+    public static List<Result> interleaved(List<Trial> trials, List<PreprocessedImage> batch, int warmup, int measurements) {
+        if (trials.isEmpty() || batch.isEmpty() || warmup < 0 || measurements < 1) {
+            throw new IllegalArgumentException("need a trial, an image and a positive measurement count");
         }
-        int inputSize = trials.get(0).detector().config().inputSize();
-        List<PreprocessedImage> images = randomImages(inputSize, batchSize);
+        int batchSize = batch.size();
         double[][] millis = new double[trials.size()][measurements];
         for (int round = -warmup; round < measurements; round++) {
             for (int t = 0; t < trials.size(); t++) {
                 long start = System.nanoTime();
-                run(trials.get(t), images);
+                run(trials.get(t), batch);
                 if (round >= 0) {
                     millis[t][round] = (System.nanoTime() - start) / 1e6;
                 }
@@ -98,18 +96,5 @@ public final class ForwardBenchmark {
         Arrays.sort(sorted);
         return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
                 : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-    }
-
-    private static List<PreprocessedImage> randomImages(int size, int count) {
-        Random random = new Random(1);
-        List<PreprocessedImage> images = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            float[] pixels = new float[size * size];
-            for (int p = 0; p < pixels.length; p++) {
-                pixels[p] = random.nextFloat();
-            }
-            images.add(new PreprocessedImage(pixels, size, LetterboxTransform.fit(size, size, size)));
-        }
-        return images;
     }
 }

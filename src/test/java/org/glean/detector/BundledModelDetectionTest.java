@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import org.glean.synth.PhantomGenerator;
-import org.glean.synth.SynthOptions;
-import org.glean.synth.SyntheticImage;
-import org.glean.synth.SyntheticStudy;
+import org.glean.bench.PhantomBatch;
 import org.glean.training.DetectorEvaluation;
 import org.glean.uncertainty.ObjectUncertainty;
 import org.junit.jupiter.api.Test;
@@ -29,7 +25,7 @@ class BundledModelDetectionTest {
     void perMapInferenceGivesTheDetectionsAndUncertaintiesOfDecodingEveryOutput() throws IOException {
         try (DetectorCheckpoint model = DetectorCheckpoint.load(BUNDLED_MODEL)) {
             Detector detector = model.detector();
-            List<PreprocessedImage> images = phantomImages(detector.preprocessing());
+            List<PreprocessedImage> images = PhantomBatch.of(detector.preprocessing(), BATCH, 11);
             List<List<Detection>> actual = detector.detect(images, DecoderSettings.DEFAULT);
             List<List<Detection>> expected = ReferenceDecoding.detect(detector, images, DecoderSettings.DEFAULT);
 
@@ -49,23 +45,5 @@ class BundledModelDetectionTest {
     private static double[] values(ObjectUncertainty u) {
         return new double[] {u.epistemicLocalization(), u.aleatoricLocalization(), u.epistemicClassification(),
                 u.aleatoricClassification()};
-    }
-
-    /** CT slices and DX projections of the default synthetic studies, preprocessed as the model records. */
-    private static List<PreprocessedImage> phantomImages(Preprocessing preprocessing) {
-        PhantomGenerator generator = new PhantomGenerator(SynthOptions.defaults(11));
-        List<PreprocessedImage> images = new ArrayList<>();
-        for (int study = 0; images.size() < BATCH; study++) {
-            for (SyntheticStudy.Series series : generator.study(study).series()) {
-                String modality = series.series().sopClass().modality();
-                for (SyntheticImage image : series.images()) {
-                    if (images.size() < BATCH) {
-                        images.add(preprocessing.apply(new ModalityFrame(image.pixels(), image.size(), image.size(),
-                                modality, series.windowCenter(), series.windowWidth())));
-                    }
-                }
-            }
-        }
-        return images;
     }
 }

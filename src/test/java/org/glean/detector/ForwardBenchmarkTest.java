@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.List;
+import org.glean.bench.PhantomBatch;
 import org.junit.jupiter.api.Test;
 
 class ForwardBenchmarkTest {
@@ -13,9 +14,9 @@ class ForwardBenchmarkTest {
     void reportsTheMeasurementsItWasAskedFor() {
         DetectorConfig config = TinyNetworks.config().withHead(HeadType.PLAIN).withDropout(0.2);
         try (Detector detector = Detector.create(config, TinyNetworks.preprocessing())) {
-            ForwardBenchmark.Result single = ForwardBenchmark.measure(detector, ForwardBenchmark.Stage.FORWARD, 2, 1, 1, 3);
-            ForwardBenchmark.Result monteCarlo = ForwardBenchmark.measure(detector, ForwardBenchmark.Stage.FORWARD, 2, 5, 1, 3);
-            ForwardBenchmark.Result detect = ForwardBenchmark.measure(detector, ForwardBenchmark.Stage.DETECT, 2, 1, 1, 3);
+            ForwardBenchmark.Result single = ForwardBenchmark.measure(detector, ForwardBenchmark.Stage.FORWARD, phantoms(2), 1, 1, 3);
+            ForwardBenchmark.Result monteCarlo = ForwardBenchmark.measure(detector, ForwardBenchmark.Stage.FORWARD, phantoms(2), 5, 1, 3);
+            ForwardBenchmark.Result detect = ForwardBenchmark.measure(detector, ForwardBenchmark.Stage.DETECT, phantoms(2), 1, 1, 3);
             assertThat(single.batchSize()).isEqualTo(2);
             assertThat(single.measurements()).isEqualTo(3);
             assertThat(single.medianMillis()).isPositive();
@@ -32,7 +33,7 @@ class ForwardBenchmarkTest {
         try (Detector detector = Detector.create(config, TinyNetworks.preprocessing())) {
             List<ForwardBenchmark.Result> results = ForwardBenchmark.interleaved(List.of(
                     new ForwardBenchmark.Trial(detector, ForwardBenchmark.Stage.DETECT, 1),
-                    new ForwardBenchmark.Trial(detector, ForwardBenchmark.Stage.FORWARD, 4)), 2, 1, 3);
+                    new ForwardBenchmark.Trial(detector, ForwardBenchmark.Stage.FORWARD, 4)), phantoms(2), 1, 3);
 
             assertThat(results).extracting(ForwardBenchmark.Result::stage, ForwardBenchmark.Result::passes,
                     ForwardBenchmark.Result::measurements)
@@ -53,8 +54,20 @@ class ForwardBenchmarkTest {
     @Test
     void monteCarloPassesNeedDropout() {
         try (Detector detector = Detector.create(TinyNetworks.config(), TinyNetworks.preprocessing())) {
-            assertThatThrownBy(() -> ForwardBenchmark.measure(detector, ForwardBenchmark.Stage.FORWARD, 1, 25, 0, 1))
+            assertThatThrownBy(() -> ForwardBenchmark.measure(detector, ForwardBenchmark.Stage.FORWARD, phantoms(1), 25, 0, 1))
                     .isInstanceOf(IllegalStateException.class);
         }
+    }
+
+    @Test
+    void anEmptyBatchIsRefused() {
+        try (Detector detector = Detector.create(TinyNetworks.config(), TinyNetworks.preprocessing())) {
+            assertThatThrownBy(() -> ForwardBenchmark.measure(detector, ForwardBenchmark.Stage.FORWARD, List.of(), 1, 0, 1))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("need a trial, an image");
+        }
+    }
+
+    private static List<PreprocessedImage> phantoms(int count) {
+        return PhantomBatch.of(TinyNetworks.preprocessing(), count, 11);
     }
 }
