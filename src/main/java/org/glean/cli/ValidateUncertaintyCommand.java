@@ -7,10 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.glean.detector.DecoderSettings;
-import org.glean.detector.Detection;
 import org.glean.detector.Detector;
 import org.glean.detector.DetectorCheckpoint;
-import org.glean.training.DetectorEvaluation;
 import org.glean.training.InvalidDatasetException;
 import org.glean.training.PreprocessedDataset;
 import org.glean.training.UncertaintyValidation;
@@ -141,19 +139,13 @@ public final class ValidateUncertaintyCommand implements Callable<Integer> {
         for (Path folder : noiseLevels) {
             renderings.add(load(detector, folder));
         }
-        UncertaintyValidation.requireSameScenes(renderings);
-        List<UncertaintyValidation.ImageScores> images = new ArrayList<>();
-        List<UncertaintyValidation.TrackedObject> objects = new ArrayList<>();
-        for (PreprocessedDataset rendering : renderings) {
-            List<List<Detection>> detections = DetectorEvaluation.detect(detector, rendering, settings);
-            images.addAll(UncertaintyValidation.score(rendering, detections, statistics, aggregation));
-            objects.addAll(UncertaintyValidation.track(rendering, detections));
-        }
-        UncertaintyValidation.NoiseResult pooled = UncertaintyValidation.noise(images);
+        UncertaintyValidation.NoiseLevelsReport report = UncertaintyValidation.noiseLevels(detector, renderings, statistics,
+                aggregation, settings);
+        UncertaintyValidation.NoiseResult pooled = report.images();
         System.out.printf("| the same scenes at %d noise levels: Spearman ρ with noise level | %d | %d | **%s** | %s |%n",
                 renderings.size(), pooled.images(), pooled.withoutObjects(), value(pooled.aleatoricRho()),
                 value(pooled.epistemicRho()));
-        UncertaintyValidation.NoiseLevelsResult perObject = UncertaintyValidation.noiseLevels(objects);
+        UncertaintyValidation.NoiseLevelsResult perObject = report.objects();
         System.out.printf("%nEach found object across the same scenes' noise levels (%d objects found at %d or more levels): "
                 + "mean Spearman ρ of its raw uncertainty with the noise level%n", perObject.objects(),
                 UncertaintyValidation.MIN_LEVELS);

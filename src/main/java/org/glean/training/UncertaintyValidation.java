@@ -190,6 +190,28 @@ public final class UncertaintyValidation {
     }
 
     /**
+     * @param images  the image scores' ρ over every rendering ({@link #noise})
+     * @param objects each found object's own ρ ({@link #noiseLevels(List)})
+     */
+    public record NoiseLevelsReport(NoiseResult images, NoiseLevelsResult objects) {
+    }
+
+    /** Both views of renderings of the same scenes at several noise levels, from one detection pass each. */
+    public static NoiseLevelsReport noiseLevels(Detector detector, List<PreprocessedDataset> renderings,
+                                                UncertaintyStatistics statistics, ImageAggregation aggregation,
+                                                DecoderSettings settings) {
+        requireSameScenes(renderings);
+        List<ImageScores> images = new ArrayList<>();
+        List<TrackedObject> objects = new ArrayList<>();
+        for (PreprocessedDataset rendering : renderings) {
+            List<List<Detection>> detections = DetectorEvaluation.detect(detector, rendering, settings);
+            images.addAll(score(rendering, detections, statistics, aggregation));
+            objects.addAll(track(rendering, detections));
+        }
+        return new NoiseLevelsReport(noise(images), noiseLevels(objects));
+    }
+
+    /**
      * Whether each found object's own uncertainties rise with noise: with the scene held fixed, what
      * varies is the noise alone — not which objects there are, which the image score cannot help
      * following (method.md §5.2: maxima over the objects found).
