@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
                 + "(median of --measurements rounds after --warmup) of the MDN network, the same "
                 + "network with a plain head, and MC-dropout with T passes on the plain network, and end-to-end "
                 + "detection (forward, scores, decoding, NMS, the detected objects' mixtures) of the MDN and plain "
-                + "networks, all on the same synthetic CT and DX images with findings; prints a markdown table of ms/image and images/s per batch size and the ratios.")
+                + "networks, all on the same synthetic CT and DX images with findings; prints a markdown table of "
+                + "ms/image and images/s per batch size and the ratios.")
 public final class BenchModelCommand implements Callable<Integer> {
 
     private static final long PHANTOM_SEED = 11;

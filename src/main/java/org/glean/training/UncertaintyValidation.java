@@ -186,7 +186,7 @@ public final class UncertaintyValidation {
         if (image == null || image.fileName() == null) {
             throw new IllegalArgumentException("image " + item.imageId() + " has no file_name to match it across renderings");
         }
-        return image.fileName() + " frame " + (image.frame() == null ? 1 : image.frame());
+        return image.fileName() + " frame " + image.frameNumber();
     }
 
     /**
