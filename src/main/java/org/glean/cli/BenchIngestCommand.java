@@ -13,6 +13,7 @@ import org.glean.bench.IngestBenchmark;
 import org.glean.bench.IngestBenchmark.Measurement;
 import org.glean.bench.IngestBenchmark.Report;
 import org.glean.bench.IngestBenchmark.Round;
+import org.glean.uncertainty.RankStatistics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -200,8 +201,6 @@ public final class BenchIngestCommand implements Callable<Integer> {
     }
 
     private static double medianOf(List<Round> rounds, ToDoubleFunction<Round> value) {
-        double[] sorted = rounds.stream().mapToDouble(value).sorted().toArray();
-        int middle = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+        return RankStatistics.median(rounds.stream().mapToDouble(value).toArray());
     }
 }

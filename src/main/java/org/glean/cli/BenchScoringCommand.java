@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
                         + "arguments."})
 public final class BenchScoringCommand implements Callable<Integer> {
 
-    /** The goal for the detector's share of the server's time. */
+    /** The goal: inference (the detector busy) at least this share of the benchmark's wall time. */
     private static final double INFERENCE_SHARE_GOAL = 0.85;
     private static final long HEAP_GOAL_BYTES = 1L << 30;
 
@@ -81,7 +81,7 @@ public final class BenchScoringCommand implements Callable<Integer> {
         });
     }
 
-    private static void print(Report report, String date, PrintWriter out) {
+    static void print(Report report, String date, PrintWriter out) {
         ScoringBenchmark.Settings settings = report.settings();
         int measured = report.latencies().size();
         out.printf("glean bench-scoring: %d studies (CT phantoms with findings, %d slices of %d×%d), %d concurrent "
@@ -116,23 +116,21 @@ public final class BenchScoringCommand implements Callable<Integer> {
         out.printf("| all stages | | %.2f | %.1f | 100%% |%n%n", allStages, allStages * 1000 / measured);
 
         double inference = seconds(server.stage(PipelineStage.INFERENCE).time());
-        out.printf("Inference share of the server's stage time (the stages' times summed; they overlap): %.1f%% "
-                        + "(goal ≥ %.0f%%: %s)  %n", 100 * inference / allStages, 100 * INFERENCE_SHARE_GOAL,
-                inference / allStages >= INFERENCE_SHARE_GOAL ? "met" : "not met");
+        double busy = inference / seconds(report.elapsed());
+        out.printf("Inference share of the wall time: the detector was busy %.1f%% of it (goal ≥ %.0f%%: %s)  %n",
+                100 * busy, 100 * INFERENCE_SHARE_GOAL, busy >= INFERENCE_SHARE_GOAL ? "met" : "not met");
         long calls = Math.max(1, server.studies().count());
         double wall = seconds(server.studies().time()) / calls;
         double wait = seconds(server.detectorWaits().time()) / calls;
         double inferencePerCall = inference / calls;
-        double alone = wall - wait;
+        double rest = wall - inferencePerCall - wait;
         out.printf("Per study on the server (IngestStudy call, start to answer; %d answered): wall time %.0f ms = "
                         + "inference %.0f ms + waiting for the detector while other studies' batches held it %.0f ms "
-                        + "+ the rest %.0f ms  %n", server.studies().count(), wall * 1000, inferencePerCall * 1000,
-                wait * 1000, (wall - inferencePerCall - wait) * 1000);
-        out.printf("Inference share of the per-study wall time: %.1f%%; of the wall time less the detector waits: "
-                        + "%.1f%% (goal ≥ %.0f%%: %s)  %n", 100 * inferencePerCall / wall,
-                100 * inferencePerCall / alone, 100 * INFERENCE_SHARE_GOAL,
-                inferencePerCall / alone >= INFERENCE_SHARE_GOAL ? "met" : "not met");
-        out.printf("The detector was busy %.1f%% of the wall time  %n", 100 * inference / seconds(report.elapsed()));
+                        + "+ the rest of the pipeline %.0f ms (%.1f%% of the wall time)  %n", server.studies().count(),
+                wall * 1000, inferencePerCall * 1000, wait * 1000, rest * 1000, 100 * rest / wall);
+        out.printf("Inference share of a study's own time (its wall time less the detector waits): %.1f%%; of the "
+                + "stages' times summed (they overlap): %.1f%%  %n", 100 * inferencePerCall / (wall - wait),
+                100 * inference / allStages);
         GcLogHeap heap = report.heap();
         out.printf("Server heap over the run (GC log, %d pauses, warm-up included): peak in use %d MiB, largest live "
                         + "set after a collection %d MiB, committed at most %d MiB (goal < 1 GiB: %s)%n",

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.glean.uncertainty.RankStatistics;
 
 /**
  * Times a detector on a batch of inputs, after warm-up rounds: either the network's forward
@@ -71,7 +72,7 @@ public final class ForwardBenchmark {
         List<Result> results = new ArrayList<>(trials.size());
         for (int t = 0; t < trials.size(); t++) {
             Trial trial = trials.get(t);
-            double median = median(millis[t]);
+            double median = RankStatistics.median(millis[t]);
             results.add(new Result(trial.stage(), batchSize, trial.passes(), measurements, median,
                     Arrays.stream(millis[t]).average().orElseThrow(), batchSize * 1000.0 / median));
         }
@@ -89,12 +90,5 @@ public final class ForwardBenchmark {
                 detector.forward(manager, images, trial.passes() > 1);
             }
         }
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 }

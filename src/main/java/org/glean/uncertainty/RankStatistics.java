@@ -8,11 +8,23 @@ import java.util.stream.IntStream;
  * Rank statistics that check what an uncertainty tracks: Spearman's ρ against a known driver (noise
  * level) and the AUROC with which it separates two groups (shifted from in-distribution images).
  * Both depend only on the order of the scores, so z-scoring or any other monotone rescaling leaves
- * them unchanged. Ties get their average rank (ρ) or count one half (AUROC).
+ * them unchanged. Ties get their average rank (ρ) or count one half (AUROC). The median, the
+ * middle rank, also summarises timings that a disturbed run can inflate.
  */
 public final class RankStatistics {
 
     private RankStatistics() {
+    }
+
+    /** The middle value; the mean of the two middle ones for an even count. */
+    public static double median(double[] values) {
+        if (values.length == 0) {
+            throw new IllegalArgumentException("the median needs at least one value");
+        }
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     /** Spearman's rank correlation: Pearson's correlation of the average ranks; NaN when either side is constant. */

@@ -3,8 +3,19 @@ package org.glean.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.glean.cli.GleanRun.glean;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.glean.bench.GcLogHeap;
+import org.glean.bench.ScoringBenchmark;
 import org.glean.cli.GleanRun.Output;
+import org.glean.metrics.PipelineStage;
+import org.glean.metrics.PipelineTimes;
+import org.glean.metrics.PipelineTimes.Total;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +39,34 @@ class BenchScoringCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("64 ≤ --size ≤ 2048");
+    }
+
+    @Test
+    void judgesTheInferenceGoalOnTheDetectorsShareOfTheWallTime() {
+        // 10 studies in 10 s; the detector ran 9 s of it; each call 4 s = 0.9 s inference + 2.8 s waiting + 0.3 s rest
+        String busy = printed(Duration.ofSeconds(9));
+
+        assertThat(busy).contains("the detector was busy 90.0% of it (goal ≥ 85%: met)")
+                .contains("wall time 4000 ms = inference 900 ms + waiting for the detector while other studies' "
+                        + "batches held it 2800 ms + the rest of the pipeline 300 ms (7.5% of the wall time)")
+                .contains("its wall time less the detector waits): 75.0%; of the stages' times summed (they "
+                        + "overlap): 90.0%")
+                .contains("peak in use 512 MiB").contains("(goal < 1 GiB: met)");
+        assertThat(printed(Duration.ofMillis(8400))).contains("busy 84.0% of it (goal ≥ 85%: not met)");
+    }
+
+    private String printed(Duration inference) {
+        PipelineTimes server = new PipelineTimes(
+                Map.of(PipelineStage.INFERENCE, new Total(20, inference),
+                        PipelineStage.PERSISTENCE, new Total(10, inference.dividedBy(9))),
+                new Total(10, Duration.ofSeconds(40)), new Total(10, Duration.ofSeconds(28)));
+        ScoringBenchmark.Report report = new ScoringBenchmark.Report(
+                new ScoringBenchmark.Settings(10, 4, 16, 256, 0, 1, dir.resolve("glean.jar"), List.of("-Xmx2g"), dir),
+                Duration.ofSeconds(10), Collections.nCopies(10, Duration.ofSeconds(4)), server, Duration.ofSeconds(3),
+                new GcLogHeap(512L << 20, 100L << 20, 600L << 20, 5), 1.0, 1.0, "v1", 40, 10);
+        StringWriter text = new StringWriter();
+        BenchScoringCommand.print(report, "2026-11-27", new PrintWriter(text));
+        return text.toString();
     }
 
     @Test

@@ -52,4 +52,11 @@ class RankStatisticsTest {
         assertThatThrownBy(() -> RankStatistics.spearman(new double[] {1, Double.NaN}, new double[] {1, 2}))
                 .hasMessageContaining("NaN");
     }
+
+    @Test
+    void medianIsTheMiddleValueOrTheMeanOfTheTwoMiddleOnes() {
+        assertThat(RankStatistics.median(new double[] {9, 1, 4})).isEqualTo(4);
+        assertThat(RankStatistics.median(new double[] {8, 1, 4, 2})).isEqualTo(3);
+        assertThatThrownBy(() -> RankStatistics.median(new double[0])).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -10,11 +10,12 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.glean.uncertainty.RankStatistics;
 
 /**
  * What the simulation's results say, per strategy: the learning curve (mAP@0.5 over seeds per
  * cycle: mean, population SD, min, max), the annotated images at which the mean curve first
- * reaches random selection's final mean mAP, the final mAP and the scoring wall time per cycle.
+ * reaches random selection's final mean mAP, the final mAP and the median scoring wall time per cycle.
  */
 public record SimulationSummary(List<Curve> curves, OptionalDouble randomFinalMap, OptionalDouble randomFinalImages) {
 
@@ -25,7 +26,8 @@ public record SimulationSummary(List<Curve> curves, OptionalDouble randomFinalMa
     /**
      * @param imagesToReachRandomFinal annotated images at which the mean curve first reaches random's
      *                                 final mean mAP, linearly interpolated between cycles; empty when it never does
-     * @param scoringSecondsPerCycle   mean wall time of one cycle's scoring of the unlabelled pool
+     * @param scoringSecondsPerCycle   median wall time of one cycle's scoring of the unlabelled pool, over cycles
+     *                                 and seeds: a cycle that other work on the machine slowed moves it little
      */
     public record Curve(SelectionStrategy strategy, List<Point> points, OptionalDouble imagesToReachRandomFinal,
                         double scoringSecondsPerCycle) {
@@ -47,10 +49,15 @@ public record SimulationSummary(List<Curve> curves, OptionalDouble randomFinalMa
         List<Curve> curves = new ArrayList<>();
         byStrategy.forEach((strategy, rows) -> curves.add(new Curve(strategy, points.get(strategy),
                 target.isPresent() ? imagesToReach(points.get(strategy), target.getAsDouble()) : OptionalDouble.empty(),
-                rows.stream().filter(r -> r.cycle() > 0).mapToDouble(ActiveLearningSimulation.CycleResult::scoringSeconds)
-                        .average().orElse(0))));
+                medianScoringSeconds(rows))));
         return new SimulationSummary(List.copyOf(curves), target, random == null ? OptionalDouble.empty()
                 : OptionalDouble.of(random.get(random.size() - 1).annotatedImages()));
+    }
+
+    private static double medianScoringSeconds(List<ActiveLearningSimulation.CycleResult> rows) {
+        double[] seconds = rows.stream().filter(r -> r.cycle() > 0)
+                .mapToDouble(ActiveLearningSimulation.CycleResult::scoringSeconds).toArray();
+        return seconds.length == 0 ? 0 : RankStatistics.median(seconds);
     }
 
     private static List<Point> points(List<ActiveLearningSimulation.CycleResult> rows) {
@@ -97,7 +104,7 @@ public record SimulationSummary(List<Curve> curves, OptionalDouble randomFinalMa
                 ? String.format(Locale.ROOT, "annotated images to reach random's final mAP %.3f", randomFinalMap.getAsDouble())
                 : "annotated images to reach random's final mAP (random not run)";
         table.append("| strategy | ").append(reach)
-                .append(" | fewer than random | final mAP@0.5 mean ± SD (min–max) | scoring s/cycle | scoring cost |\n");
+                .append(" | fewer than random | final mAP@0.5 mean ± SD (min–max) | scoring s/cycle (median) | scoring cost |\n");
         table.append("|---|---|---|---|---|---|\n");
         double mdnSeconds = curves.stream().filter(c -> c.strategy() == SelectionStrategy.MDN_MAX).findFirst()
                 .map(Curve::scoringSecondsPerCycle).orElse(Double.NaN);

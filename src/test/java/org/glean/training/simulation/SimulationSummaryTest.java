@@ -47,6 +47,17 @@ class SimulationSummaryTest {
     }
 
     @Test
+    void scoringTimeIsTheMedianOverCyclesSoOneDisturbedCycleBarelyMovesIt() {
+        List<CycleResult> rows = new ArrayList<>(results());
+        rows.add(new CycleResult(SelectionStrategy.MDN_MAX, 2, 0, 40, 0.1, 0));
+        rows.add(new CycleResult(SelectionStrategy.MDN_MAX, 2, 1, 60, 0.4, 3));
+        rows.add(new CycleResult(SelectionStrategy.MDN_MAX, 2, 2, 80, 0.5, 40)); // slowed 20× by other work
+
+        // cycles 1–2 of three seeds: 2, 2, 2, 2, 3, 40
+        assertThat(SimulationSummary.of(rows).curve(SelectionStrategy.MDN_MAX).scoringSecondsPerCycle()).isEqualTo(2);
+    }
+
+    @Test
     void imagesToReachRandomsFinalMapInterpolateBetweenCycles() {
         SimulationSummary summary = SimulationSummary.of(results());
         // mdn: 0.10 at 40, 0.45 at 60 → 0.40 reached at 40 + 20 · 0.30/0.35
