@@ -2,10 +2,9 @@ package org.glean.detector;
 
 import com.google.gson.JsonObject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.io.InputStream;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
+import java.util.Properties;
 
 /**
  * Everything besides the parameters that a saved model needs to be used and trusted, written as
@@ -35,10 +34,10 @@ public record ModelManifest(int formatVersion, DetectorConfig network, Preproces
         }
     }
 
-    /** A manifest for a network that has not been trained yet, stamped now with the current commit. */
+    /** A manifest for a network that has not been trained yet, stamped now with the commit of this build. */
     public static ModelManifest describe(DetectorConfig network, Preprocessing preprocessing) {
         return new ModelManifest(FORMAT_VERSION, network, preprocessing, null, null, null,
-                currentGitCommit(Path.of(".")), Instant.now().toString(), null);
+                BUILD_COMMIT, Instant.now().toString(), null);
     }
 
     public ModelManifest withTraining(TrainingDataSummary data, TrainingSettings settings) {
@@ -56,33 +55,28 @@ public record ModelManifest(int formatVersion, DetectorConfig network, Preproces
                 training, gitCommit, createdAt, versionId);
     }
 
-    /** {@code git rev-parse HEAD} in {@code directory}, "-dirty" when it has changes; "unknown" outside a repository. */
-    public static String currentGitCommit(Path directory) {
-        try {
-            String head = git(directory, "rev-parse", "HEAD");
-            if (head.isEmpty()) {
+    /**
+     * The commit this code was built from, "-dirty" appended when the build had uncommitted
+     * changes; "unknown" for a build outside a git repository. Stamped into the jar at build time
+     * (git-commit-id-maven-plugin, see pom.xml), so a model records the code that trained it
+     * wherever the jar runs, not whatever repository the command happens to run in.
+     */
+    public static final String BUILD_COMMIT = buildCommit();
+
+    private static String buildCommit() {
+        Properties build = new Properties();
+        try (InputStream in = ModelManifest.class.getResourceAsStream("/org/glean/build-commit.properties")) {
+            if (in == null) {
                 return "unknown";
             }
-            return git(directory, "status", "--porcelain", "--untracked-files=no").isEmpty() ? head : head + "-dirty";
+            build.load(in);
         } catch (IOException e) {
             return "unknown";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        }
+        String commit = build.getProperty("git.commit.id", "");
+        if (commit.isEmpty()) {
             return "unknown";
         }
-    }
-
-    private static String git(Path directory, String... args) throws IOException, InterruptedException {
-        String[] command = new String[args.length + 1];
-        command[0] = "git";
-        System.arraycopy(args, 0, command, 1, args.length);
-        Process process = new ProcessBuilder(command).directory(directory.toFile())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            return "";
-        }
-        return process.exitValue() == 0 ? out : "";
+        return Boolean.parseBoolean(build.getProperty("git.dirty")) ? commit + "-dirty" : commit;
     }
 }
