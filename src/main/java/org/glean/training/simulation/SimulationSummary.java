@@ -16,8 +16,14 @@ import org.glean.uncertainty.RankStatistics;
  * What the simulation's results say, per strategy: the learning curve (mAP@0.5 over seeds per
  * cycle: mean, population SD, min, max), the annotated images at which the mean curve first
  * reaches random selection's final mean mAP, the final mAP and the median scoring wall time per cycle.
+ *
+ * @param randomFinalMap      random selection's final mean mAP, the level every strategy is timed to
+ * @param randomImagesToReach where random's own mean curve first reaches that level — the images a
+ *                            strategy's saving is counted against. A noisy random curve can cross its
+ *                            final level before its last cycle; counting against the last cycle instead
+ *                            would credit every strategy, random included, with that noise.
  */
-public record SimulationSummary(List<Curve> curves, OptionalDouble randomFinalMap, OptionalDouble randomFinalImages) {
+public record SimulationSummary(List<Curve> curves, OptionalDouble randomFinalMap, OptionalDouble randomImagesToReach) {
 
     /** One cycle over the seeds. */
     public record Point(int cycle, double annotatedImages, double mean, double sd, double min, double max, int seeds) {
@@ -50,8 +56,9 @@ public record SimulationSummary(List<Curve> curves, OptionalDouble randomFinalMa
         byStrategy.forEach((strategy, rows) -> curves.add(new Curve(strategy, points.get(strategy),
                 target.isPresent() ? imagesToReach(points.get(strategy), target.getAsDouble()) : OptionalDouble.empty(),
                 medianScoringSeconds(rows))));
-        return new SimulationSummary(List.copyOf(curves), target, random == null ? OptionalDouble.empty()
-                : OptionalDouble.of(random.get(random.size() - 1).annotatedImages()));
+        OptionalDouble randomImages = curves.stream().filter(c -> c.strategy() == SelectionStrategy.RANDOM)
+                .findFirst().map(Curve::imagesToReachRandomFinal).orElse(OptionalDouble.empty());
+        return new SimulationSummary(List.copyOf(curves), target, randomImages);
     }
 
     private static double medianScoringSeconds(List<ActiveLearningSimulation.CycleResult> rows) {
@@ -113,9 +120,9 @@ public record SimulationSummary(List<Curve> curves, OptionalDouble randomFinalMa
             String images = c.imagesToReachRandomFinal().isPresent()
                     ? String.format(Locale.ROOT, "%.0f", c.imagesToReachRandomFinal().getAsDouble())
                     : String.format(Locale.ROOT, "not reached (> %.0f)", last.annotatedImages());
-            String saving = c.imagesToReachRandomFinal().isPresent() && randomFinalImages.isPresent()
+            String saving = c.imagesToReachRandomFinal().isPresent() && randomImagesToReach.isPresent()
                     ? String.format(Locale.ROOT, "%.0f %%", 100 * (1 - c.imagesToReachRandomFinal().getAsDouble()
-                            / randomFinalImages.getAsDouble()))
+                            / randomImagesToReach.getAsDouble()))
                     : "–";
             String cost = c.strategy() == SelectionStrategy.RANDOM ? "none"
                     : Double.isNaN(mdnSeconds) || mdnSeconds == 0 ? "–"

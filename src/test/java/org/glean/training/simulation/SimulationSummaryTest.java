@@ -77,6 +77,23 @@ class SimulationSummaryTest {
     }
 
     @Test
+    void savingsCountAgainstWhereRandomsOwnCurveFirstReachesItsFinalMap() {
+        // random's mean curve 0.10, 0.45, 0.40: it first reaches its final 0.40 at 40 + 20 · 0.30/0.35 images
+        List<CycleResult> rows = new ArrayList<>();
+        double[] random = {0.10, 0.45, 0.40};
+        double[] mdn = {0.10, 0.60, 0.60};
+        for (int cycle = 0; cycle < 3; cycle++) {
+            rows.add(new CycleResult(SelectionStrategy.RANDOM, 1, cycle, 40 + 20 * cycle, random[cycle], 0));
+            rows.add(new CycleResult(SelectionStrategy.MDN_MAX, 1, cycle, 40 + 20 * cycle, mdn[cycle], 1));
+        }
+        SimulationSummary summary = SimulationSummary.of(rows);
+
+        assertThat(summary.randomImagesToReach().getAsDouble()).isCloseTo(40 + 20 * 0.30 / 0.35, within(1e-9));
+        // mdn reaches 0.40 at 40 + 20 · 0.30/0.50 = 52 images: 1 − 52/57.14 = 9 %, not 1 − 52/80 = 35 %
+        assertThat(summary.markdownTable()).contains("| random | 57 | 0 % |").contains("| mdn-max | 52 | 9 % |");
+    }
+
+    @Test
     void theCurvesTableGivesEveryCyclesMeanAndSd() {
         String table = SimulationSummary.of(results()).curvesTable();
         assertThat(table).startsWith("| cycle | annotated images | random | entropy | mdn-max |")
