@@ -71,9 +71,11 @@ class SimulationSummaryTest {
     void theTableGivesEachStrategysFiguresAndTheSaving() {
         String table = SimulationSummary.of(results()).markdownTable();
         assertThat(table).contains("random's final mAP 0.400")
-                .contains("| random | 80 | 0 % | 0.400 ± 0.100 (0.300–0.500) | 0.00 | none |")
-                .contains("| entropy | not reached (> 80) | – | 0.300 ± 0.000 (0.300–0.300) | 1.00 | 0.5× mdn-max |")
-                .contains("| mdn-max | 57 | 29 % | 0.550 ± 0.050 (0.500–0.600) | 2.00 | 1.0× mdn-max |");
+                .contains("| mean mAP@0.5 over cycles 1–2 |")
+                // random: mean of 0.25 and 0.40; mdn: of 0.45 and 0.55
+                .contains("| random | 80 | 0 % | 0.400 ± 0.100 (0.300–0.500) | 0.325 | 0.00 | none |")
+                .contains("| entropy | not reached (> 80) | – | 0.300 ± 0.000 (0.300–0.300) | 0.250 | 1.00 | 0.5× mdn-max |")
+                .contains("| mdn-max | 57 | 29 % | 0.550 ± 0.050 (0.500–0.600) | 0.500 | 2.00 | 1.0× mdn-max |");
     }
 
     @Test
