@@ -175,8 +175,8 @@ public final class ActiveLearningSimulation {
                         ? Selection.random(unlabelled.size(), settings.budget(), tieBreak)
                         : Selection.top(scorer.score(detector, pool.subset(unlabelled)), settings.budget(), tieBreak);
                 double scoringSeconds = scorer == null ? 0 : (System.nanoTime() - start) / 1e9;
-                SelectionMix mix = SelectionMix.of(chosen.stream().map(position -> pool.items().get(unlabelled.get(position)))
-                        .toList());
+                SelectionMix mix = SelectionMix.of(chosen.stream()
+                        .map(position -> pool.items().get(unlabelled.get(position))).toList());
                 chosen.forEach(position -> labelled.add(unlabelled.get(position))); // the oracle's boxes come with them
                 train(detector, pool.subset(labelled), settings.cycleEpochs(), new Random(seed * 1000 + cycle));
                 CycleResult result = new CycleResult(strategy, seed, cycle, labelled.size(), evaluate(detector),
