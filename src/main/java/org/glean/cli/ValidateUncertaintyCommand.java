@@ -1,5 +1,6 @@
 package org.glean.cli;
 
+import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.glean.detector.DecoderSettings;
 import org.glean.detector.Detector;
 import org.glean.detector.DetectorCheckpoint;
+import org.glean.training.DetectorEvaluation;
 import org.glean.training.InvalidDatasetException;
 import org.glean.training.PreprocessedDataset;
 import org.glean.training.UncertaintyValidation;
@@ -33,7 +35,7 @@ import picocli.CommandLine.Spec;
                     + "noise level and shift): Spearman's rho between image score and noise level on --noise-probe "
                     + "(goal: aleatoric >= 0.8), AUROC of shifted vs unshifted images on --shift-probe (goal: "
                     + "epistemic >= 0.85). Images are scored as the server scores them: objects at the object "
-                    + "threshold, z-scored with the model's statistics, per-kind maxima, then the two aleatoric "
+                    + "threshold, z-scored with the model's statistics (or --reference's), per-kind maxima, then the two aleatoric "
                     + "(epistemic) maxima combined by --aggregation; an image without objects scores lowest. Only images "
                     + "holding a ground-truth finding count. --noise-levels holds the scenes fixed and varies the noise "
                     + "alone, and also follows each found object across the levels."})
@@ -57,6 +59,12 @@ public final class ValidateUncertaintyCommand implements Callable<Integer> {
                     + "Gives the image scores' rho over them and each found object's own rho with the noise.")
     List<Path> noiseLevels;
 
+    @Option(names = "--reference", paramLabel = "DIR",
+            description = "Labelled folder whose found objects give the z-score statistics (method.md §5.1: the "
+                    + "reference pool), instead of the model's own; for a model saved without them, e.g. by "
+                    + "'glean simulate', or to score on another population's scale.")
+    Path reference;
+
     @Option(names = "--aggregation", defaultValue = "MAX",
             description = "How an image's localization and classification maxima combine: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     ImageAggregation aggregation;
@@ -78,13 +86,15 @@ public final class ValidateUncertaintyCommand implements Callable<Integer> {
         }
         engine.apply();
         try (DetectorCheckpoint checkpoint = DetectorCheckpoint.load(model)) {
-            if (checkpoint.manifest().normalisationStatistics() == null) {
-                System.err.println("validate-uncertainty: the model has no normalisation statistics (it found no object "
-                        + "on its reference set); train it further");
+            UncertaintyStatistics statistics = statistics(checkpoint);
+            if (statistics == null) {
+                System.err.println(reference != null
+                        ? "validate-uncertainty: the model finds no object on --reference " + reference
+                                + " at object threshold " + objectThreshold.value + ", so it gives no statistics"
+                        : "validate-uncertainty: the model has no normalisation statistics (it found no object on its "
+                                + "reference set); train it further, or give --reference");
                 return 2;
             }
-            UncertaintyStatistics statistics = UncertaintyStatistics.fromJson(
-                    checkpoint.manifest().normalisationStatistics().toString());
             DecoderSettings settings = DecoderSettings.DEFAULT.withScoreThreshold(objectThreshold.value);
             System.out.printf("aggregation %s, object threshold %.2f%n", aggregation.name().toLowerCase(), objectThreshold.value);
             System.out.println("| probe | images with a finding | of them without objects found | aleatoric | epistemic |");
@@ -116,6 +126,16 @@ public final class ValidateUncertaintyCommand implements Callable<Integer> {
             System.err.println("validate-uncertainty: cannot validate: " + e.getMessage());
             return 2;
         }
+    }
+
+    /** From --reference when given, else the model's own; null when there are none. */
+    private UncertaintyStatistics statistics(DetectorCheckpoint checkpoint) throws IOException, InvalidDatasetException {
+        if (reference != null) {
+            return DetectorEvaluation.uncertaintyStatistics(checkpoint.detector(), load(checkpoint.detector(), reference),
+                    objectThreshold.value);
+        }
+        JsonObject own = checkpoint.manifest().normalisationStatistics();
+        return own == null ? null : UncertaintyStatistics.fromJson(own.toString());
     }
 
     /** ρ is undefined when every image scores the same, e.g. when no image has an object. */

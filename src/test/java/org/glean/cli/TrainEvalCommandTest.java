@@ -216,6 +216,16 @@ class TrainEvalCommandTest {
         assertThat(Integer.parseInt(shift.group(1)) + Integer.parseInt(shift.group(2))).isEqualTo((int) withFindings);
         assertThat(Double.parseDouble(shift.group(3))).isBetween(0.0, 1.0);
         assertThat(Double.parseDouble(shift.group(4))).isBetween(0.0, 1.0);
+
+        // A model saved without statistics gets them from --reference: here the same pool, so the same table
+        Path bare = dir.resolve("bare-for-reference");
+        copyModel(model, bare);
+        DetectorCheckpoint.writeManifest(bare, DetectorCheckpoint.readManifest(model).withNormalisationStatistics(null));
+        Output referenced = glean("validate-uncertainty", "--model", bare.toString(), "--reference", probe.toString(),
+                "--noise-probe", probe.toString(), "--shift-probe", probe.toString(), "--object-threshold", "0.001",
+                "--threads", "1");
+        assertThat(referenced.exitCode()).as(referenced.err()).isZero();
+        assertThat(referenced.out()).isEqualTo(validate.out());
     }
 
     @Test
