@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import org.glean.detector.Augmentation;
 import org.glean.detector.ClassificationLossType;
 import org.glean.detector.Detector;
 import org.glean.detector.DetectorCheckpoint;
@@ -94,6 +95,23 @@ public final class TrainCommand implements Callable<Integer> {
                     + "reference code) (default ${DEFAULT-VALUE}).")
     LocalizationDensity localizationDensity;
 
+    @Option(names = "--augmentation", defaultValue = "DOMAIN_RANDOMISATION",
+            description = "How training images are varied: DOMAIN_RANDOMISATION (mirror, zoom 0.5–2×, blur, white, "
+                    + "correlated or signal-dependent noise, gamma and contrast; recorded with its ranges in the manifest) "
+                    + "or MIRROR (left–right only) (default ${DEFAULT-VALUE}).")
+    AugmentationPreset augmentation;
+
+    /** The augmentations {@code --augmentation} names. */
+    enum AugmentationPreset {
+        DOMAIN_RANDOMISATION(Augmentation.DOMAIN_RANDOMISATION), MIRROR(Augmentation.MIRROR);
+
+        final Augmentation value;
+
+        AugmentationPreset(Augmentation value) {
+            this.value = value;
+        }
+    }
+
     @Option(names = {"-K", "--components"}, defaultValue = "4", description = "Mixture components K (default ${DEFAULT-VALUE}).")
     int components;
 
@@ -158,7 +176,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "network: " + e.getMessage(), e);
         }
         TrainingSettings settings = TrainingSettings.defaults().withLearningRate(learningRate).withWarmupSteps(warmupSteps)
-                .withLoss(localizationDensity, classificationLoss);
+                .withLoss(localizationDensity, classificationLoss).withAugmentation(augmentation.value);
         ModelManifest manifest = ModelManifest.describe(config, preprocessing).withTraining(train.summary(), settings);
         System.err.printf("train: %d images %s; network %s, K=%d, %d anchors%s%n", train.size(),
                 train.summary().objectsPerClass(), config.backboneChannels() + "+" + config.extraChannels(),

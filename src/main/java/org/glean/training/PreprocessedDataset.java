@@ -153,22 +153,4 @@ public final class PreprocessedDataset {
         }
         return new TrainingDataSummary(source, items.size(), objects);
     }
-
-    /** The image mirrored left–right with its boxes: an augmentation that keeps anatomy plausible. */
-    public static Item mirrored(Item item) {
-        PreprocessedImage input = item.input();
-        int size = input.size();
-        float[] pixels = input.pixels();
-        float[] flipped = new float[pixels.length];
-        for (int r = 0; r < size; r++) {
-            for (int c = 0; c < size; c++) {
-                flipped[r * size + c] = pixels[r * size + size - 1 - c];
-            }
-        }
-        List<GroundTruthBox> truths = item.truths().stream()
-                .map(t -> new GroundTruthBox(new Box(1 - t.box().cx(), t.box().cy(), t.box().w(), t.box().h()), t.label()))
-                .toList();
-        return new Item(item.imageId(), new PreprocessedImage(flipped, size, input.transform()), truths,
-                item.pixelBoxes(), item.metadata());
-    }
 }

@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
+import org.glean.detector.Augmentation;
 import org.glean.detector.Detector;
 import org.glean.detector.DetectorCheckpoint;
 import org.glean.detector.DetectorTrainer;
@@ -20,8 +21,8 @@ import org.glean.uncertainty.UncertaintyStatistics;
 
 /**
  * The epochs of one training run, as {@code glean train}, a fine-tuning job and the
- * active-learning simulation all run them: shuffled, mirrored batches; a cosine learning-rate
- * schedule from the settings' rate; after every epoch, when there is a validation set, its
+ * active-learning simulation all run them: shuffled batches varied as the settings' augmentation
+ * says; a cosine learning-rate schedule from the settings' rate; after every epoch, when there is a validation set, its
  * mAP@0.5, the best epoch so far kept on disk; an optional wall-time limit and stop signal.
  * Not thread-safe: one run at a time per instance.
  */
@@ -132,7 +133,7 @@ public final class TrainingRun {
                 long epochStart = System.nanoTime();
                 double lossSum = 0;
                 int images = 0;
-                List<TrainingBatch> batches = batches(training.items(), batchSize, random);
+                List<TrainingBatch> batches = batches(training.items(), batchSize, settings.augmentation(), random);
                 for (int step = 0; step < batches.size(); step++) {
                     if (stop.getAsBoolean()) {
                         end = End.STOPPED;
@@ -204,21 +205,22 @@ public final class TrainingRun {
     }
 
     /**
-     * One epoch's batches: {@code items} shuffled, each image mirrored left–right with
-     * probability ½; batches without any object are left out.
+     * One epoch's batches: {@code items} shuffled, each image varied by {@code augmentation};
+     * batches without any object are left out.
      */
-    static List<TrainingBatch> batches(List<PreprocessedDataset.Item> items, int batchSize, Random random) {
+    static List<TrainingBatch> batches(List<PreprocessedDataset.Item> items, int batchSize, Augmentation augmentation,
+                                       Random random) {
         List<PreprocessedDataset.Item> order = new ArrayList<>(items);
         Collections.shuffle(order, random);
         List<TrainingBatch> batches = new ArrayList<>();
         for (int from = 0; from < order.size(); from += batchSize) {
-            List<PreprocessedDataset.Item> batch = order.subList(from, Math.min(order.size(), from + batchSize)).stream()
-                    .map(item -> random.nextBoolean() ? PreprocessedDataset.mirrored(item) : item).toList();
-            if (batch.stream().allMatch(item -> item.truths().isEmpty())) {
+            List<Augmentation.Sample> batch = order.subList(from, Math.min(order.size(), from + batchSize)).stream()
+                    .map(item -> augmentation.apply(item.input(), item.truths(), random)).toList();
+            if (batch.stream().allMatch(sample -> sample.truths().isEmpty())) {
                 continue; // no positive anchor: the loss is 0 by definition (method.md §2) and nothing would be learnt
             }
-            batches.add(new TrainingBatch(batch.stream().map(PreprocessedDataset.Item::input).toList(),
-                    batch.stream().map(PreprocessedDataset.Item::truths).toList()));
+            batches.add(new TrainingBatch(batch.stream().map(Augmentation.Sample::input).toList(),
+                    batch.stream().map(Augmentation.Sample::truths).toList()));
         }
         return batches;
     }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.glean.detector.Augmentation;
 import org.glean.detector.Detector;
 import org.glean.detector.DetectorCheckpoint;
 import org.glean.detector.DetectorConfig;
@@ -60,7 +61,7 @@ class TrainingRunTest {
 
     @Test
     void anEpochsBatchesCoverEveryImageWithAnObjectAndLeaveOutBatchesWithoutOne() {
-        List<TrainingBatch> batches = TrainingRun.batches(data.items(), 1, new Random(3));
+        List<TrainingBatch> batches = TrainingRun.batches(data.items(), 1, Augmentation.MIRROR, new Random(3));
 
         long withObjects = data.items().stream().filter(item -> !item.truths().isEmpty()).count();
         assertThat(withObjects).as("the set mixes normal and abnormal images").isBetween(1L, data.size() - 1L);
