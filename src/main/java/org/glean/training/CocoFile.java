@@ -111,6 +111,17 @@ public record CocoFile(
             return frame == null ? 1 : frame;
         }
 
+        /**
+         * The study this image belongs to: its study_instance_uid, else its instance (sop_instance_uid,
+         * else file_name), so that a file without study UIDs at least keeps each instance together.
+         */
+        public String study() {
+            if (studyInstanceUid != null) {
+                return studyInstanceUid;
+            }
+            return sopInstanceUid != null ? sopInstanceUid : fileName;
+        }
+
         /** How a person finds this entry in the file: its id and what identifies its instance. */
         public String describe() {
             StringBuilder text = new StringBuilder("image id ").append(id);

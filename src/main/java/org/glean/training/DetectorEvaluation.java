@@ -1,7 +1,9 @@
 package org.glean.training;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.glean.detector.DecoderSettings;
 import org.glean.detector.Detection;
 import org.glean.detector.Detector;
@@ -13,7 +15,10 @@ import org.glean.uncertainty.LocalizationMixture;
 import org.glean.uncertainty.ObjectUncertainty;
 import org.glean.uncertainty.UncertaintyStatistics;
 
-/** Runs a detector over a {@link PreprocessedDataset}: mAP@0.5 against its ground truth, and the uncertainty statistics of its objects. */
+/**
+ * Runs a detector over a {@link PreprocessedDataset}: mAP@0.5 against its ground truth (overall and per
+ * modality), and the uncertainty statistics of its objects.
+ */
 public final class DetectorEvaluation {
 
     /**
@@ -37,12 +42,28 @@ public final class DetectorEvaluation {
         return all;
     }
 
+    /**
+     * @param overall     over all images
+     * @param perModality per modality of the images' COCO entries (CT, DX, …; {@link #UNRECORDED_MODALITY}
+     *                    where an entry gives none), only modalities with ground truth
+     */
+    public record Evaluation(MeanAveragePrecision.Result overall, Map<String, MeanAveragePrecision.Result> perModality) {
+    }
+
+    public static final String UNRECORDED_MODALITY = "unrecorded";
+
     /** VOC all-point AP at IoU 0.5 per class and their mean, boxes compared in the frames' pixels. */
     public static MeanAveragePrecision.Result meanAveragePrecision(Detector detector, PreprocessedDataset data) {
+        return evaluate(detector, data).overall();
+    }
+
+    /** mAP@0.5 overall and per modality, from one detection pass. */
+    public static Evaluation evaluate(Detector detector, PreprocessedDataset data) {
         List<List<Detection>> detections = detect(detector, data,
                 DecoderSettings.DEFAULT.withScoreThreshold(AP_SCORE_THRESHOLD));
         List<MeanAveragePrecision.GroundTruth> truths = new ArrayList<>();
         List<MeanAveragePrecision.Detection> found = new ArrayList<>();
+        Map<String, String> modalityOfImage = new HashMap<>();
         for (int i = 0; i < data.size(); i++) {
             PreprocessedDataset.Item item = data.items().get(i);
             for (LabeledBox box : item.pixelBoxes()) {
@@ -54,8 +75,11 @@ public final class DetectorEvaluation {
                 found.add(new MeanAveragePrecision.Detection(item.imageId(), d.className(), d.score(),
                         new MeanAveragePrecision.Box(p.xmin(), p.ymin(), p.xmax(), p.ymax())));
             }
+            String modality = item.metadata() == null ? null : item.metadata().modality();
+            modalityOfImage.put(item.imageId(), modality == null ? UNRECORDED_MODALITY : modality);
         }
-        return MeanAveragePrecision.evaluate(truths, found);
+        return new Evaluation(MeanAveragePrecision.evaluate(truths, found),
+                MeanAveragePrecision.evaluatePerGroup(truths, found, modalityOfImage::get));
     }
 
     /**

@@ -59,7 +59,7 @@ public final class HeldOutSplit {
         Set<String> trainingStudies = new TreeSet<>();
         Set<String> validationStudies = new TreeSet<>();
         for (int i = 0; i < data.size(); i++) {
-            String study = studyOf(data.items().get(i).metadata());
+            String study = data.items().get(i).metadata().study();
             if (heldOut(study)) {
                 validation.add(i);
                 validationStudies.add(study);
@@ -69,13 +69,5 @@ public final class HeldOutSplit {
             }
         }
         return new Split(data.subset(training), data.subset(validation), validationStudies, trainingStudies);
-    }
-
-    // A COCO file without study_instance_uid keeps each instance on one side at least.
-    private static String studyOf(CocoFile.Image image) {
-        if (image.studyInstanceUid() != null) {
-            return image.studyInstanceUid();
-        }
-        return image.sopInstanceUid() != null ? image.sopInstanceUid() : image.fileName();
     }
 }

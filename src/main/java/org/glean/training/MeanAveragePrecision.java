@@ -131,6 +131,21 @@ public final class MeanAveragePrecision {
         return new Result(perClass, sum / perClass.size());
     }
 
+    /**
+     * mAP@0.5 within each group of images (e.g. per modality): each group on its own images' ground
+     * truth and detections alone. A group without ground truth is left out, its mAP being undefined.
+     *
+     * @param groupOfImage the group of every image id that the boxes and detections name
+     */
+    public static Map<String, Result> evaluatePerGroup(List<GroundTruth> groundTruth, List<Detection> detections,
+                                                       Function<String, String> groupOfImage) {
+        Map<String, List<Detection>> detectionsByGroup = groupBy(detections, d -> groupOfImage.apply(d.imageId()));
+        Map<String, Result> perGroup = new TreeMap<>();
+        groupBy(groundTruth, t -> groupOfImage.apply(t.imageId())).forEach((group, truth) ->
+                perGroup.put(group, evaluate(truth, detectionsByGroup.getOrDefault(group, List.of()))));
+        return perGroup;
+    }
+
     private static ClassResult evaluateClass(String label, List<GroundTruth> truth, List<Detection> detections,
                                              double iouThreshold) {
         Map<String, List<Box>> truthByImage = new HashMap<>();

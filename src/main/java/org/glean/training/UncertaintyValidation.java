@@ -19,7 +19,7 @@ import org.glean.uncertainty.UncertaintyKind;
 import org.glean.uncertainty.UncertaintyStatistics;
 
 /**
- * Evidence that the two uncertainties mean what they claim (issue 3, item 7), on probe sets whose
+ * Evidence that the two uncertainties mean what they claim, on probe sets whose
  * COCO entries record each image's {@code noise} level and {@code shift} ({@code glean synth}
  * writes both): the aleatoric image score should rise with noise (Spearman's ρ) and the epistemic
  * one should separate shifted from in-distribution images (AUROC) — each compared with the other
@@ -30,7 +30,7 @@ import org.glean.uncertainty.UncertaintyStatistics;
  * its epistemic score likewise. An image without objects scores lowest on both. Only images
  * that hold a finding (a ground-truth box) enter the statistics: on an image with nothing to find
  * there is no object whose uncertainty could track noise or shift, and a CT probe holds many such
- * slices (those outside every object's span).
+ * slices (those outside every object's span). The same at the level of studies is {@link StudyValidation}.
  */
 public final class UncertaintyValidation {
 
@@ -69,10 +69,16 @@ public final class UncertaintyValidation {
                               double aleatoricAuroc, Map<String, Double> epistemicAurocPerShift) {
     }
 
-    /** Scores every image of {@code data}: objects at {@code settings}, z-scored with {@code statistics}. */
-    public static List<ImageScores> score(Detector detector, PreprocessedDataset data, UncertaintyStatistics statistics,
-                                          ImageAggregation aggregation, DecoderSettings settings) {
-        return score(data, DetectorEvaluation.detect(detector, data, settings), statistics, aggregation);
+    /** A probe folder's images and studies, scored from one detection pass. */
+    public record ProbeScores(List<ImageScores> images, List<StudyValidation.StudyScores> studies) {
+    }
+
+    /** Scores every image and study of {@code data}: objects at {@code settings}, z-scored with {@code statistics}. */
+    public static ProbeScores score(Detector detector, PreprocessedDataset data, UncertaintyStatistics statistics,
+                                    ImageAggregation aggregation, DecoderSettings settings) {
+        List<List<Detection>> detections = DetectorEvaluation.detect(detector, data, settings);
+        return new ProbeScores(score(data, detections, statistics, aggregation),
+                StudyValidation.score(data.items(), detections, statistics, aggregation));
     }
 
     /** Scores every image of {@code data} from its {@code detections} (in the data set's order). */
@@ -84,15 +90,29 @@ public final class UncertaintyValidation {
             PreprocessedDataset.Item item = data.items().get(i);
             List<ObjectUncertainty> objects = detections.get(i).stream().map(DetectorEvaluation::uncertainty).toList();
             ImageInformativeness image = scorer.scoreImage(objects);
-            StandardizedUncertainty maxima = image.kindMaxima();
             CocoFile.Image metadata = item.metadata();
             scores.add(new ImageScores(item.imageId(), item.pixelBoxes().size(), objects.size(),
-                    combine(aggregation, maxima.aleatoricLocalization(), maxima.aleatoricClassification()),
-                    combine(aggregation, maxima.epistemicLocalization(), maxima.epistemicClassification()),
-                    metadata == null ? null : metadata.noise(),
-                    metadata == null || metadata.shift() == null ? "none" : metadata.shift()));
+                    aleatoric(image, aggregation), epistemic(image, aggregation),
+                    metadata == null ? null : metadata.noise(), shift(metadata)));
         }
         return scores;
+    }
+
+    /** The image's aleatoric score: its two aleatoric kind maxima combined by {@code aggregation}. */
+    static double aleatoric(ImageInformativeness image, ImageAggregation aggregation) {
+        StandardizedUncertainty maxima = image.kindMaxima();
+        return combine(aggregation, maxima.aleatoricLocalization(), maxima.aleatoricClassification());
+    }
+
+    /** The image's epistemic score: its two epistemic kind maxima combined by {@code aggregation}. */
+    static double epistemic(ImageInformativeness image, ImageAggregation aggregation) {
+        StandardizedUncertainty maxima = image.kindMaxima();
+        return combine(aggregation, maxima.epistemicLocalization(), maxima.epistemicClassification());
+    }
+
+    /** The appearance shift the COCO entry records; "none" when it records none. */
+    static String shift(CocoFile.Image metadata) {
+        return metadata == null || metadata.shift() == null ? "none" : metadata.shift();
     }
 
     private static double combine(ImageAggregation aggregation, double localization, double classification) {
@@ -192,23 +212,37 @@ public final class UncertaintyValidation {
     /**
      * @param images  the image scores' ρ over every rendering ({@link #noise})
      * @param objects each found object's own ρ ({@link #noiseLevels(List)})
+     * @param pairs   how often the noisier of two renderings of an image scores higher
+     * @param studies every rendering's studies
      */
-    public record NoiseLevelsReport(NoiseResult images, NoiseLevelsResult objects) {
+    public record NoiseLevelsReport(NoiseResult images, NoiseLevelsResult objects, PairAgreement pairs,
+                                    List<StudyValidation.StudyScores> studies) {
     }
 
-    /** Both views of renderings of the same scenes at several noise levels, from one detection pass each. */
+    /**
+     * Renderings of the same scenes at several noise levels, from one detection pass each: image
+     * scores pooled and compared pairwise per image, each found object followed, studies scored.
+     */
     public static NoiseLevelsReport noiseLevels(Detector detector, List<PreprocessedDataset> renderings,
                                                 UncertaintyStatistics statistics, ImageAggregation aggregation,
                                                 DecoderSettings settings) {
         requireSameScenes(renderings);
         List<ImageScores> images = new ArrayList<>();
+        Map<String, List<ImageScores>> renderingsPerImage = new LinkedHashMap<>();
         List<TrackedObject> objects = new ArrayList<>();
+        List<StudyValidation.StudyScores> studies = new ArrayList<>();
         for (PreprocessedDataset rendering : renderings) {
             List<List<Detection>> detections = DetectorEvaluation.detect(detector, rendering, settings);
-            images.addAll(score(rendering, detections, statistics, aggregation));
+            List<ImageScores> scores = score(rendering, detections, statistics, aggregation);
+            for (int i = 0; i < rendering.size(); i++) {
+                renderingsPerImage.computeIfAbsent(scene(rendering.items().get(i)), k -> new ArrayList<>()).add(scores.get(i));
+            }
+            images.addAll(scores);
             objects.addAll(track(rendering, detections));
+            studies.addAll(StudyValidation.score(rendering.items(), detections, statistics, aggregation));
         }
-        return new NoiseLevelsReport(noise(images), noiseLevels(objects));
+        return new NoiseLevelsReport(noise(images), noiseLevels(objects), PairAgreement.of(renderingsPerImage.values()),
+                studies);
     }
 
     /**

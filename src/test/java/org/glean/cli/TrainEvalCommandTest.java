@@ -12,10 +12,12 @@ import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.glean.detector.ClassificationLossType;
 import org.glean.detector.DecoderSettings;
 import org.glean.detector.DetectorCheckpoint;
@@ -106,6 +108,24 @@ class TrainEvalCommandTest {
             rows++;
         }
         assertThat(rows).as(eval.out()).isEqualTo(4);
+    }
+
+    @Test
+    void evalPrintsTheMeanAveragePrecisionOfEachModalityWithItsObjects() throws Exception {
+        Output eval = glean("eval", "--model", model.toString(), "--data", data.toString(), "--threads", "1");
+
+        assertThat(eval.exitCode()).as(eval.err()).isZero();
+        CocoFile labels = CocoFile.read(data.resolve("coco.json"));
+        Map<String, Long> objectsPerModality = labels.annotations().stream().collect(Collectors.groupingBy(
+                a -> labels.images().stream().filter(i -> i.id() == a.imageId()).findFirst().orElseThrow().modality(),
+                Collectors.counting()));
+        Matcher row = Pattern.compile("(?m)^(CT|DX)\\s+(\\d+)\\s+\\d+\\s+\\d+\\s+(\\S+)$").matcher(eval.out());
+        Map<String, Long> printed = new HashMap<>();
+        while (row.find()) {
+            assertThat(Double.parseDouble(row.group(3))).as(row.group()).isBetween(0.0, 1.0);
+            printed.put(row.group(1), Long.parseLong(row.group(2)));
+        }
+        assertThat(printed).as(eval.out()).isEqualTo(objectsPerModality);
     }
 
     @Test
@@ -216,6 +236,15 @@ class TrainEvalCommandTest {
         assertThat(Integer.parseInt(shift.group(1)) + Integer.parseInt(shift.group(2))).isEqualTo((int) withFindings);
         assertThat(Double.parseDouble(shift.group(3))).isBetween(0.0, 1.0);
         assertThat(Double.parseDouble(shift.group(4))).isBetween(0.0, 1.0);
+        long studies = labels.images().stream().map(CocoFile.Image::study).distinct().count();
+        Matcher studyShift = Pattern.compile("\\| shift per study [^|]*\\| (\\d+) \\+ (\\d+) studies \\|")
+                .matcher(validate.out());
+        assertThat(studyShift.find()).as(validate.out()).isTrue();
+        assertThat(Integer.parseInt(studyShift.group(1)) + Integer.parseInt(studyShift.group(2))).isEqualTo((int) studies);
+        Matcher error = Pattern.compile("\\| --shift-probe \\S+ \\| (\\d+) \\| \\*\\*(-?[\\d.]+|n/a)\\*\\* \\|")
+                .matcher(validate.out());
+        assertThat(error.find()).as(validate.out()).isTrue();
+        assertThat(Integer.parseInt(error.group(1))).as("every study, those without a finding included").isEqualTo((int) studies);
 
         // A model saved without statistics gets them from --reference: here the same pool, so the same table
         Path bare = dir.resolve("bare-for-reference");
@@ -270,6 +299,10 @@ class TrainEvalCommandTest {
         long withFindings = labels.images().stream()
                 .filter(image -> labels.annotations().stream().anyMatch(a -> a.imageId() == image.id())).count();
         assertThat(Integer.parseInt(pooled.group(1))).as("images with a finding, all renderings").isEqualTo(3 * (int) withFindings);
+        Matcher pairs = Pattern.compile("\\| the same scenes, two noise levels: [^|]*\\| (\\d+) pairs \\| \\d+ pairs with no "
+                + "object in either \\| \\*\\*([\\d.]+|n/a)\\*\\* \\|").matcher(validate.out());
+        assertThat(pairs.find()).as(validate.out()).isTrue();
+        assertThat(Integer.parseInt(pairs.group(1))).as("3 pairs of levels per image with a finding").isEqualTo(3 * (int) withFindings);
         Matcher perObject = Pattern.compile("\\((\\d+) objects found at 3 or more levels\\).*\\n.*\\n.*\\n"
                 + "\\| (-?[\\d.]+) \\| (-?[\\d.]+) \\| (-?[\\d.]+) \\| (-?[\\d.]+) \\|").matcher(validate.out());
         assertThat(perObject.find()).as(validate.out()).isTrue();

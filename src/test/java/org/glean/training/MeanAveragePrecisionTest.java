@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -79,6 +80,31 @@ class MeanAveragePrecisionTest {
         assertThat(result.perClass().get("mass").averagePrecision()).isCloseTo(1, within(1e-12));
         assertThat(result.perClass().get("calcification").averagePrecision()).isZero();
         assertThat(result.meanAveragePrecision()).isCloseTo(13.0 / 27, within(1e-12));
+    }
+
+    @Test
+    void eachGroupOfImagesIsEvaluatedOnItsOwnBoxesAndDetections() {
+        // img1 (CT) holds g1, g2, found by the 0.8 and 0.7 detections before its 0.6 duplicate: AP 1.
+        // img2 (DX) holds g3, never found (0.9 and 0.5 are false positives): nodule AP 0; its mass is
+        // found exactly: AP 1; DX mAP (0 + 1)/2. img3 (MR) has a detection but no ground truth.
+        List<GroundTruth> truth = new ArrayList<>(NODULES);
+        truth.add(new GroundTruth("img2", "mass", new Box(0, 0, 20, 20)));
+        List<Detection> detections = new ArrayList<>(NODULE_DETECTIONS);
+        detections.add(new Detection("img2", "mass", 0.3, new Box(0, 0, 20, 20)));
+        detections.add(new Detection("img3", "nodule", 0.99, new Box(0, 0, 10, 10)));
+        Map<String, String> modality = Map.of("img1", "CT", "img2", "DX", "img3", "MR");
+
+        Map<String, Result> perGroup = MeanAveragePrecision.evaluatePerGroup(truth, detections, modality::get);
+
+        assertThat(perGroup).containsOnlyKeys("CT", "DX");
+        assertThat(perGroup.get("CT").meanAveragePrecision()).isCloseTo(1, within(1e-12));
+        assertThat(perGroup.get("CT").perClass().get("nodule").detectionCount()).isEqualTo(3);
+        assertThat(perGroup.get("DX").perClass().get("nodule").averagePrecision()).isZero();
+        assertThat(perGroup.get("DX").meanAveragePrecision()).isCloseTo(0.5, within(1e-12));
+        // pooled, CT's nodules share a curve with the DX and MR false positives 0.99 and 0.9 ranked first:
+        // TP at precision 1/3 and 2/4, envelope 1/2 at both recall steps, nodule AP 1/3, mAP (1/3 + 1)/2
+        assertThat(MeanAveragePrecision.evaluate(truth, detections).meanAveragePrecision())
+                .isCloseTo((1.0 / 3 + 1) / 2, within(1e-12));
     }
 
     @Test
