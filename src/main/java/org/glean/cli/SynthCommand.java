@@ -78,7 +78,8 @@ public final class SynthCommand implements Callable<Integer> {
 
     @Option(names = "--noise", defaultValue = "5:30", paramLabel = "MIN:MAX",
             description = "Per-image noise level, drawn uniformly: standard deviation of Gaussian noise in HU for CT, "
-                    + "in density units of the same visual strength for DX (default ${DEFAULT-VALUE}).")
+                    + "in density units of the same visual strength for DX; site B's noise is correlated, and on DX "
+                    + "this is its level at density 600 (default ${DEFAULT-VALUE}).")
     String noise;
 
     @Option(names = "--blur", defaultValue = "0:0.8", paramLabel = "MIN:MAX",

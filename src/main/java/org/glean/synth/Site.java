@@ -10,9 +10,10 @@ import java.util.Locale;
  */
 public enum Site {
 
+    /** The training distribution. */
     A(256, 256, List.of(Shift.CONTRAST, Shift.TEXTURE, Shift.SCALE)),
 
-    /** 512² DX detector by default; CT stays 256². */
+    /** An unseen hospital, for evaluation only: a 512² DX detector by default; CT stays 256². */
     B(256, 512, List.of(Shift.INVERTED, Shift.ARTEFACT, Shift.ENLARGED, Shift.SHAPE));
 
     private final int defaultCtSize;

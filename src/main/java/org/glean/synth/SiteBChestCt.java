@@ -49,7 +49,7 @@ final class SiteBChestCt {
     private final double heartRadius;
     private final double spineY;
     private final double spineHalf;
-    private final double ribCount;
+    private final int ribCount;
     private final double ribPhase;
     private final Vessel[] vessels;
     private final long textureSeed;
@@ -115,7 +115,7 @@ final class SiteBChestCt {
     }
 
     /** Whether {@code (x, y)} lies inside the reconstruction circle. */
-    boolean inFieldOfView(double x, double y) {
+    private boolean inFieldOfView(double x, double y) {
         return Draw.length(x - size / 2.0, y - size / 2.0) < size / 2.0;
     }
 

@@ -63,6 +63,7 @@ final class SiteBLesion {
      * @param sliceSpacing mm per slice (CT)
      * @param enlargement 1, or the enlarged-objects shift's factor
      * @param unseenShape whether the shape shift applies
+     * @param ct whether intensities are HU (CT) or projected density (DX)
      */
     SiteBLesion(LesionClass lesionClass, SplittableRandom random, double x, double y, double slice, double pixelSpacing,
                 double sliceSpacing, double enlargement, boolean unseenShape, boolean ct) {
@@ -71,6 +72,7 @@ final class SiteBLesion {
         this.centerX = x;
         this.centerY = y;
         this.centerSlice = slice;
+        // every form's parameters are drawn whatever the form, so that a shift changes no other draw
         boolean variant = random.nextDouble() < 0.5;
         double shapeDraw = random.nextDouble();
         double radiusMm = enlargement * switch (lesionClass) {
