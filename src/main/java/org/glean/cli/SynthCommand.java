@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.glean.synth.LesionClass;
 import org.glean.synth.Shift;
+import org.glean.synth.Site;
 import org.glean.synth.SynthDatasetWriter;
 import org.glean.synth.SynthOptions;
 import picocli.CommandLine.Command;
@@ -27,12 +28,20 @@ import picocli.CommandLine.ParameterException;
                     + "and their ground truth as OUT/coco.json (boxes in pixel coordinates, images keyed by "
                     + "SOPInstanceUID). The same options and seed give byte-identical output.",
             "One run writes one split: run it once per split (train, val, test, probe) with a different "
-                    + "--seed and --out."},
+                    + "--seed and --out.",
+            "--site B writes an unseen hospital for evaluation only: other anatomy, 12-bit 512² DX, padded "
+                    + "CT with RescaleIntercept -1024, correlated and signal-dependent noise, other object "
+                    + "forms and its own shifts."},
         sortOptions = false)
 public final class SynthCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--site", defaultValue = "A", paramLabel = "A|B",
+            description = "Phantom family: A (the training distribution) or B (an unseen site, for evaluation) "
+                    + "(default ${DEFAULT-VALUE}).")
+    String site;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
             description = "Output folder; must not exist. Written under a temporary name and renamed when complete.")
@@ -51,8 +60,9 @@ public final class SynthCommand implements Callable<Integer> {
             description = "Projections per DX study, one series each (default ${DEFAULT-VALUE}).")
     int projections;
 
-    @Option(names = "--size", defaultValue = "256", description = "Rows and Columns of every image (default ${DEFAULT-VALUE}).")
-    int size;
+    @Option(names = "--size", description = "Rows and Columns of every image (default: the site's, "
+            + "256 at site A; 256 CT and 512 DX at site B).")
+    Integer size;
 
     @Option(names = "--ct-fraction", defaultValue = "0.5", description = "Share of CT studies; the rest are DX (default ${DEFAULT-VALUE}).")
     double ctFraction;
@@ -68,7 +78,8 @@ public final class SynthCommand implements Callable<Integer> {
 
     @Option(names = "--noise", defaultValue = "5:30", paramLabel = "MIN:MAX",
             description = "Per-image noise level, drawn uniformly: standard deviation of Gaussian noise in HU for CT, "
-                    + "in density units of the same visual strength for DX (default ${DEFAULT-VALUE}).")
+                    + "in density units of the same visual strength for DX; site B's noise is correlated, and on DX "
+                    + "this is its level at density 600 (default ${DEFAULT-VALUE}).")
     String noise;
 
     @Option(names = "--blur", defaultValue = "0:0.8", paramLabel = "MIN:MAX",
@@ -79,17 +90,22 @@ public final class SynthCommand implements Callable<Integer> {
             description = "Probability that a CT series or DX projection gets an appearance shift (default ${DEFAULT-VALUE}).")
     double shiftProbability;
 
-    @Option(names = "--shift-kinds", defaultValue = "contrast,texture,scale", split = ",", paramLabel = "KIND",
-            description = "Shifts to draw from: contrast, texture, scale (default ${DEFAULT-VALUE}).")
+    @Option(names = "--shift-kinds", split = ",", paramLabel = "KIND",
+            description = "Shifts to draw from (default: all of the site's): site A contrast, texture, scale; "
+                    + "site B inverted, artefact, enlarged, shape.")
     List<String> shiftKinds;
 
     @Override
     public Integer call() throws Exception {
         SynthOptions options;
         try {
-            options = new SynthOptions(seed, studies, slices, projections, size, ctFraction,
-                    SynthOptions.Range.parse(objects), normalFraction, SynthOptions.Range.parse(noise),
-                    SynthOptions.Range.parse(blur), shiftProbability, shiftKinds.stream().map(Shift::fromLabel).toList());
+            Site family = Site.fromLabel(site);
+            List<Shift> kinds = shiftKinds == null ? family.shiftKinds()
+                    : shiftKinds.stream().map(Shift::fromLabel).toList();
+            options = new SynthOptions(seed, studies, slices, projections,
+                    size == null ? family.defaultCtSize() : size, ctFraction, SynthOptions.Range.parse(objects),
+                    normalFraction, SynthOptions.Range.parse(noise), SynthOptions.Range.parse(blur), shiftProbability,
+                    kinds, family, size == null ? family.defaultDxSize() : size);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -9,8 +9,10 @@ import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.FileMetaInformation;
 import com.pixelmed.dicom.OtherWordAttribute;
 import com.pixelmed.dicom.SequenceAttribute;
+import com.pixelmed.dicom.SignedShortAttribute;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
+import com.pixelmed.dicom.UnsignedShortAttribute;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -21,7 +23,9 @@ import java.nio.file.StandardCopyOption;
 /**
  * Writes a {@link MonochromeInstance} as a DICOM Part-10 file in Explicit VR Little Endian: CT
  * Image Storage (16-bit signed HU) or Digital X-Ray Image Storage – For Presentation (16-bit
- * unsigned), with the modules those IODs require. PixelMed's AttributeList does the encoding.
+ * unsigned), with the modules those IODs require; the series' {@link
+ * MonochromeInstance.PixelEncoding} may store fewer bits, an intercept and a padding value.
+ * PixelMed's AttributeList does the encoding.
  */
 public final class DicomImageWriter {
 
@@ -97,7 +101,8 @@ public final class DicomImageWriter {
             case DIGITAL_XRAY_FOR_PRESENTATION -> putDxImageModules(list, series);
             case MULTIFRAME_GRAYSCALE_WORD_SECONDARY_CAPTURE -> putMultiFrameSecondaryCaptureModules(list, instance);
         }
-        put(list, TagFromName.RescaleIntercept, "0");
+        MonochromeInstance.PixelEncoding encoding = series.encoding();
+        put(list, TagFromName.RescaleIntercept, decimal(encoding.rescaleIntercept()));
         put(list, TagFromName.RescaleSlope, "1");
 
         // VOI LUT
@@ -110,9 +115,17 @@ public final class DicomImageWriter {
         put(list, TagFromName.Rows, instance.rows());
         put(list, TagFromName.Columns, instance.columns());
         put(list, TagFromName.BitsAllocated, 16);
-        put(list, TagFromName.BitsStored, 16);
-        put(list, TagFromName.HighBit, 15);
+        put(list, TagFromName.BitsStored, encoding.bitsStored());
+        put(list, TagFromName.HighBit, encoding.bitsStored() - 1);
         put(list, TagFromName.PixelRepresentation, sopClass.pixelRepresentation());
+        if (encoding.paddingValue().isPresent()) {
+            // US or SS as the pixels are: the dictionary cannot tell which
+            Attribute padding = sopClass.pixelRepresentation() == 1
+                    ? new SignedShortAttribute(TagFromName.PixelPaddingValue)
+                    : new UnsignedShortAttribute(TagFromName.PixelPaddingValue);
+            padding.addValue(encoding.paddingValue().getAsInt());
+            list.put(padding);
+        }
         OtherWordAttribute pixelData = new OtherWordAttribute(TagFromName.PixelData);
         pixelData.setValues(concatenate(instance));
         list.put(pixelData);

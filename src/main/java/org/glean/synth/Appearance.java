@@ -53,10 +53,7 @@ final class Appearance {
 
     /** Noise (to 0.1) and blur (to 0.01) for image {@code index} of the series, drawn within the options' ranges. */
     PhantomGenerator.ImageLevels levels(int index) {
-        SplittableRandom random = Draw.stream(levelSeed, index);
-        double noise = Draw.uniform(random, options.noise().min(), options.noise().max());
-        double blur = Draw.uniform(random, options.blur().min(), options.blur().max());
-        return new PhantomGenerator.ImageLevels(StrictMath.rint(noise * 10) / 10, StrictMath.rint(blur * 100) / 100);
+        return PhantomGenerator.ImageLevels.draw(Draw.stream(levelSeed, index), options);
     }
 
     /**

@@ -8,14 +8,14 @@ import org.glean.dicom.ImageSopClass;
 import org.glean.dicom.MonochromeInstance;
 
 /**
- * Generates synthetic chest studies in memory: CT series of several axial slices (16-bit signed
+ * Generates site A's synthetic chest studies in memory: CT series of several axial slices (16-bit signed
  * HU) and DX projections (16-bit unsigned), with nodules, masses and calcification clusters and
  * their ground-truth boxes, noise and blur drawn per image, and appearance shifts drawn per
  * series. Study {@code i} depends only on the options and {@code i}: the anatomy and objects,
  * the appearance (shift, noise and blur levels) and the pixel noise each come from their own
  * random stream, so turning one knob leaves what the others drew unchanged.
  */
-public final class PhantomGenerator {
+public final class PhantomGenerator implements StudyGenerator {
 
     /** CT field of view in mm: PixelSpacing is this over the image size. */
     static final double CT_FIELD_OF_VIEW_MM = 350;
@@ -42,7 +42,7 @@ public final class PhantomGenerator {
         this.options = options;
     }
 
-    /** Study {@code index} (0-based) of the set. */
+    @Override
     public SyntheticStudy study(int index) {
         SplittableRandom structure = Draw.stream(options.seed(), index, STRUCTURE);
         boolean ct = structure.nextDouble() < options.ctFraction();
@@ -67,7 +67,7 @@ public final class PhantomGenerator {
         double slicePixels = CT_SLICE_THICKNESS_MM / (CT_FIELD_OF_VIEW_MM / 256);
         ChestCtPhantom anatomy = new ChestCtPhantom(Draw.stream(options.seed(), study, ANATOMY, 0), size, slices,
                 appearance.zoom(), slicePixels);
-        int objects = objectCount(structure);
+        int objects = objectCount(options, structure);
         SplittableRandom placement = Draw.stream(options.seed(), study, PLACEMENT, 0);
         double scale = size / 256.0 * appearance.zoom();
         List<Lesion> lesions = new ArrayList<>();
@@ -116,11 +116,11 @@ public final class PhantomGenerator {
     }
 
     private SyntheticStudy.Series dxSeries(int study, int projection, SplittableRandom structure) {
-        int size = options.imageSize();
+        int size = options.dxImageSize();
         Appearance appearance = Appearance.draw(Draw.stream(options.seed(), study, APPEARANCE, projection), options);
         ChestRadiographPhantom anatomy = new ChestRadiographPhantom(
                 Draw.stream(options.seed(), study, ANATOMY, projection), size, appearance.zoom());
-        int objects = objectCount(structure);
+        int objects = objectCount(options, structure);
         SplittableRandom placement = Draw.stream(options.seed(), study, PLACEMENT, projection);
         double scale = size / 256.0 * appearance.zoom();
         Raster raster = anatomy.render();
@@ -168,7 +168,8 @@ public final class PhantomGenerator {
         return draw < 0.12 ? LesionClass.MASS : draw < 0.32 ? LesionClass.NODULE : LesionClass.CALCIFICATION;
     }
 
-    private int objectCount(SplittableRandom structure) {
+    /** Objects on one CT series or DX projection: none if it is drawn normal. */
+    static int objectCount(SynthOptions options, SplittableRandom structure) {
         boolean normal = structure.nextDouble() < options.normalFraction();
         int count = Draw.integer(structure, (int) options.objectsPerImage().min(), (int) options.objectsPerImage().max());
         return normal ? 0 : count;
@@ -206,5 +207,12 @@ public final class PhantomGenerator {
 
     /** The noise and blur drawn for one image. */
     record ImageLevels(double noise, double blur) {
+
+        /** Noise (to 0.1) and blur (to 0.01) drawn from {@code random} within the options' ranges. */
+        static ImageLevels draw(SplittableRandom random, SynthOptions options) {
+            double noise = Draw.uniform(random, options.noise().min(), options.noise().max());
+            double blur = Draw.uniform(random, options.blur().min(), options.blur().max());
+            return new ImageLevels(StrictMath.rint(noise * 10) / 10, StrictMath.rint(blur * 100) / 100);
+        }
     }
 }

@@ -131,16 +131,8 @@ final class Raster {
         if (sigma < 0.05) {
             return;
         }
-        int radius = (int) StrictMath.ceil(3 * sigma);
-        double[] kernel = new double[2 * radius + 1];
-        double sum = 0;
-        for (int k = -radius; k <= radius; k++) {
-            kernel[k + radius] = StrictMath.exp(-k * k / (2 * sigma * sigma));
-            sum += kernel[k + radius];
-        }
-        for (int k = 0; k < kernel.length; k++) {
-            kernel[k] /= sum;
-        }
+        double[] kernel = gaussianKernel(sigma);
+        int radius = kernel.length / 2;
         float[] pass = new float[values.length];
         for (int y = 0; y < size; y++) {
             for (int x = 0; x < size; x++) {
@@ -170,6 +162,28 @@ final class Raster {
         for (int i = 0; i < values.length; i++) {
             values[i] += (float) (sigma * Draw.gaussian(random));
         }
+    }
+
+    /**
+     * Correlated noise of unit standard deviation: white Gaussian noise blurred by a Gaussian of
+     * {@code correlation} pixels and scaled back up by the kernel's noise reduction (the root of
+     * the sum of the 2-D kernel's squared weights), as a CT reconstruction kernel or a detector's
+     * light spread would correlate it.
+     */
+    float[] correlatedNoise(SplittableRandom random, double correlation) {
+        Raster noise = new Raster(size, 0);
+        noise.addNoise(random, 1);
+        noise.blur(correlation);
+        double squares = 0;
+        for (double weight : gaussianKernel(correlation)) {
+            squares += weight * weight;
+        }
+        // separable: the 2-D kernel's sum of squares is the square of the 1-D one's
+        float gain = (float) (1 / squares);
+        for (int i = 0; i < noise.values.length; i++) {
+            noise.values[i] *= gain;
+        }
+        return noise.values;
     }
 
     /**
@@ -212,6 +226,21 @@ final class Raster {
         return index < 0 ? 0 : index >= size ? size - 1 : index;
     }
 
+    /** A normalised Gaussian kernel of standard deviation {@code sigma}, reaching 3 sigma either side. */
+    private static double[] gaussianKernel(double sigma) {
+        int radius = (int) StrictMath.ceil(3 * sigma);
+        double[] kernel = new double[2 * radius + 1];
+        double sum = 0;
+        for (int k = -radius; k <= radius; k++) {
+            kernel[k + radius] = StrictMath.exp(-k * k / (2 * sigma * sigma));
+            sum += kernel[k + radius];
+        }
+        for (int k = 0; k < kernel.length; k++) {
+            kernel[k] /= sum;
+        }
+        return kernel;
+    }
+
     private static double smooth(double t) {
         return t * t * (3 - 2 * t);
     }
@@ -228,6 +257,18 @@ final class Raster {
             double v = (-dx * sin + dy * cos) / b;
             return ramp((1 - StrictMath.sqrt(u * u + v * v)) * scale, edge);
         };
+    }
+
+    /** A superellipse {@code |u/a|^p + |v/b|^p ≤ 1} centred at {@code (cx, cy)}: boxier than an ellipse for p above 2. */
+    static Field superellipse(double cx, double cy, double a, double b, double exponent, double edge) {
+        double scale = StrictMath.min(a, b);
+        return (x, y) -> ramp((1 - superellipseNorm((x - cx) / a, (y - cy) / b, exponent)) * scale, edge);
+    }
+
+    /** {@code (|u|^p + |v|^p)^(1/p)}: 1 on the unit superellipse of exponent {@code p}. */
+    static double superellipseNorm(double u, double v, double exponent) {
+        return StrictMath.pow(StrictMath.pow(StrictMath.abs(u), exponent) + StrictMath.pow(StrictMath.abs(v), exponent),
+                1 / exponent);
     }
 
     /** A disk; {@link #ellipse} with equal axes. */

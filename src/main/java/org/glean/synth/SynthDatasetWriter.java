@@ -60,7 +60,7 @@ public final class SynthDatasetWriter {
 
     private Summary writeInto(SynthOptions options, Path folder, Path target, IntConsumer progress)
             throws IOException {
-        PhantomGenerator generator = new PhantomGenerator(options);
+        StudyGenerator generator = StudyGenerator.of(options);
         List<CocoFile.Image> images = new ArrayList<>();
         List<CocoFile.Annotation> annotations = new ArrayList<>();
         int ct = 0;
@@ -116,11 +116,12 @@ public final class SynthDatasetWriter {
         return new CocoFile(info, categories, images, annotations);
     }
 
-    /** The DICOM instance of one synthetic image: its pixels as 16-bit stored values. */
+    /** The DICOM instance of one synthetic image: its pixels as stored values of the series' encoding. */
     static MonochromeInstance instance(SyntheticStudy study, SyntheticStudy.Series series, SyntheticImage image) {
+        double intercept = series.series().encoding().rescaleIntercept();
         short[] stored = new short[image.pixels().length];
         for (int i = 0; i < stored.length; i++) {
-            stored[i] = (short) (int) image.pixels()[i];
+            stored[i] = (short) (int) (image.pixels()[i] - intercept);
         }
         return new MonochromeInstance(study.study(), series.series(), image.sopInstanceUid(), image.instanceNumber(),
                 image.size(), image.size(), List.of(stored), series.windowCenter(), series.windowWidth(),

@@ -3,6 +3,7 @@ package org.glean.synth;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
@@ -13,7 +14,7 @@ import java.util.stream.Collectors;
  * @param studies number of studies; each holds one series (CT: axial slices, DX: projections)
  * @param slicesPerSeries slices per CT series
  * @param projectionsPerStudy projections per DX study
- * @param imageSize Rows and Columns of every image
+ * @param imageSize Rows and Columns of every CT image (and of DX images at site A)
  * @param ctFraction share of studies that are CT (the rest are DX)
  * @param objectsPerImage objects per CT series or per DX projection that is not normal
  * @param normalFraction share of CT series and DX projections without any object
@@ -21,7 +22,9 @@ import java.util.stream.Collectors;
  *     HU for CT, the same visual strength for DX
  * @param blur range of the per-image Gaussian blur (standard deviation in pixels; 0 is none)
  * @param shiftProbability probability that a CT series or a DX projection gets an appearance shift
- * @param shiftKinds the shifts to draw from, uniformly
+ * @param shiftKinds the shifts to draw from, uniformly; each one the site's
+ * @param site the phantom family
+ * @param dxImageSize Rows and Columns of every DX image
  */
 public record SynthOptions(
         long seed,
@@ -35,7 +38,9 @@ public record SynthOptions(
         Range noise,
         Range blur,
         double shiftProbability,
-        List<Shift> shiftKinds) {
+        List<Shift> shiftKinds,
+        Site site,
+        int dxImageSize) {
 
     /** An inclusive range {@code min:max}; {@code min == max} for a fixed value. */
     public record Range(double min, double max) {
@@ -78,11 +83,20 @@ public record SynthOptions(
                 new Range(0, 0.8), 0, List.of(Shift.CONTRAST, Shift.TEXTURE, Shift.SCALE));
     }
 
+    /** Site A options: every image {@code imageSize}². */
+    public SynthOptions(long seed, int studies, int slicesPerSeries, int projectionsPerStudy, int imageSize,
+                        double ctFraction, Range objectsPerImage, double normalFraction, Range noise, Range blur,
+                        double shiftProbability, List<Shift> shiftKinds) {
+        this(seed, studies, slicesPerSeries, projectionsPerStudy, imageSize, ctFraction, objectsPerImage,
+                normalFraction, noise, blur, shiftProbability, shiftKinds, Site.A, imageSize);
+    }
+
     public SynthOptions {
         require(studies >= 1, "studies must be at least 1");
         require(slicesPerSeries >= 1, "slices per CT series must be at least 1");
         require(projectionsPerStudy >= 1, "projections per DX study must be at least 1");
         require(imageSize >= 64 && imageSize <= 2048, "image size must be 64..2048 pixels");
+        require(dxImageSize >= 64 && dxImageSize <= 2048, "DX image size must be 64..2048 pixels");
         require(ctFraction >= 0 && ctFraction <= 1, "the CT fraction must be within 0..1");
         require(objectsPerImage.min() >= 0 && objectsPerImage.min() == Math.rint(objectsPerImage.min())
                 && objectsPerImage.max() == Math.rint(objectsPerImage.max()) && objectsPerImage.max() <= 12,
@@ -94,6 +108,9 @@ public record SynthOptions(
         shiftKinds = List.copyOf(shiftKinds);
         require(shiftProbability == 0 || !shiftKinds.isEmpty(), "a shift probability above 0 needs shift kinds");
         require(!shiftKinds.contains(Shift.NONE), "'none' is not a shift kind");
+        Objects.requireNonNull(site, "site");
+        require(site.shiftKinds().containsAll(shiftKinds), "site " + site.label() + " draws only the shifts "
+                + site.shiftKinds().stream().map(Shift::label).collect(Collectors.joining(",")));
     }
 
     /** The options as text, recorded in the COCO file's info so that a data set says how it was made. */
@@ -111,6 +128,13 @@ public record SynthOptions(
         info.put("blur", blur.toString());
         info.put("shift_probability", Double.toString(shiftProbability));
         info.put("shift_kinds", shiftKinds.stream().map(Shift::label).collect(Collectors.joining(",")));
+        // only beyond site A's defaults, so that site A sets are written as they always were
+        if (site != Site.A) {
+            info.put("site", site.label());
+        }
+        if (site != Site.A || dxImageSize != imageSize) {
+            info.put("dx_image_size", Integer.toString(dxImageSize));
+        }
         return info;
     }
 

@@ -10,7 +10,7 @@ import java.util.List;
  * @param instanceNumber its InstanceNumber, from 1
  * @param size Rows and Columns
  * @param pixels {@code size × size} row-major values in modality units (HU for CT), whole
- *     numbers exactly as stored in the DICOM file
+ *     numbers exactly as the DICOM file's stored values and rescale give them back
  * @param boxes the objects visible on it; empty for a normal image
  * @param noise the noise level drawn for it (HU-equivalent standard deviation)
  * @param blur the Gaussian blur drawn for it (standard deviation in pixels)

@@ -88,7 +88,7 @@ public record CocoFile(
      * @param height Rows of the frame
      * @param noise synthetic data: the noise level drawn for this image (HU-equivalent standard deviation)
      * @param blur synthetic data: the Gaussian blur drawn for this image (standard deviation in pixels)
-     * @param shift synthetic data: the appearance shift applied ("none", "contrast", "texture", "scale")
+     * @param shift synthetic data: the appearance shift applied ("none" or a glean synth shift kind, e.g. "contrast")
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -76,7 +76,37 @@ class SynthCommandTest {
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8))
-                .contains("unknown shift 'blur': expected none, contrast, texture or scale");
+                .contains("unknown shift 'blur': expected none, contrast, texture, scale (site A), inverted, "
+                        + "artefact, enlarged or shape (site B)");
+    }
+
+    @Test
+    void siteBWithoutSizeOrKindsTakesItsOwnDefaults() throws Exception {
+        Path set = dir.resolve("site-b");
+
+        int exit = GleanCommand.execute("synth", "--site", "B", "--out", set.toString(), "--seed", "2", "--studies", "3",
+                "--slices", "1", "--ct-fraction", "0.5", "--shift-probability", "1");
+
+        assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        CocoFile coco = CocoFile.read(set.resolve("coco.json"));
+        assertThat(coco.info()).containsEntry("site", "B").containsEntry("image_size", "256")
+                .containsEntry("dx_image_size", "512").containsEntry("shift_kinds", "inverted,artefact,enlarged,shape");
+        assertThat(coco.images()).extracting(CocoFile.Image::modality).contains("CT", "DX");
+        assertThat(coco.images()).allSatisfy(image -> {
+            assertThat(image.width()).isEqualTo("CT".equals(image.modality()) ? 256 : 512);
+            assertThat(image.shift()).isIn("inverted", "artefact", "enlarged", "shape");
+        });
+    }
+
+    @Test
+    void aShiftKindOfTheOtherSiteIsAUsageError() {
+        int exit = GleanCommand.execute("synth", "--site", "B", "--out", dir.resolve("x").toString(),
+                "--shift-kinds", "contrast");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("site B draws only the shifts inverted,artefact,enlarged,shape");
+        assertThat(dir.resolve("x")).doesNotExist();
     }
 
     @Test

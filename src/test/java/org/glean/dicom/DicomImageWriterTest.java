@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -100,6 +101,36 @@ class DicomImageWriterTest {
     }
 
     @Test
+    void aPixelEncodingIsWrittenAsBitsStoredInterceptAndPaddingAndReadBack() throws Exception {
+        Path ct = dir.resolve("ct.dcm");
+        Path dx = dir.resolve("dx.dcm");
+        var padded = new MonochromeInstance.PixelEncoding(16, -1024, OptionalInt.of(-2000));
+        var twelveBits = new MonochromeInstance.PixelEncoding(12, 0, OptionalInt.empty());
+        writer.write(instance(ImageSopClass.CT_IMAGE, padded, List.of(ramp(-2000))), ct);
+        writer.write(instance(ImageSopClass.DIGITAL_XRAY_FOR_PRESENTATION, twelveBits,
+                List.of(ramp(4095 - ROWS * COLUMNS + 1))), dx);
+
+        assertThat(verify(ct)).isEmpty();
+        assertThat(verify(dx)).isEmpty();
+        assertThat(run("dcmdump", "+P", "0028,1052", "+P", "0028,0120", "+P", "0028,0101", ct.toString()))
+                .contains("(0028,1052) DS [-1024]").contains("(0028,0120) SS -2000").contains("(0028,0101) US 16");
+        assertThat(run("dcmdump", "+P", "0028,0101", "+P", "0028,0102", dx.toString()))
+                .contains("(0028,0101) US 12").contains("(0028,0102) US 11");
+        DicomReader reader = new PixelMedDicomReader();
+        assertThat(reader.decode(ct).frames().get(0)[0]).isEqualTo(-3024f);
+        assertThat(reader.decode(dx).frames().get(0)[ROWS * COLUMNS - 1]).isEqualTo(4095f);
+    }
+
+    @Test
+    void storedValuesBeyondBitsStoredAreRejected() {
+        var twelveBits = new MonochromeInstance.PixelEncoding(12, 0, OptionalInt.empty());
+
+        assertThatThrownBy(() -> instance(ImageSopClass.DIGITAL_XRAY_FOR_PRESENTATION, twelveBits, List.of(ramp(4090))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("does not fit BitsStored 12");
+    }
+
+    @Test
     void fileIsReplacedWholeAndNoTemporaryFileIsLeft() throws Exception {
         Path file = dir.resolve("series/ct.dcm");
         writer.write(instance(ImageSopClass.CT_IMAGE, List.of(ramp(0))), file);
@@ -134,10 +165,15 @@ class DicomImageWriterTest {
     }
 
     static MonochromeInstance instance(ImageSopClass sopClass, List<short[]> frames) {
+        return instance(sopClass, MonochromeInstance.PixelEncoding.DEFAULT, frames);
+    }
+
+    static MonochromeInstance instance(ImageSopClass sopClass, MonochromeInstance.PixelEncoding encoding,
+                                       List<short[]> frames) {
         var study = new MonochromeInstance.Study(DerivedUids.derive(1, "study"), "S1", "20240102",
                 "Phantom^Synthetic", "SYNTH-1");
         var series = new MonochromeInstance.Series(sopClass, DerivedUids.derive(1, "series"), 2,
-                DerivedUids.derive(1, "frame-of-reference"), 0.75, 2.5);
+                DerivedUids.derive(1, "frame-of-reference"), 0.75, 2.5, encoding);
         return new MonochromeInstance(study, series, DerivedUids.derive(1, "instance"), 3, ROWS, COLUMNS, frames,
                 40, 400, -37.5);
     }
