@@ -46,7 +46,8 @@ final class StudyAnalyses {
                         .setSopInstanceUid(s.drivenBy().sopInstanceUid())
                         .setFrame(s.drivenBy().frame())
                         .setObjectIndex(s.drivenBy().objectIndex())
-                        .setUncertainty(s.drivenBy().kind().name().toLowerCase(Locale.ROOT)));
+                        .setUncertainty(s.drivenBy().kind().name().toLowerCase(Locale.ROOT))
+                        .setNearMiss(s.drivenBy().nearMiss()));
             }
         } else {
             analysis.setNotScoredReason(notScoredReason);
@@ -90,16 +91,20 @@ final class StudyAnalyses {
                 if (scored.analysisError() != null) {
                     image.setAnalysisError(scored.analysisError());
                 }
-                for (StudyScores.ScoredObject object : scored.objects()) {
-                    image.addObjects(DetectedObject.newBuilder()
-                            .setBox(InferenceMessages.box(object.box()))
-                            .setLabel(object.label())
-                            .setScore(object.score())
-                            .setRaw(InferenceMessages.uncertainty(object.raw()))
-                            .setNormalized(InferenceMessages.uncertainty(object.normalized())));
-                }
+                scored.objects().forEach(object -> image.addObjects(detectedObject(object)));
+                scored.nearMisses().forEach(nearMiss -> image.addNearMisses(detectedObject(nearMiss)));
             }
             series.addImages(image);
         }
+    }
+
+    private static DetectedObject detectedObject(StudyScores.ScoredObject object) {
+        return DetectedObject.newBuilder()
+                .setBox(InferenceMessages.box(object.box()))
+                .setLabel(object.label())
+                .setScore(object.score())
+                .setRaw(InferenceMessages.uncertainty(object.raw()))
+                .setNormalized(InferenceMessages.uncertainty(object.normalized()))
+                .build();
     }
 }

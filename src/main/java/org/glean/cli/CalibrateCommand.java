@@ -72,7 +72,7 @@ public final class CalibrateCommand implements Callable<Integer> {
     Path storeDir;
 
     @Mixin
-    ObjectThresholdOption objectThreshold;
+    ScoringThresholdOptions thresholds;
 
     @Option(names = "--batch-size", defaultValue = "8", description = "Frames per forward pass (default ${DEFAULT-VALUE}).")
     int batchSize;
@@ -111,7 +111,7 @@ public final class CalibrateCommand implements Callable<Integer> {
                     reader, err).values());
             try (DetectorCheckpoint checkpoint = DetectorCheckpoint.load(files.get().directory())) {
                 ActiveModel model = new ActiveModel(versionId, checkpoint.detector(), null);
-                Calibration.Result result = Calibration.over(poolFiles, reader, model, batchSize, objectThreshold.value);
+                Calibration.Result result = Calibration.over(poolFiles, reader, model, batchSize, thresholds.lowestScore());
                 result.skippedFiles().forEach(skipped -> err.println("Skipped " + skipped));
                 versions.saveStatistics(versionId, result.statistics(), Instant.now());
                 System.out.printf("Model version %s calibrated on %d files, %d frames, %d objects:%n%s%n", versionId,

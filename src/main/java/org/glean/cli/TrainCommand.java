@@ -130,7 +130,7 @@ public final class TrainCommand implements Callable<Integer> {
     List<Integer> extraChannels;
 
     @Mixin
-    ObjectThresholdOption objectThreshold;
+    ScoringThresholdOptions thresholds;
 
     @Mixin
     EngineThreadsOption engine;
@@ -198,7 +198,7 @@ public final class TrainCommand implements Callable<Integer> {
                         outcome.bestEpoch(), outcome.bestMap());
             }
             UncertaintyStatistics statistics = run.writeModel(outcome, detector, val != null ? val : train, manifest,
-                    objectThreshold.value, modelDir);
+                    thresholds.lowestScore(), modelDir);
             System.err.printf("train: uncertainty statistics over %s objects%n",
                     statistics == null ? "no" : Long.toString(statistics.objectCount()));
         }

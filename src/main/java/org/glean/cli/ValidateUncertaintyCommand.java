@@ -8,13 +8,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.glean.detector.DecoderSettings;
 import org.glean.detector.Detector;
 import org.glean.detector.DetectorCheckpoint;
 import org.glean.training.DetectorEvaluation;
 import org.glean.training.InvalidDatasetException;
 import org.glean.training.PairAgreement;
 import org.glean.training.PreprocessedDataset;
+import org.glean.training.ScoringThresholds;
 import org.glean.training.StudyValidation;
 import org.glean.training.UncertaintyValidation;
 import org.glean.uncertainty.ImageAggregation;
@@ -77,7 +77,7 @@ public final class ValidateUncertaintyCommand implements Callable<Integer> {
     ImageAggregation aggregation;
 
     @Mixin
-    ObjectThresholdOption objectThreshold;
+    ScoringThresholdOptions thresholds;
 
     @Mixin
     EngineThreadsOption engine;
@@ -97,14 +97,15 @@ public final class ValidateUncertaintyCommand implements Callable<Integer> {
             if (statistics == null) {
                 System.err.println(reference != null
                         ? "validate-uncertainty: the model finds no object on --reference " + reference
-                                + " at object threshold " + objectThreshold.value + ", so it gives no statistics"
+                                + " at candidate threshold " + thresholds.lowestScore() + ", so it gives no statistics"
                         : "validate-uncertainty: the model has no normalisation statistics (it found no object on its "
                                 + "reference set); train it further, or give --reference");
                 return 2;
             }
-            DecoderSettings settings = DecoderSettings.DEFAULT.withScoreThreshold(objectThreshold.value);
+            ScoringThresholds settings = thresholds.thresholds();
             Detector detector = checkpoint.detector();
-            System.out.printf("aggregation %s, object threshold %.2f%n", aggregation.name().toLowerCase(), objectThreshold.value);
+            System.out.printf("aggregation %s, object threshold %.2f, candidate threshold %.2f%n",
+                    aggregation.name().toLowerCase(), settings.object(), settings.candidate());
             System.out.println("| probe | images with a finding | of them without objects found | aleatoric | epistemic |");
             System.out.println("|---|---|---|---|---|");
             Map<String, StudyValidation.ErrorResult> errors = new LinkedHashMap<>();
@@ -164,7 +165,7 @@ public final class ValidateUncertaintyCommand implements Callable<Integer> {
     private UncertaintyStatistics statistics(DetectorCheckpoint checkpoint) throws IOException, InvalidDatasetException {
         if (reference != null) {
             return DetectorEvaluation.uncertaintyStatistics(checkpoint.detector(), load(checkpoint.detector(), reference),
-                    objectThreshold.value);
+                    thresholds.lowestScore());
         }
         JsonObject own = checkpoint.manifest().normalisationStatistics();
         return own == null ? null : UncertaintyStatistics.fromJson(own.toString());
@@ -179,7 +180,7 @@ public final class ValidateUncertaintyCommand implements Callable<Integer> {
     }
 
     private UncertaintyValidation.ProbeScores scores(Detector detector, Path folder, UncertaintyStatistics statistics,
-                                                     DecoderSettings settings) throws IOException, InvalidDatasetException {
+                                                     ScoringThresholds settings) throws IOException, InvalidDatasetException {
         return UncertaintyValidation.score(detector, load(detector, folder), statistics, aggregation, settings);
     }
 
@@ -188,7 +189,7 @@ public final class ValidateUncertaintyCommand implements Callable<Integer> {
     }
 
     private UncertaintyValidation.NoiseLevelsReport noiseLevels(Detector detector, UncertaintyStatistics statistics,
-                                                                DecoderSettings settings)
+                                                                ScoringThresholds settings)
             throws IOException, InvalidDatasetException {
         List<PreprocessedDataset> renderings = new ArrayList<>();
         for (Path folder : noiseLevels) {

@@ -34,12 +34,13 @@ public final class Calibration {
     }
 
     /**
-     * @param objectThreshold the score from which a detection is an object, as the server's
+     * @param lowestScore the score from which a detection is scored, as the server's: its candidate
+     *                    threshold, so that objects and near misses share one scale
      * @throws IllegalStateException when the detector finds no object on the pool
      */
     public static Result over(List<Path> files, DicomReader reader, ActiveModel model, int batchSize,
-                              double objectThreshold) throws NoModelException, BackendUnavailableException {
-        DetectionBackend backend = new LocalDetectionBackend(ModelSupplier.fixed(model), batchSize, objectThreshold);
+                              double lowestScore) throws NoModelException, BackendUnavailableException {
+        DetectionBackend backend = new LocalDetectionBackend(ModelSupplier.fixed(model), batchSize, lowestScore);
         List<ObjectUncertainty> objects = new ArrayList<>();
         List<ModalityFrame> batch = new ArrayList<>();
         List<String> skipped = new ArrayList<>();

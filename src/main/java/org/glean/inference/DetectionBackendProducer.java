@@ -16,7 +16,7 @@ public class DetectionBackendProducer {
     @Singleton
     @Typed(LocalDetectionBackend.class)
     LocalDetectionBackend local(ModelRegistry registry, InferenceConfig config, PipelineMetrics metrics) {
-        return new LocalDetectionBackend(registry, config.batchSize(), config.objectThreshold(), metrics);
+        return new LocalDetectionBackend(registry, config.batchSize(), config.lowestScore(), metrics);
     }
 
     @Produces

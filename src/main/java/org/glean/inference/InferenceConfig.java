@@ -33,6 +33,19 @@ public interface InferenceConfig {
     @WithDefault("0.5")
     double objectThreshold();
 
+    /**
+     * A detection scoring from this up to the object threshold is a near miss: not an object, but
+     * heard by the informativeness (method.md §5), since the detector hesitated there — where it
+     * misses an object, it usually leaves one. At or above the object threshold: no near misses.
+     */
+    @WithDefault("0.1")
+    double candidateThreshold();
+
+    /** The lowest score the detector reports: the candidate threshold, or the object threshold if lower. */
+    default double lowestScore() {
+        return Math.min(candidateThreshold(), objectThreshold());
+    }
+
     /** How an image's four per-kind maxima become its informativeness (method.md §5.3). */
     @WithDefault("max")
     ImageAggregation aggregation();

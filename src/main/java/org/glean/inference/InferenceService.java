@@ -206,7 +206,7 @@ public class InferenceService {
         }
         long start = System.nanoTime();
         StudyScores scores = StudyScorer.score(detections.modelVersion(), detections.classes(),
-                detections.statistics(), config.aggregation(), frames);
+                detections.statistics(), config.aggregation(), config.objectThreshold(), frames);
         metrics.recordSince(PipelineStage.UNCERTAINTY, start);
         LOG.infof("Study %s scored by model %s: %d frames, %d instances not decodable, informativeness %s",
                 study.studyInstanceUid(), scores.modelVersion(), scores.images().size(), failures.size(),

@@ -26,18 +26,19 @@ public final class LocalDetectionBackend implements DetectionBackend {
     private final ReentrantLock engine = new ReentrantLock(true);
     private final StageTimer timer;
 
-    public LocalDetectionBackend(ModelSupplier models, int batchSize, double objectThreshold) {
-        this(models, batchSize, objectThreshold, StageTimer.NONE);
+    /** @param lowestScore detections scoring below this are dropped: the candidate (or object) threshold */
+    public LocalDetectionBackend(ModelSupplier models, int batchSize, double lowestScore) {
+        this(models, batchSize, lowestScore, StageTimer.NONE);
     }
 
     /** @param timer told the time of preprocessing, of the engine's work (the lock's wait excluded) and of uncertainty */
-    public LocalDetectionBackend(ModelSupplier models, int batchSize, double objectThreshold, StageTimer timer) {
+    public LocalDetectionBackend(ModelSupplier models, int batchSize, double lowestScore, StageTimer timer) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("glean.inference.batch-size must be at least 1, got " + batchSize);
         }
         this.models = models;
         this.batchSize = batchSize;
-        this.decoder = DecoderSettings.DEFAULT.withScoreThreshold(objectThreshold);
+        this.decoder = DecoderSettings.DEFAULT.withScoreThreshold(lowestScore);
         this.timer = timer;
     }
 

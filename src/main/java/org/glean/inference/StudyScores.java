@@ -30,8 +30,12 @@ public record StudyScores(String modelVersion, List<String> classes, double info
         images = List.copyOf(images);
     }
 
-    /** The object whose z-score is the study's informativeness. */
-    public record Driver(String sopInstanceUid, int frame, int objectIndex, UncertaintyKind kind) {
+    /**
+     * The detection whose z-score is the study's informativeness.
+     *
+     * @param objectIndex into the frame's objects, or into its near misses when {@code nearMiss}
+     */
+    public record Driver(String sopInstanceUid, int frame, int objectIndex, boolean nearMiss, UncertaintyKind kind) {
     }
 
     /**
@@ -39,13 +43,17 @@ public record StudyScores(String modelVersion, List<String> classes, double info
      *
      * @param informativeness the frame's; {@link ScoredStudy.ScoredImage#NO_OBJECTS} without objects
      * @param analysisError   why the frame was not analysed; null when it was
-     * @param objects         highest score first
+     * @param objects         detections at or above the object threshold, highest score first
+     * @param nearMisses      detections from the candidate threshold up to the object threshold, highest
+     *                        score first; they count for the informativeness but are not objects (an
+     *                        analysis persisted before near misses existed reads as having none)
      */
     public record ImageScores(String sopInstanceUid, int frame, int rows, int columns, double informativeness,
-                              String analysisError, List<ScoredObject> objects) {
+                              String analysisError, List<ScoredObject> objects, List<ScoredObject> nearMisses) {
 
         public ImageScores {
             objects = List.copyOf(objects);
+            nearMisses = nearMisses == null ? List.of() : List.copyOf(nearMisses);
         }
     }
 

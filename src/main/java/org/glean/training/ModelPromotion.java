@@ -148,7 +148,7 @@ public class ModelPromotion {
         }
         try {
             Calibration.Result result = Calibration.over(pool, reader, new ActiveModel(versionId, detector, null),
-                    inference.batchSize(), inference.objectThreshold());
+                    inference.batchSize(), inference.lowestScore());
             versions.saveStatistics(versionId, result.statistics(), Instant.now());
             LOG.infof("Model version %s calibrated over %d stored files (%d frames, %d objects)", versionId,
                     result.files(), result.frames(), result.statistics().objectCount());

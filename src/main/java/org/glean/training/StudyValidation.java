@@ -52,9 +52,14 @@ public final class StudyValidation {
     public record ErrorResult(int studies, double rho) {
     }
 
-    /** Scores every study of a data set's {@code items} from their served {@code detections} (in the same order). */
+    /**
+     * Scores every study of a data set's {@code items} from their {@code detections} (in the same
+     * order; objects and near misses, as {@code thresholds} split them): the informativeness from
+     * all, the error from the objects.
+     */
     public static List<StudyScores> score(List<PreprocessedDataset.Item> items, List<List<Detection>> detections,
-                                          UncertaintyStatistics statistics, ImageAggregation aggregation) {
+                                          UncertaintyStatistics statistics, ImageAggregation aggregation,
+                                          ScoringThresholds thresholds) {
         InformativenessScorer scorer = new InformativenessScorer(statistics, aggregation);
         List<StudyScores> studies = new ArrayList<>();
         for (Map.Entry<String, List<Integer>> study : StudyGroups.of(items).entrySet()) {
@@ -64,7 +69,7 @@ public final class StudyValidation {
             for (int i : study.getValue()) {
                 PreprocessedDataset.Item item = items.get(i);
                 objects.add(detections.get(i).stream().map(DetectorEvaluation::uncertainty).toList());
-                counts = counts.plus(DetectionCounts.match(item.truths(), detections.get(i)));
+                counts = counts.plus(DetectionCounts.match(item.truths(), thresholds.objects(detections.get(i))));
                 shifted |= !"none".equals(UncertaintyValidation.shift(item.metadata()));
             }
             StudyInformativeness scored = scorer.scoreStudy(objects);

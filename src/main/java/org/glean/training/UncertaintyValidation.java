@@ -5,7 +5,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.glean.detector.DecoderSettings;
 import org.glean.detector.Detection;
 import org.glean.detector.Detector;
 import org.glean.detector.GroundTruthBox;
@@ -73,12 +72,15 @@ public final class UncertaintyValidation {
     public record ProbeScores(List<ImageScores> images, List<StudyValidation.StudyScores> studies) {
     }
 
-    /** Scores every image and study of {@code data}: objects at {@code settings}, z-scored with {@code statistics}. */
+    /**
+     * Scores every image and study of {@code data} as the server does: objects and near misses at
+     * {@code thresholds}, z-scored with {@code statistics}.
+     */
     public static ProbeScores score(Detector detector, PreprocessedDataset data, UncertaintyStatistics statistics,
-                                    ImageAggregation aggregation, DecoderSettings settings) {
-        List<List<Detection>> detections = DetectorEvaluation.detect(detector, data, settings);
+                                    ImageAggregation aggregation, ScoringThresholds thresholds) {
+        List<List<Detection>> detections = DetectorEvaluation.detect(detector, data, thresholds.decoder());
         return new ProbeScores(score(data, detections, statistics, aggregation),
-                StudyValidation.score(data.items(), detections, statistics, aggregation));
+                StudyValidation.score(data.items(), detections, statistics, aggregation, thresholds));
     }
 
     /** Scores every image of {@code data} from its {@code detections} (in the data set's order). */
@@ -225,21 +227,21 @@ public final class UncertaintyValidation {
      */
     public static NoiseLevelsReport noiseLevels(Detector detector, List<PreprocessedDataset> renderings,
                                                 UncertaintyStatistics statistics, ImageAggregation aggregation,
-                                                DecoderSettings settings) {
+                                                ScoringThresholds thresholds) {
         requireSameScenes(renderings);
         List<ImageScores> images = new ArrayList<>();
         Map<String, List<ImageScores>> renderingsPerImage = new LinkedHashMap<>();
         List<TrackedObject> objects = new ArrayList<>();
         List<StudyValidation.StudyScores> studies = new ArrayList<>();
         for (PreprocessedDataset rendering : renderings) {
-            List<List<Detection>> detections = DetectorEvaluation.detect(detector, rendering, settings);
+            List<List<Detection>> detections = DetectorEvaluation.detect(detector, rendering, thresholds.decoder());
             List<ImageScores> scores = score(rendering, detections, statistics, aggregation);
             for (int i = 0; i < rendering.size(); i++) {
                 renderingsPerImage.computeIfAbsent(scene(rendering.items().get(i)), k -> new ArrayList<>()).add(scores.get(i));
             }
             images.addAll(scores);
-            objects.addAll(track(rendering, detections));
-            studies.addAll(StudyValidation.score(rendering.items(), detections, statistics, aggregation));
+            objects.addAll(track(rendering, detections.stream().map(thresholds::objects).toList()));
+            studies.addAll(StudyValidation.score(rendering.items(), detections, statistics, aggregation, thresholds));
         }
         return new NoiseLevelsReport(noise(images), noiseLevels(objects), PairAgreement.of(renderingsPerImage.values()),
                 studies);

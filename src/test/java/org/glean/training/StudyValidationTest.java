@@ -23,6 +23,7 @@ class StudyValidationTest {
     /** z = raw value, so that the scores below are the raw uncertainties. */
     private static final KindStatistics UNIT = new KindStatistics(0, 1);
     private static final UncertaintyStatistics IDENTITY = new UncertaintyStatistics(1, UNIT, UNIT, UNIT, UNIT);
+    private static final ScoringThresholds THRESHOLDS = new ScoringThresholds(0.5, 0.1);
 
     @Test
     void aStudyPoolsItsImagesCountsShiftsAndScoresAsTheServerScoresIt() {
@@ -38,7 +39,7 @@ class StudyValidationTest {
                 List.of(),
                 List.of());
 
-        List<StudyScores> studies = StudyValidation.score(items, detections, IDENTITY, ImageAggregation.MAX);
+        List<StudyScores> studies = StudyValidation.score(items, detections, IDENTITY, ImageAggregation.MAX, THRESHOLDS);
 
         assertThat(studies).extracting(StudyScores::study).containsExactly("2.1", "2.2", "2.3");
         StudyScores pooled = studies.get(0);
@@ -58,6 +59,19 @@ class StudyValidationTest {
         assertThat(empty.informativeness()).isEqualTo(NONE);
         assertThat(empty.aleatoric()).isEqualTo(NONE);
         assertThat(empty.error()).as("nothing to find, nothing found").isZero();
+    }
+
+    @Test
+    void aNearMissRaisesTheInformativenessButIsNotCountedAsADetection() {
+        List<PreprocessedDataset.Item> items = List.of(item("3.1", "none", new GroundTruthBox(NODULE, 1)), item("3.2", "none"));
+        List<List<Detection>> detections = List.of(List.of(detection(NODULE, 0.4, 0.3)), List.of(detection(NODULE, 0.6, 0.2)));
+
+        List<StudyScores> studies = StudyValidation.score(items, detections, IDENTITY, ImageAggregation.MAX, THRESHOLDS);
+
+        assertThat(studies.get(0).informativeness()).isCloseTo(0.4, within(1e-12));
+        assertThat(studies.get(0).error()).as("the nodule scored 0.3 < 0.5: missed").isEqualTo(1.0);
+        assertThat(studies.get(1).informativeness()).isCloseTo(0.6, within(1e-12));
+        assertThat(studies.get(1).error()).as("a near miss on a normal study is no false positive").isZero();
     }
 
     @Test
@@ -121,11 +135,15 @@ class StudyValidationTest {
      * variance {@code aleatoric} on every coordinate, classification variance 0.01.
      */
     private static Detection detection(Box box, double aleatoric) {
+        return detection(box, aleatoric, 0.9);
+    }
+
+    private static Detection detection(Box box, double aleatoric, double score) {
         double[][] one = {{1}, {1}, {1}, {1}};
         double[][] locVariances = {{aleatoric}, {aleatoric}, {aleatoric}, {aleatoric}};
         double[][] clsVariances = {{0.01, 0.01}};
         MixtureParameters mixture = new MixtureParameters(one, new double[4][1], locVariances, new double[] {1},
                 new double[][] {{0, 1}}, clsVariances);
-        return new Detection(0, 1, "nodule", 0.9, box, null, mixture);
+        return new Detection(0, 1, "nodule", score, box, null, mixture);
     }
 }
