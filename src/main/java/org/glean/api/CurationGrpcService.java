@@ -25,6 +25,7 @@ import org.glean.api.v1.SubmitAnnotationRequest;
 import org.glean.curation.CurationService;
 import org.glean.curation.CurationException;
 import org.glean.curation.TaskNotFoundException;
+import org.glean.curation.TaskNotYoursException;
 import org.glean.curation.TaskStateException;
 import org.glean.ingest.InstanceStore;
 import org.glean.ingest.StudyRepository;
@@ -166,6 +167,9 @@ public class CurationGrpcService extends CurationGrpc.CurationImplBase {
             response = call.run();
         } catch (TaskNotFoundException e) {
             responseObserver.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        } catch (TaskNotYoursException e) {
+            responseObserver.onError(Status.PERMISSION_DENIED.withDescription(e.getMessage()).asRuntimeException());
             return;
         } catch (TaskStateException e) {
             responseObserver.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
