@@ -4,13 +4,17 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.glean.api.v1.IdentityGrpc;
 import org.glean.api.v1.IssueTokenRequest;
 import org.glean.security.Role;
@@ -34,6 +38,8 @@ import picocli.CommandLine.Spec;
                 "Use it as GLEAN_TOKEN=$(glean token --user NAME) or with --token-file. Exit status: 0 on success, "
                         + "1 when refused, 2 for bad arguments."})
 public final class TokenCommand implements Callable<Integer> {
+
+    private static final Pattern SHORTHAND = Pattern.compile("(\\d+)([smhd])");
 
     static final class Who {
         @Option(names = "--user", paramLabel = "NAME", description = "a user of the server's user store")
@@ -105,7 +111,7 @@ public final class TokenCommand implements Callable<Integer> {
         Path folder = (dataDir != null ? dataDir : Path.of(System.getenv().getOrDefault("GLEAN_DATA_DIR", "data")))
                 .resolve("security");
         Path key = folder.resolve(TokenSigningKey.PRIVATE_KEY);
-        if (!java.nio.file.Files.isReadable(key)) {
+        if (!Files.isReadable(key)) {
             throw new IllegalArgumentException("no signing key at " + key + "; start `glean serve` once with this "
                     + "data folder, or give --data-dir");
         }
@@ -115,10 +121,10 @@ public final class TokenCommand implements Callable<Integer> {
 
     /** 30s, 30m, 24h, 7d, or an ISO-8601 duration. */
     static Duration lifetime(String text) {
-        java.util.regex.Matcher short_ = java.util.regex.Pattern.compile("(\\d+)([smhd])").matcher(text.strip());
-        if (short_.matches()) {
-            long amount = Long.parseLong(short_.group(1));
-            return switch (short_.group(2)) {
+        Matcher shorthand = SHORTHAND.matcher(text.strip());
+        if (shorthand.matches()) {
+            long amount = Long.parseLong(shorthand.group(1));
+            return switch (shorthand.group(2)) {
                 case "s" -> Duration.ofSeconds(amount);
                 case "m" -> Duration.ofMinutes(amount);
                 case "h" -> Duration.ofHours(amount);
@@ -127,7 +133,7 @@ public final class TokenCommand implements Callable<Integer> {
         }
         try {
             return Duration.parse(text);
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("--ttl " + text + " is not a duration like 30m, 24h or 7d");
         }
     }

@@ -2,14 +2,12 @@ package org.glean.inference;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import org.glean.security.BearerToken;
-import org.glean.security.ClientChannels;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +19,8 @@ import org.glean.api.v1.Frame;
 import org.glean.api.v1.FrameObjects;
 import org.glean.api.v1.InferenceGrpc;
 import org.glean.detector.ModalityFrame;
+import org.glean.security.BearerToken;
+import org.glean.security.ClientChannels;
 import org.glean.uncertainty.UncertaintyStatistics;
 
 /**

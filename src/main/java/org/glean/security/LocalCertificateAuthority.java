@@ -1,7 +1,9 @@
 package org.glean.security;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -71,7 +73,7 @@ public final class LocalCertificateAuthority {
         Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "::1"));
         try {
             names.add(InetAddress.getLocalHost().getHostName());
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             // a machine without a resolvable name is reached by address
         }
         return names;
@@ -114,7 +116,7 @@ public final class LocalCertificateAuthority {
             PemFiles.write(folder.resolve(SERVER_CERTIFICATE), false, List.of(serverCertificate, caCertificate));
             // last: a folder with ca.pem is complete
             PemFiles.write(folder.resolve(CA_CERTIFICATE), false, List.of(caCertificate));
-        } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+        } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
             throw new IllegalStateException("cannot create a certificate authority in " + folder, e);
         }
     }

@@ -1,6 +1,7 @@
 package org.glean.security;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
 
 /** What a caller may do; a token names its roles in the {@code groups} claim, in lower case. */
@@ -18,7 +19,7 @@ public enum Role {
 
     /** The name tokens carry. */
     public String claim() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /** The role a token's group names, if it is one of Glean's; other groups are ignored. */

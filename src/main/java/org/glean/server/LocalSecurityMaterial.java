@@ -1,6 +1,7 @@
 package org.glean.server;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import org.glean.security.LocalCertificateAuthority;
 import org.glean.security.TokenSigningKey;
 
@@ -37,7 +38,7 @@ final class LocalSecurityMaterial {
 
     // A setting from a system property or its environment variable (Quarkus' naming), before Quarkus reads them.
     private static String setting(String property, String otherwise) {
-        String environment = property.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+        String environment = property.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
         return System.getProperty(property, System.getenv().getOrDefault(environment, otherwise));
     }
 }

@@ -9,12 +9,14 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -26,6 +28,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.glean.api.v1.AddUserRequest;
 import org.glean.api.v1.CurationGrpc;
 import org.glean.api.v1.GetPolicyRequest;
+import org.glean.api.v1.GetStudyRequest;
 import org.glean.api.v1.IdentityGrpc;
 import org.glean.api.v1.InferenceGrpc;
 import org.glean.api.v1.IssueTokenRequest;
@@ -76,9 +79,9 @@ class CallerAuthorizationTest {
                 .issuedAt(Instant.now().minusSeconds(7200)).expiresAt(Instant.now().minusSeconds(3600))
                 .sign(TokenSigningKey.read(TestTokens.SIGNING_KEY));
         String otherKey = new TokenIssuer(TestTokens.ISSUER, TokenSigningKey.generate().getPrivate())
-                .issue("forger", EnumSet.of(Role.ADMIN), java.time.Duration.ofMinutes(5));
+                .issue("forger", EnumSet.of(Role.ADMIN), Duration.ofMinutes(5));
         String otherIssuer = new TokenIssuer("someone-else", TokenSigningKey.read(TestTokens.SIGNING_KEY))
-                .issue("stranger", EnumSet.of(Role.ADMIN), java.time.Duration.ofMinutes(5));
+                .issue("stranger", EnumSet.of(Role.ADMIN), Duration.ofMinutes(5));
         for (MethodDescriptor<?, ?> method : guardedMethods()) {
             assertThat(call(method, null)).as("%s without a token", method.getFullMethodName())
                     .isEqualTo(Status.Code.UNAUTHENTICATED);
@@ -147,7 +150,7 @@ class CallerAuthorizationTest {
         assertThat(CurationGrpc.newBlockingStub(channel).withCallCredentials(new BearerToken(token))
                 .getPolicy(GetPolicyRequest.getDefaultInstance()).hasInformativenessThreshold()).isIn(true, false);
         assertThat(code(() -> StudyIngestGrpc.newBlockingStub(channel).withCallCredentials(new BearerToken(token))
-                .getStudy(org.glean.api.v1.GetStudyRequest.getDefaultInstance())))
+                .getStudy(GetStudyRequest.getDefaultInstance())))
                 .isEqualTo(Status.Code.PERMISSION_DENIED);
     }
 
@@ -194,7 +197,7 @@ class CallerAuthorizationTest {
         try {
             call.run();
             return Status.Code.OK;
-        } catch (io.grpc.StatusRuntimeException e) {
+        } catch (StatusRuntimeException e) {
             return e.getStatus().getCode();
         }
     }
