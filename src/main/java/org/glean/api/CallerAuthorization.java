@@ -2,6 +2,8 @@ package org.glean.api;
 
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
+import io.grpc.Context;
+import io.grpc.Contexts;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -31,6 +33,7 @@ import org.glean.security.TokenVerifier;
 public class CallerAuthorization implements ServerInterceptor {
 
     private static final List<String> ACTOR_FIELDS = List.of("annotator_id", "changed_by", "requested_by");
+    private static final Context.Key<Caller> CALLER = Context.key("glean-caller");
 
     private final TokenVerifier tokens;
 
@@ -56,7 +59,17 @@ public class CallerAuthorization implements ServerInterceptor {
                     + call.getMethodDescriptor().getBareMethodName() + ": it takes the role "
                     + (allowed.isEmpty() ? "admin" : allowed.iterator().next().claim() + " or admin")));
         }
-        return new ActingAs<>(next.startCall(call, headers), call, caller);
+        Context context = Context.current().withValue(CALLER, caller);
+        return new ActingAs<>(Contexts.interceptCall(context, call, headers, next), call, caller);
+    }
+
+    /** The verified caller of the gRPC call in progress (a guarded call: not health, reflection or sign-in). */
+    static Caller current() {
+        Caller caller = CALLER.get();
+        if (caller == null) {
+            throw new IllegalStateException("no verified caller: not inside a guarded gRPC call");
+        }
+        return caller;
     }
 
     private static String bearerToken(Metadata headers) throws InvalidTokenException {

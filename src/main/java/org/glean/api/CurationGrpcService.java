@@ -6,6 +6,7 @@ import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import org.glean.api.v1.AnnotationTask;
 import org.glean.api.v1.ClaimNextTaskRequest;
 import org.glean.api.v1.ClaimNextTaskResponse;
@@ -29,6 +30,8 @@ import org.glean.curation.TaskNotYoursException;
 import org.glean.curation.TaskStateException;
 import org.glean.ingest.InstanceStore;
 import org.glean.ingest.StudyRepository;
+import org.glean.security.Caller;
+import org.glean.security.Role;
 import org.glean.training.FineTuneJobs;
 
 /** gRPC front of {@link CurationService}: translates messages and maps refusals to statuses. */
@@ -100,7 +103,8 @@ public class CurationGrpcService extends CurationGrpc.CurationImplBase {
     @Override
     @Blocking
     public void getTask(GetTaskRequest request, StreamObserver<AnnotationTask> responseObserver) {
-        answer(responseObserver, () -> CurationMessages.of(curation.task(request.getTaskId())));
+        answer(responseObserver, () -> CurationMessages.of(readableBy(CallerAuthorization.current(),
+                curation.task(request.getTaskId()))));
     }
 
     @Override
@@ -159,6 +163,16 @@ public class CurationGrpcService extends CurationGrpc.CurationImplBase {
             message.addImages(frame);
         }
         return message.build();
+    }
+
+    // Annotators read their own tasks only; those who are curators too (and admins) every task.
+    private static org.glean.curation.AnnotationTask readableBy(Caller caller, org.glean.curation.AnnotationTask task)
+            throws TaskNotYoursException {
+        if (!caller.mayActAs(Set.of(Role.CURATOR)) && !caller.subject().equals(task.annotatorId())) {
+            throw new TaskNotYoursException("task " + task.id() + " is not " + caller.subject()
+                    + "'s: annotators read the tasks they hold or submitted");
+        }
+        return task;
     }
 
     private static <T> void answer(StreamObserver<T> responseObserver, Call<T> call) {

@@ -44,6 +44,10 @@ public class UserStore {
      * replica may have added it at the same time: the name's key decides).
      */
     public boolean addFirstAdmin(char[] password) {
+        if (!isEmpty()) {
+            // the usual case, without hashing a password for nothing
+            return false;
+        }
         return insert("INSERT INTO glean_user (name, password_hash, roles) SELECT ?, ?, ? "
                 + "WHERE NOT EXISTS (SELECT 1 FROM glean_user) ON CONFLICT DO NOTHING",
                 FIRST_ADMIN, EnumSet.of(Role.ADMIN), password);
@@ -69,6 +73,17 @@ public class UserStore {
                         .forEach(claim -> Role.ofClaim(claim).ifPresent(roles::add));
                 return Optional.of(roles);
             }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the user store", e);
+        }
+    }
+
+    private boolean isEmpty() {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT NOT EXISTS (SELECT 1 FROM glean_user)");
+             ResultSet row = select.executeQuery()) {
+            row.next();
+            return row.getBoolean(1);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the user store", e);
         }

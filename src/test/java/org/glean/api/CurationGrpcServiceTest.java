@@ -208,6 +208,20 @@ class CurationGrpcServiceTest {
     }
 
     @Test
+    void annotatorsReadTheirOwnTasksOnlyAndCuratorsWhoAnnotateEveryTask() {
+        curation.decide(study(1.0), CLASSES);
+        long id = claim("annotator-a").getTask().getTaskId();
+        GetTaskRequest request = GetTaskRequest.newBuilder().setTaskId(id).build();
+
+        assertThat(stub().withCallCredentials(TestTokens.as("annotator-a", Role.ANNOTATOR)).getTask(request).getTaskId())
+                .isEqualTo(id);
+        assertStatus(() -> stub().withCallCredentials(TestTokens.as("annotator-b", Role.ANNOTATOR)).getTask(request),
+                Status.Code.PERMISSION_DENIED, "task " + id + " is not annotator-b's");
+        assertThat(stub().withCallCredentials(TestTokens.as("curator-c", Role.ANNOTATOR, Role.CURATOR)).getTask(request).getTaskId())
+                .isEqualTo(id);
+    }
+
+    @Test
     void theActingPersonIsTheTokensSubject() {
         assertThat(stub().setPolicy(SetPolicyRequest.newBuilder().setInformativenessThreshold(1).build()).getChangedBy())
                 .as("changed_by left empty is filled from the token").isEqualTo(TestTokens.TEST_ADMIN);
