@@ -6,6 +6,7 @@ import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import org.glean.api.v1.AnnotationTask;
 import org.glean.api.v1.ClaimNextTaskRequest;
 import org.glean.api.v1.ClaimNextTaskResponse;
@@ -25,9 +26,12 @@ import org.glean.api.v1.SubmitAnnotationRequest;
 import org.glean.curation.CurationService;
 import org.glean.curation.CurationException;
 import org.glean.curation.TaskNotFoundException;
+import org.glean.curation.TaskNotYoursException;
 import org.glean.curation.TaskStateException;
 import org.glean.ingest.InstanceStore;
 import org.glean.ingest.StudyRepository;
+import org.glean.security.Caller;
+import org.glean.security.Role;
 import org.glean.training.FineTuneJobs;
 
 /** gRPC front of {@link CurationService}: translates messages and maps refusals to statuses. */
@@ -99,7 +103,8 @@ public class CurationGrpcService extends CurationGrpc.CurationImplBase {
     @Override
     @Blocking
     public void getTask(GetTaskRequest request, StreamObserver<AnnotationTask> responseObserver) {
-        answer(responseObserver, () -> CurationMessages.of(curation.task(request.getTaskId())));
+        answer(responseObserver, () -> CurationMessages.of(readableBy(CallerAuthorization.current(),
+                curation.task(request.getTaskId()))));
     }
 
     @Override
@@ -160,12 +165,25 @@ public class CurationGrpcService extends CurationGrpc.CurationImplBase {
         return message.build();
     }
 
+    // Annotators read their own tasks only; those who are curators too (and admins) every task.
+    private static org.glean.curation.AnnotationTask readableBy(Caller caller, org.glean.curation.AnnotationTask task)
+            throws TaskNotYoursException {
+        if (!caller.mayActAs(Set.of(Role.CURATOR)) && !caller.subject().equals(task.annotatorId())) {
+            throw new TaskNotYoursException("task " + task.id() + " is not " + caller.subject()
+                    + "'s: annotators read the tasks they hold or submitted");
+        }
+        return task;
+    }
+
     private static <T> void answer(StreamObserver<T> responseObserver, Call<T> call) {
         T response;
         try {
             response = call.run();
         } catch (TaskNotFoundException e) {
             responseObserver.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        } catch (TaskNotYoursException e) {
+            responseObserver.onError(Status.PERMISSION_DENIED.withDescription(e.getMessage()).asRuntimeException());
             return;
         } catch (TaskStateException e) {
             responseObserver.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());

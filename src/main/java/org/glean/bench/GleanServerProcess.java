@@ -1,7 +1,6 @@
 package org.glean.bench;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
@@ -14,11 +13,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.glean.security.BearerToken;
+import org.glean.security.ClientChannels;
+import org.glean.security.LocalCertificateAuthority;
+import org.glean.security.Role;
+import org.glean.security.TokenIssuer;
+import org.glean.security.TokenSigningKey;
 
 /**
  * A Glean server ({@code glean serve} from the packaged jar) as a child process on loopback, on
@@ -71,15 +77,17 @@ public final class GleanServerProcess implements AutoCloseable {
         return new GleanServerProcess(process, grpcPort, dicomPort, dataDir, gcLog);
     }
 
-    /** Waits until gRPC health says SERVING and the SCP accepts connections. */
+    /** Waits until gRPC health (over TLS with the server's new CA) says SERVING and the SCP accepts connections. */
     public void awaitReady(Duration timeout) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
-        ManagedChannel channel = ManagedChannelBuilder.forAddress(HOST, grpcPort).usePlaintext().build();
+        ManagedChannel channel = null;
         try {
-            HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
             while (true) {
                 process.requireAlive();
-                if (serving(health) && accepts(dicomPort)) {
+                if (channel == null && Files.exists(caCertificate())) {
+                    channel = ClientChannels.tls(HOST, grpcPort, Optional.of(caCertificate())).build();
+                }
+                if (channel != null && serving(HealthGrpc.newBlockingStub(channel)) && accepts(dicomPort)) {
                     return;
                 }
                 if (Instant.now().isAfter(deadline)) {
@@ -89,8 +97,31 @@ public final class GleanServerProcess implements AutoCloseable {
                 Thread.sleep(250);
             }
         } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            if (channel != null) {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
         }
+    }
+
+    /**
+     * A channel as a site's pipeline has one: TLS trusting the server's local CA, every call with
+     * an admin service token signed with the server's key.
+     */
+    public ManagedChannel channel() {
+        return ClientChannels.tls(HOST, grpcPort, Optional.of(caCertificate()))
+                .intercept(new BearerToken(token("glean-bench", Role.ADMIN)).onEveryCall())
+                .build();
+    }
+
+    /** A token for the subject with the roles, as `glean token --service` signs it from the data folder. */
+    public String token(String subject, Role... roles) {
+        Path key = dataDir.resolve("security").resolve(TokenSigningKey.PRIVATE_KEY);
+        return new TokenIssuer("glean", TokenSigningKey.read(key)).issue(subject, EnumSet.copyOf(List.of(roles)),
+                Duration.ofHours(12));
+    }
+
+    private Path caCertificate() {
+        return dataDir.resolve("tls").resolve(LocalCertificateAuthority.CA_CERTIFICATE);
     }
 
     public String host() {

@@ -1,7 +1,6 @@
 package org.glean.bench;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -106,8 +105,7 @@ public final class IngestBenchmark {
                 OrthancProcess orthanc = OrthancProcess.start(workDir)) {
             glean.awaitReady(START_TIMEOUT);
             orthanc.awaitReady(START_TIMEOUT);
-            ManagedChannel channel = ManagedChannelBuilder.forAddress(glean.host(), glean.grpcPort()).usePlaintext()
-                    .build();
+            ManagedChannel channel = glean.channel();
             try {
                 Paths paths = new Paths(glean, orthanc, channel);
                 if (settings.warmupInstances() > 0) {

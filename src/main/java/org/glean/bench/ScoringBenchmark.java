@@ -1,7 +1,6 @@
 package org.glean.bench;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -137,8 +136,7 @@ public final class ScoringBenchmark {
         try {
             List<Future<Void>> running = new ArrayList<>();
             for (int client = 0; client < settings.clients(); client++) {
-                ManagedChannel channel = ManagedChannelBuilder.forAddress(glean.host(), glean.grpcPort())
-                        .usePlaintext().build();
+                ManagedChannel channel = glean.channel();
                 channels.add(channel);
                 IngestStudyClient sender = new IngestStudyClient(channel, CHUNK_SIZE);
                 running.add(clients.submit(() -> {

@@ -1,7 +1,6 @@
 package org.glean.cli;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -23,6 +22,7 @@ import org.glean.training.CocoFile;
 import org.glean.training.InvalidDatasetException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -39,11 +39,8 @@ import picocli.CommandLine.Spec;
                         + "Exit status: 0 on success, 1 when the server cannot be reached or refuses."})
 public final class ExportCommand implements Callable<Integer> {
 
-    @Option(names = "--host", defaultValue = "localhost", description = "server host (default: ${DEFAULT-VALUE})")
-    String host;
-
-    @Option(names = "--port", defaultValue = "9090", description = "server gRPC port (default: ${DEFAULT-VALUE})")
-    int port;
+    @Mixin
+    ServerConnection server;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "COCO file to write")
     Path out;
@@ -54,7 +51,13 @@ public final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        ManagedChannel channel = ManagedChannelBuilder.forAddress(host, port).usePlaintext().build();
+        ManagedChannel channel;
+        try {
+            channel = server.open();
+        } catch (IllegalArgumentException e) {
+            err.println("glean export: " + e.getMessage());
+            return 2;
+        }
         CocoFile coco;
         try {
             Iterator<ExportedTask> tasks = CurationGrpc.newBlockingStub(channel)
@@ -62,7 +65,7 @@ public final class ExportCommand implements Callable<Integer> {
                     .exportAnnotations(ExportAnnotationsRequest.getDefaultInstance());
             coco = toCoco(tasks);
         } catch (StatusRuntimeException e) {
-            err.println("glean export: the server at " + host + ":" + port + " answered "
+            err.println("glean export: the server at " + server.target() + " answered "
                     + e.getStatus().getCode() + (e.getStatus().getDescription() == null ? ""
                             : ": " + e.getStatus().getDescription()));
             return 1;

@@ -1,7 +1,6 @@
 package org.glean.cli;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,6 +21,7 @@ import org.glean.dicom.DicomReader;
 import org.glean.dicom.PixelMedDicomReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -40,11 +40,8 @@ public final class SendCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", description = "folder to search, subfolders included")
     Path directory;
 
-    @Option(names = "--host", defaultValue = "localhost", description = "server host (default: ${DEFAULT-VALUE})")
-    String host;
-
-    @Option(names = "--port", defaultValue = "9090", description = "server gRPC port (default: ${DEFAULT-VALUE})")
-    int port;
+    @Mixin
+    ServerConnection server;
 
     @Option(names = "--chunk-size", defaultValue = "1048576",
             description = "bytes per IngestChunk, at most 8 MiB (default: ${DEFAULT-VALUE})")
@@ -80,7 +77,13 @@ public final class SendCommand implements Callable<Integer> {
             err.println("glean send: no DICOM files under " + directory);
             return 1;
         }
-        ManagedChannel channel = ManagedChannelBuilder.forAddress(host, port).usePlaintext().build();
+        ManagedChannel channel;
+        try {
+            channel = server.open();
+        } catch (IllegalArgumentException e) {
+            err.println("glean send: " + e.getMessage());
+            return 2;
+        }
         int failed = 0;
         try {
             IngestStudyClient client = new IngestStudyClient(channel, chunkSize);

@@ -327,7 +327,7 @@ public class CurationService {
         switch (task.state()) {
             case CLAIMED -> {
                 if (!task.annotatorId().equals(annotator)) {
-                    throw new TaskStateException(name + " is claimed by another annotator, not by " + annotator);
+                    throw new TaskNotYoursException(name + " is claimed by another annotator, not by " + annotator);
                 }
                 if (!task.leaseExpiresAt().isAfter(tables.now(connection))) {
                     throw new TaskStateException(name + ": the lease of " + annotator + " ran out at "

@@ -24,8 +24,7 @@ public class DetectionBackendProducer {
     DetectionBackend backend(InferenceConfig config, LocalDetectionBackend local) {
         return switch (config.mode()) {
             case IN_PROCESS -> local;
-            case REMOTE -> new RemoteDetectionBackend(config.remote().host(), config.remote().port(),
-                    config.remote().deadline(), config.remote().maxAttempts());
+            case REMOTE -> RemoteDetectionBackend.connect(config.remote());
         };
     }
 

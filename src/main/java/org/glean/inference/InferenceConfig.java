@@ -2,7 +2,9 @@ package org.glean.inference;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.glean.uncertainty.ImageAggregation;
 
 /** How studies are scored: where the detector runs, in what batches, and how objects are counted. */
@@ -68,5 +70,15 @@ public interface InferenceConfig {
         /** Attempts of one Detect call when the backend answers UNAVAILABLE (1 = no retry). */
         @WithDefault("3")
         int maxAttempts();
+
+        /** Plaintext instead of TLS: refused unless host is a loopback address. */
+        @WithDefault("false")
+        boolean plaintext();
+
+        /** CA certificate (PEM) to trust for the instance's TLS certificate; default: the JDK's trusted CAs. */
+        Optional<Path> ca();
+
+        /** File holding the bearer token (role inference) of every Detect call, e.g. from `glean token --service`. */
+        Optional<Path> tokenFile();
     }
 }

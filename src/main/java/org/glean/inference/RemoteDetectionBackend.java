@@ -4,6 +4,10 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +19,8 @@ import org.glean.api.v1.Frame;
 import org.glean.api.v1.FrameObjects;
 import org.glean.api.v1.InferenceGrpc;
 import org.glean.detector.ModalityFrame;
+import org.glean.security.BearerToken;
+import org.glean.security.ClientChannels;
 import org.glean.uncertainty.UncertaintyStatistics;
 
 /**
@@ -32,12 +38,25 @@ public final class RemoteDetectionBackend implements DetectionBackend, AutoClose
     private final ManagedChannel channel;
     private final Duration deadline;
 
-    public RemoteDetectionBackend(String host, int port, Duration deadline, int maxAttempts) {
-        this.target = host + ":" + port;
+    /** TLS (or plaintext on loopback, when configured) with the configured token on every call. */
+    static RemoteDetectionBackend connect(InferenceConfig.Remote remote) {
+        NettyChannelBuilder transport = remote.plaintext() ? ClientChannels.plaintext(remote.host(), remote.port())
+                : ClientChannels.tls(remote.host(), remote.port(), remote.ca());
+        remote.tokenFile().ifPresent(file -> {
+            try {
+                transport.intercept(new BearerToken(Files.readString(file)).onEveryCall());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read glean.inference.remote.token-file " + file, e);
+            }
+        });
+        return new RemoteDetectionBackend(transport, remote.host() + ":" + remote.port(), remote.deadline(),
+                remote.maxAttempts());
+    }
+
+    RemoteDetectionBackend(ManagedChannelBuilder<?> transport, String target, Duration deadline, int maxAttempts) {
+        this.target = target;
         this.deadline = deadline;
-        ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forAddress(host, port)
-                .usePlaintext()
-                .maxInboundMessageSize(MAX_RESPONSE_BYTES);
+        ManagedChannelBuilder<?> builder = transport.maxInboundMessageSize(MAX_RESPONSE_BYTES);
         if (maxAttempts > 1) {
             builder.defaultServiceConfig(retryOnUnavailable(maxAttempts))
                     .enableRetry()

@@ -19,6 +19,7 @@ public final class GleanMain {
             System.exit(GleanCommand.execute(args));
         }
         EmbeddedDatabase.startUnlessExternalConfigured();
+        LocalSecurityMaterial.prepare();
         Quarkus.run();
     }
 }

@@ -41,6 +41,8 @@ import org.glean.api.v1.TaskEvent;
 import org.glean.api.v1.TaskState;
 import org.glean.curation.CurationFixtures;
 import org.glean.curation.CurationService;
+import org.glean.security.Role;
+import org.glean.security.TestTokens;
 import org.glean.server.LoopbackChannels;
 import org.glean.server.PostgresTestResource;
 import org.junit.jupiter.api.AfterEach;
@@ -66,7 +68,7 @@ class CurationGrpcServiceTest {
     void connect() throws Exception {
         CurationFixtures.clear(dataSource);
         channel = channel();
-        stub().setPolicy(SetPolicyRequest.newBuilder().setChangedBy("test-operator").build());
+        stub("test-operator").setPolicy(SetPolicyRequest.newBuilder().setChangedBy("test-operator").build());
     }
 
     @AfterEach
@@ -76,7 +78,7 @@ class CurationGrpcServiceTest {
 
     @Test
     void policyIsSetAndReadAtRunTime() {
-        CurationPolicy set = stub().setPolicy(SetPolicyRequest.newBuilder()
+        CurationPolicy set = stub("operator-x").setPolicy(SetPolicyRequest.newBuilder()
                 .setInformativenessThreshold(1.5)
                 .setBudgetPerPeriod(20)
                 .setBudgetPeriod(Duration.newBuilder().setSeconds(3600))
@@ -95,11 +97,9 @@ class CurationGrpcServiceTest {
 
     @Test
     void policyOutOfRangeIsRefusedNamingTheField() {
-        assertStatus(() -> stub().setPolicy(SetPolicyRequest.newBuilder().setChangedBy("operator-x")
+        assertStatus(() -> stub("operator-x").setPolicy(SetPolicyRequest.newBuilder().setChangedBy("operator-x")
                         .setBudgetPeriod(Duration.newBuilder().setSeconds(0)).build()),
                 Status.Code.INVALID_ARGUMENT, "budget_period must be whole seconds from 1 s to 366 days");
-        assertStatus(() -> stub().setPolicy(SetPolicyRequest.newBuilder().setInformativenessThreshold(1).build()),
-                Status.Code.INVALID_ARGUMENT, "changed_by is required");
     }
 
     @Test
@@ -156,7 +156,8 @@ class CurationGrpcServiceTest {
         return () -> {
             ManagedChannel own = channel();
             try {
-                CurationGrpc.CurationBlockingStub claimer = CurationGrpc.newBlockingStub(own);
+                CurationGrpc.CurationBlockingStub claimer = CurationGrpc.newBlockingStub(own)
+                        .withCallCredentials(TestTokens.as(annotator, Role.ANNOTATOR));
                 start.await();
                 List<Long> claimed = new ArrayList<>();
                 while (true) {
@@ -177,7 +178,7 @@ class CurationGrpcServiceTest {
     @Test
     void expiredLeaseReturnsTheTaskToTheQueue() throws Exception {
         long taskId = curation.decide(study(1.0), CLASSES).taskId();
-        AnnotationTask claimed = stub().claimNextTask(ClaimNextTaskRequest.newBuilder().setAnnotatorId("annotator-a")
+        AnnotationTask claimed = stub("annotator-a").claimNextTask(ClaimNextTaskRequest.newBuilder().setAnnotatorId("annotator-a")
                 .setLease(Duration.newBuilder().setNanos(500_000_000)).build()).getTask();
         assertThat(claimed.getTaskId()).isEqualTo(taskId);
 
@@ -186,7 +187,7 @@ class CurationGrpcServiceTest {
         ListQueueResponse queue = stub().listQueue(ListQueueRequest.getDefaultInstance());
         assertThat(queue.getTasksList()).extracting(AnnotationTask::getTaskId, AnnotationTask::getState)
                 .containsExactly(tuple(taskId, TaskState.EXPIRED));
-        assertStatus(() -> stub().submitAnnotation(SubmitAnnotationRequest.newBuilder().setTaskId(taskId)
+        assertStatus(() -> stub("annotator-a").submitAnnotation(SubmitAnnotationRequest.newBuilder().setTaskId(taskId)
                         .setAnnotatorId("annotator-a").build()),
                 Status.Code.FAILED_PRECONDITION, "task " + taskId + ": its lease ran out");
         AnnotationTask reclaimed = claim("annotator-b").getTask();
@@ -201,10 +202,32 @@ class CurationGrpcServiceTest {
 
     @Test
     void leaseLongerThanTheServerAllowsIsRefused() {
-        assertStatus(() -> stub().claimNextTask(ClaimNextTaskRequest.newBuilder().setAnnotatorId("annotator-a")
+        assertStatus(() -> stub("annotator-a").claimNextTask(ClaimNextTaskRequest.newBuilder().setAnnotatorId("annotator-a")
                         .setLease(Duration.newBuilder().setSeconds(9 * 3600)).build()),
                 Status.Code.INVALID_ARGUMENT, "at most PT8H (glean.curation.max-lease-duration)");
-        assertStatus(() -> claim(" "), Status.Code.INVALID_ARGUMENT, "annotator_id is required");
+    }
+
+    @Test
+    void annotatorsReadTheirOwnTasksOnlyAndCuratorsWhoAnnotateEveryTask() {
+        curation.decide(study(1.0), CLASSES);
+        long id = claim("annotator-a").getTask().getTaskId();
+        GetTaskRequest request = GetTaskRequest.newBuilder().setTaskId(id).build();
+
+        assertThat(stub().withCallCredentials(TestTokens.as("annotator-a", Role.ANNOTATOR)).getTask(request).getTaskId())
+                .isEqualTo(id);
+        assertStatus(() -> stub().withCallCredentials(TestTokens.as("annotator-b", Role.ANNOTATOR)).getTask(request),
+                Status.Code.PERMISSION_DENIED, "task " + id + " is not annotator-b's");
+        assertThat(stub().withCallCredentials(TestTokens.as("curator-c", Role.ANNOTATOR, Role.CURATOR)).getTask(request).getTaskId())
+                .isEqualTo(id);
+    }
+
+    @Test
+    void theActingPersonIsTheTokensSubject() {
+        assertThat(stub().setPolicy(SetPolicyRequest.newBuilder().setInformativenessThreshold(1).build()).getChangedBy())
+                .as("changed_by left empty is filled from the token").isEqualTo(TestTokens.TEST_ADMIN);
+        assertStatus(() -> stub("annotator-a").claimNextTask(ClaimNextTaskRequest.newBuilder()
+                        .setAnnotatorId("annotator-b").build()),
+                Status.Code.PERMISSION_DENIED, "annotator_id annotator-b is not the caller annotator-a");
     }
 
     @Test
@@ -213,7 +236,7 @@ class CurationGrpcServiceTest {
         AnnotationTask task = claim("annotator-a").getTask();
         String frame = task.getImages(1).getSopInstanceUid();
 
-        AnnotationTask submitted = stub().submitAnnotation(SubmitAnnotationRequest.newBuilder()
+        AnnotationTask submitted = stub("annotator-a").submitAnnotation(SubmitAnnotationRequest.newBuilder()
                 .setTaskId(task.getTaskId()).setAnnotatorId("annotator-a")
                 .addImages(ImageAnnotation.newBuilder().setSopInstanceUid(frame).setFrame(1)
                         .addBoxes(box("calcification", 0, 0, 64, 48))
@@ -254,7 +277,7 @@ class CurationGrpcServiceTest {
                         + id);
         assertStatus(() -> submit(id, "annotator-b", ImageAnnotation.newBuilder().setSopInstanceUid(first)
                         .setFrame(1).build()),
-                Status.Code.FAILED_PRECONDITION, "task " + id + " is claimed by another annotator, not by annotator-b");
+                Status.Code.PERMISSION_DENIED, "task " + id + " is claimed by another annotator, not by annotator-b");
         assertStatus(() -> submit(id + 1000, "annotator-a"), Status.Code.NOT_FOUND, "no annotation task " + (id + 1000));
 
         AnnotationTask after = stub().getTask(GetTaskRequest.newBuilder().setTaskId(id).build());
@@ -269,9 +292,9 @@ class CurationGrpcServiceTest {
 
         assertStatus(() -> submit(id, "annotator-a"), Status.Code.FAILED_PRECONDITION,
                 "task " + id + " is not claimed; claim it with ClaimNextTask first");
-        assertStatus(() -> stub().releaseTask(ReleaseTaskRequest.newBuilder().setTaskId(id)
+        assertStatus(() -> stub("annotator-a").releaseTask(ReleaseTaskRequest.newBuilder().setTaskId(id)
                 .setAnnotatorId("annotator-a").build()), Status.Code.FAILED_PRECONDITION, "is not claimed");
-        assertStatus(() -> stub().skipTask(SkipTaskRequest.newBuilder().setTaskId(id).setAnnotatorId("annotator-a")
+        assertStatus(() -> stub("annotator-a").skipTask(SkipTaskRequest.newBuilder().setTaskId(id).setAnnotatorId("annotator-a")
                 .setReason("unreadable").build()), Status.Code.FAILED_PRECONDITION, "is not claimed");
     }
 
@@ -280,16 +303,16 @@ class CurationGrpcServiceTest {
         long id = curation.decide(study(1.0), CLASSES).taskId();
         claim("annotator-a");
 
-        AnnotationTask released = stub().releaseTask(ReleaseTaskRequest.newBuilder().setTaskId(id)
+        AnnotationTask released = stub("annotator-a").releaseTask(ReleaseTaskRequest.newBuilder().setTaskId(id)
                 .setAnnotatorId("annotator-a").build());
         assertThat(released.getState()).isEqualTo(TaskState.QUEUED);
         assertThat(released.getAnnotatorId()).isEmpty();
         assertThat(released.hasLeaseExpiresAt()).isFalse();
 
         claim("annotator-b");
-        assertStatus(() -> stub().skipTask(SkipTaskRequest.newBuilder().setTaskId(id).setAnnotatorId("annotator-b")
+        assertStatus(() -> stub("annotator-b").skipTask(SkipTaskRequest.newBuilder().setTaskId(id).setAnnotatorId("annotator-b")
                 .build()), Status.Code.INVALID_ARGUMENT, "reason is required");
-        AnnotationTask skipped = stub().skipTask(SkipTaskRequest.newBuilder().setTaskId(id)
+        AnnotationTask skipped = stub("annotator-b").skipTask(SkipTaskRequest.newBuilder().setTaskId(id)
                 .setAnnotatorId("annotator-b").setReason("motion artefacts on every slice").build());
 
         assertThat(skipped.getState()).isEqualTo(TaskState.SKIPPED);
@@ -305,11 +328,11 @@ class CurationGrpcServiceTest {
     }
 
     private org.glean.api.v1.ClaimNextTaskResponse claim(String annotator) {
-        return stub().claimNextTask(ClaimNextTaskRequest.newBuilder().setAnnotatorId(annotator).build());
+        return stub(annotator).claimNextTask(ClaimNextTaskRequest.newBuilder().setAnnotatorId(annotator).build());
     }
 
     private AnnotationTask submit(long taskId, String annotator, ImageAnnotation... images) {
-        return stub().submitAnnotation(SubmitAnnotationRequest.newBuilder().setTaskId(taskId)
+        return stub(annotator).submitAnnotation(SubmitAnnotationRequest.newBuilder().setTaskId(taskId)
                 .setAnnotatorId(annotator).addAllImages(List.of(images)).build());
     }
 
@@ -320,6 +343,11 @@ class CurationGrpcServiceTest {
     // A deadline counts from the stub's creation: one stub per call.
     private CurationGrpc.CurationBlockingStub stub() {
         return CurationGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    /** A stub whose calls act as the annotator or operator (a token with that subject). */
+    private CurationGrpc.CurationBlockingStub stub(String actor) {
+        return stub().withCallCredentials(TestTokens.as(actor, Role.ANNOTATOR, Role.CURATOR));
     }
 
     private ManagedChannel channel() {

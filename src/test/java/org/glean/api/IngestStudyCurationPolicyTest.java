@@ -82,7 +82,7 @@ class IngestStudyCurationPolicyTest extends LoopbackGrpcTest {
     void thresholdQueuesTheStudiesScoredAtOrAboveIt() throws Exception {
         double threshold = betweenTheMiddleScores();
         CurationPolicy policy = curation().setPolicy(SetPolicyRequest.newBuilder()
-                .setInformativenessThreshold(threshold).setChangedBy("threshold-test").build());
+                .setInformativenessThreshold(threshold).build());
 
         for (Phantom phantom : phantoms) {
             StudyAnalysis analysis = sendCopy(phantom);
@@ -106,7 +106,7 @@ class IngestStudyCurationPolicyTest extends LoopbackGrpcTest {
     void budgetKeepsTheMostInformativeStudiesOfThePeriodWhateverTheirOrder() throws Exception {
         int budget = 2;
         CurationPolicy policy = curation().setPolicy(SetPolicyRequest.newBuilder().setBudgetPerPeriod(budget)
-                .setBudgetPeriod(YEAR).setChangedBy("budget-test").build());
+                .setBudgetPeriod(YEAR).build());
         // the waiting tasks' informativeness as the budget rule keeps them: the first fill the
         // budget, a later one displaces the least informative if it beats it
         List<Double> waiting = new ArrayList<>();
@@ -140,7 +140,7 @@ class IngestStudyCurationPolicyTest extends LoopbackGrpcTest {
 
     @Test
     void withoutThresholdOrBudgetEveryStudyIsQueuedAndClaimedMostInformativeFirst() throws Exception {
-        CurationPolicy policy = curation().setPolicy(SetPolicyRequest.newBuilder().setChangedBy("priority-test")
+        CurationPolicy policy = curation().setPolicy(SetPolicyRequest.newBuilder()
                 .build());
         // least informative first, so that the queue's order is not the order of arrival
         List<Phantom> ascending = phantoms.stream()
@@ -158,8 +158,7 @@ class IngestStudyCurationPolicyTest extends LoopbackGrpcTest {
         List<Double> descending = sent.stream().map(StudyAnalysis::getInformativeness)
                 .sorted(Comparator.reverseOrder()).toList();
         assertThat(queue).extracting(AnnotationTask::getInformativeness).containsExactlyElementsOf(descending);
-        AnnotationTask claimed = curation().claimNextTask(ClaimNextTaskRequest.newBuilder()
-                .setAnnotatorId("annotator-a").build()).getTask();
+        AnnotationTask claimed = curation().claimNextTask(ClaimNextTaskRequest.newBuilder().build()).getTask();
         assertThat(claimed.getTaskId()).isEqualTo(queue.get(0).getTaskId());
         assertThat(claimed.getInformativeness()).isEqualTo(descending.get(0));
     }
@@ -167,7 +166,7 @@ class IngestStudyCurationPolicyTest extends LoopbackGrpcTest {
     // Every phantom is scored, queued under the default policy, and the decision carries the
     // informativeness the analysis reports.
     private List<Phantom> sendUnderTheDefaultPolicy() throws Exception {
-        CurationPolicy policy = curation().setPolicy(SetPolicyRequest.newBuilder().setChangedBy("default-test")
+        CurationPolicy policy = curation().setPolicy(SetPolicyRequest.newBuilder()
                 .build());
         SynthOptions defaults = SynthOptions.defaults(SEED);
         Path folder = phantomDir.resolve("phantoms");

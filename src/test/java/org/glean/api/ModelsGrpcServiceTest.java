@@ -63,6 +63,7 @@ import org.glean.server.LoopbackChannels;
 import org.glean.server.PostgresTestResource;
 import org.glean.training.CocoFile;
 import org.glean.training.FineTuneJobs;
+import org.glean.security.TestTokens;
 import org.glean.training.FineTuneTestResource;
 import org.glean.training.HeldOutSplit;
 import org.junit.jupiter.api.AfterEach;
@@ -87,7 +88,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ModelsGrpcServiceTest {
 
-    private static final String OPERATOR = "operator-1";
+    private static final String OPERATOR = TestTokens.TEST_ADMIN;
     private static final long DEADLINE_SECONDS = 120;
     private static final int SLICES = 1;
     // Annotated studies, 256² like the bundled model's data: half held out (glean.training.held-out-share=0.5).
@@ -167,8 +168,8 @@ class ModelsGrpcServiceTest {
         assertThat(last.getReason()).startsWith("there is nothing to train on: no annotation has been submitted");
         assertThat(last.hasFinishedAt()).isTrue();
         assertThat(listModels()).isEqualTo(before);
-        assertThatThrownBy(() -> models().startFineTune(StartFineTuneRequest.newBuilder().setRequestedBy(" ").build()))
-                .satisfies(e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+        assertThatThrownBy(() -> models().startFineTune(StartFineTuneRequest.newBuilder().setRequestedBy("someone-else").build()))
+                .satisfies(e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
     }
 
     @Test
@@ -272,7 +273,7 @@ class ModelsGrpcServiceTest {
         for (List<Path> study : studies) {
             IngestCalls.ingest(channel, study.toArray(Path[]::new));
         }
-        AnnotationTask claimed = curation().claimNextTask(ClaimNextTaskRequest.newBuilder().setAnnotatorId("annotator-1")
+        AnnotationTask claimed = curation().claimNextTask(ClaimNextTaskRequest.newBuilder().setAnnotatorId(OPERATOR)
                 .build()).getTask();
         List<AnnotationTask> before = queue();
         assertThat(before).hasSize(studies.size() - 1).allMatch(task -> task.getModelVersion().equals(firstVersion));
@@ -417,13 +418,13 @@ class ModelsGrpcServiceTest {
         }
         int frames = 0;
         while (true) {
-            var claim = curation().claimNextTask(ClaimNextTaskRequest.newBuilder().setAnnotatorId("annotator-1").build());
+            var claim = curation().claimNextTask(ClaimNextTaskRequest.newBuilder().setAnnotatorId(OPERATOR).build());
             if (!claim.hasTask()) {
                 return frames;
             }
             AnnotationTask task = claim.getTask();
             SubmitAnnotationRequest.Builder submission = SubmitAnnotationRequest.newBuilder()
-                    .setTaskId(task.getTaskId()).setAnnotatorId("annotator-1");
+                    .setTaskId(task.getTaskId()).setAnnotatorId(OPERATOR);
             for (var image : task.getImagesList()) {
                 submission.addImages(ImageAnnotation.newBuilder().setSopInstanceUid(image.getSopInstanceUid())
                         .setFrame(image.getFrame())

@@ -57,7 +57,9 @@ class RemoteInferenceModeTest {
                     "glean.inference.remote.host", "127.0.0.1",
                     "glean.inference.remote.port", String.valueOf(freePort()),
                     "glean.inference.remote.deadline", "20s",
-                    "glean.inference.remote.max-attempts", "2");
+                    "glean.inference.remote.max-attempts", "2",
+                    // the stand-in inference instance below is a bare loopback gRPC server, without TLS
+                    "glean.inference.remote.plaintext", "true");
         }
 
         private static int freePort() {

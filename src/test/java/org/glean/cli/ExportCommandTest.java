@@ -3,6 +3,7 @@ package org.glean.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.glean.cli.GleanRun.glean;
+import static org.glean.cli.GleanRun.server;
 
 import io.grpc.ManagedChannel;
 import io.quarkus.test.common.WithTestResource;
@@ -69,7 +70,7 @@ class ExportCommandTest {
         String seriesUid = DcmtkFiles.newUid();
         DcmtkFiles.write(dir, Spec.ct(studyUid, seriesUid, 1, 1, 64), Syntax.EXPLICIT_LITTLE);
         DcmtkFiles.write(dir, Spec.ct(studyUid, seriesUid, 1, 2, 32).withFrames(2), Syntax.EXPLICIT_LITTLE);
-        Output sent = glean("send", dir.toString(), "--host", "127.0.0.1", "--port", String.valueOf(port));
+        Output sent = glean(server(port), "send", dir.toString());
         assertThat(sent.exitCode()).as(sent.err()).isZero();
 
         ManagedChannel channel = LoopbackChannels.open(port);
@@ -83,15 +84,13 @@ class ExportCommandTest {
             assertThat(frames).hasSize(3);
             CurationGrpc.CurationBlockingStub stub = CurationGrpc.newBlockingStub(channel)
                     .withDeadlineAfter(120, TimeUnit.SECONDS);
-            stub.setPolicy(SetPolicyRequest.newBuilder().setChangedBy("test-operator").build());
+            stub.setPolicy(SetPolicyRequest.newBuilder().build());
             curation.decide(new ScoredStudy(studyUid, CurationFixtures.MODEL, 1.0, frames), CurationFixtures.CLASSES);
-            AnnotationTask task = stub.claimNextTask(ClaimNextTaskRequest.newBuilder().setAnnotatorId("annotator-a")
-                    .build()).getTask();
+            AnnotationTask task = stub.claimNextTask(ClaimNextTaskRequest.getDefaultInstance()).getTask();
             ScoredImage ct = frames.get(0);
             ScoredImage secondFrame = frames.get(2);
             assertThat(secondFrame.frame()).isEqualTo(2);
             stub.submitAnnotation(SubmitAnnotationRequest.newBuilder().setTaskId(task.getTaskId())
-                    .setAnnotatorId("annotator-a")
                     .addImages(ImageAnnotation.newBuilder().setSopInstanceUid(ct.sopInstanceUid()).setFrame(1)
                             .addBoxes(box("nodule", 10, 12, 20.5, 30))
                             .addBoxes(box("calcification", 40, 40, 64, 64)))
@@ -103,7 +102,7 @@ class ExportCommandTest {
         }
 
         Path exported = dir.resolve("export/annotations.json");
-        Output export = glean("export", "--host", "127.0.0.1", "--port", String.valueOf(port), "--out",
+        Output export = glean(server(port), "export", "--out",
                 exported.toString());
 
         assertThat(export.exitCode()).as(export.err()).isZero();
@@ -136,7 +135,7 @@ class ExportCommandTest {
 
     @Test
     void exportAgainstNoServerSaysWhatFailed() {
-        Output export = glean("export", "--host", "127.0.0.1", "--port", "1", "--out", dir.resolve("a.json")
+        Output export = glean(server(1), "export", "--out", dir.resolve("a.json")
                 .toString());
 
         assertThat(export.exitCode()).isEqualTo(1);

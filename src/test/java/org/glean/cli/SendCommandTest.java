@@ -1,6 +1,7 @@
 package org.glean.cli;
 
 import static org.glean.cli.GleanRun.glean;
+import static org.glean.cli.GleanRun.server;
 
 import org.glean.cli.GleanRun.Output;
 
@@ -56,7 +57,7 @@ class SendCommandTest {
         Files.writeString(dir.resolve("notes.txt"), "not DICOM");
         Files.write(dir.resolve("no-preamble.dcm"), new byte[200]);
 
-        Output output = glean("send", dir.toString(), "--host", "127.0.0.1", "--port", String.valueOf(port),
+        Output output = glean(server(port), "send", dir.toString(),
                 "--chunk-size", "4096");
 
         assertThat(output.exitCode()).as(output.err()).isZero();
@@ -84,7 +85,7 @@ class SendCommandTest {
         byte[] bytes = Files.readAllBytes(valid);
         Path truncated = Files.write(dir.resolve("truncated.dcm"), Arrays.copyOf(bytes, 140));
 
-        Output output = glean("send", dir.toString(), "--host", "127.0.0.1", "--port", String.valueOf(port));
+        Output output = glean(server(port), "send", dir.toString());
 
         assertThat(output.exitCode()).isZero();
         assertThat(output.err()).contains("Skipped " + truncated);
@@ -95,7 +96,7 @@ class SendCommandTest {
     void failsWhenNoServerAnswers() throws Exception {
         DcmtkFiles.write(dir, Spec.ct(DcmtkFiles.newUid(), DcmtkFiles.newUid(), 1, 1, 32), Syntax.EXPLICIT_LITTLE);
 
-        Output output = glean("send", dir.toString(), "--host", "127.0.0.1", "--port", "1");
+        Output output = glean(server(1), "send", dir.toString());
 
         assertThat(output.exitCode()).isEqualTo(1);
         assertThat(output.err()).contains("was not taken: UNAVAILABLE");

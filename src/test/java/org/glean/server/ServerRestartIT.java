@@ -3,7 +3,6 @@ package org.glean.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +28,8 @@ import org.glean.api.v1.TaskState;
 import org.glean.bench.BenchmarkInstances;
 import org.glean.bench.BenchmarkInstances.GeneratedStudy;
 import org.glean.bench.GleanServerProcess;
+import org.glean.security.BearerToken;
+import org.glean.security.Role;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,16 +65,17 @@ class ServerRestartIT {
                 for (GeneratedStudy study : studies) {
                     ingested.add(client.send(study.files()));
                 }
-                AnnotationTask submitted = claim(channel, "annotator-a");
+                AnnotationTask submitted = claim(server, channel, "annotator-a");
                 TaskImage image = submitted.getImages(0);
-                curation(channel).submitAnnotation(SubmitAnnotationRequest.newBuilder()
+                curation(channel).withCallCredentials(new BearerToken(server.token("annotator-a", Role.ANNOTATOR)))
+                        .submitAnnotation(SubmitAnnotationRequest.newBuilder()
                         .setTaskId(submitted.getTaskId()).setAnnotatorId("annotator-a")
                         .addImages(ImageAnnotation.newBuilder().setSopInstanceUid(image.getSopInstanceUid())
                                 .setFrame(image.getFrame())
                                 .addBoxes(Box.newBuilder().setLabel(submitted.getClasses(0))
                                         .setXmin(10).setYmin(12).setXmax(40).setYmax(44)))
                         .build());
-                AnnotationTask claimed = claim(channel, "annotator-b");
+                AnnotationTask claimed = claim(server, channel, "annotator-b");
                 queue = curation(channel).listQueue(ListQueueRequest.getDefaultInstance());
                 for (long taskId : List.of(submitted.getTaskId(), claimed.getTaskId(),
                         queue.getTasks(0).getTaskId())) {
@@ -125,14 +127,14 @@ class ServerRestartIT {
     }
 
     private static ManagedChannel channel(GleanServerProcess server) {
-        return ManagedChannelBuilder.forAddress(server.host(), server.grpcPort()).usePlaintext().build();
+        return server.channel();
     }
 
     private static CurationGrpc.CurationBlockingStub curation(ManagedChannel channel) {
         return CurationGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
-    private static AnnotationTask claim(ManagedChannel channel, String annotator) {
-        return curation(channel).claimNextTask(ClaimNextTaskRequest.newBuilder().setAnnotatorId(annotator).build()).getTask();
+    private static AnnotationTask claim(GleanServerProcess server, ManagedChannel channel, String annotator) {
+        return curation(channel).withCallCredentials(new BearerToken(server.token(annotator, Role.ANNOTATOR))).claimNextTask(ClaimNextTaskRequest.newBuilder().setAnnotatorId(annotator).build()).getTask();
     }
 }

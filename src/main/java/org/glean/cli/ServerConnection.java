@@ -1,0 +1,67 @@
+package org.glean.cli;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.glean.security.BearerToken;
+import org.glean.security.ClientChannels;
+import picocli.CommandLine.Option;
+
+/** How a command reaches a Glean server: address, TLS trust, and the bearer token its calls carry. */
+public final class ServerConnection {
+
+    static final String TOKEN_VARIABLE = "GLEAN_TOKEN";
+
+    @Option(names = "--host", defaultValue = "localhost", description = "server host (default: ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--port", defaultValue = "9090", description = "server gRPC port (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--ca", paramLabel = "FILE", description = "CA certificate (PEM) to trust for the server's TLS "
+            + "certificate (default: the local CA of `glean serve`, $GLEAN_DATA_DIR/tls/ca.pem, when it exists, "
+            + "else the JDK's trusted CAs)")
+    Path ca;
+
+    @Option(names = "--plaintext", description = "no TLS; only to a loopback host (localhost, 127.0.0.1) whose "
+            + "server runs with glean.tls.enabled=false")
+    boolean plaintext;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "file holding the bearer token "
+            + "(default: the GLEAN_TOKEN environment variable; get one with `glean token`)")
+    Path tokenFile;
+
+    String target() {
+        return host + ":" + port;
+    }
+
+    /** A channel without a token, for the password sign-in. */
+    ManagedChannel openAnonymous() {
+        return builder().build();
+    }
+
+    /** A channel whose calls carry the bearer token; IllegalArgumentException when there is none. */
+    ManagedChannel open() throws IOException {
+        return builder().intercept(new BearerToken(token()).onEveryCall()).build();
+    }
+
+    private NettyChannelBuilder builder() {
+        if (plaintext) {
+            return ClientChannels.plaintext(host, port);
+        }
+        Path localCa = Path.of(System.getenv().getOrDefault("GLEAN_DATA_DIR", "data"), "tls", "ca.pem");
+        return ClientChannels.tls(host, port, Optional.ofNullable(ca).or(() -> Optional.of(localCa).filter(Files::exists)));
+    }
+
+    private String token() throws IOException {
+        String token = tokenFile != null ? Files.readString(tokenFile) : System.getenv(TOKEN_VARIABLE);
+        if (token == null || token.isBlank()) {
+            throw new IllegalArgumentException("no bearer token: set " + TOKEN_VARIABLE + " or --token-file "
+                    + "(get one with `glean token --user NAME`)");
+        }
+        return token.strip();
+    }
+}

@@ -1,0 +1,65 @@
+package org.glean.security;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.Optional;
+import javax.net.ssl.SSLException;
+
+/**
+ * gRPC channels to a Glean server: TLS, trusting the given CA (the server's local CA, say) or
+ * else the JDK's trusted CAs; plaintext only to a loopback address, and only when asked for.
+ */
+public final class ClientChannels {
+
+    private ClientChannels() {
+    }
+
+    /** TLS to host:port, trusting the CA in the PEM file, or the JDK's CAs when there is none. */
+    public static NettyChannelBuilder tls(String host, int port, Optional<Path> trustedCa) {
+        SslContextBuilder tls = GrpcSslContexts.forClient();
+        trustedCa.ifPresent(ca -> tls.trustManager(ca.toFile()));
+        try {
+            return NettyChannelBuilder.forAddress(host, port).sslContext(tls.build());
+        } catch (SSLException e) {
+            throw new IllegalArgumentException("cannot set up TLS to " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Plaintext to a loopback host; refused for any other, whose traffic would cross a network in the clear. */
+    public static NettyChannelBuilder plaintext(String host, int port) {
+        requireLoopback(host, "plaintext gRPC");
+        return NettyChannelBuilder.forAddress(host, port).usePlaintext();
+    }
+
+    public static ManagedChannel open(String host, int port, Optional<Path> trustedCa, boolean plaintext) {
+        return (plaintext ? plaintext(host, port) : tls(host, port, trustedCa)).build();
+    }
+
+    /** Throws unless the host names this machine's loopback interface (localhost, 127.0.0.0/8, ::1). */
+    public static void requireLoopback(String host, String what) {
+        if (!isLoopback(host)) {
+            throw new IllegalArgumentException(what + " is allowed on loopback only (localhost, 127.0.0.1), not on "
+                    + host + "; use TLS");
+        }
+    }
+
+    public static boolean isLoopback(String host) {
+        if (host.equals("localhost")) {
+            return true;
+        }
+        // literal addresses only: a name that resolves to loopback today may not tomorrow
+        if (!host.matches("[0-9.]+") && !host.contains(":")) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package org.glean.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.glean.api.v1.CurationGrpc;
+import org.glean.api.v1.GetPolicyRequest;
+import org.glean.cli.GleanCommand;
+import org.glean.security.ClientChannels;
+import org.glean.security.LocalCertificateAuthority;
+import org.glean.security.Role;
+import org.glean.security.TestTokens;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server on TLS with a certificate from its local CA: clients that trust that CA get through, others do not. */
+@QuarkusTest
+@WithTestResource(PostgresTestResource.class)
+@WithTestResource(LocalCaTestResource.class)
+class TlsServerTest {
+
+    @ConfigProperty(name = "quarkus.http.test-ssl-port")
+    int tlsPort;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aClientThatTrustsTheLocalCaCallsOverTls() throws Exception {
+        ManagedChannel channel = ClientChannels.tls("localhost", tlsPort, Optional.of(ca())).build();
+        try {
+            assertThat(HealthGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
+                    .check(HealthCheckRequest.getDefaultInstance()).getStatus())
+                    .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+            assertThat(CurationGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
+                    .withCallCredentials(TestTokens.as("curator-1", Role.CURATOR))
+                    .getPolicy(GetPolicyRequest.getDefaultInstance())).isNotNull();
+        } finally {
+            LoopbackChannels.close(channel);
+        }
+    }
+
+    @Test
+    void aClientThatTrustsAnotherCaIsRefused() throws Exception {
+        LocalCertificateAuthority.create(dir, "Someone else's CA", Set.of("localhost", "127.0.0.1"));
+        ManagedChannel channel = ClientChannels.tls("localhost", tlsPort,
+                Optional.of(dir.resolve(LocalCertificateAuthority.CA_CERTIFICATE))).build();
+        try {
+            assertThatThrownBy(() -> HealthGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
+                    .check(HealthCheckRequest.getDefaultInstance()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+        } finally {
+            LoopbackChannels.close(channel);
+        }
+    }
+
+    @Test
+    void plaintextToTheTlsPortGetsNoAnswer() throws Exception {
+        ManagedChannel channel = ClientChannels.plaintext("127.0.0.1", tlsPort).build();
+        try {
+            assertThatThrownBy(() -> HealthGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
+                    .check(HealthCheckRequest.getDefaultInstance()))
+                    .isInstanceOf(StatusRuntimeException.class);
+        } finally {
+            LoopbackChannels.close(channel);
+        }
+    }
+
+    @Test
+    void gleanExportTrustsTheCaGivenWithCa() throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), TestTokens.token("curator-1", Role.CURATOR));
+        LocalCertificateAuthority.create(dir.resolve("other"), "Someone else's CA", Set.of("localhost"));
+
+        int trusted = GleanCommand.execute("export", "--host", "localhost", "--port", String.valueOf(tlsPort),
+                "--ca", ca().toString(), "--token-file", token.toString(), "--out", dir.resolve("a.json").toString());
+        int untrusted = GleanCommand.execute("export", "--host", "localhost", "--port", String.valueOf(tlsPort),
+                "--ca", dir.resolve("other").resolve(LocalCertificateAuthority.CA_CERTIFICATE).toString(),
+                "--token-file", token.toString(), "--out", dir.resolve("b.json").toString());
+
+        assertThat(trusted).isZero();
+        assertThat(dir.resolve("a.json")).isRegularFile();
+        assertThat(untrusted).isEqualTo(1);
+    }
+
+    private Path ca() {
+        return LocalCaTestResource.FOLDER.resolve(LocalCertificateAuthority.CA_CERTIFICATE);
+    }
+}
