@@ -72,7 +72,7 @@ public final class ValidateUncertaintyCommand implements Callable<Integer> {
                     + "'glean simulate', or to score on another population's scale.")
     Path reference;
 
-    @Option(names = "--aggregation", defaultValue = "MAX",
+    @Option(names = "--aggregation", defaultValue = "MEAN",
             description = "How an image's localization and classification maxima combine: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     ImageAggregation aggregation;
 

@@ -48,8 +48,12 @@ public interface InferenceConfig {
         return Math.min(candidateThreshold(), objectThreshold());
     }
 
-    /** How an image's four per-kind maxima become its informativeness (method.md §5.3). */
-    @WithDefault("max")
+    /**
+     * How an image's four per-kind maxima become its informativeness (method.md §5.3): their mean,
+     * the method's option, ranks studies by the model's error and by shift better than their
+     * maximum on both phantom families (docs/model-card.md).
+     */
+    @WithDefault("mean")
     ImageAggregation aggregation();
 
     /** The inference instance of remote mode. */

@@ -22,6 +22,7 @@ import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.glean.api.v1.CurationDecision;
 import org.glean.api.v1.DetectedObject;
+import org.glean.api.v1.DrivingObject;
 import org.glean.api.v1.GetStudyRequest;
 import org.glean.api.v1.ImageAnalysis;
 import org.glean.api.v1.ReceptionState;
@@ -95,6 +96,8 @@ class StudyScoringTest extends LoopbackGrpcTest {
         List<ImageAnalysis> images = images(analysis);
         assertThat(images).hasSize(files.size());
         assertThat(objects(analysis)).isNotEmpty();
+        assertThat(images(analysis)).as("near misses below the object threshold").anySatisfy(
+                image -> assertThat(image.getNearMissesList()).isNotEmpty());
         assertScoredConsistently(analysis, statisticsInEffect(analysis));
         // no policy set yet: curation queues every scored study, for this model version
         CurationDecision decision = analysis.getDecision();
@@ -218,15 +221,18 @@ class StudyScoringTest extends LoopbackGrpcTest {
         if (manifest != null) {
             return UncertaintyStatistics.fromJson(manifest.toString());
         }
-        return UncertaintyStatistics.fit(objects(analysis).stream().map(o -> raw(o.getRaw())).toList());
+        return UncertaintyStatistics.fit(images(analysis).stream().flatMap(image -> detections(image).stream())
+                .map(o -> raw(o.getRaw())).toList());
     }
 
-    // z-scores from the statistics; image = max over objects of the largest z; study = max over images.
+    // z-scores from the statistics; image = mean over the four kinds of their largest z over the
+    // image's objects and near misses (the server's default aggregation); study = max over images.
     private static void assertScoredConsistently(StudyAnalysis analysis, UncertaintyStatistics statistics) {
         double studyMax = -Double.MAX_VALUE;
         for (ImageAnalysis image : images(analysis)) {
-            double imageMax = -Double.MAX_VALUE;
-            for (DetectedObject object : image.getObjectsList()) {
+            double[] kindMaxima = new double[4];
+            Arrays.fill(kindMaxima, -Double.MAX_VALUE);
+            for (DetectedObject object : detections(image)) {
                 ObjectUncertainty raw = raw(object.getRaw());
                 StandardizedUncertainty expected = statistics.standardize(raw);
                 Uncertainty z = object.getNormalized();
@@ -234,27 +240,51 @@ class StudyScoringTest extends LoopbackGrpcTest {
                 assertThat(z.getAleatoricLocalization()).isCloseTo(expected.aleatoricLocalization(), within(1e-9));
                 assertThat(z.getEpistemicClassification()).isCloseTo(expected.epistemicClassification(), within(1e-9));
                 assertThat(z.getAleatoricClassification()).isCloseTo(expected.aleatoricClassification(), within(1e-9));
-                assertThat(object.getScore()).isBetween(Double.parseDouble(TinyModel.OBJECT_THRESHOLD), 1.0);
                 assertThat(object.getBox().getXmax()).isBetween(object.getBox().getXmin(), (double) image.getColumns());
                 assertThat(object.getBox().getYmax()).isBetween(object.getBox().getYmin(), (double) image.getRows());
-                imageMax = Math.max(imageMax, Math.max(Math.max(expected.epistemicLocalization(),
-                        expected.aleatoricLocalization()), Math.max(expected.epistemicClassification(),
-                        expected.aleatoricClassification())));
+                double[] values = {expected.epistemicLocalization(), expected.aleatoricLocalization(),
+                        expected.epistemicClassification(), expected.aleatoricClassification()};
+                for (int k = 0; k < 4; k++) {
+                    kindMaxima[k] = Math.max(kindMaxima[k], values[k]);
+                }
             }
-            assertThat(image.getInformativeness()).isCloseTo(imageMax, within(1e-9));
-            studyMax = Math.max(studyMax, imageMax);
+            double threshold = Double.parseDouble(TinyModel.OBJECT_THRESHOLD);
+            assertThat(image.getObjectsList()).allSatisfy(o -> assertThat(o.getScore()).isBetween(threshold, 1.0));
+            assertThat(image.getNearMissesList()).allSatisfy(o -> assertThat(o.getScore())
+                    .isGreaterThanOrEqualTo(Double.parseDouble(TinyModel.CANDIDATE_THRESHOLD)).isLessThan(threshold));
+            if (detections(image).isEmpty()) {
+                continue;
+            }
+            double imageScore = Arrays.stream(kindMaxima).average().orElseThrow();
+            assertThat(image.getInformativeness()).isCloseTo(imageScore, within(1e-9));
+            studyMax = Math.max(studyMax, imageScore);
         }
         assertThat(analysis.getInformativeness()).isCloseTo(studyMax, within(1e-9));
+        DrivingObject driver = analysis.getDrivenBy();
         ImageAnalysis driving = images(analysis).stream()
-                .filter(image -> image.getSopInstanceUid().equals(analysis.getDrivenBy().getSopInstanceUid())
-                        && image.getFrame() == analysis.getDrivenBy().getFrame())
+                .filter(image -> image.getSopInstanceUid().equals(driver.getSopInstanceUid())
+                        && image.getFrame() == driver.getFrame())
                 .findFirst().orElseThrow();
-        Uncertainty z = driving.getObjects(analysis.getDrivenBy().getObjectIndex()).getNormalized();
+        assertThat(driving.getInformativeness()).isEqualTo(analysis.getInformativeness());
+        DetectedObject drivingDetection = driver.getNearMiss() ? driving.getNearMisses(driver.getObjectIndex())
+                : driving.getObjects(driver.getObjectIndex());
+        Uncertainty z = drivingDetection.getNormalized();
         Map<String, Double> byKind = Map.of("epistemic_localization", z.getEpistemicLocalization(),
                 "aleatoric_localization", z.getAleatoricLocalization(),
                 "epistemic_classification", z.getEpistemicClassification(),
                 "aleatoric_classification", z.getAleatoricClassification());
-        assertThat(byKind.get(analysis.getDrivenBy().getUncertainty())).isEqualTo(analysis.getInformativeness());
+        // under the mean, the driver holds the largest of the image's four kind maxima
+        assertThat(byKind.get(driver.getUncertainty()))
+                .isEqualTo(detections(driving).stream().map(DetectedObject::getNormalized)
+                        .flatMapToDouble(u -> Arrays.stream(new double[] {u.getEpistemicLocalization(),
+                                u.getAleatoricLocalization(), u.getEpistemicClassification(), u.getAleatoricClassification()}))
+                        .max().orElseThrow());
+    }
+
+    private static List<DetectedObject> detections(ImageAnalysis image) {
+        List<DetectedObject> all = new ArrayList<>(image.getObjectsList());
+        all.addAll(image.getNearMissesList());
+        return all;
     }
 
     private static ObjectUncertainty raw(Uncertainty u) {

@@ -22,6 +22,7 @@ public final class TinyModel {
 
     /** Objects need only this class score: the tiny network is barely trained. */
     public static final String OBJECT_THRESHOLD = "0.05";
+    public static final String CANDIDATE_THRESHOLD = "0.02";
 
     private static Path root;
 
