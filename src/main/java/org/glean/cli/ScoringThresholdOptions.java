@@ -22,6 +22,6 @@ final class ScoringThresholdOptions {
 
     /** The lowest score that is scored: uncertainty statistics are fitted over every detection from it. */
     double lowestScore() {
-        return Math.min(object, candidate);
+        return thresholds().lowest();
     }
 }

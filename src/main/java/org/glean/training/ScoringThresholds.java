@@ -19,9 +19,14 @@ public record ScoringThresholds(double object, double candidate) {
         }
     }
 
+    /** The lowest score that is scored: the candidate threshold, or the object threshold if lower. */
+    public double lowest() {
+        return Math.min(object, candidate);
+    }
+
     /** The decoding that keeps every detection the informativeness hears. */
     public DecoderSettings decoder() {
-        return DecoderSettings.DEFAULT.withScoreThreshold(Math.min(object, candidate));
+        return DecoderSettings.DEFAULT.withScoreThreshold(lowest());
     }
 
     /** The objects among {@code detections}. */
