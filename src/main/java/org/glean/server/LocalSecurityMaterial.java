@@ -26,7 +26,16 @@ final class LocalSecurityMaterial {
         }
         // plaintext requests on the TLS port would be redirected, not served: no plaintext at all
         System.setProperty("quarkus.http.insecure-requests", "disabled");
-        if (setting(CERTIFICATE_PROPERTY, null) != null) {
+        String certificate = setting(CERTIFICATE_PROPERTY, null);
+        if (certificate != null) {
+            // Quarkus does not map QUARKUS_TLS_KEY_STORE_PEM_0_* onto the map key "0" of
+            // quarkus.tls.key-store.pem (the server would start without TLS and refuse to), so a
+            // certificate given as environment variables is handed on as system properties.
+            System.setProperty(CERTIFICATE_PROPERTY, certificate);
+            String key = setting(KEY_PROPERTY, null);
+            if (key != null) {
+                System.setProperty(KEY_PROPERTY, key);
+            }
             return;
         }
         LocalCertificateAuthority.TlsFiles tls = LocalCertificateAuthority.ensure(dataDir.resolve("tls"));

@@ -9,16 +9,24 @@ import static org.glean.deploy.KubernetesManifests.imageTag;
 import static org.glean.deploy.KubernetesManifests.podSpec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import org.glean.deploy.KubernetesManifests.Manifest;
+import org.glean.inference.InferenceConfig;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,6 +39,9 @@ class DeployManifestsTest {
     private static final List<String> DATASOURCE_VARIABLES =
             List.of("QUARKUS_DATASOURCE_JDBC_URL", "QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD");
     private static final String GPU = "nvidia.com/gpu";
+    private static final String METRICS_PATH = "/q/metrics";
+    private static final String TLS_SECRET = "glean-tls";
+    private static final String JWT_SECRET = "glean-jwt";
 
     private final KubernetesManifests manifests = KubernetesManifests.read();
 
@@ -94,21 +105,116 @@ class DeployManifestsTest {
         }
     }
 
+    /**
+     * TLS is on by default and the port is TLS-only, and Kubernetes' grpc probes speak plaintext: every
+     * probe is an HTTPS GET of the metrics path (the one HTTP path the server answers without a token)
+     * on the gRPC port, and no container turns TLS off.
+     */
     @Test
-    void probesAreGrpcHealthChecksOnTheGrpcContainerPort() {
+    void probesAreHttpsGetsOfTheMetricsPathOnTheGrpcPort() {
+        assertThat(applicationProperties().getProperty("glean.tls.enabled")).isEqualTo("${GLEAN_TLS_ENABLED:true}");
         for (JsonNode deployment : manifests.ofKind("Deployment")) {
             for (JsonNode container : containers(deployment)) {
                 int grpcPort = containerPort(container, "grpc");
+                assertThat(env(container, "GLEAN_TLS_ENABLED").map(e -> e.path("value").asText()))
+                        .as(container.path("name").asText() + " keeps TLS on").isNotEqualTo(Optional.of("false"));
                 for (String probeName : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
                     JsonNode probe = container.path(probeName);
                     String where = container.path("name").asText() + " " + probeName;
                     assertThat(probe.isObject()).as(where + " present").isTrue();
-                    assertThat(probe.has("httpGet") || probe.has("tcpSocket") || probe.has("exec"))
-                            .as(where + " uses only the gRPC health service").isFalse();
-                    assertThat(probe.path("grpc").path("port").isInt()).as(where + " grpc.port is a number").isTrue();
-                    assertThat(probe.path("grpc").path("port").asInt()).as(where + " port").isEqualTo(grpcPort);
-                    assertThat(probe.path("grpc").path("service").asText("")).as(where + " service").isIn("", "glean");
+                    assertThat(probe.has("grpc") || probe.has("tcpSocket") || probe.has("exec"))
+                            .as(where + " is an httpGet only (grpc probes cannot speak TLS)").isFalse();
+                    JsonNode get = probe.path("httpGet");
+                    assertThat(get.path("scheme").asText()).as(where + " scheme").isEqualTo("HTTPS");
+                    assertThat(get.path("path").asText()).as(where + " path").isEqualTo(METRICS_PATH);
+                    JsonNode port = get.path("port");
+                    int probedPort = port.isInt() ? port.asInt() : containerPort(container, port.asText());
+                    assertThat(probedPort).as(where + " port").isEqualTo(grpcPort);
                 }
+                JsonNode annotations = deployment.path("spec").path("template").path("metadata").path("annotations");
+                assertThat(annotations.path("prometheus.io/path").asText()).isEqualTo(METRICS_PATH);
+                assertThat(annotations.path("prometheus.io/scheme").asText()).as("metrics are scraped over TLS").isEqualTo("https");
+            }
+        }
+        for (JsonNode service : manifests.ofKind("Service")) {
+            service.path("spec").path("ports").forEach(p -> assertThat(p.path("appProtocol").asText())
+                    .as("the port is TLS, not h2c").isNotEqualTo("kubernetes.io/h2c"));
+        }
+    }
+
+    /** Both pods present the certificate and key of the kubernetes.io/tls Secret, mounted read-only where the env points. */
+    @Test
+    void tlsCertificateAndKeyComeFromTheMountedTlsSecret() {
+        for (JsonNode deployment : manifests.ofKind("Deployment")) {
+            for (JsonNode container : containers(deployment)) {
+                SecretFile certificate = secretFile(deployment, container, "QUARKUS_TLS_KEY_STORE_PEM_0_CERT");
+                SecretFile key = secretFile(deployment, container, "QUARKUS_TLS_KEY_STORE_PEM_0_KEY");
+                assertThat(certificate).isEqualTo(new SecretFile(TLS_SECRET, "tls.crt"));
+                assertThat(key).isEqualTo(new SecretFile(TLS_SECRET, "tls.key"));
+            }
+        }
+        assertThat(manifests.find("Secret", TLS_SECRET).orElseThrow().path("type").asText()).isEqualTo("kubernetes.io/tls");
+        // the environment variables are the properties that LocalSecurityMaterial and Quarkus read
+        assertThat(environmentName("quarkus.tls.key-store.pem.0.cert")).isEqualTo("QUARKUS_TLS_KEY_STORE_PEM_0_CERT");
+        assertThat(environmentName("quarkus.tls.key-store.pem.0.key")).isEqualTo("QUARKUS_TLS_KEY_STORE_PEM_0_KEY");
+    }
+
+    /**
+     * The server calls the inference Service by the name its certificate carries, trusts the CA of the
+     * TLS Secret and sends the token of its own Secret; the variables are InferenceConfig's properties.
+     */
+    @Test
+    void serverCallsTheInferenceServiceOverTlsWithTheInferenceToken() throws NoSuchMethodException {
+        JsonNode server = manifests.deployment("glean-server");
+        JsonNode container = single(containers(server));
+        JsonNode inferenceService = manifests.find("Service", "glean-inference").orElseThrow();
+        assertThat(value(container, "GLEAN_INFERENCE_MODE")).isEqualTo("remote");
+        assertThat(value(container, environmentName("glean.inference.remote.host"))).isEqualTo("glean-inference");
+        assertThat(value(container, environmentName("glean.inference.remote.port")))
+                .isEqualTo(inferenceService.path("spec").path("ports").get(0).path("port").asText());
+        assertThat(env(container, environmentName("glean.inference.remote.plaintext"))).isEmpty();
+        assertThat(applicationProperties()).containsKeys("glean.inference.remote.host", "glean.inference.remote.port");
+        // ca and token-file have no line in application.properties: they are InferenceConfig.Remote's
+        InferenceConfig.Remote.class.getMethod("ca");
+        InferenceConfig.Remote.class.getMethod("tokenFile");
+
+        assertThat(secretFile(server, container, environmentName("glean.inference.remote.ca")))
+                .isEqualTo(new SecretFile(TLS_SECRET, "ca.crt"));
+        SecretFile token = secretFile(server, container, environmentName("glean.inference.remote.token-file"));
+        assertThat(token.secret()).isEqualTo("glean-inference-token");
+        assertThat(manifests.find("Secret", token.secret()).orElseThrow().path("stringData").path(token.key()).asText())
+                .contains("PLACEHOLDER");
+
+        // only the server holds the inference token
+        for (JsonNode volume : podSpec(manifests.deployment("glean-inference")).path("volumes")) {
+            assertThat(volume.path("secret").path("secretName").asText()).isNotEqualTo(token.secret());
+        }
+    }
+
+    /**
+     * One token key pair for both pods: the server signs and verifies with it, the inference pods
+     * verify the server's token with its public key and get no private key.
+     */
+    @Test
+    void tokenKeysComeFromOneSecretAndOnlyTheServerGetsTheSigningKey() {
+        assertThat(applicationProperties()).containsKeys("glean.security.token.signing-key", "mp.jwt.verify.publickey.location");
+        String signingVariable = environmentName("glean.security.token.signing-key");
+        String verifyVariable = environmentName("mp.jwt.verify.publickey.location");
+
+        JsonNode server = manifests.deployment("glean-server");
+        JsonNode serverContainer = single(containers(server));
+        SecretFile signing = secretFile(server, serverContainer, signingVariable);
+        SecretFile verify = secretFile(server, serverContainer, verifyVariable);
+        assertThat(signing.secret()).isEqualTo(verify.secret()).isEqualTo(JWT_SECRET);
+
+        JsonNode inference = manifests.deployment("glean-inference");
+        JsonNode inferenceContainer = single(containers(inference));
+        assertThat(secretFile(inference, inferenceContainer, verifyVariable)).isEqualTo(verify);
+        assertThat(env(inferenceContainer, signingVariable)).isEmpty();
+        for (JsonNode volume : podSpec(inference).path("volumes")) {
+            if (volume.path("secret").path("secretName").asText().equals(JWT_SECRET)) {
+                assertThat(volume.path("secret").path("items").findValuesAsText("key"))
+                        .as("the inference pods mount the public key only").containsExactly(verify.key());
             }
         }
     }
@@ -222,6 +328,74 @@ class DeployManifestsTest {
                 }
             }
         }
+    }
+
+    /** A key of a Secret, as a file in a container. */
+    record SecretFile(String secret, String key) {
+    }
+
+    /**
+     * The Secret key behind the file that the container's variable names: the variable must be a
+     * plain value, the file must lie in a read-only mount of a Secret volume, and the Secret must
+     * be one of the kustomization's and hold that key.
+     */
+    private SecretFile secretFile(JsonNode deployment, JsonNode container, String variable) {
+        String where = container.path("name").asText() + " " + variable;
+        String file = value(container, variable);
+        Map<String, JsonNode> volumes = new HashMap<>();
+        podSpec(deployment).path("volumes").forEach(v -> volumes.put(v.path("name").asText(), v));
+        for (JsonNode mount : container.path("volumeMounts")) {
+            String directory = mount.path("mountPath").asText();
+            if (!file.startsWith(directory + "/")) {
+                continue;
+            }
+            assertThat(mount.path("readOnly").asBoolean()).as(where + ": mount " + directory + " read-only").isTrue();
+            JsonNode secretVolume = volumes.get(mount.path("name").asText()).path("secret");
+            assertThat(secretVolume.isObject()).as(where + ": " + directory + " is a Secret volume").isTrue();
+            String relative = file.substring(directory.length() + 1);
+            String key = relative;
+            if (secretVolume.has("items")) {
+                key = null;
+                for (JsonNode item : secretVolume.path("items")) {
+                    if (item.path("path").asText().equals(relative)) {
+                        key = item.path("key").asText();
+                    }
+                }
+                assertThat(key).as(where + ": " + relative + " is one of the volume's items").isNotNull();
+            }
+            String secretName = secretVolume.path("secretName").asText();
+            JsonNode secret = manifests.find("Secret", secretName)
+                    .orElseThrow(() -> new AssertionError(where + ": no Secret " + secretName + " in the kustomization"));
+            Set<String> keys = new HashSet<>();
+            secret.path("stringData").properties().forEach(f -> keys.add(f.getKey()));
+            secret.path("data").properties().forEach(f -> keys.add(f.getKey()));
+            assertThat(keys).as(where + ": key of " + secretName).contains(key);
+            return new SecretFile(secretName, key);
+        }
+        throw new AssertionError(where + "=" + file + " lies in no mounted volume");
+    }
+
+    private static String value(JsonNode container, String variable) {
+        JsonNode entry = env(container, variable)
+                .orElseThrow(() -> new AssertionError(container.path("name").asText() + " sets no " + variable));
+        assertThat(entry.has("value")).as(variable + " is a plain value").isTrue();
+        return entry.path("value").asText();
+    }
+
+    /** MicroProfile Config's environment variable for a property: upper case, other characters as '_'. */
+    private static String environmentName(String property) {
+        return property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
+    }
+
+    private static Properties applicationProperties() {
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(
+                Path.of("src", "main", "resources", "application.properties"))) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return properties;
     }
 
     /** A Kubernetes quantity (500m, 2, 3Gi, 512Mi, 1G) as a plain number. */

@@ -98,6 +98,21 @@ class DockerfilesTest {
                 .containsEntry(httpPort.group(1), Integer.toString(containerPort(inferenceContainer, "grpc")));
     }
 
+    /** TLS is on by default: the image's HEALTHCHECK asks the Deployment's probe path over HTTPS on the gRPC port. */
+    @Test
+    void healthChecksAskTheProbePathOverTlsOnTheGrpcPort() {
+        String portVariable = envDefault("quarkus.http.port").group(1);
+        for (Map.Entry<Dockerfile, String> image : Map.of(server, SERVER_IMAGE, inference, INFERENCE_IMAGE).entrySet()) {
+            JsonNode container = onlyContainer(manifests.deploymentRunning(image.getValue()));
+            JsonNode probe = container.path("readinessProbe").path("httpGet");
+            assertThat(probe.path("scheme").asText()).isEqualTo("HTTPS");
+            String check = image.getKey().finalStage().last("HEALTHCHECK").orElseThrow();
+            assertThat(check).as(image.getKey().file + " HEALTHCHECK")
+                    .contains("\"https://127.0.0.1:${" + portVariable + "}" + probe.path("path").asText() + "\"")
+                    .doesNotContain("http://");
+        }
+    }
+
     @Test
     void inferenceContainerServesNoDicom() {
         Map<String, String> env = effectiveEnv(inference, onlyContainer(manifests.deploymentRunning(INFERENCE_IMAGE)));
