@@ -169,12 +169,16 @@ class AugmentationTest {
         assertThat(again.truths()).isEqualTo(once.truths());
     }
 
-    private static double sd(float[] values) {
-        double mean = 0;
+    private static double mean(float[] values) {
+        double sum = 0;
         for (float v : values) {
-            mean += v;
+            sum += v;
         }
-        mean /= values.length;
+        return sum / values.length;
+    }
+
+    private static double sd(float[] values) {
+        double mean = mean(values);
         double sum = 0;
         for (float v : values) {
             sum += (v - mean) * (v - mean);
@@ -183,11 +187,7 @@ class AugmentationTest {
     }
 
     private static double lagOneCorrelation(float[] values) {
-        double mean = 0;
-        for (float v : values) {
-            mean += v;
-        }
-        mean /= values.length;
+        double mean = mean(values);
         double product = 0;
         double square = 0;
         for (int r = 0; r < SIZE; r++) {
