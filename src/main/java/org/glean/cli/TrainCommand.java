@@ -95,10 +95,11 @@ public final class TrainCommand implements Callable<Integer> {
                     + "reference code) (default ${DEFAULT-VALUE}).")
     LocalizationDensity localizationDensity;
 
-    @Option(names = "--augmentation", defaultValue = "DOMAIN_RANDOMISATION",
-            description = "How training images are varied: DOMAIN_RANDOMISATION (mirror, zoom 0.5–2×, blur, white, "
-                    + "correlated or signal-dependent noise, gamma and contrast; recorded with its ranges in the manifest) "
-                    + "or MIRROR (left–right only) (default ${DEFAULT-VALUE}).")
+    @Option(names = "--augmentation", defaultValue = "MIRROR",
+            description = "How training images are varied: MIRROR (left–right only) or DOMAIN_RANDOMISATION (mirror, "
+                    + "zoom 0.5–2×, blur, white, correlated or signal-dependent noise, gamma and contrast); recorded with "
+                    + "its ranges in the manifest. MIRROR measured better for the bundled model (docs/model-card.md) "
+                    + "(default ${DEFAULT-VALUE}).")
     AugmentationPreset augmentation;
 
     /** The augmentations {@code --augmentation} names. */
