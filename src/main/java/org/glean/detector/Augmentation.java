@@ -61,6 +61,9 @@ public record Augmentation(double mirror, double zoomProbability, Range zoom, do
     /** A box that keeps less than this share of its area inside the image after a zoom is dropped. */
     static final double MIN_VISIBLE_SHARE = 0.5;
 
+    /** Correlated noise is white noise blurred with this SD (pixels). */
+    private static final double CORRELATION_SD = 1.5;
+
     /** Mirroring alone: what models were trained with before domain randomisation. */
     public static final Augmentation MIRROR = new Augmentation(0.5, 0, new Range(1, 1), 0, new Range(0, 0), 0,
             new Range(0, 0), 0, new Range(1, 1), new Range(1, 1));
@@ -246,8 +249,6 @@ public record Augmentation(double mirror, double zoomProbability, Range zoom, do
         }
         return out;
     }
-
-    private static final double CORRELATION_SD = 1.5;
 
     /** {@code 0.5 + contrast · (v^gamma − 0.5)}, clamped to [0, 1]. */
     static float[] intensityCurve(float[] pixels, double gamma, double contrast) {
