@@ -85,6 +85,7 @@ public final class CalibrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        thresholds.thresholds();
         PrintWriter err = spec.commandLine().getErr();
         engine.apply();
         PGSimpleDataSource dataSource = new PGSimpleDataSource();

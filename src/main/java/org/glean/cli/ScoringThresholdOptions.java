@@ -1,7 +1,10 @@
 package org.glean.cli;
 
 import org.glean.training.ScoringThresholds;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The {@code --object-threshold} and {@code --candidate-threshold} options: they must match the server's so that figures compare. */
 final class ScoringThresholdOptions {
@@ -16,8 +19,16 @@ final class ScoringThresholdOptions {
                     + "informativeness hears too; use the server's glean.inference.candidate-threshold (default ${DEFAULT-VALUE}).")
     double candidate;
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    /** The two thresholds; a usage error when either lies outside [0, 1]. */
     ScoringThresholds thresholds() {
-        return new ScoringThresholds(object, candidate);
+        try {
+            return new ScoringThresholds(object, candidate);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(command.commandLine(), e.getMessage(), e);
+        }
     }
 
     /** The lowest score that is scored: uncertainty statistics are fitted over every detection from it. */

@@ -142,6 +142,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--epochs and --batch-size must be at least 1, --lr positive, --max-minutes and --threads not negative");
         }
+        thresholds.thresholds();
         Path modelDir = out.resolve("model");
         if (Files.exists(modelDir)) {
             throw new ParameterException(spec.commandLine(), "--out " + out + " already holds a model; choose a new folder");

@@ -84,6 +84,7 @@ public final class ValidateUncertaintyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        ScoringThresholds settings = thresholds.thresholds();
         if (noiseProbe == null && shiftProbe == null && noiseLevels == null) {
             throw new ParameterException(spec.commandLine(), "give --noise-probe, --shift-probe, --noise-levels or several");
         }
@@ -102,7 +103,6 @@ public final class ValidateUncertaintyCommand implements Callable<Integer> {
                                 + "reference set); train it further, or give --reference");
                 return 2;
             }
-            ScoringThresholds settings = thresholds.thresholds();
             Detector detector = checkpoint.detector();
             System.out.printf("aggregation %s, object threshold %.2f, candidate threshold %.2f%n",
                     aggregation.name().toLowerCase(), settings.object(), settings.candidate());

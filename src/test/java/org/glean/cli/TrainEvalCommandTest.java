@@ -208,6 +208,20 @@ class TrainEvalCommandTest {
     }
 
     @Test
+    void aThresholdOutsideZeroToOneIsAUsageErrorBeforeAnyWork() throws Exception {
+        Output train = glean("train", "--data", dir.resolve("nowhere").toString(), "--out",
+                dir.resolve("bad-threshold").toString(), "--candidate-threshold", "1.5");
+        Output validate = glean("validate-uncertainty", "--model", dir.resolve("nowhere").toString(),
+                "--shift-probe", dir.resolve("nowhere").toString(), "--object-threshold", "-0.1");
+
+        assertThat(train.exitCode()).isEqualTo(2);
+        assertThat(train.err()).contains("thresholds must lie in [0, 1]", "1.5");
+        assertThat(Files.exists(dir.resolve("bad-threshold"))).isFalse();
+        assertThat(validate.exitCode()).isEqualTo(2);
+        assertThat(validate.err()).contains("thresholds must lie in [0, 1]", "-0.1");
+    }
+
+    @Test
     void validateUncertaintyReportsBothUncertaintiesOnNoiseAndShiftProbes() throws Exception {
         Path probe = dir.resolve("probe");
         Output synth = glean("synth", "--out", probe.toString(), "--seed", "8", "--studies", "6", "--slices", "3",
