@@ -16,6 +16,12 @@ public class DetectionBackendProducer {
     @Singleton
     @Typed(LocalDetectionBackend.class)
     LocalDetectionBackend local(ModelRegistry registry, InferenceConfig config, PipelineMetrics metrics) {
+        for (double threshold : new double[] {config.objectThreshold(), config.candidateThreshold()}) {
+            if (!(threshold >= 0 && threshold <= 1)) {
+                throw new IllegalArgumentException("glean.inference.object-threshold and candidate-threshold must lie in "
+                        + "[0, 1], got " + config.objectThreshold() + " and " + config.candidateThreshold());
+            }
+        }
         return new LocalDetectionBackend(registry, config.batchSize(), config.lowestScore(), metrics);
     }
 
