@@ -157,6 +157,57 @@ class StorageScpTest {
         assertThat(echo.exitCode()).as("still serving others: " + echo.output()).isZero();
     }
 
+    @Test
+    void closesAnAcceptedAssociationThatFallsSilentPastTheReadTimeout() throws Exception {
+        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4,
+                new StorageScp.Admission(LOOPBACK.callers(), Duration.ofSeconds(30), Duration.ofSeconds(1)), this::keep);
+
+        try (Socket silent = new Socket()) {
+            silent.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), scp.port()), 5_000);
+            silent.setSoTimeout(20_000); // far above the 1 s read timeout: only a server that never closes fails
+            silent.getOutputStream().write(associateRequest("SILENT", AE_TITLE));
+            silent.getOutputStream().flush();
+            InputStream in = silent.getInputStream();
+            int first = in.read();
+            assertThat(first).as("A-ASSOCIATE-AC").isEqualTo(0x02);
+            int read;
+            try {
+                while ((read = in.read()) != -1) {
+                    // the rest of the A-ASSOCIATE-AC, then nothing until the server closes
+                }
+            } catch (SocketException reset) {
+                read = -1;
+            }
+            assertThat(read).as("the server closed the connection").isEqualTo(-1);
+        }
+    }
+
+    // A-ASSOCIATE-RQ (PS3.8 §9.3.2) proposing Verification in Implicit VR Little Endian.
+    private static byte[] associateRequest(String calling, String called) throws IOException {
+        ByteArrayOutputStream items = new ByteArrayOutputStream();
+        item(items, 0x10, "1.2.840.10008.3.1.1.1".getBytes(StandardCharsets.US_ASCII));
+        ByteArrayOutputStream context = new ByteArrayOutputStream();
+        context.write(new byte[] {1, 0, 0, 0});
+        item(context, 0x30, "1.2.840.10008.1.1".getBytes(StandardCharsets.US_ASCII));
+        item(context, 0x40, "1.2.840.10008.1.2".getBytes(StandardCharsets.US_ASCII));
+        item(items, 0x20, context.toByteArray());
+        ByteArrayOutputStream user = new ByteArrayOutputStream();
+        item(user, 0x51, ByteBuffer.allocate(4).putInt(16384).array());
+        item(user, 0x52, "1.2.3.4".getBytes(StandardCharsets.US_ASCII));
+        item(items, 0x50, user.toByteArray());
+        ByteBuffer pdu = ByteBuffer.allocate(6 + 68 + items.size());
+        pdu.put((byte) 0x01).put((byte) 0).putInt(68 + items.size()).putShort((short) 1).putShort((short) 0);
+        pdu.put(String.format("%-16s", called).getBytes(StandardCharsets.US_ASCII));
+        pdu.put(String.format("%-16s", calling).getBytes(StandardCharsets.US_ASCII));
+        pdu.put(new byte[32]).put(items.toByteArray());
+        return pdu.array();
+    }
+
+    private static void item(ByteArrayOutputStream out, int type, byte[] value) throws IOException {
+        out.write(new byte[] {(byte) type, 0, (byte) (value.length >> 8), (byte) value.length});
+        out.write(value);
+    }
+
     private static StorageScp.Admission admitting(String... callers) {
         return new StorageScp.Admission(CallerAllowList.parse(List.of(callers)), Duration.ofSeconds(30),
                 Duration.ofSeconds(30));
