@@ -22,14 +22,23 @@ import com.pixelmed.network.CompositeResponseHandler;
 import com.pixelmed.network.DicomNetworkException;
 import com.pixelmed.network.PDataPDU;
 import com.pixelmed.network.PresentationDataValue;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.net.SocketException;
+import java.net.SocketImpl;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
@@ -44,6 +53,13 @@ import org.jboss.logging.Logger;
  * data set to a {@link CStoreHandler} as it arrives, so memory holds one PDU per association,
  * never an instance. Unlike PixelMed's own StorageSOPClassSCP it answers every C-STORE with
  * the status the handler chose, failures with an ErrorComment, and it binds to a given address.
+ *
+ * <p>Before PixelMed sees a connection the SCP reads the A-ASSOCIATE-RQ itself: a calling AE
+ * title and address that the {@link CallerAllowList} does not admit gets an A-ASSOCIATE-RJ
+ * (rejected-permanent, DICOM UL service-user, calling AE title not recognized), because
+ * PixelMed's acceptor checks only the called AE title and offers no hook for the calling one.
+ * An admitted request is replayed to PixelMed unchanged. The request must arrive within the
+ * association timeout of the connection, and every read after it within the read timeout.
  */
 public final class StorageScp implements AutoCloseable {
 
@@ -55,15 +71,41 @@ public final class StorageScp implements AutoCloseable {
     private static final int ERROR_COMMENT_MAX = 64;
     private static final AttributeTag COMMAND_GROUP_LENGTH = new AttributeTag(0x0000, 0x0000);
 
+    private static final int A_ASSOCIATE_RQ = 0x01;
+    private static final int PDU_HEADER = 6;
+    private static final int ASSOCIATE_RQ_FIXED = 68; // protocol version to the end of the reserved 32 bytes
+    private static final int ASSOCIATE_RQ_MAX = 1 << 20;
+    private static final int CALLING_AE_OFFSET = PDU_HEADER + 20;
+    // A-ASSOCIATE-RJ (PS3.8 §9.3.4): result 1 rejected-permanent, source 1 DICOM UL
+    // service-user, reason 3 calling-AE-title-not-recognized.
+    private static final byte[] CALLING_AE_NOT_RECOGNIZED = {0x03, 0, 0, 0, 0, 4, 0, 1, 1, 3};
+
+    /**
+     * Who may call and how long they may take: the A-ASSOCIATE-RQ must be complete within
+     * {@code associationTimeout} of the connection, and no read may wait longer than
+     * {@code readTimeout}, so a peer that connects and goes silent frees its thread.
+     */
+    public record Admission(CallerAllowList callers, Duration associationTimeout, Duration readTimeout) {
+        public Admission {
+            if (associationTimeout.isNegative() || associationTimeout.isZero() || readTimeout.isNegative()
+                    || readTimeout.isZero()) {
+                throw new IllegalArgumentException("DICOM association and read timeouts must be positive");
+            }
+        }
+    }
+
     private final ServerSocket serverSocket;
     private final String aeTitle;
+    private final Admission admission;
     private final CStoreHandler handler;
     private final ThreadPoolExecutor associations;
     private final Thread acceptor;
 
-    private StorageScp(ServerSocket serverSocket, String aeTitle, int maxAssociations, CStoreHandler handler) {
+    private StorageScp(ServerSocket serverSocket, String aeTitle, int maxAssociations, Admission admission,
+            CStoreHandler handler) {
         this.serverSocket = serverSocket;
         this.aeTitle = aeTitle;
+        this.admission = admission;
         this.handler = handler;
         AtomicInteger threadNumber = new AtomicInteger();
         this.associations = new ThreadPoolExecutor(0, maxAssociations, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
@@ -73,16 +115,17 @@ public final class StorageScp implements AutoCloseable {
 
     /**
      * Listens on {@code bindAddress:port} (port 0 picks a free one) for associations that call
-     * {@code aeTitle}; at most {@code maxAssociations} are served at once, more are turned away.
+     * {@code aeTitle} from callers that {@code admission} admits; at most {@code maxAssociations}
+     * are served at once, more are turned away.
      * PixelMed holds each association's thread for 5 s after the release (its ARTIM wait), so
      * a sender that opens one association per instance needs about 5 s × its rate of them.
      */
     public static StorageScp start(InetAddress bindAddress, int port, String aeTitle, int maxAssociations,
-            CStoreHandler handler) throws IOException {
+            Admission admission, CStoreHandler handler) throws IOException {
         ServerSocket serverSocket = new ServerSocket();
         serverSocket.setReuseAddress(true);
         serverSocket.bind(new InetSocketAddress(bindAddress, port));
-        StorageScp scp = new StorageScp(serverSocket, aeTitle, maxAssociations, handler);
+        StorageScp scp = new StorageScp(serverSocket, aeTitle, maxAssociations, admission, handler);
         scp.acceptor.start();
         return scp;
     }
@@ -123,7 +166,13 @@ public final class StorageScp implements AutoCloseable {
         RequestHandler request = null;
         try (socket) {
             socket.setTcpNoDelay(true);
-            Association association = AssociationFactory.createNewAssociation(socket, aeTitle,
+            byte[] associateRequest = readAssociateRequest(socket);
+            if (associateRequest == null) {
+                return;
+            }
+            socket.setSoTimeout(millis(admission.readTimeout()));
+            Association association = AssociationFactory.createNewAssociation(
+                    new ReplayingSocket(socket, associateRequest), aeTitle,
                     new AnyExplicitStorePresentationContextSelectionPolicy());
             String callingAeTitle = association.getCallingAETitle().trim();
             while (true) {
@@ -137,6 +186,9 @@ public final class StorageScp implements AutoCloseable {
                 association.send(request.presentationContextId, request.response, null);
                 request = null;
             }
+        } catch (SocketTimeoutException e) {
+            LOG.warnf("Closed a silent DICOM connection from %s: %s (glean.scp.association-timeout,"
+                    + " glean.scp.read-timeout)", socket.getRemoteSocketAddress(), e.getMessage());
         } catch (DicomNetworkException | IOException e) {
             if (associations.isShutdown()) {
                 LOG.debugf("DICOM association from %s closed at shutdown", socket.getRemoteSocketAddress());
@@ -149,6 +201,207 @@ public final class StorageScp implements AutoCloseable {
             if (request != null) {
                 request.abandon();
             }
+        }
+    }
+
+    /**
+     * Reads the first PDU whole, within the association timeout. Returns it when it is an
+     * A-ASSOCIATE-RQ from an admitted caller, or something else PixelMed should answer (it
+     * aborts); returns null when the caller was refused (A-ASSOCIATE-RJ sent) or the request
+     * is implausibly large.
+     */
+    private byte[] readAssociateRequest(Socket socket) throws IOException {
+        long deadline = System.nanoTime() + admission.associationTimeout().toNanos();
+        InputStream in = socket.getInputStream();
+        byte[] header = new byte[PDU_HEADER];
+        readFully(socket, in, header, 0, PDU_HEADER, deadline);
+        long length = ByteBuffer.wrap(header, 2, 4).getInt() & 0xffffffffL;
+        if ((header[0] & 0xff) != A_ASSOCIATE_RQ) {
+            return header; // PixelMed aborts anything but an A-ASSOCIATE-RQ
+        }
+        if (length < ASSOCIATE_RQ_FIXED || length > ASSOCIATE_RQ_MAX) {
+            LOG.warnf("Closed a DICOM connection from %s: A-ASSOCIATE-RQ of %d bytes", socket.getRemoteSocketAddress(),
+                    length);
+            return null;
+        }
+        byte[] pdu = new byte[PDU_HEADER + (int) length];
+        System.arraycopy(header, 0, pdu, 0, PDU_HEADER);
+        readFully(socket, in, pdu, PDU_HEADER, (int) length, deadline);
+        String callingAeTitle = new String(pdu, CALLING_AE_OFFSET, 16, StandardCharsets.US_ASCII).trim();
+        if (admission.callers().admits(callingAeTitle, socket.getInetAddress())) {
+            return pdu;
+        }
+        LOG.warnf("Refused a DICOM association (A-ASSOCIATE-RJ, calling AE title not recognized) from AE '%s' at %s:"
+                + " not admitted by glean.scp.allowed-callers", printable(callingAeTitle),
+                socket.getInetAddress().getHostAddress());
+        OutputStream out = socket.getOutputStream();
+        out.write(CALLING_AE_NOT_RECOGNIZED);
+        out.flush();
+        socket.shutdownOutput();
+        return null;
+    }
+
+    // Reads len bytes; each read waits at most the read timeout and never past the deadline.
+    private void readFully(Socket socket, InputStream in, byte[] buffer, int offset, int len, long deadline)
+            throws IOException {
+        int done = 0;
+        while (done < len) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new SocketTimeoutException("association timeout " + admission.associationTimeout()
+                        + " before a complete A-ASSOCIATE-RQ");
+            }
+            socket.setSoTimeout((int) Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left),
+                    millis(admission.readTimeout()))));
+            int read;
+            try {
+                read = in.read(buffer, offset + done, len - done);
+            } catch (SocketTimeoutException e) {
+                throw new SocketTimeoutException("the association or read timeout, waiting for an A-ASSOCIATE-RQ");
+            }
+            if (read < 0) {
+                throw new IOException("Connection closed before a complete A-ASSOCIATE-RQ");
+            }
+            done += read;
+        }
+    }
+
+    private static int millis(Duration duration) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, duration.toMillis()));
+    }
+
+    private static String printable(String text) {
+        return text.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+
+    /**
+     * The accepted socket with the already-read A-ASSOCIATE-RQ put back in front of its input,
+     * for PixelMed's acceptor, which reads the request itself. Everything it calls is delegated.
+     */
+    private static final class ReplayingSocket extends Socket {
+
+        private final Socket socket;
+        private final InputStream input;
+
+        ReplayingSocket(Socket socket, byte[] alreadyRead) throws IOException {
+            super((SocketImpl) null);
+            this.socket = socket;
+            this.input = new SequenceInputStream(new ByteArrayInputStream(alreadyRead), socket.getInputStream());
+        }
+
+        @Override
+        public InputStream getInputStream() {
+            return input;
+        }
+
+        @Override
+        public OutputStream getOutputStream() throws IOException {
+            return socket.getOutputStream();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+
+        @Override
+        public boolean isClosed() {
+            return socket.isClosed();
+        }
+
+        @Override
+        public boolean isConnected() {
+            return socket.isConnected();
+        }
+
+        @Override
+        public void shutdownOutput() throws IOException {
+            socket.shutdownOutput();
+        }
+
+        @Override
+        public void shutdownInput() throws IOException {
+            socket.shutdownInput();
+        }
+
+        @Override
+        public InetAddress getInetAddress() {
+            return socket.getInetAddress();
+        }
+
+        @Override
+        public InetAddress getLocalAddress() {
+            return socket.getLocalAddress();
+        }
+
+        @Override
+        public int getPort() {
+            return socket.getPort();
+        }
+
+        @Override
+        public int getLocalPort() {
+            return socket.getLocalPort();
+        }
+
+        @Override
+        public SocketAddress getRemoteSocketAddress() {
+            return socket.getRemoteSocketAddress();
+        }
+
+        @Override
+        public SocketAddress getLocalSocketAddress() {
+            return socket.getLocalSocketAddress();
+        }
+
+        @Override
+        public int getReceiveBufferSize() throws SocketException {
+            return socket.getReceiveBufferSize();
+        }
+
+        @Override
+        public void setReceiveBufferSize(int size) throws SocketException {
+            socket.setReceiveBufferSize(size);
+        }
+
+        @Override
+        public int getSendBufferSize() throws SocketException {
+            return socket.getSendBufferSize();
+        }
+
+        @Override
+        public void setSendBufferSize(int size) throws SocketException {
+            socket.setSendBufferSize(size);
+        }
+
+        @Override
+        public int getSoLinger() throws SocketException {
+            return socket.getSoLinger();
+        }
+
+        @Override
+        public int getSoTimeout() throws SocketException {
+            return socket.getSoTimeout();
+        }
+
+        @Override
+        public void setSoTimeout(int timeout) throws SocketException {
+            socket.setSoTimeout(timeout);
+        }
+
+        @Override
+        public boolean getTcpNoDelay() throws SocketException {
+            return socket.getTcpNoDelay();
+        }
+
+        @Override
+        public void setTcpNoDelay(boolean on) throws SocketException {
+            socket.setTcpNoDelay(on);
+        }
+
+        @Override
+        public String toString() {
+            return socket.toString();
         }
     }
 

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.OptionalInt;
 import org.glean.dicom.CStoreHandler;
+import org.glean.dicom.CallerAllowList;
 import org.glean.dicom.CStoreOutcome;
 import org.glean.dicom.StorageScp;
 import org.jboss.logging.Logger;
@@ -37,13 +38,16 @@ public class CStoreIngest implements CStoreHandler {
         if (!config.enabled()) {
             return;
         }
+        CallerAllowList callers = CallerAllowList.parse(config.allowedCallers());
         try {
             scp = StorageScp.start(InetAddress.getByName(config.bindAddress()), config.port(), config.aeTitle(),
-                    config.maxAssociations(), this);
+                    config.maxAssociations(),
+                    new StorageScp.Admission(callers, config.associationTimeout(), config.readTimeout()), this);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot listen for DICOM on " + config.bindAddress() + ":" + config.port(), e);
         }
-        LOG.infof("DICOM C-STORE SCP %s listening on %s:%d", config.aeTitle(), config.bindAddress(), scp.port());
+        LOG.infof("DICOM C-STORE SCP %s listening on %s:%d, admitting callers %s", config.aeTitle(),
+                config.bindAddress(), scp.port(), callers);
     }
 
     void stop(@Observes ShutdownEvent shutdown) throws IOException {

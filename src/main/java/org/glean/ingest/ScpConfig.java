@@ -2,6 +2,7 @@ package org.glean.ingest;
 
 import io.smallrye.config.ConfigMapping;
 import java.time.Duration;
+import java.util.List;
 
 /** The DICOM C-STORE SCP: where it listens and when a pushed study counts as complete. */
 @ConfigMapping(prefix = "glean.scp")
@@ -24,6 +25,19 @@ public interface ScpConfig {
      * release (PixelMed's ARTIM wait), so allow 5 s × the associations a sender opens per second.
      */
     int maxAssociations();
+
+    /**
+     * Callers admitted, as {@code AETITLE}, {@code AETITLE@ADDRESS} or {@code AETITLE@ADDRESS/PREFIX}
+     * ({@code *} for any AE title); see {@link org.glean.dicom.CallerAllowList}. Others get an
+     * A-ASSOCIATE-RJ.
+     */
+    List<String> allowedCallers();
+
+    /** Time from connecting to a complete A-ASSOCIATE-RQ. */
+    Duration associationTimeout();
+
+    /** Longest wait for the next bytes within an association; a silent peer is disconnected. */
+    Duration readTimeout();
 
     /** Time without a new instance after which a pushed study counts as complete. */
     Duration studyQuietPeriod();

@@ -4,13 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StorageScpTest {
 
     private static final String AE_TITLE = "SCP-TEST";
+    private static final StorageScp.Admission LOOPBACK = admitting("*@127.0.0.1", "*@::1");
 
     @TempDir
     Path dir;
@@ -42,7 +48,7 @@ class StorageScpTest {
 
     @Test
     void handsOnEachInstanceAsAPart10FileWithTheDataSetAsSent() throws Exception {
-        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, this::keep);
+        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, LOOPBACK, this::keep);
         Spec spec = Spec.ct(DcmtkFiles.newUid(), DcmtkFiles.newUid(), 1, 1, 64);
         Path explicit = DcmtkFiles.write(dir, spec, Syntax.EXPLICIT_LITTLE);
         Path rle = DcmtkFiles.write(dir, Spec.ct(spec.studyUid(), spec.seriesUid(), 1, 2, 64), Syntax.RLE);
@@ -64,7 +70,7 @@ class StorageScpTest {
 
     @Test
     void answersWithTheHandlersFailureStatusAndReason() throws Exception {
-        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, this::keep);
+        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, LOOPBACK, this::keep);
         answer = CStoreOutcome.cannotUnderstand("Rows (0028,0010) says 64 but the pixel data holds 50 rows");
         Path file = DcmtkFiles.write(dir, Spec.ct(DcmtkFiles.newUid(), DcmtkFiles.newUid(), 1, 1, 64),
                 Syntax.EXPLICIT_LITTLE);
@@ -77,13 +83,134 @@ class StorageScpTest {
 
     @Test
     void answersEchoAndRefusesAnotherCalledAeTitle() throws Exception {
-        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, this::keep);
+        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, LOOPBACK, this::keep);
 
         Result echo = DcmtkFiles.execute(List.of("echoscu", "-aec", AE_TITLE, "127.0.0.1", port()));
         Result wrongTitle = DcmtkFiles.execute(List.of("echoscu", "-aec", "SOMEONE-ELSE", "127.0.0.1", port()));
 
         assertThat(echo.exitCode()).as(echo.output()).isZero();
         assertThat(wrongTitle.exitCode()).isNotZero();
+    }
+
+    @Test
+    void rejectsAnAssociationFromACallingAeTitleNotOnTheListAndStoresNothing() throws Exception {
+        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, admitting("MODALITY@127.0.0.1"),
+                this::keep);
+        Path file = DcmtkFiles.write(dir, Spec.ct(DcmtkFiles.newUid(), DcmtkFiles.newUid(), 1, 1, 64),
+                Syntax.EXPLICIT_LITTLE);
+
+        Result echo = DcmtkFiles.execute(List.of("echoscu", "-aet", "STRANGER", "-aec", AE_TITLE, "127.0.0.1", port()));
+        Result push = storescu("STRANGER", file);
+
+        assertThat(echo.exitCode()).as(echo.output()).isNotZero();
+        assertThat(echo.output()).containsIgnoringCase("Calling AE Title Not Recognized");
+        assertThat(push.exitCode()).as(push.output()).isNotZero();
+        assertThat(push.output()).containsIgnoringCase("Calling AE Title Not Recognized");
+        assertThat(received).isEmpty();
+    }
+
+    @Test
+    void rejectsAListedAeTitleCallingFromAnAddressNotOnTheList() throws Exception {
+        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, admitting("MODALITY@10.0.0.0/8"),
+                this::keep);
+
+        Result echo = DcmtkFiles.execute(List.of("echoscu", "-aet", "MODALITY", "-aec", AE_TITLE, "127.0.0.1", port()));
+
+        assertThat(echo.exitCode()).as(echo.output()).isNotZero();
+        assertThat(echo.output()).containsIgnoringCase("Calling AE Title Not Recognized");
+    }
+
+    @Test
+    void acceptsAListedAeTitleFromAListedAddress() throws Exception {
+        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4,
+                admitting("PACS@10.1.2.3", "MODALITY@127.0.0.0/8"), this::keep);
+        Path file = DcmtkFiles.write(dir, Spec.ct(DcmtkFiles.newUid(), DcmtkFiles.newUid(), 1, 1, 64),
+                Syntax.EXPLICIT_LITTLE);
+
+        Result echo = DcmtkFiles.execute(List.of("echoscu", "-aet", "MODALITY", "-aec", AE_TITLE, "127.0.0.1", port()));
+        Result push = storescu("MODALITY", file);
+
+        assertThat(echo.exitCode()).as(echo.output()).isZero();
+        assertThat(push.exitCode()).as(push.output()).isZero();
+        assertThat(received).hasSize(1);
+    }
+
+    @Test
+    void closesAConnectionThatStaysSilentPastTheReadTimeout() throws Exception {
+        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4,
+                new StorageScp.Admission(LOOPBACK.callers(),
+                        Duration.ofSeconds(30), Duration.ofSeconds(1)), this::keep);
+
+        try (Socket silent = new Socket()) {
+            silent.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), scp.port()), 5_000);
+            silent.setSoTimeout(20_000); // far above the 1 s read timeout: only a server that never closes fails
+            InputStream in = silent.getInputStream();
+            int read;
+            try {
+                read = in.read();
+            } catch (SocketException reset) {
+                read = -1;
+            }
+            assertThat(read).as("the server closed the connection").isEqualTo(-1);
+        }
+        Result echo = DcmtkFiles.execute(List.of("echoscu", "-aec", AE_TITLE, "127.0.0.1", port()));
+        assertThat(echo.exitCode()).as("still serving others: " + echo.output()).isZero();
+    }
+
+    @Test
+    void closesAnAcceptedAssociationThatFallsSilentPastTheReadTimeout() throws Exception {
+        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4,
+                new StorageScp.Admission(LOOPBACK.callers(), Duration.ofSeconds(30), Duration.ofSeconds(1)), this::keep);
+
+        try (Socket silent = new Socket()) {
+            silent.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), scp.port()), 5_000);
+            silent.setSoTimeout(20_000); // far above the 1 s read timeout: only a server that never closes fails
+            silent.getOutputStream().write(associateRequest("SILENT", AE_TITLE));
+            silent.getOutputStream().flush();
+            InputStream in = silent.getInputStream();
+            int first = in.read();
+            assertThat(first).as("A-ASSOCIATE-AC").isEqualTo(0x02);
+            int read;
+            try {
+                while ((read = in.read()) != -1) {
+                    // the rest of the A-ASSOCIATE-AC, then nothing until the server closes
+                }
+            } catch (SocketException reset) {
+                read = -1;
+            }
+            assertThat(read).as("the server closed the connection").isEqualTo(-1);
+        }
+    }
+
+    // A-ASSOCIATE-RQ (PS3.8 §9.3.2) proposing Verification in Implicit VR Little Endian.
+    private static byte[] associateRequest(String calling, String called) throws IOException {
+        ByteArrayOutputStream items = new ByteArrayOutputStream();
+        item(items, 0x10, "1.2.840.10008.3.1.1.1".getBytes(StandardCharsets.US_ASCII));
+        ByteArrayOutputStream context = new ByteArrayOutputStream();
+        context.write(new byte[] {1, 0, 0, 0});
+        item(context, 0x30, "1.2.840.10008.1.1".getBytes(StandardCharsets.US_ASCII));
+        item(context, 0x40, "1.2.840.10008.1.2".getBytes(StandardCharsets.US_ASCII));
+        item(items, 0x20, context.toByteArray());
+        ByteArrayOutputStream user = new ByteArrayOutputStream();
+        item(user, 0x51, ByteBuffer.allocate(4).putInt(16384).array());
+        item(user, 0x52, "1.2.3.4".getBytes(StandardCharsets.US_ASCII));
+        item(items, 0x50, user.toByteArray());
+        ByteBuffer pdu = ByteBuffer.allocate(6 + 68 + items.size());
+        pdu.put((byte) 0x01).put((byte) 0).putInt(68 + items.size()).putShort((short) 1).putShort((short) 0);
+        pdu.put(String.format("%-16s", called).getBytes(StandardCharsets.US_ASCII));
+        pdu.put(String.format("%-16s", calling).getBytes(StandardCharsets.US_ASCII));
+        pdu.put(new byte[32]).put(items.toByteArray());
+        return pdu.array();
+    }
+
+    private static void item(ByteArrayOutputStream out, int type, byte[] value) throws IOException {
+        out.write(new byte[] {(byte) type, 0, (byte) (value.length >> 8), (byte) value.length});
+        out.write(value);
+    }
+
+    private static StorageScp.Admission admitting(String... callers) {
+        return new StorageScp.Admission(CallerAllowList.parse(List.of(callers)), Duration.ofSeconds(30),
+                Duration.ofSeconds(30));
     }
 
     private CStoreHandler.IncomingInstance keep(String callingAeTitle) {
@@ -108,7 +235,11 @@ class StorageScpTest {
     }
 
     private Result storescu(Path... files) {
-        List<String> command = new ArrayList<>(List.of("storescu", "-d", "-aec", AE_TITLE));
+        return storescu("STORESCU", files);
+    }
+
+    private Result storescu(String callingAeTitle, Path... files) {
+        List<String> command = new ArrayList<>(List.of("storescu", "-d", "-aet", callingAeTitle, "-aec", AE_TITLE));
         command.addAll(DcmtkFiles.storescuProposingEverySyntax(dir));
         command.addAll(List.of("127.0.0.1", port()));
         Arrays.stream(files).forEach(file -> command.add(file.toString()));
