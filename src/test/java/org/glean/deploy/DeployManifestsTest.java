@@ -40,6 +40,8 @@ class DeployManifestsTest {
             List.of("QUARKUS_DATASOURCE_JDBC_URL", "QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD");
     private static final String GPU = "nvidia.com/gpu";
     private static final String METRICS_PATH = "/q/metrics";
+    private static final Map<String, String> PROBE_PATHS = Map.of("startupProbe", "/q/health/started",
+            "readinessProbe", "/q/health/ready", "livenessProbe", "/q/health/live");
     private static final String TLS_SECRET = "glean-tls";
     private static final String JWT_SECRET = "glean-jwt";
 
@@ -107,18 +109,19 @@ class DeployManifestsTest {
 
     /**
      * TLS is on by default and the port is TLS-only, and Kubernetes' grpc probes speak plaintext: every
-     * probe is an HTTPS GET of the metrics path (the one HTTP path the server answers without a token)
-     * on the gRPC port, and no container turns TLS off.
+     * probe is an HTTPS GET of its health path (served without a token) on the gRPC port, readiness
+     * the checks of database, store and model, liveness the process only, and no container turns TLS off.
      */
     @Test
-    void probesAreHttpsGetsOfTheMetricsPathOnTheGrpcPort() {
+    void probesAreHttpsGetsOfTheHealthPathsOnTheGrpcPort() {
         assertThat(applicationProperties().getProperty("glean.tls.enabled")).isEqualTo("${GLEAN_TLS_ENABLED:true}");
         for (JsonNode deployment : manifests.ofKind("Deployment")) {
             for (JsonNode container : containers(deployment)) {
                 int grpcPort = containerPort(container, "grpc");
                 assertThat(env(container, "GLEAN_TLS_ENABLED").map(e -> e.path("value").asText()))
                         .as(container.path("name").asText() + " keeps TLS on").isNotEqualTo(Optional.of("false"));
-                for (String probeName : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
+                for (Map.Entry<String, String> probePath : PROBE_PATHS.entrySet()) {
+                    String probeName = probePath.getKey();
                     JsonNode probe = container.path(probeName);
                     String where = container.path("name").asText() + " " + probeName;
                     assertThat(probe.isObject()).as(where + " present").isTrue();
@@ -126,7 +129,7 @@ class DeployManifestsTest {
                             .as(where + " is an httpGet only (grpc probes cannot speak TLS)").isFalse();
                     JsonNode get = probe.path("httpGet");
                     assertThat(get.path("scheme").asText()).as(where + " scheme").isEqualTo("HTTPS");
-                    assertThat(get.path("path").asText()).as(where + " path").isEqualTo(METRICS_PATH);
+                    assertThat(get.path("path").asText()).as(where + " path").isEqualTo(probePath.getValue());
                     JsonNode port = get.path("port");
                     int probedPort = port.isInt() ? port.asInt() : containerPort(container, port.asText());
                     assertThat(probedPort).as(where + " port").isEqualTo(grpcPort);

@@ -54,6 +54,31 @@ class TlsServerTest {
         }
     }
 
+    /** Probes and load balancers: readiness over the same TLS port, without a token. */
+    @Test
+    void readinessIsAnsweredOverTlsWithoutAToken() throws Exception {
+        java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        try (var in = Files.newInputStream(ca())) {
+            trusted.setCertificateEntry("glean-ca",
+                    java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory
+                .getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, trust.getTrustManagers(), null);
+        java.net.http.HttpResponse<String> ready = java.net.http.HttpClient.newBuilder().sslContext(tls).build()
+                .send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("https://localhost:" + tlsPort + "/q/health/ready")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+        com.fasterxml.jackson.databind.JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(ready.body());
+        assertThat(body.path("status").asText()).isEqualTo("UP");
+        assertThat(body.path("checks").findValuesAsText("name")).contains("database", "instance-store", "model");
+    }
+
     @Test
     void aClientThatTrustsAnotherCaIsRefused() throws Exception {
         LocalCertificateAuthority.create(dir, "Someone else's CA", Set.of("localhost", "127.0.0.1"));
