@@ -8,6 +8,7 @@ import io.grpc.health.v1.HealthGrpc;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.glean.metrics.PipelineTimes;
 import org.glean.security.BearerToken;
 import org.glean.security.ClientChannels;
 import org.glean.security.LocalCertificateAuthority;
@@ -111,6 +113,11 @@ public final class GleanServerProcess implements AutoCloseable {
         return ClientChannels.tls(HOST, grpcPort, Optional.of(caCertificate()))
                 .intercept(new BearerToken(token("glean-bench", Role.ADMIN)).onEveryCall())
                 .build();
+    }
+
+    /** The server's pipeline timers, from its /q/metrics over TLS trusting its local CA. */
+    public PipelineTimes pipelineTimes() throws IOException, InterruptedException {
+        return PipelineTimes.scrape(ClientChannels.https(caCertificate()), URI.create("https://" + HOST + ":" + grpcPort));
     }
 
     /** A token for the subject with the roles, as `glean token --service` signs it from the data folder. */

@@ -105,13 +105,13 @@ public final class ScoringBenchmark {
             List<GeneratedStudy> measured = generated.subList(settings.warmupStudies(), total);
             say("Measuring: %d studies, %d clients", measured.size(), settings.clients());
             double loadBefore = LoadAverage.oneMinute();
-            PipelineTimes before = PipelineTimes.scrape(glean.host(), glean.grpcPort());
+            PipelineTimes before = glean.pipelineTimes();
             Duration cpuBefore = glean.cpuTime();
             long start = System.nanoTime();
             List<Answered> answers = send(glean, measured);
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             Duration serverCpu = glean.cpuTime().minus(cpuBefore);
-            PipelineTimes server = PipelineTimes.scrape(glean.host(), glean.grpcPort()).minus(before);
+            PipelineTimes server = glean.pipelineTimes().minus(before);
             double loadAfter = LoadAverage.oneMinute();
             List<Duration> latencies = new ArrayList<>(answers.stream().map(Answered::latency).toList());
             Collections.sort(latencies);

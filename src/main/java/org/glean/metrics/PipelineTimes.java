@@ -47,13 +47,13 @@ public record PipelineTimes(Map<PipelineStage, Total> stages, Total studies, Tot
         stages = Map.copyOf(stages);
     }
 
-    /** Reads the timers from the server's /q/metrics at {@code host:port}. */
-    public static PipelineTimes scrape(String host, int port) throws IOException, InterruptedException {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(
-                        URI.create("http://" + host + ":" + port + "/q/metrics")).timeout(Duration.ofSeconds(30)).GET()
-                .build(), HttpResponse.BodyHandlers.ofString());
+    /**
+     * Reads the timers from the server's /q/metrics at {@code server} (e.g. {@code https://host:port})
+     * with {@code client}, which must trust the server's certificate when it serves TLS.
+     */
+    public static PipelineTimes scrape(HttpClient client, URI server) throws IOException, InterruptedException {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(server.resolve("/q/metrics"))
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("GET /q/metrics answered HTTP " + response.statusCode());
         }

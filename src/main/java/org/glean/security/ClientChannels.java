@@ -6,6 +6,17 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.nio.file.Path;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
@@ -27,6 +38,26 @@ public final class ClientChannels {
             return NettyChannelBuilder.forAddress(host, port).sslContext(tls.build());
         } catch (SSLException e) {
             throw new IllegalArgumentException("cannot set up TLS to " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** An HTTPS client (HTTP/1.1) trusting only the CA in the PEM file, e.g. for the server's /q/metrics. */
+    public static HttpClient https(Path trustedCa) {
+        try (InputStream in = Files.newInputStream(trustedCa)) {
+            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+            trusted.load(null, null);
+            int i = 0;
+            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trusted.setCertificateEntry("ca-" + i++, certificate);
+            }
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(context)
+                    .connectTimeout(Duration.ofSeconds(10)).build();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot trust the CA in " + trustedCa + ": " + e.getMessage(), e);
         }
     }
 

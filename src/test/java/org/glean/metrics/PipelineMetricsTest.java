@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.file.Files;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,10 +34,10 @@ class PipelineMetricsTest extends LoopbackGrpcTest {
     @Test
     void anIngestStudyCallRecordsEveryStageOfItsStudyOnce(@TempDir Path dir) throws Exception {
         List<Path> files = freshCtStudy(dir);
-        PipelineTimes before = PipelineTimes.scrape("127.0.0.1", port);
+        PipelineTimes before = PipelineTimes.scrape(HttpClient.newHttpClient(), URI.create("http://127.0.0.1:" + port));
 
         StudyAnalysis analysis = new IngestStudyClient(channel, 1 << 20).send(files);
-        PipelineTimes call = PipelineTimes.scrape("127.0.0.1", port).minus(before);
+        PipelineTimes call = PipelineTimes.scrape(HttpClient.newHttpClient(), URI.create("http://127.0.0.1:" + port)).minus(before);
 
         assertThat(analysis.getModelVersion()).isNotEmpty();
         assertThat(analysis.getInstanceCount()).isEqualTo(SLICES);
@@ -67,10 +69,10 @@ class PipelineMetricsTest extends LoopbackGrpcTest {
     void aStudySentAgainIsDecodedFromTheStoreForTheDetector(@TempDir Path dir) throws Exception {
         List<Path> files = freshCtStudy(dir);
         StudyAnalysis first = new IngestStudyClient(channel, 1 << 20).send(files);
-        PipelineTimes before = PipelineTimes.scrape("127.0.0.1", port);
+        PipelineTimes before = PipelineTimes.scrape(HttpClient.newHttpClient(), URI.create("http://127.0.0.1:" + port));
 
         StudyAnalysis again = new IngestStudyClient(channel, 1 << 20).send(files);
-        PipelineTimes call = PipelineTimes.scrape("127.0.0.1", port).minus(before);
+        PipelineTimes call = PipelineTimes.scrape(HttpClient.newHttpClient(), URI.create("http://127.0.0.1:" + port)).minus(before);
 
         // its bytes are stored already: nothing is decoded on receipt, everything from the store
         assertThat(call.stage(PipelineStage.RECEIVE_DECODE).count()).isZero();

@@ -11,6 +11,12 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -20,6 +26,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.glean.api.v1.CurationGrpc;
 import org.glean.api.v1.GetPolicyRequest;
 import org.glean.cli.GleanCommand;
+import org.glean.metrics.PipelineTimes;
 import org.glean.security.ClientChannels;
 import org.glean.security.LocalCertificateAuthority;
 import org.glean.security.Role;
@@ -57,26 +64,23 @@ class TlsServerTest {
     /** Probes and load balancers: readiness over the same TLS port, without a token. */
     @Test
     void readinessIsAnsweredOverTlsWithoutAToken() throws Exception {
-        java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
-        trusted.load(null, null);
-        try (var in = Files.newInputStream(ca())) {
-            trusted.setCertificateEntry("glean-ca",
-                    java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory
-                .getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(trusted);
-        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
-        tls.init(null, trust.getTrustManagers(), null);
-        java.net.http.HttpResponse<String> ready = java.net.http.HttpClient.newBuilder().sslContext(tls).build()
-                .send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("https://localhost:" + tlsPort + "/q/health/ready")).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> ready = ClientChannels.https(ca()).send(HttpRequest.newBuilder(
+                URI.create("https://localhost:" + tlsPort + "/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
-        com.fasterxml.jackson.databind.JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(ready.body());
+        JsonNode body = new ObjectMapper().readTree(ready.body());
         assertThat(body.path("status").asText()).isEqualTo("UP");
         assertThat(body.path("checks").findValuesAsText("name")).contains("database", "instance-store", "model");
+    }
+
+    /** What bench-scoring reads: the pipeline timers, over TLS trusting the local CA. */
+    @Test
+    void thePipelineTimersAreScrapedOverTls() throws Exception {
+        PipelineTimes times = PipelineTimes.scrape(ClientChannels.https(ca()), URI.create("https://localhost:" + tlsPort));
+
+        assertThat(times.stages()).isNotNull();
+        assertThatThrownBy(() -> PipelineTimes.scrape(HttpClient.newHttpClient(), URI.create("https://localhost:" + tlsPort)))
+                .as("the JDK's CAs do not trust the local CA").isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
     }
 
     @Test
