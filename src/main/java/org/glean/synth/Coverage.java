@@ -56,4 +56,17 @@ record Coverage(int x0, int y0, int width, int height, float[] alpha, float[] th
         }
         return new ObjectBox(lesionClass, x0 + minX, y0 + minY, maxX - minX + 1, maxY - minY + 1);
     }
+
+    /** The pixels an object reaching {@code reach} from ({@code cx}, {@code cy}) may cover, one pixel of margin, cut to the image. */
+    record Window(int x0, int y0, int width, int height) {
+
+        /** The window, or null when nothing of it lies inside a {@code size × size} image. */
+        static Window around(double cx, double cy, double reach, int size) {
+            int x0 = (int) StrictMath.max(0, StrictMath.floor(cx - reach - 1));
+            int y0 = (int) StrictMath.max(0, StrictMath.floor(cy - reach - 1));
+            int x1 = (int) StrictMath.min(size - 1, StrictMath.ceil(cx + reach + 1));
+            int y1 = (int) StrictMath.min(size - 1, StrictMath.ceil(cy + reach + 1));
+            return x1 < x0 || y1 < y0 ? null : new Window(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
+        }
+    }
 }

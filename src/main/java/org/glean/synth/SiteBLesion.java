@@ -176,16 +176,14 @@ final class SiteBLesion {
                 return null;
             }
         }
-        double reach = reach();
-        int x0 = (int) StrictMath.max(0, StrictMath.floor(centerX - reach - 1));
-        int y0 = (int) StrictMath.max(0, StrictMath.floor(centerY - reach - 1));
-        int x1 = (int) StrictMath.min(size - 1, StrictMath.ceil(centerX + reach + 1));
-        int y1 = (int) StrictMath.min(size - 1, StrictMath.ceil(centerY + reach + 1));
-        if (x1 < x0 || y1 < y0) {
+        Coverage.Window window = Coverage.Window.around(centerX, centerY, reach(), size);
+        if (window == null) {
             return null;
         }
-        int width = x1 - x0 + 1;
-        int height = y1 - y0 + 1;
+        int x0 = window.x0();
+        int y0 = window.y0();
+        int width = window.width();
+        int height = window.height();
         float[] alpha = new float[width * height];
         float[] thickness = new float[width * height];
         float[] offset = new float[width * height];
