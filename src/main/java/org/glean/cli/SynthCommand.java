@@ -95,6 +95,12 @@ public final class SynthCommand implements Callable<Integer> {
                     + "site B inverted, artefact, enlarged, shape.")
     List<String> shiftKinds;
 
+    @Option(names = "--variation", defaultValue = "0", paramLabel = "0..1",
+            description = "Site A only, for training that must generalise: how far each series' anatomy, "
+                    + "acquisition, noise and object forms are drawn beyond site A's own; each series draws "
+                    + "its strength in 0..this (default ${DEFAULT-VALUE}, site A as it is).")
+    double variation;
+
     @Override
     public Integer call() throws Exception {
         SynthOptions options;
@@ -105,7 +111,7 @@ public final class SynthCommand implements Callable<Integer> {
             options = new SynthOptions(seed, studies, slices, projections,
                     size == null ? family.defaultCtSize() : size, ctFraction, SynthOptions.Range.parse(objects),
                     normalFraction, SynthOptions.Range.parse(noise), SynthOptions.Range.parse(blur), shiftProbability,
-                    kinds, family, size == null ? family.defaultDxSize() : size);
+                    kinds, family, size == null ? family.defaultDxSize() : size, variation);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -17,6 +17,10 @@ final class ChestCtPhantom {
     private static final double AIR_HU = -1000;
     private static final double FAT_HU = -100;
     private static final double VESSEL_HU = 30;
+    private static final double HEART_HU = 45;
+    /** What contrast enhancement adds to blood at most. */
+    private static final double ENHANCED_BLOOD_HU = 220;
+    private static final double TABLE_HU = 350;
 
     /** One point of a vessel's centre line: position in pixels and slices, radius in pixels. */
     private record VesselPoint(double x, double y, double slice, double radius) {
@@ -48,13 +52,16 @@ final class ChestCtPhantom {
     private final double tissueTextureAmplitude;
     private final List<VesselPoint> vessels = new ArrayList<>();
     private final long textureSeed;
+    private final Variation variation;
 
     /**
      * @param zoom 1 in distribution; otherwise the scale shift's zoom about the image centre
      * @param slicePixels slice spacing in pixels at zoom 1
      */
-    ChestCtPhantom(SplittableRandom random, int size, int slices, double zoom, double slicePixels) {
+    ChestCtPhantom(SplittableRandom random, int size, int slices, double zoom, double slicePixels,
+                   Variation variation) {
         this.size = size;
+        this.variation = variation;
         this.slices = slices;
         this.slicePixels = slicePixels;
         double unit = size * zoom;
@@ -68,14 +75,14 @@ final class ChestCtPhantom {
             double sign = side == 0 ? -1 : 1;
             lungX[side] = centerX + sign * unit * 0.175 * Draw.uniform(random, 0.96, 1.04);
             lungY[side] = centerY - unit * 0.03;
-            lungA[side] = unit * 0.145 * Draw.uniform(random, 0.93, 1.05);
-            lungB[side] = unit * 0.215 * Draw.uniform(random, 0.93, 1.05);
+            lungA[side] = unit * 0.145 * Draw.uniform(random, 0.93, 1.05) * variation.lungScale;
+            lungB[side] = unit * 0.215 * Draw.uniform(random, 0.93, 1.05) * variation.lungScale;
             lungAngle[side] = sign * Draw.uniform(random, 0.05, 0.2);
         }
         heartX = centerX + unit * 0.06;
         heartY = centerY + unit * 0.03;
-        heartA = unit * 0.12 * Draw.uniform(random, 0.9, 1.1);
-        heartB = unit * 0.095 * Draw.uniform(random, 0.9, 1.1);
+        heartA = unit * 0.12 * Draw.uniform(random, 0.9, 1.1) * variation.heartScale;
+        heartB = unit * 0.095 * Draw.uniform(random, 0.9, 1.1) * variation.heartScale;
         spineRadius = unit * 0.05;
         spineX = centerX;
         spineY = centerY + bodyB - spineRadius * 2.6;
@@ -98,8 +105,7 @@ final class ChestCtPhantom {
     boolean inLung(double x, double y, double slice, double margin) {
         double lungScale = lungScale(slice);
         for (int side = 0; side < 2; side++) {
-            Raster.Field lung = Raster.ellipse(lungX[side], lungY[side], lungA[side] * lungScale - margin,
-                    lungB[side] * lungScale - margin, lungAngle[side], 1e-6);
+            Raster.Field lung = lung(side, lungScale, -margin, 1e-6);
             if (lung.alpha(x, y) >= 1 && Raster.ellipse(heartX, heartY, heartA + margin, heartB + margin, 0, 1e-6)
                     .alpha(x, y) <= 0) {
                 return true;
@@ -124,14 +130,17 @@ final class ChestCtPhantom {
     /** The anatomy of slice {@code slice} (0-based) in HU, before lesions. */
     Raster render(int slice) {
         Raster raster = new Raster(size, (float) AIR_HU);
-        raster.blend(Raster.ellipse(centerX, centerY, bodyA, bodyB, 0, 1.5), centerX, centerY, bodyA, FAT_HU);
-        raster.blend(Raster.ellipse(centerX, centerY, bodyA * (1 - fatRim), bodyB * (1 - fatRim), 0, 1.5),
+        double body = variation.bodyExponent;
+        raster.blend(Raster.rounded(centerX, centerY, bodyA, bodyB, body, 0, 1.5), centerX, centerY, bodyA, FAT_HU);
+        raster.blend(Raster.rounded(centerX, centerY, bodyA * (1 - fatRim), bodyB * (1 - fatRim), body, 0, 1.5),
                 centerX, centerY, bodyA, SOFT_TISSUE_HU);
+        if (variation.table) {
+            renderTable(raster);
+        }
         raster.addSmoothTexture(Draw.stream(textureSeed, slice), 12, tissueTextureAmplitude);
         double lungScale = lungScale(slice);
         for (int side = 0; side < 2; side++) {
-            raster.blend(Raster.ellipse(lungX[side], lungY[side], lungA[side] * lungScale, lungB[side] * lungScale,
-                    lungAngle[side], 1.5), lungX[side], lungY[side], lungB[side], LUNG_HU);
+            raster.blend(lung(side, lungScale, 0, 1.5), lungX[side], lungY[side], lungB[side], LUNG_HU);
         }
         float[] vesselMask = raster.newMask();
         for (VesselPoint point : vessels) {
@@ -140,12 +149,13 @@ final class ChestCtPhantom {
             if (StrictMath.abs(dz) < reachInSlices) {
                 double r = point.radius() * StrictMath.sqrt(1 - (dz / reachInSlices) * (dz / reachInSlices));
                 // thin vessels are partial-volumed: fainter, not thinner than a pixel
-                raster.stampDisk(vesselMask, point.x(), point.y(), StrictMath.max(r, 0.5), 0.8,
+                raster.stampDisk(vesselMask, point.x(), point.y(), StrictMath.max(r * variation.vesselWidth, 0.5), 0.8,
                         StrictMath.min(1, 0.35 + r));
             }
         }
-        raster.blend(vesselMask, VESSEL_HU);
-        raster.blend(Raster.ellipse(heartX, heartY, heartA, heartB, 0.3, 2), heartX, heartY, heartA, 45);
+        raster.blend(vesselMask, VESSEL_HU + ENHANCED_BLOOD_HU * variation.enhancement);
+        raster.blend(Raster.ellipse(heartX, heartY, heartA, heartB, 0.3, 2), heartX, heartY, heartA,
+                HEART_HU + ENHANCED_BLOOD_HU * variation.enhancement);
         raster.blend(Raster.disk(spineX, spineY, spineRadius, 1), spineX, spineY, spineRadius, 700);
         raster.blend(Raster.disk(spineX, spineY, spineRadius - 2.2, 1), spineX, spineY, spineRadius, 250);
         double canalY = spineY + spineRadius * 1.45;
@@ -163,6 +173,25 @@ final class ChestCtPhantom {
         raster.blend(Raster.ellipse(centerX, sternumY, ribLength * 0.9, ribThickness * 1.2, 0, 1),
                 centerX, sternumY, ribLength, 550);
         return raster;
+    }
+
+    /** Lung {@code side} scaled by {@code scale} and grown by {@code grow} pixels (negative shrinks). */
+    private Raster.Field lung(int side, double scale, double grow, double edge) {
+        return Raster.rounded(lungX[side], lungY[side], lungA[side] * scale + grow, lungB[side] * scale + grow,
+                variation.lungExponent, lungAngle[side], edge);
+    }
+
+    /** A patient table under the body: a band, flat or curved up at its sides. */
+    private void renderTable(Raster raster) {
+        float[] table = raster.newMask();
+        double thickness = size * 0.008;
+        double top = centerY + bodyB + size * 0.025;
+        for (double x = centerX - bodyA * 1.15; x <= centerX + bodyA * 1.15; x += 0.5) {
+            double t = (x - centerX) / bodyA;
+            double y = top - variation.tableCurvature * size * 0.06 * t * t;
+            raster.stampDisk(table, x, y, thickness, 0.8, 1);
+        }
+        raster.blend(table, TABLE_HU);
     }
 
     /** The lungs are widest mid-series and a little smaller towards its ends. */
@@ -196,8 +225,7 @@ final class ChestCtPhantom {
             slice += step * climb;
             direction += Draw.uniform(random, -0.08, 0.08);
             double r = radius * (1 - 0.6 * walked / length);
-            if (Raster.ellipse(lungX[side], lungY[side], lungA[side], lungB[side], lungAngle[side], 1e-6)
-                    .alpha(x, y) <= 0) {
+            if (lung(side, 1, 0, 1e-6).alpha(x, y) <= 0) {
                 return;
             }
             vessels.add(new VesselPoint(x, y, slice, r));

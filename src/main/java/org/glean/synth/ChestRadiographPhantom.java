@@ -28,9 +28,11 @@ final class ChestRadiographPhantom {
     private final double[] lungB = new double[2];
     private final double unit;
     private final long textureSeed;
+    private final Variation variation;
 
-    ChestRadiographPhantom(SplittableRandom random, int size, double zoom) {
+    ChestRadiographPhantom(SplittableRandom random, int size, double zoom, Variation variation) {
         this.size = size;
+        this.variation = variation;
         unit = size * zoom;
         double mid = size / 2.0;
         centerX = mid + unit * Draw.uniform(random, -0.02, 0.02);
@@ -40,8 +42,8 @@ final class ChestRadiographPhantom {
         for (int side = 0; side < 2; side++) {
             double sign = side == 0 ? -1 : 1;
             lungX[side] = centerX + sign * unit * 0.2 * Draw.uniform(random, 0.96, 1.04);
-            lungA[side] = unit * 0.165 * Draw.uniform(random, 0.92, 1.05);
-            lungB[side] = unit * 0.31 * Draw.uniform(random, 0.92, 1.05);
+            lungA[side] = unit * 0.165 * Draw.uniform(random, 0.92, 1.05) * variation.lungScale;
+            lungB[side] = unit * 0.31 * Draw.uniform(random, 0.92, 1.05) * variation.lungScale;
         }
         textureSeed = random.nextLong();
     }
@@ -49,7 +51,8 @@ final class ChestRadiographPhantom {
     /** Whether {@code (x, y)} lies in a lung field, at least {@code margin} pixels inside and clear of the heart. */
     boolean inLung(double x, double y, double margin) {
         for (int side = 0; side < 2; side++) {
-            if (Raster.ellipse(lungX[side], lungY, lungA[side] - margin, lungB[side] - margin, 0, 1e-6).alpha(x, y) >= 1
+            if (Raster.rounded(lungX[side], lungY, lungA[side] - margin, lungB[side] - margin, variation.lungExponent, 0,
+                    1e-6).alpha(x, y) >= 1
                     && heart(margin).alpha(x, y) <= 0) {
                 return true;
             }
@@ -82,12 +85,12 @@ final class ChestRadiographPhantom {
                 centerX, mediastinumY, unit * 0.42, 230);
         for (int side = 0; side < 2; side++) {
             int s = side;
-            raster.add((x, y) -> lungThickness(s, x, y), lungX[side], lungY, lungB[side], -500);
+            raster.add((x, y) -> lungThickness(s, x, y), lungX[side], lungY, lungB[side], variation.dxLungDensity);
         }
         Raster.Field heart = heart(0);
         double heartX = centerX + unit * 0.06;
         double heartY = lungY + unit * 0.2;
-        raster.add(heart, heartX, heartY, unit * 0.18, 270);
+        raster.add(heart, heartX, heartY, unit * 0.18 * variation.heartScale, variation.dxHeartDensity);
         float[] spine = raster.newMask();
         for (double y = top; y < size; y += unit * 0.055) {
             raster.stampDisk(spine, centerX, y, unit * 0.032, unit * 0.012, 1);
@@ -104,7 +107,7 @@ final class ChestRadiographPhantom {
                     raster.stampDisk(ribs, x, y, unit * 0.011, 1.2, 1);
                 }
             }
-            raster.add(ribs, 90);
+            raster.add(ribs, variation.dxRibDensity);
             float[] clavicle = raster.newMask();
             for (double t = 0; t <= 1; t += 0.5 / (unit * 0.3)) {
                 raster.stampDisk(clavicle, centerX + sign * unit * (0.04 + 0.28 * t),
@@ -125,15 +128,17 @@ final class ChestRadiographPhantom {
     }
 
     private Raster.Field heart(double margin) {
-        return Raster.ellipse(centerX + unit * 0.06, lungY + unit * 0.2, unit * 0.17 + margin, unit * 0.13 + margin,
-                -0.15, unit * 0.02);
+        double scale = variation.heartScale;
+        return Raster.ellipse(centerX + unit * 0.06, lungY + unit * 0.2, unit * 0.17 * scale + margin,
+                unit * 0.13 * scale + margin, -0.15, unit * 0.02);
     }
 
     /** The lung's thickness along the beam, 0..1: deepest in its middle. */
     private double lungThickness(int side, double x, double y) {
         double u = (x - lungX[side]) / lungA[side];
         double v = (y - lungY) / lungB[side];
-        double rho = u * u + v * v;
+        double exponent = variation.lungExponent;
+        double rho = exponent == 2 ? u * u + v * v : StrictMath.pow(Raster.superellipseNorm(u, v, exponent), 2);
         return rho >= 1 ? 0 : StrictMath.sqrt(1 - rho);
     }
 

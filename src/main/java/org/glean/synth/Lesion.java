@@ -7,6 +7,8 @@ import java.util.SplittableRandom;
  * solid) or a calcification cluster (tiny very bright dots). It lives in three dimensions for
  * CT — centred on slice {@code centerSlice}, reaching {@code halfDepth} slices either side with
  * a cross-section that shrinks away from the centre — and is seen whole by a projection (DX).
+ * A {@link Variation.Form} other than solid changes its appearance: spicules, a ground-glass
+ * halo around a solid core, a cavity, ground-glass density throughout, or dots along a line.
  */
 final class Lesion {
 
@@ -15,6 +17,8 @@ final class Lesion {
     }
 
     private static final int LOBES = 4;
+    /** A cavity holds air. */
+    private static final double CAVITY_HU = -1000;
 
     final LesionClass lesionClass;
     final double centerX;
@@ -35,10 +39,45 @@ final class Lesion {
     private final double texturePhaseX;
     private final double texturePhaseY;
     private final Dot[] dots;
+    private final FormShape form;
+
+    /**
+     * The parameters of a form other than solid, all relative to the object's boundary: spikes
+     * ({@code count} of them, {@code spikeLength} long), a halo reaching {@code haloRatio} times
+     * the boundary at {@code haloLevel} of the object's contrast, a cavity of {@code cavityRatio}
+     * the boundary's radius, offset by {@code cavityOffset} of it.
+     */
+    private record FormShape(Variation.Form form, int count, double spikeLength, double phase, double haloRatio,
+                             double haloLevel, double cavityRatio, double cavityOffset, boolean ct) {
+
+        static final FormShape SOLID = new FormShape(Variation.Form.SOLID, 0, 0, 0, 1, 0, 0, 0, true);
+
+        static FormShape draw(Variation.Form form, SplittableRandom random, boolean ct) {
+            return new FormShape(form, Draw.integer(random, 7, 13), Draw.uniform(random, 0.25, 0.6),
+                    Draw.uniform(random, 0, 2 * StrictMath.PI),
+                    form == Variation.Form.PART_SOLID ? Draw.uniform(random, 1.5, 2.2) : 1,
+                    Draw.uniform(random, 0.25, 0.45), Draw.uniform(random, 0.3, 0.6), Draw.uniform(random, 0, 0.2), ct);
+        }
+
+        /** How far beyond the solid boundary the form reaches, relative to it. */
+        double reachFactor() {
+            return form == Variation.Form.SPICULATED ? 1 + spikeLength : haloRatio;
+        }
+
+        /** The spicules' extension of the boundary at angle {@code theta}: narrow peaks. */
+        double spikes(double theta) {
+            if (form != Variation.Form.SPICULATED) {
+                return 0;
+            }
+            double peak = StrictMath.max(0, StrictMath.cos(count * theta + phase));
+            double squared = peak * peak;
+            return spikeLength * squared * squared * squared;
+        }
+    }
 
     private Lesion(LesionClass lesionClass, double centerX, double centerY, double centerSlice, double radius,
                    double halfDepth, double edge, double intensity, double textureAmplitude, double lobulation,
-                   Dot[] dots, SplittableRandom random) {
+                   Dot[] dots, SplittableRandom random, FormShape form) {
         this.lesionClass = lesionClass;
         this.centerX = centerX;
         this.centerY = centerY;
@@ -49,6 +88,7 @@ final class Lesion {
         this.intensity = intensity;
         this.textureAmplitude = textureAmplitude;
         this.dots = dots;
+        this.form = form;
         this.elongation = dots == null ? Draw.uniform(random, 1 - lobulation - 0.1, 1) : 1;
         this.angle = Draw.uniform(random, 0, StrictMath.PI);
         this.lobeAmplitude = new double[LOBES];
@@ -70,30 +110,55 @@ final class Lesion {
      */
     static Lesion draw(LesionClass lesionClass, SplittableRandom random, double x, double y, double slice,
                        double scale, double slicePixels, boolean ct) {
+        return draw(lesionClass, random, x, y, slice, scale, slicePixels, ct, Variation.NONE);
+    }
+
+    /** A new lesion as {@link #draw(LesionClass, SplittableRandom, double, double, double, double, double, boolean)}, its form drawn by {@code variation}. */
+    static Lesion draw(LesionClass lesionClass, SplittableRandom random, double x, double y, double slice,
+                       double scale, double slicePixels, boolean ct, Variation variation) {
+        Variation.Form drawnForm = variation.form(lesionClass);
+        FormShape form = drawnForm == Variation.Form.SOLID ? FormShape.SOLID
+                : FormShape.draw(drawnForm, variation.formParameters(), ct);
         return switch (lesionClass) {
             case NODULE -> {
                 double r = Draw.uniform(random, 4, 12);
                 yield new Lesion(lesionClass, x, y, slice, r * scale, r / slicePixels * Draw.uniform(random, 0.9, 1.2),
                         1.0, ct ? Draw.uniform(random, 20, 80) : Draw.uniform(random, 150, 300), ct ? 6 : 4,
-                        0.05, null, random);
+                        0.05, null, random, form);
             }
             case MASS -> {
                 double r = Draw.uniform(random, 15, 35);
-                yield new Lesion(lesionClass, x, y, slice, r * scale, r / slicePixels * Draw.uniform(random, 0.5, 0.8),
-                        3.0 * scale, ct ? Draw.uniform(random, 10, 50) : Draw.uniform(random, 110, 220), ct ? 15 : 10,
-                        0.28, null, random);
+                double halfDepth = r / slicePixels * Draw.uniform(random, 0.5, 0.8);
+                double intensity = ct ? Draw.uniform(random, 10, 50) : Draw.uniform(random, 110, 220);
+                if (drawnForm == Variation.Form.GROUND_GLASS) {
+                    intensity = ct ? ChestCtPhantom.LUNG_HU + 2 * form.haloLevel() * (intensity - ChestCtPhantom.LUNG_HU)
+                            : (0.5 + form.haloLevel()) * intensity;
+                }
+                yield new Lesion(lesionClass, x, y, slice, r * scale, halfDepth, 3.0 * scale, intensity, ct ? 15 : 10,
+                        0.28, null, random, form);
             }
             case CALCIFICATION -> {
                 double clusterRadius = Draw.uniform(random, 3, 7) * scale;
                 Dot[] dots = new Dot[Draw.integer(random, 3, 8)];
+                double lineAngle = drawnForm == Variation.Form.LINEAR ? Draw.uniform(random, 0, StrictMath.PI) : 0;
                 for (int i = 0; i < dots.length; i++) {
                     double a = Draw.uniform(random, 0, 2 * StrictMath.PI);
                     double d = clusterRadius * StrictMath.sqrt(random.nextDouble());
-                    dots[i] = new Dot(d * StrictMath.cos(a), d * StrictMath.sin(a), Draw.uniform(random, -0.9, 0.9),
+                    double dx = d * StrictMath.cos(a);
+                    double dy = d * StrictMath.sin(a);
+                    if (drawnForm == Variation.Form.LINEAR) {
+                        // along a line through the centre, a little off it
+                        double along = clusterRadius * (2.0 * i / (dots.length - 1) - 1);
+                        double across = 0.15 * dy;
+                        dx = along * StrictMath.cos(lineAngle) - across * StrictMath.sin(lineAngle);
+                        dy = along * StrictMath.sin(lineAngle) + across * StrictMath.cos(lineAngle);
+                    }
+                    dots[i] = new Dot(dx, dy, Draw.uniform(random, -0.9, 0.9),
                             Draw.uniform(random, 0.8, 1.5) * StrictMath.max(1, scale));
                 }
                 yield new Lesion(lesionClass, x, y, slice, clusterRadius, 1.1, 0.8,
-                        ct ? Draw.uniform(random, 1400, 2200) : Draw.uniform(random, 700, 1200), 0, 0, dots, random);
+                        ct ? Draw.uniform(random, 1400, 2200) : Draw.uniform(random, 700, 1200), 0, 0, dots, random,
+                        form);
             }
         };
     }
@@ -107,7 +172,7 @@ final class Lesion {
         for (double amplitude : lobeAmplitude) {
             lobes += amplitude;
         }
-        return radius * (1 + lobes) + edge;
+        return radius * (1 + lobes) * form.reachFactor() + edge;
     }
 
     /**
@@ -178,12 +243,15 @@ final class Lesion {
                     double v = (-dx * sin + dy * cos) / elongation;
                     double d = Draw.length(u, v);
                     double theta = StrictMath.atan2(v, u);
-                    double boundary = radius * crossSection * lobulation(theta, twist);
+                    double boundary = radius * crossSection * (lobulation(theta, twist) + form.spikes(theta));
                     alpha[k] = (float) Raster.ramp(boundary - d, edge);
                     double t = StrictMath.min(1, d / boundary);
                     thickness[k] = (float) StrictMath.sqrt(1 - t * t);
                     texture[k] = (float) (textureAmplitude
                             * StrictMath.sin(px * 0.9 + texturePhaseX) * StrictMath.sin(py * 0.7 + texturePhaseY));
+                    if (form != FormShape.SOLID) {
+                        shapeForm(k, alpha, thickness, texture, d, boundary, u, v);
+                    }
                 }
                 if (alpha[k] >= 0.5f) {
                     visiblePixels++;
@@ -194,6 +262,40 @@ final class Lesion {
             return null;
         }
         return new Coverage(x0, y0, width, height, alpha, thickness, texture);
+    }
+
+    /**
+     * Applies a halo or cavity to pixel {@code k} of a coverage, at distance {@code d} from the
+     * centre ({@code (u, v)} in the object's frame) with the solid boundary at {@code boundary}.
+     * CT: the texture moves the pixel's value to the halo's or the air's HU; DX: the thickness
+     * carries the halo's or cavity's share of the density.
+     */
+    private void shapeForm(int k, float[] alpha, float[] thickness, float[] texture, double d, double boundary,
+                           double u, double v) {
+        if (form.form() == Variation.Form.PART_SOLID) {
+            double solid = alpha[k];
+            double halo = Raster.ramp(boundary * form.haloRatio() - d, edge * 1.5);
+            if (halo > solid) {
+                double core = solid / halo;
+                alpha[k] = (float) halo;
+                if (form.ct()) {
+                    double haloHu = ChestCtPhantom.LUNG_HU + form.haloLevel() * (intensity - ChestCtPhantom.LUNG_HU);
+                    texture[k] = (float) (core * texture[k] + (1 - core) * (haloHu - intensity));
+                } else {
+                    thickness[k] = (float) (core * thickness[k] + (1 - core) * form.haloLevel());
+                }
+            }
+        } else if (form.form() == Variation.Form.CAVITATED) {
+            double cavity = Raster.ramp(boundary * form.cavityRatio() - Draw.length(u - boundary * form.cavityOffset(), v),
+                    edge);
+            if (cavity > 0) {
+                if (form.ct()) {
+                    texture[k] = (float) ((1 - cavity) * texture[k] + cavity * (CAVITY_HU - intensity));
+                } else {
+                    thickness[k] = (float) (thickness[k] * (1 - 0.9 * cavity));
+                }
+            }
+        }
     }
 
     private double lobulation(double theta, double twist) {

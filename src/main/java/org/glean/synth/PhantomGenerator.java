@@ -35,6 +35,7 @@ public final class PhantomGenerator implements StudyGenerator {
     private static final long PIXEL_NOISE = 3;
     private static final long ANATOMY = 4;
     private static final long PLACEMENT = 5;
+    private static final long VARIATION = 6;
 
     private final SynthOptions options;
 
@@ -64,9 +65,10 @@ public final class PhantomGenerator implements StudyGenerator {
         int size = options.imageSize();
         int slices = options.slicesPerSeries();
         Appearance appearance = Appearance.draw(Draw.stream(options.seed(), study, APPEARANCE, 0), options);
+        Variation variation = variation(study, 0);
         double slicePixels = CT_SLICE_THICKNESS_MM / (CT_FIELD_OF_VIEW_MM / 256);
         ChestCtPhantom anatomy = new ChestCtPhantom(Draw.stream(options.seed(), study, ANATOMY, 0), size, slices,
-                appearance.zoom(), slicePixels);
+                appearance.zoom(), slicePixels, variation);
         int objects = objectCount(options, structure);
         SplittableRandom placement = Draw.stream(options.seed(), study, PLACEMENT, 0);
         double scale = size / 256.0 * appearance.zoom();
@@ -77,7 +79,7 @@ public final class PhantomGenerator implements StudyGenerator {
             for (int attempt = 0; attempt < PLACEMENT_ATTEMPTS; attempt++) {
                 double[] point = anatomy.pointNearLungs(placement);
                 Lesion lesion = Lesion.draw(lesionClass, placement, point[0], point[1], centerSlice, scale,
-                        slicePixels, true);
+                        slicePixels, true, variation);
                 if (fits(lesion, lesions, size)
                         && anatomy.inLung(lesion.centerX, lesion.centerY, StrictMath.rint(centerSlice), margin(lesion))) {
                     lesions.add(lesion);
@@ -106,7 +108,7 @@ public final class PhantomGenerator implements StudyGenerator {
             ImageLevels levels = appearance.levels(slice);
             appearance.apply(raster, -1000, 1000);
             raster.blur(levels.blur());
-            raster.addNoise(Draw.stream(options.seed(), study, PIXEL_NOISE, 0, slice), levels.noise());
+            variation.addNoise(raster, Draw.stream(options.seed(), study, PIXEL_NOISE, 0, slice), levels.noise(), false);
             raster.quantize(MIN_HU, MAX_HU);
             images.add(new SyntheticImage(uid("instance", study, 1, slice + 1), slice + 1, size, raster.values, boxes,
                     levels.noise(), levels.blur(), appearance.shift(),
@@ -118,8 +120,9 @@ public final class PhantomGenerator implements StudyGenerator {
     private SyntheticStudy.Series dxSeries(int study, int projection, SplittableRandom structure) {
         int size = options.dxImageSize();
         Appearance appearance = Appearance.draw(Draw.stream(options.seed(), study, APPEARANCE, projection), options);
+        Variation variation = variation(study, projection);
         ChestRadiographPhantom anatomy = new ChestRadiographPhantom(
-                Draw.stream(options.seed(), study, ANATOMY, projection), size, appearance.zoom());
+                Draw.stream(options.seed(), study, ANATOMY, projection), size, appearance.zoom(), variation);
         int objects = objectCount(options, structure);
         SplittableRandom placement = Draw.stream(options.seed(), study, PLACEMENT, projection);
         double scale = size / 256.0 * appearance.zoom();
@@ -130,7 +133,7 @@ public final class PhantomGenerator implements StudyGenerator {
             LesionClass lesionClass = LesionClass.values()[Draw.integer(placement, 0, LesionClass.values().length - 1)];
             for (int attempt = 0; attempt < PLACEMENT_ATTEMPTS; attempt++) {
                 double[] point = anatomy.pointNearLungs(placement);
-                Lesion lesion = Lesion.draw(lesionClass, placement, point[0], point[1], 0, scale, 1, false);
+                Lesion lesion = Lesion.draw(lesionClass, placement, point[0], point[1], 0, scale, 1, false, variation);
                 if (fits(lesion, lesions, size) && anatomy.inLung(lesion.centerX, lesion.centerY, margin(lesion))) {
                     Coverage coverage = lesion.coverage(0, true, size);
                     if (coverage != null) {
@@ -143,9 +146,12 @@ public final class PhantomGenerator implements StudyGenerator {
             }
         }
         ImageLevels levels = appearance.levels(0);
-        appearance.apply(raster, 0, ChestRadiographPhantom.WINDOW_CENTER_DENSITY + ChestRadiographPhantom.WINDOW_WIDTH_DENSITY / 2);
+        double densityTop = ChestRadiographPhantom.WINDOW_CENTER_DENSITY + ChestRadiographPhantom.WINDOW_WIDTH_DENSITY / 2;
+        variation.applyDensityCurve(raster, densityTop);
+        variation.collimate(raster);
+        appearance.apply(raster, 0, densityTop);
         raster.blur(levels.blur());
-        raster.addNoise(Draw.stream(options.seed(), study, PIXEL_NOISE, projection, 0), levels.noise());
+        variation.addNoise(raster, Draw.stream(options.seed(), study, PIXEL_NOISE, projection, 0), levels.noise(), true);
         ChestRadiographPhantom.toStoredValues(raster);
         raster.quantize(0, 0xFFFF);
         int seriesNumber = projection + 1;
@@ -194,6 +200,10 @@ public final class PhantomGenerator implements StudyGenerator {
             }
         }
         return true;
+    }
+
+    private Variation variation(int study, int series) {
+        return Variation.draw(Draw.stream(options.seed(), study, VARIATION, series), options.variation());
     }
 
     private String uid(String kind, int... path) {

@@ -265,6 +265,24 @@ final class Raster {
         return (x, y) -> ramp((1 - superellipseNorm((x - cx) / a, (y - cy) / b, exponent)) * scale, edge);
     }
 
+    /** A {@link #superellipse} rotated by {@code angle}. */
+    static Field superellipse(double cx, double cy, double a, double b, double exponent, double angle, double edge) {
+        double cos = StrictMath.cos(angle);
+        double sin = StrictMath.sin(angle);
+        double scale = StrictMath.min(a, b);
+        return (x, y) -> {
+            double dx = x - cx;
+            double dy = y - cy;
+            return ramp((1 - superellipseNorm((dx * cos + dy * sin) / a, (-dx * sin + dy * cos) / b, exponent)) * scale,
+                    edge);
+        };
+    }
+
+    /** An {@link #ellipse} for exponent 2, else the rotated {@link #superellipse} of that exponent. */
+    static Field rounded(double cx, double cy, double a, double b, double exponent, double angle, double edge) {
+        return exponent == 2 ? ellipse(cx, cy, a, b, angle, edge) : superellipse(cx, cy, a, b, exponent, angle, edge);
+    }
+
     /** {@code (|u|^p + |v|^p)^(1/p)}: 1 on the unit superellipse of exponent {@code p}. */
     static double superellipseNorm(double u, double v, double exponent) {
         return StrictMath.pow(StrictMath.pow(StrictMath.abs(u), exponent) + StrictMath.pow(StrictMath.abs(v), exponent),

@@ -25,6 +25,8 @@ import java.util.stream.Collectors;
  * @param shiftKinds the shifts to draw from, uniformly; each one the site's
  * @param site the phantom family
  * @param dxImageSize Rows and Columns of every DX image
+ * @param variation how far site A's anatomy, acquisition, noise and object forms are drawn beyond
+ *     its own, 0..1 (see {@link Variation}); 0 for site A itself, and for site B, which has its own
  */
 public record SynthOptions(
         long seed,
@@ -40,7 +42,8 @@ public record SynthOptions(
         double shiftProbability,
         List<Shift> shiftKinds,
         Site site,
-        int dxImageSize) {
+        int dxImageSize,
+        double variation) {
 
     /** An inclusive range {@code min:max}; {@code min == max} for a fixed value. */
     public record Range(double min, double max) {
@@ -91,6 +94,14 @@ public record SynthOptions(
                 normalFraction, noise, blur, shiftProbability, shiftKinds, Site.A, imageSize);
     }
 
+    /** Options of {@code site} without variation. */
+    public SynthOptions(long seed, int studies, int slicesPerSeries, int projectionsPerStudy, int imageSize,
+                        double ctFraction, Range objectsPerImage, double normalFraction, Range noise, Range blur,
+                        double shiftProbability, List<Shift> shiftKinds, Site site, int dxImageSize) {
+        this(seed, studies, slicesPerSeries, projectionsPerStudy, imageSize, ctFraction, objectsPerImage,
+                normalFraction, noise, blur, shiftProbability, shiftKinds, site, dxImageSize, 0);
+    }
+
     public SynthOptions {
         require(studies >= 1, "studies must be at least 1");
         require(slicesPerSeries >= 1, "slices per CT series must be at least 1");
@@ -109,6 +120,8 @@ public record SynthOptions(
         require(shiftProbability == 0 || !shiftKinds.isEmpty(), "a shift probability above 0 needs shift kinds");
         require(!shiftKinds.contains(Shift.NONE), "'none' is not a shift kind");
         Objects.requireNonNull(site, "site");
+        require(variation >= 0 && variation <= 1, "the variation must be within 0..1");
+        require(variation == 0 || site == Site.A, "only site A's generator varies; site B is drawn as it is");
         require(site.shiftKinds().containsAll(shiftKinds), "site " + site.label() + " draws only the shifts "
                 + site.shiftKinds().stream().map(Shift::label).collect(Collectors.joining(",")));
     }
@@ -134,6 +147,9 @@ public record SynthOptions(
         }
         if (site != Site.A || dxImageSize != imageSize) {
             info.put("dx_image_size", Integer.toString(dxImageSize));
+        }
+        if (variation > 0) {
+            info.put("variation", Double.toString(variation));
         }
         return info;
     }

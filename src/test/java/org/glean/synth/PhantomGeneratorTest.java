@@ -24,6 +24,13 @@ class PhantomGeneratorTest {
         return options(seed, ctFraction, objects, noise, blur, 0, Shift.CONTRAST);
     }
 
+    /** {@link #plain} with site A's knobs drawn as far as {@code variation}, four studies. */
+    static SynthOptions varied(long seed, double ctFraction, String objects, String noise, double variation) {
+        return new SynthOptions(seed, 4, 4, 1, SIZE, ctFraction, SynthOptions.Range.parse(objects), 0,
+                SynthOptions.Range.parse(noise), SynthOptions.Range.parse("0"), 0, List.of(Shift.CONTRAST), Site.A,
+                SIZE, variation);
+    }
+
     static List<SyntheticImage> images(SynthOptions options, int studies) {
         PhantomGenerator generator = new PhantomGenerator(options);
         List<SyntheticImage> images = new ArrayList<>();
@@ -53,10 +60,17 @@ class PhantomGeneratorTest {
 
     @Test
     void objectsChangeOnlyThePixelsInsideTheirBoxesAndReachEveryEdgeOfThem() {
+        for (double variation : new double[] {0, 1}) {
+            objectsChangeOnlyTheirBoxes(variation);
+        }
+    }
+
+    /** Every object form, site A's own and the varied ones (spicules, halo, cavity, ground glass, lines). */
+    private static void objectsChangeOnlyTheirBoxes(double variation) {
         for (double ctFraction : new double[] {1, 0}) {
             boolean ct = ctFraction == 1;
-            List<SyntheticImage> with = images(plain(11, ctFraction, "3:3", "0", "0"), 3);
-            List<SyntheticImage> without = images(plain(11, ctFraction, "0:0", "0", "0"), 3);
+            List<SyntheticImage> with = images(varied(11, ctFraction, "3:3", "0", variation), 4);
+            List<SyntheticImage> without = images(varied(11, ctFraction, "0:0", "0", variation), 4);
             int boxes = 0;
             for (int i = 0; i < with.size(); i++) {
                 float[] difference = difference(with.get(i).pixels(), without.get(i).pixels());
@@ -87,7 +101,8 @@ class PhantomGeneratorTest {
                             .as("right edge of %s", box).isGreaterThanOrEqualTo(edge);
                 }
             }
-            assertThat(boxes).as("boxes with CT fraction %s", ctFraction).isGreaterThanOrEqualTo(3);
+            assertThat(boxes).as("boxes with CT fraction %s, variation %s", ctFraction, variation)
+                    .isGreaterThanOrEqualTo(3);
         }
     }
 
