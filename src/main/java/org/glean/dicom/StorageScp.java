@@ -45,6 +45,8 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
 import org.jboss.logging.Logger;
 
 /**
@@ -122,7 +124,25 @@ public final class StorageScp implements AutoCloseable {
      */
     public static StorageScp start(InetAddress bindAddress, int port, String aeTitle, int maxAssociations,
             Admission admission, CStoreHandler handler) throws IOException {
-        ServerSocket serverSocket = new ServerSocket();
+        return listen(new ServerSocket(), bindAddress, port, aeTitle, maxAssociations, admission, handler);
+    }
+
+    /**
+     * As {@link #start}, over TLS (DICOM PS3.15 Annex B, the Basic TLS Secure Transport Connection
+     * Profile) with {@code tls}'s certificate; a caller must present a certificate that
+     * {@code tls} trusts when {@code requireClientCertificate}. The handshake counts against the
+     * association timeout; a caller that fails it is disconnected before any DICOM is read.
+     */
+    public static StorageScp startTls(SSLContext tls, boolean requireClientCertificate, InetAddress bindAddress,
+            int port, String aeTitle, int maxAssociations, Admission admission, CStoreHandler handler)
+            throws IOException {
+        SSLServerSocket serverSocket = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
+        serverSocket.setNeedClientAuth(requireClientCertificate);
+        return listen(serverSocket, bindAddress, port, aeTitle, maxAssociations, admission, handler);
+    }
+
+    private static StorageScp listen(ServerSocket serverSocket, InetAddress bindAddress, int port, String aeTitle,
+            int maxAssociations, Admission admission, CStoreHandler handler) throws IOException {
         serverSocket.setReuseAddress(true);
         serverSocket.bind(new InetSocketAddress(bindAddress, port));
         StorageScp scp = new StorageScp(serverSocket, aeTitle, maxAssociations, admission, handler);

@@ -2,6 +2,10 @@ package org.glean.ingest;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.tls.TlsConfiguration;
+import io.quarkus.tls.TlsConfigurationRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.KeyCertOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
@@ -9,9 +13,11 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.OptionalInt;
+import javax.net.ssl.SSLContext;
 import org.glean.dicom.CStoreHandler;
 import org.glean.dicom.CallerAllowList;
 import org.glean.dicom.CStoreOutcome;
+import org.glean.dicom.DicomTls;
 import org.glean.dicom.StorageScp;
 import org.jboss.logging.Logger;
 
@@ -27,11 +33,16 @@ public class CStoreIngest implements CStoreHandler {
 
     private final IngestService ingest;
     private final ScpConfig config;
+    private final TlsConfigurationRegistry tlsRegistry;
+    private final Vertx vertx;
     private StorageScp scp;
+    private StorageScp tlsScp;
 
-    public CStoreIngest(IngestService ingest, ScpConfig config) {
+    public CStoreIngest(IngestService ingest, ScpConfig config, TlsConfigurationRegistry tlsRegistry, Vertx vertx) {
         this.ingest = ingest;
         this.config = config;
+        this.tlsRegistry = tlsRegistry;
+        this.vertx = vertx;
     }
 
     void start(@Observes StartupEvent startup) {
@@ -39,26 +50,60 @@ public class CStoreIngest implements CStoreHandler {
             return;
         }
         CallerAllowList callers = CallerAllowList.parse(config.allowedCallers());
+        StorageScp.Admission admission = new StorageScp.Admission(callers, config.associationTimeout(),
+                config.readTimeout());
         try {
-            scp = StorageScp.start(InetAddress.getByName(config.bindAddress()), config.port(), config.aeTitle(),
-                    config.maxAssociations(),
-                    new StorageScp.Admission(callers, config.associationTimeout(), config.readTimeout()), this);
+            InetAddress bindAddress = InetAddress.getByName(config.bindAddress());
+            scp = StorageScp.start(bindAddress, config.port(), config.aeTitle(), config.maxAssociations(), admission,
+                    this);
+            LOG.infof("DICOM C-STORE SCP %s listening on %s:%d, admitting callers %s", config.aeTitle(),
+                    config.bindAddress(), scp.port(), callers);
+            if (config.tls().port().isPresent()) {
+                boolean mutual = config.tls().requireClientCertificate();
+                tlsScp = StorageScp.startTls(serverTls(), mutual, bindAddress, config.tls().port().getAsInt(),
+                        config.aeTitle(), config.maxAssociations(), admission, this);
+                LOG.infof("DICOM TLS listening on %s:%d, %s", config.bindAddress(), tlsScp.port(),
+                        mutual ? "callers present a certificate from " + config.tls().trustedCa()
+                                : "no client certificate asked for");
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot listen for DICOM on " + config.bindAddress() + ":" + config.port(), e);
+            throw new UncheckedIOException("Cannot listen for DICOM on " + config.bindAddress(), e);
         }
-        LOG.infof("DICOM C-STORE SCP %s listening on %s:%d, admitting callers %s", config.aeTitle(),
-                config.bindAddress(), scp.port(), callers);
+    }
+
+    /** The server certificate of HTTPS and gRPC, trusting the configured CA for client certificates. */
+    private SSLContext serverTls() {
+        KeyCertOptions serverKeys = tlsRegistry.getDefault().map(TlsConfiguration::getKeyStoreOptions).orElse(null);
+        if (serverKeys == null) {
+            throw new IllegalStateException("glean.scp.tls.port needs the server certificate that HTTPS uses:"
+                    + " set glean.tls.enabled=true (a local CA) or quarkus.tls.key-store.*");
+        }
+        try {
+            return DicomTls.server(serverKeys.getKeyManagerFactory(vertx), config.tls().trustedCa());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("glean.scp.tls.trusted-ca: " + e.getMessage(), e);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot set up DICOM TLS with the server certificate: " + e.getMessage(), e);
+        }
     }
 
     void stop(@Observes ShutdownEvent shutdown) throws IOException {
         if (scp != null) {
             scp.close();
         }
+        if (tlsScp != null) {
+            tlsScp.close();
+        }
     }
 
     /** The port the SCP listens on; empty when glean.scp.enabled is false. */
     public OptionalInt port() {
         return scp == null ? OptionalInt.empty() : OptionalInt.of(scp.port());
+    }
+
+    /** The port of the DICOM TLS listener; empty without glean.scp.tls.port. */
+    public OptionalInt tlsPort() {
+        return tlsScp == null ? OptionalInt.empty() : OptionalInt.of(tlsScp.port());
     }
 
     @Override

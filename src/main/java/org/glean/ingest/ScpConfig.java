@@ -1,8 +1,10 @@
 package org.glean.ingest;
 
 import io.smallrye.config.ConfigMapping;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 
 /** The DICOM C-STORE SCP: where it listens and when a pushed study counts as complete. */
 @ConfigMapping(prefix = "glean.scp")
@@ -41,4 +43,20 @@ public interface ScpConfig {
 
     /** Time without a new instance after which a pushed study counts as complete. */
     Duration studyQuietPeriod();
+
+    /** DICOM TLS: a second listener, beside the plain one, for callers that connect over TLS. */
+    Tls tls();
+
+    /** DICOM PS3.15 Annex B, the Basic TLS Secure Transport Connection Profile. */
+    interface Tls {
+
+        /** TCP port of the TLS listener (2762 is DICOM's registered one); none when absent. */
+        OptionalInt port();
+
+        /** Whether a caller must present a certificate signed by {@link #trustedCa()} (mutual TLS). */
+        boolean requireClientCertificate();
+
+        /** PEM file of the CA certificates whose client certificates are trusted. */
+        Path trustedCa();
+    }
 }

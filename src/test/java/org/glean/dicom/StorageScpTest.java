@@ -19,11 +19,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLContext;
 import org.glean.ingest.DcmtkFiles;
 import org.glean.ingest.DcmtkFiles.Result;
 import org.glean.ingest.DcmtkFiles.Spec;
 import org.glean.ingest.DcmtkFiles.Syntax;
+import org.glean.security.LocalCertificateAuthority;
+import org.glean.security.TestCertificates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -206,6 +210,69 @@ class StorageScpTest {
     private static void item(ByteArrayOutputStream out, int type, byte[] value) throws IOException {
         out.write(new byte[] {(byte) type, 0, (byte) (value.length >> 8), (byte) value.length});
         out.write(value);
+    }
+
+    @Test
+    void overTlsStoresFromACallerWithACertificateOfTheTrustedCa() throws Exception {
+        Path ca = localCa("ca", "Hospital CA");
+        scp = startTls(ca);
+        Path file = DcmtkFiles.write(dir, Spec.ct(DcmtkFiles.newUid(), DcmtkFiles.newUid(), 1, 1, 64),
+                Syntax.EXPLICIT_LITTLE);
+
+        Result push = storescuTls(TestCertificates.client(ca, dir, "modality"), ca, file);
+
+        assertThat(push.exitCode()).as(push.output()).isZero();
+        assertThat(received).hasSize(1);
+        assertThat(dataSet(received.get(0))).isEqualTo(dataSet(Files.readAllBytes(file)));
+    }
+
+    @Test
+    void overTlsRefusesACallerWhoseCertificateAnotherCaSignedAndStoresNothing() throws Exception {
+        Path ca = localCa("ca", "Hospital CA");
+        Path other = localCa("other", "Someone else's CA");
+        scp = startTls(ca);
+        Path file = DcmtkFiles.write(dir, Spec.ct(DcmtkFiles.newUid(), DcmtkFiles.newUid(), 1, 1, 64),
+                Syntax.EXPLICIT_LITTLE);
+
+        Result push = storescuTls(TestCertificates.client(other, dir, "intruder"), ca, file);
+        Result plain = storescu(file);
+
+        assertThat(push.exitCode()).as(push.output()).isNotZero();
+        assertThat(push.output()).contains("Association Request Failed");
+        assertThat(plain.exitCode()).as("plain DICOM on the TLS port: %s", plain.output()).isNotZero();
+        assertThat(received).isEmpty();
+    }
+
+    @Test
+    void overTlsACallerThatDoesNotTrustTheServersCaHangsUpBeforeSendingAnything() throws Exception {
+        Path ca = localCa("ca", "Hospital CA");
+        Path other = localCa("other", "Someone else's CA");
+        scp = startTls(ca);
+        Path file = DcmtkFiles.write(dir, Spec.ct(DcmtkFiles.newUid(), DcmtkFiles.newUid(), 1, 1, 64),
+                Syntax.EXPLICIT_LITTLE);
+
+        Result push = storescuTls(TestCertificates.client(ca, dir, "modality"), other, file);
+
+        assertThat(push.exitCode()).as(push.output()).isNotZero();
+        assertThat(received).isEmpty();
+    }
+
+    private Path localCa(String folder, String name) {
+        Path ca = dir.resolve(folder);
+        LocalCertificateAuthority.create(ca, name, Set.of("localhost", "127.0.0.1"));
+        return ca;
+    }
+
+    private StorageScp startTls(Path ca) throws Exception {
+        SSLContext tls = DicomTls.server(TestCertificates.serverKeys(ca), ca.resolve(LocalCertificateAuthority.CA_CERTIFICATE));
+        return StorageScp.startTls(tls, true, InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, LOOPBACK, this::keep);
+    }
+
+    private Result storescuTls(TestCertificates.ClientCertificate client, Path trustedCa, Path file) {
+        return DcmtkFiles.execute(List.of("storescu", "-aet", "MODALITY", "-aec", AE_TITLE, "+tls",
+                client.key().toString(), client.certificate().toString(), "-pw", "+cf",
+                trustedCa.resolve(LocalCertificateAuthority.CA_CERTIFICATE).toString(), "127.0.0.1", port(),
+                file.toString()));
     }
 
     private static StorageScp.Admission admitting(String... callers) {

@@ -11,7 +11,8 @@ import org.glean.security.LocalCertificateAuthority;
 
 /**
  * TLS as `glean serve` sets it up by default: a local CA and a server certificate (made by the
- * same code) in {@link #FOLDER}, new for every start; the HTTP server, and so gRPC, on TLS only.
+ * same code) in {@link #FOLDER}, new for every start; the HTTP server, and so gRPC, on TLS only;
+ * DICOM TLS beside the plain SCP, trusting that CA for client certificates.
  */
 public class LocalCaTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -27,7 +28,9 @@ public class LocalCaTestResource implements QuarkusTestResourceLifecycleManager 
                     LocalSecurityMaterial.CERTIFICATE_PROPERTY, folder.resolve(LocalCertificateAuthority.SERVER_CERTIFICATE)
                             .toString(),
                     LocalSecurityMaterial.KEY_PROPERTY, folder.resolve(LocalCertificateAuthority.SERVER_KEY).toString(),
-                    "quarkus.http.insecure-requests", "disabled");
+                    "quarkus.http.insecure-requests", "disabled",
+                    "glean.scp.tls.port", "0",
+                    "glean.scp.tls.trusted-ca", folder.resolve(LocalCertificateAuthority.CA_CERTIFICATE).toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -11,6 +11,7 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -20,16 +21,20 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.glean.api.v1.CurationGrpc;
 import org.glean.api.v1.GetPolicyRequest;
 import org.glean.cli.GleanCommand;
+import org.glean.ingest.CStoreIngest;
+import org.glean.ingest.DcmtkFiles;
 import org.glean.metrics.PipelineTimes;
 import org.glean.security.ClientChannels;
 import org.glean.security.LocalCertificateAuthority;
 import org.glean.security.Role;
+import org.glean.security.TestCertificates;
 import org.glean.security.TestTokens;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +47,9 @@ class TlsServerTest {
 
     @ConfigProperty(name = "quarkus.http.test-ssl-port")
     int tlsPort;
+
+    @Inject
+    CStoreIngest cStore;
 
     @TempDir
     Path dir;
@@ -124,6 +132,21 @@ class TlsServerTest {
         assertThat(trusted).isZero();
         assertThat(dir.resolve("a.json")).isRegularFile();
         assertThat(untrusted).isEqualTo(1);
+    }
+
+    /** DICOM TLS presents the server certificate of HTTPS and admits a caller with a certificate of the local CA. */
+    @Test
+    void dicomTlsAnswersAnEchoFromACallerWithACertificateOfTheLocalCa() {
+        TestCertificates.ClientCertificate modality = TestCertificates.client(LocalCaTestResource.FOLDER, dir, "modality");
+        String port = String.valueOf(cStore.tlsPort().orElseThrow());
+
+        DcmtkFiles.Result echo = DcmtkFiles.execute(List.of("echoscu", "-aec", "GLEAN", "+tls", modality.key().toString(),
+                modality.certificate().toString(), "-pw", "+cf", ca().toString(), "127.0.0.1", port));
+        DcmtkFiles.Result withoutCertificate = DcmtkFiles.execute(List.of("echoscu", "-aec", "GLEAN", "+tla",
+                "-ic", "127.0.0.1", port));
+
+        assertThat(echo.exitCode()).as(echo.output()).isZero();
+        assertThat(withoutCertificate.exitCode()).as(withoutCertificate.output()).isNotZero();
     }
 
     private Path ca() {
