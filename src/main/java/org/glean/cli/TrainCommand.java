@@ -70,6 +70,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Stop after this many minutes of training, finishing with the model so far; 0 = no limit (default ${DEFAULT-VALUE}).")
     double maxMinutes;
 
+    @Option(names = "--patience", defaultValue = "0", paramLabel = "EPOCHS",
+            description = "With --val-data: stop once this many epochs in a row validated no better than the best; "
+                    + "0 runs every epoch (default ${DEFAULT-VALUE}).")
+    int patience;
+
     @Option(names = "--batch-size", defaultValue = "16", description = "Images per step (default ${DEFAULT-VALUE}).")
     int batchSize;
 
@@ -138,9 +143,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (epochs < 1 || batchSize < 1 || !(learningRate > 0) || maxMinutes < 0 || engine.threads < 0) {
-            throw new ParameterException(spec.commandLine(),
-                    "--epochs and --batch-size must be at least 1, --lr positive, --max-minutes and --threads not negative");
+        if (epochs < 1 || batchSize < 1 || !(learningRate > 0) || maxMinutes < 0 || engine.threads < 0 || patience < 0) {
+            throw new ParameterException(spec.commandLine(), "--epochs and --batch-size must be at least 1, --lr "
+                    + "positive, --max-minutes, --threads and --patience not negative");
         }
         thresholds.thresholds();
         Path modelDir = out.resolve("model");
@@ -187,12 +192,15 @@ public final class TrainCommand implements Callable<Integer> {
         Engine.getInstance().setRandomSeed((int) seed);
         TrainingRun run = new TrainingRun(settings, epochs, batchSize, new Random(seed)).limitedTo(maxMinutes);
         if (val != null) {
-            run.validatedOn(val, out.resolve("best"), manifest);
+            run.validatedOn(val, out.resolve("best"), manifest).patience(patience);
         }
         try (Detector detector = from != null ? DetectorCheckpoint.load(from).detector() : Detector.create(config, preprocessing)) {
             TrainingRun.Outcome outcome = run.train(detector, train, new Progress(detector, manifest));
             if (outcome.end() == TrainingRun.End.TIME_LIMIT) {
                 System.err.println("train: --max-minutes reached after epoch " + outcome.lastEpoch());
+            } else if (outcome.end() == TrainingRun.End.NO_IMPROVEMENT) {
+                System.err.println("train: no better validation for --patience " + patience + " epochs; stopped after epoch "
+                        + outcome.lastEpoch());
             }
             System.err.printf("train: %d steps in %.1f min%n", outcome.steps(), outcome.minutes());
             if (outcome.bestEpoch() > 0 && outcome.bestEpoch() != outcome.lastEpoch()) {

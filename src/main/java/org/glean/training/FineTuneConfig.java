@@ -42,6 +42,25 @@ public interface FineTuneConfig {
     @WithDefault("16")
     int batchSize();
 
+    /** Stop a job once this many epochs in a row have not validated better (0: run every epoch). */
+    @WithDefault("3")
+    int patience();
+
+    /** The least held-out evidence the promotion gate decides on. */
+    Gate gate();
+
+    /** The promotion gate's minimum evidence: below it a candidate waits for more annotations. */
+    interface Gate {
+
+        /** Held-out annotated studies. */
+        @WithDefault("5")
+        int minHeldOutStudies();
+
+        /** Objects annotated on the held-out studies. */
+        @WithDefault("20")
+        int minHeldOutObjects();
+    }
+
     /** Seed of the shuffling and mirroring. */
     @WithDefault("1")
     long seed();

@@ -239,7 +239,8 @@ public class FineTuneJobs {
             }
         }
         PromotionGate.Verdict verdict = PromotionGate.judge(candidate.versionId(), result.candidateMap(), current,
-                currentMap, result.validationStudies());
+                currentMap, result.heldOut(), new PromotionGate.Evidence(config.gate().minHeldOutStudies(),
+                        config.gate().minHeldOutObjects()));
         promotion.recordOrigin(candidate.versionId(), parent.versionId(), result.candidateMap(),
                 verdict.promote() ? null : verdict.reason());
         if (verdict.promote()) {

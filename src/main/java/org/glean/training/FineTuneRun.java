@@ -36,9 +36,10 @@ final class FineTuneRun {
      * @param candidateMap    its held-out mAP@0.5
      * @param parentMap       the parent's held-out mAP@0.5, before training
      * @param validation      the held-out frames, for judging another current version
+     * @param heldOut         how many studies and objects they hold
      */
     record Result(Path modelDirectory, double candidateMap, double parentMap, PreprocessedDataset validation,
-                  int validationStudies) {
+                  PromotionGate.Evidence heldOut) {
     }
 
     private final SubmittedAnnotations data;
@@ -77,6 +78,7 @@ final class FineTuneRun {
                 .withParentVersion(parent.versionId());
         TrainingRun run = new TrainingRun(settings, epochs, config.batchSize(), new Random(config.seed()))
                 .stoppedWhen(() -> Thread.currentThread().isInterrupted())
+                .patience(config.patience())
                 .validatedOn(validation, workDir.resolve("best"), manifest);
         double parentMap;
         TrainingRun.Outcome outcome;
@@ -102,7 +104,9 @@ final class FineTuneRun {
             }
             run.writeModel(outcome, detector, validation, manifest, objectThreshold, modelDirectory);
         }
-        return new Result(modelDirectory, outcome.bestMap(), parentMap, validation, parts.validationStudies().size());
+        int objects = validation.items().stream().mapToInt(item -> item.truths().size()).sum();
+        return new Result(modelDirectory, outcome.bestMap(), parentMap, validation,
+                new PromotionGate.Evidence(parts.validationStudies().size(), objects));
     }
 
     // Training needs an object to learn from, validation a study to judge by.

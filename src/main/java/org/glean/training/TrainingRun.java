@@ -52,7 +52,9 @@ public final class TrainingRun {
 
     /** Why a run ended before its last epoch, if it did. */
     public enum End {
-        COMPLETED, TIME_LIMIT, STOPPED
+        COMPLETED, TIME_LIMIT, STOPPED,
+        /** Validation did not improve for the run's patience in epochs. */
+        NO_IMPROVEMENT
     }
 
     /**
@@ -70,6 +72,7 @@ public final class TrainingRun {
     private final int batchSize;
     private final Random random;
     private long maxNanos;
+    private int patience;
     private BooleanSupplier stop = () -> false;
     private PreprocessedDataset validation;
     private Path bestDirectory;
@@ -92,6 +95,18 @@ public final class TrainingRun {
     /** Stops the run after {@code minutes} of training (0: no limit); the schedule then ends with whichever runs out first. */
     public TrainingRun limitedTo(double minutes) {
         maxNanos = (long) (minutes * 60e9);
+        return this;
+    }
+
+    /**
+     * Ends the run once {@code epochs} epochs in a row have not validated better than the best
+     * (0: never); only with {@link #validatedOn}. Small annotation sets overfit within a few epochs.
+     */
+    public TrainingRun patience(int epochs) {
+        if (epochs < 0) {
+            throw new IllegalArgumentException("patience must be 0 (none) or a number of epochs");
+        }
+        patience = epochs;
         return this;
     }
 
@@ -167,6 +182,10 @@ public final class TrainingRun {
                 lastEpoch = epoch + 1;
                 listener.epochDone(new EpochSummary(epoch + 1, epochs, images == 0 ? Double.NaN : lossSum / images,
                         (System.nanoTime() - epochStart) / 1e9), result);
+                if (result != null && patience > 0 && lastEpoch - bestEpoch >= patience && lastEpoch < epochs
+                        && end == End.COMPLETED) {
+                    end = End.NO_IMPROVEMENT;
+                }
             }
             return new Outcome(end, trainer.steps(), lastEpoch, bestEpoch, bestMap, (System.nanoTime() - begin) / 60e9);
         }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import org.glean.detector.DetectorCheckpoint;
 import org.glean.inference.ModelFiles;
@@ -32,7 +33,7 @@ public class FineTuneTestResource implements QuarkusTestResourceLifecycleManager
             Path models = Files.createTempDirectory("glean-fine-tune-models-");
             install(ModelFiles.bundled().orElseThrow().directory(), models.resolve(FIRST_VERSION));
             install(TinyModel.modelDirectory(), models.resolve(OTHER_VERSION));
-            return Map.of(
+            Map<String, String> settings = new HashMap<>(Map.of(
                     "glean.models.dir", models.toString(),
                     "glean.models.current", FIRST_VERSION,
                     "glean.inference.batch-size", "4",
@@ -42,7 +43,11 @@ public class FineTuneTestResource implements QuarkusTestResourceLifecycleManager
                     "glean.training.auto-fine-tune-after", String.valueOf(AUTO_FINE_TUNE_AFTER),
                     // an automatic job makes one update at a rate 300 times the default: it scrambles the network
                     "glean.training.epochs", "1",
-                    "glean.training.learning-rate", "0.15");
+                    "glean.training.learning-rate", "0.15"));
+            // a few annotated studies; the gate's minimum evidence has its own test (PromotionGateTest)
+            settings.put("glean.training.gate.min-held-out-studies", "1");
+            settings.put("glean.training.gate.min-held-out-objects", "1");
+            return settings;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -114,6 +114,41 @@ class TrainingRunTest {
     }
 
     @Test
+    void patienceEndsTheRunAtTheFirstEpochThatDoesNotValidateBetterThanTheBest() throws IOException {
+        List<Double> validationMaps = new ArrayList<>();
+        TrainingRun run = new TrainingRun(SETTINGS, 6, 4, new Random(2))
+                .validatedOn(data, dir.resolve("patient/best"), ModelManifest.describe(NETWORK, PREPROCESSING))
+                .patience(1);
+
+        try (Detector detector = Detector.create(NETWORK, PREPROCESSING)) {
+            TrainingRun.Outcome outcome = run.train(detector, data, new TrainingRun.Listener() {
+                @Override
+                public void epochDone(TrainingRun.EpochSummary epoch, MeanAveragePrecision.Result validation) {
+                    validationMaps.add(validation.meanAveragePrecision());
+                }
+            });
+
+            // with patience 1 every epoch but the last finished one improved on all before it
+            int last = validationMaps.size();
+            for (int epoch = 1; epoch < last; epoch++) {
+                assertThat(validationMaps.get(epoch - 1)).as("epoch %d", epoch)
+                        .isGreaterThan(validationMaps.subList(0, epoch - 1).stream().mapToDouble(Double::doubleValue)
+                                .max().orElse(-1));
+            }
+            double bestBefore = validationMaps.subList(0, last - 1).stream().mapToDouble(Double::doubleValue).max()
+                    .orElse(-1);
+            assertThat(outcome.lastEpoch()).isEqualTo(last);
+            if (last < 6) {
+                assertThat(outcome.end()).isEqualTo(TrainingRun.End.NO_IMPROVEMENT);
+                assertThat(validationMaps.get(last - 1)).isLessThanOrEqualTo(bestBefore);
+                assertThat(outcome.bestEpoch()).isEqualTo(last - 1);
+            } else {
+                assertThat(outcome.end()).isEqualTo(TrainingRun.End.COMPLETED);
+            }
+        }
+    }
+
+    @Test
     void aStopSignalEndsTheRunBeforeTheNextStepWithoutFinishingTheEpoch() throws IOException {
         AtomicInteger steps = new AtomicInteger();
         AtomicInteger epochs = new AtomicInteger();
