@@ -5,6 +5,7 @@ import com.google.protobuf.Message;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -13,7 +14,12 @@ import io.grpc.Status;
 import io.quarkus.grpc.GlobalInterceptor;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.glean.security.BearerToken;
 import org.glean.security.Caller;
 import org.glean.security.InvalidTokenException;
@@ -36,9 +42,19 @@ public class CallerAuthorization implements ServerInterceptor {
     private static final Context.Key<Caller> CALLER = Context.key("glean-caller");
 
     private final TokenVerifier tokens;
+    private final Set<Role> certificateRoles;
 
-    public CallerAuthorization(TokenVerifier tokens) {
+    /**
+     * @param certificateRoles claims of the roles whose calls must also come with a verified
+     *     client certificate (mutual TLS): pipelines and inference nodes, say
+     */
+    public CallerAuthorization(TokenVerifier tokens,
+            @ConfigProperty(name = "glean.tls.client-certificate-roles") Optional<List<String>> certificateRoles) {
         this.tokens = tokens;
+        this.certificateRoles = certificateRoles.orElse(List.of()).stream().map(claim -> Role.ofClaim(claim.strip())
+                .orElseThrow(() -> new IllegalArgumentException("glean.tls.client-certificate-roles: '" + claim
+                        + "' is not a role (ingest, annotator, curator, admin, inference)")))
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     @Override
@@ -59,6 +75,11 @@ public class CallerAuthorization implements ServerInterceptor {
                     + call.getMethodDescriptor().getBareMethodName() + ": it takes the role "
                     + (allowed.isEmpty() ? "admin" : allowed.iterator().next().claim() + " or admin")));
         }
+        if (allowed.stream().anyMatch(certificateRoles::contains) && !verifiedClientCertificate(call)) {
+            return refuse(call, Status.UNAUTHENTICATED.withDescription(call.getMethodDescriptor().getBareMethodName()
+                    + " takes a client certificate from a trusted CA besides the token (mutual TLS; "
+                    + "glean.tls.client-certificate-roles)"));
+        }
         Context context = Context.current().withValue(CALLER, caller);
         return new ActingAs<>(Contexts.interceptCall(context, call, headers, next), call, caller);
     }
@@ -70,6 +91,19 @@ public class CallerAuthorization implements ServerInterceptor {
             throw new IllegalStateException("no verified caller: not inside a guarded gRPC call");
         }
         return caller;
+    }
+
+    // The TLS layer has checked the chain against the trusted CAs; an unverified peer has none here.
+    private static boolean verifiedClientCertificate(ServerCall<?, ?> call) {
+        SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+        if (session == null) {
+            return false;
+        }
+        try {
+            return session.getPeerCertificates().length > 0;
+        } catch (SSLPeerUnverifiedException e) {
+            return false;
+        }
     }
 
     private static String bearerToken(Metadata headers) throws InvalidTokenException {

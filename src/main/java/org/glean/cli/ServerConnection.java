@@ -26,6 +26,15 @@ public final class ServerConnection {
             + "else the JDK's trusted CAs)")
     Path ca;
 
+    @Option(names = "--client-certificate", paramLabel = "FILE", description = "certificate (PEM) to present "
+            + "for mutual TLS, with --client-key; the server asks for one for the roles of "
+            + "glean.tls.client-certificate-roles")
+    Path clientCertificate;
+
+    @Option(names = "--client-key", paramLabel = "FILE", description = "the PKCS#8 private key (PEM) of "
+            + "--client-certificate")
+    Path clientKey;
+
     @Option(names = "--plaintext", description = "no TLS; only to a loopback host (localhost, 127.0.0.1) whose "
             + "server runs with glean.tls.enabled=false")
     boolean plaintext;
@@ -53,7 +62,13 @@ public final class ServerConnection {
             return ClientChannels.plaintext(host, port);
         }
         Path localCa = Path.of(System.getenv().getOrDefault("GLEAN_DATA_DIR", "data"), "tls", "ca.pem");
-        return ClientChannels.tls(host, port, Optional.ofNullable(ca).or(() -> Optional.of(localCa).filter(Files::exists)));
+        if ((clientCertificate == null) != (clientKey == null)) {
+            throw new IllegalArgumentException("--client-certificate and --client-key go together");
+        }
+        Optional<ClientChannels.ClientCertificate> client = Optional.ofNullable(clientCertificate)
+                .map(certificate -> new ClientChannels.ClientCertificate(certificate, clientKey));
+        return ClientChannels.tls(host, port, Optional.ofNullable(ca).or(() -> Optional.of(localCa).filter(Files::exists)),
+                client);
     }
 
     private String token() throws IOException {

@@ -84,5 +84,11 @@ public interface InferenceConfig {
 
         /** File holding the bearer token (role inference) of every Detect call, e.g. from `glean token --service`. */
         Optional<Path> tokenFile();
+
+        /** Certificate (PEM) to present for mutual TLS, with {@link #clientKey()}. */
+        Optional<Path> clientCertificate();
+
+        /** PKCS#8 private key (PEM) of {@link #clientCertificate()}. */
+        Optional<Path> clientKey();
     }
 }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ public final class RemoteDetectionBackend implements DetectionBackend, AutoClose
     /** TLS (or plaintext on loopback, when configured) with the configured token on every call. */
     static RemoteDetectionBackend connect(InferenceConfig.Remote remote) {
         NettyChannelBuilder transport = remote.plaintext() ? ClientChannels.plaintext(remote.host(), remote.port())
-                : ClientChannels.tls(remote.host(), remote.port(), remote.ca());
+                : ClientChannels.tls(remote.host(), remote.port(), remote.ca(), clientCertificate(remote));
         remote.tokenFile().ifPresent(file -> {
             try {
                 transport.intercept(new BearerToken(Files.readString(file)).onEveryCall());
@@ -51,6 +52,14 @@ public final class RemoteDetectionBackend implements DetectionBackend, AutoClose
         });
         return new RemoteDetectionBackend(transport, remote.host() + ":" + remote.port(), remote.deadline(),
                 remote.maxAttempts());
+    }
+
+    private static Optional<ClientChannels.ClientCertificate> clientCertificate(InferenceConfig.Remote remote) {
+        if (remote.clientCertificate().isPresent() != remote.clientKey().isPresent()) {
+            throw new IllegalArgumentException("glean.inference.remote.client-certificate and client-key go together");
+        }
+        return remote.clientCertificate().map(certificate -> new ClientChannels.ClientCertificate(certificate,
+                remote.clientKey().orElseThrow()));
     }
 
     RemoteDetectionBackend(ManagedChannelBuilder<?> transport, String target, Duration deadline, int maxAttempts) {

@@ -30,10 +30,21 @@ public final class ClientChannels {
     private ClientChannels() {
     }
 
+    /** A client's certificate chain and its PKCS#8 private key, PEM files, for mutual TLS. */
+    public record ClientCertificate(Path certificate, Path key) {
+    }
+
     /** TLS to host:port, trusting the CA in the PEM file, or the JDK's CAs when there is none. */
     public static NettyChannelBuilder tls(String host, int port, Optional<Path> trustedCa) {
+        return tls(host, port, trustedCa, Optional.empty());
+    }
+
+    /** {@link #tls(String, int, Optional)}, presenting the client certificate when there is one (mutual TLS). */
+    public static NettyChannelBuilder tls(String host, int port, Optional<Path> trustedCa,
+                                          Optional<ClientCertificate> client) {
         SslContextBuilder tls = GrpcSslContexts.forClient();
         trustedCa.ifPresent(ca -> tls.trustManager(ca.toFile()));
+        client.ifPresent(certificate -> tls.keyManager(certificate.certificate().toFile(), certificate.key().toFile()));
         try {
             return NettyChannelBuilder.forAddress(host, port).sslContext(tls.build());
         } catch (SSLException e) {

@@ -14,6 +14,7 @@ final class LocalSecurityMaterial {
 
     static final String CERTIFICATE_PROPERTY = "quarkus.tls.key-store.pem.0.cert";
     static final String KEY_PROPERTY = "quarkus.tls.key-store.pem.0.key";
+    static final String CLIENT_CA_PROPERTY = "quarkus.tls.trust-store.pem.certs";
 
     private LocalSecurityMaterial() {
     }
@@ -36,13 +37,22 @@ final class LocalSecurityMaterial {
             if (key != null) {
                 System.setProperty(KEY_PROPERTY, key);
             }
+            trustClientCertificatesOf(setting("glean.tls.client-ca", null));
             return;
         }
         LocalCertificateAuthority.TlsFiles tls = LocalCertificateAuthority.ensure(dataDir.resolve("tls"));
         System.setProperty(CERTIFICATE_PROPERTY, tls.serverCertificate().toAbsolutePath().toString());
         System.setProperty(KEY_PROPERTY, tls.serverKey().toAbsolutePath().toString());
+        trustClientCertificatesOf(setting("glean.tls.client-ca", tls.caCertificate().toAbsolutePath().toString()));
         System.out.println("TLS with the local CA " + tls.caCertificate().toAbsolutePath()
                 + ": clients trust it, e.g. glean send --ca " + tls.caCertificate() + " ...");
+    }
+
+    // Client certificates (mutual TLS) are checked against these CAs; without any, none is accepted.
+    private static void trustClientCertificatesOf(String caFile) {
+        if (caFile != null) {
+            System.setProperty(CLIENT_CA_PROPERTY, caFile);
+        }
     }
 
     // A setting from a system property or its environment variable (Quarkus' naming), before Quarkus reads them.

@@ -16,8 +16,13 @@ public final class TestCertificates {
 
     private static final char[] PASSWORD = "test".toCharArray();
 
-    /** A client's key and certificate, PEM files. */
+    /** A client's PKCS#8 key and certificate, PEM files. */
     public record ClientCertificate(Path key, Path certificate) {
+
+        /** As gRPC clients take it. */
+        public ClientChannels.ClientCertificate forChannels() {
+            return new ClientChannels.ClientCertificate(certificate, key);
+        }
     }
 
     private TestCertificates() {
@@ -28,7 +33,7 @@ public final class TestCertificates {
         Path key = out.resolve(commonName + "-key.pem");
         Path request = out.resolve(commonName + ".csr");
         Path certificate = out.resolve(commonName + ".pem");
-        openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", key.toString());
+        openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key.toString());
         openssl("req", "-new", "-key", key.toString(), "-subj", "/CN=" + commonName, "-out", request.toString());
         openssl("x509", "-req", "-in", request.toString(), "-CA",
                 caFolder.resolve(LocalCertificateAuthority.CA_CERTIFICATE).toString(), "-CAkey",

@@ -12,7 +12,8 @@ import org.glean.security.LocalCertificateAuthority;
 /**
  * TLS as `glean serve` sets it up by default: a local CA and a server certificate (made by the
  * same code) in {@link #FOLDER}, new for every start; the HTTP server, and so gRPC, on TLS only;
- * DICOM TLS beside the plain SCP, trusting that CA for client certificates.
+ * client certificates of that CA required for the ingest role's calls (mutual TLS), and DICOM TLS
+ * beside the plain SCP, trusting that CA for client certificates.
  */
 public class LocalCaTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -29,6 +30,9 @@ public class LocalCaTestResource implements QuarkusTestResourceLifecycleManager 
                             .toString(),
                     LocalSecurityMaterial.KEY_PROPERTY, folder.resolve(LocalCertificateAuthority.SERVER_KEY).toString(),
                     "quarkus.http.insecure-requests", "disabled",
+                    LocalSecurityMaterial.CLIENT_CA_PROPERTY, folder.resolve(LocalCertificateAuthority.CA_CERTIFICATE)
+                            .toString(),
+                    "glean.tls.client-certificate-roles", "ingest",
                     "glean.scp.tls.port", "0",
                     "glean.scp.tls.trusted-ca", folder.resolve(LocalCertificateAuthority.CA_CERTIFICATE).toString());
         } catch (IOException e) {

@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.glean.api.v1.CurationGrpc;
 import org.glean.api.v1.GetPolicyRequest;
+import org.glean.api.v1.GetStudyRequest;
+import org.glean.api.v1.StudyIngestGrpc;
 import org.glean.cli.GleanCommand;
 import org.glean.ingest.CStoreIngest;
 import org.glean.ingest.DcmtkFiles;
@@ -132,6 +134,44 @@ class TlsServerTest {
         assertThat(trusted).isZero();
         assertThat(dir.resolve("a.json")).isRegularFile();
         assertThat(untrusted).isEqualTo(1);
+    }
+
+    /** Mutual TLS for pipelines: an ingest call needs a client certificate of the trusted CA besides its token. */
+    @Test
+    void anIngestCallWithoutAClientCertificateIsRefusedAndWithOneGetsThrough() throws Exception {
+        TestCertificates.ClientCertificate pipeline = TestCertificates.client(LocalCaTestResource.FOLDER, dir, "pipeline");
+        GetStudyRequest unknownStudy = GetStudyRequest.newBuilder().setStudyInstanceUid("1.2.3.4").build();
+        ManagedChannel withoutCertificate = ClientChannels.tls("localhost", tlsPort, Optional.of(ca())).build();
+        ManagedChannel withCertificate = ClientChannels.tls("localhost", tlsPort, Optional.of(ca()),
+                Optional.of(pipeline.forChannels())).build();
+        LocalCertificateAuthority.create(dir.resolve("other"), "Someone else's CA", Set.of("localhost"));
+        ManagedChannel withForeignCertificate = ClientChannels.tls("localhost", tlsPort, Optional.of(ca()),
+                Optional.of(TestCertificates.client(dir.resolve("other"), dir, "stranger").forChannels())).build();
+        try {
+            assertThatThrownBy(() -> StudyIngestGrpc.newBlockingStub(withForeignCertificate)
+                    .withDeadlineAfter(20, TimeUnit.SECONDS).withCallCredentials(TestTokens.as("pipeline", Role.INGEST))
+                    .getStudy(unknownStudy))
+                    .as("a certificate of another CA")
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode())
+                            .isIn(Status.Code.UNAVAILABLE, Status.Code.UNAUTHENTICATED));
+            assertThatThrownBy(() -> StudyIngestGrpc.newBlockingStub(withoutCertificate)
+                    .withDeadlineAfter(20, TimeUnit.SECONDS).withCallCredentials(TestTokens.as("pipeline", Role.INGEST))
+                    .getStudy(unknownStudy))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+                        assertThat(e.getStatus().getDescription()).contains("client certificate");
+                    });
+            assertThatThrownBy(() -> StudyIngestGrpc.newBlockingStub(withCertificate)
+                    .withDeadlineAfter(20, TimeUnit.SECONDS).withCallCredentials(TestTokens.as("pipeline", Role.INGEST))
+                    .getStudy(unknownStudy))
+                    .as("past authentication, the study is simply not there")
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        } finally {
+            LoopbackChannels.close(withoutCertificate);
+            LoopbackChannels.close(withCertificate);
+            LoopbackChannels.close(withForeignCertificate);
+        }
     }
 
     /** DICOM TLS presents the server certificate of HTTPS and admits a caller with a certificate of the local CA. */
