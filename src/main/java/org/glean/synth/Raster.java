@@ -1,6 +1,7 @@
 package org.glean.synth;
 
 import java.util.SplittableRandom;
+import java.util.function.DoubleBinaryOperator;
 
 /**
  * A square image of floats being painted, in modality units (HU) for CT or projected density for
@@ -247,16 +248,7 @@ final class Raster {
 
     /** An ellipse centred at {@code (cx, cy)} with semi-axes {@code a, b}, rotated by {@code angle}, soft over {@code edge} pixels. */
     static Field ellipse(double cx, double cy, double a, double b, double angle, double edge) {
-        double cos = StrictMath.cos(angle);
-        double sin = StrictMath.sin(angle);
-        double scale = StrictMath.min(a, b);
-        return (x, y) -> {
-            double dx = x - cx;
-            double dy = y - cy;
-            double u = (dx * cos + dy * sin) / a;
-            double v = (-dx * sin + dy * cos) / b;
-            return ramp((1 - StrictMath.sqrt(u * u + v * v)) * scale, edge);
-        };
+        return rotated(cx, cy, a, b, angle, edge, (u, v) -> StrictMath.sqrt(u * u + v * v));
     }
 
     /** A superellipse {@code |u/a|^p + |v/b|^p ≤ 1} centred at {@code (cx, cy)}: boxier than an ellipse for p above 2. */
@@ -267,14 +259,24 @@ final class Raster {
 
     /** A {@link #superellipse} rotated by {@code angle}. */
     static Field superellipse(double cx, double cy, double a, double b, double exponent, double angle, double edge) {
+        return rotated(cx, cy, a, b, angle, edge, (u, v) -> superellipseNorm(u, v, exponent));
+    }
+
+    /**
+     * A shape centred at {@code (cx, cy)} with semi-axes {@code a, b}, rotated by {@code angle}:
+     * inside where {@code norm} of the point in the shape's unit frame is below 1.
+     */
+    private static Field rotated(double cx, double cy, double a, double b, double angle, double edge,
+                                 DoubleBinaryOperator norm) {
         double cos = StrictMath.cos(angle);
         double sin = StrictMath.sin(angle);
         double scale = StrictMath.min(a, b);
         return (x, y) -> {
             double dx = x - cx;
             double dy = y - cy;
-            return ramp((1 - superellipseNorm((dx * cos + dy * sin) / a, (-dx * sin + dy * cos) / b, exponent)) * scale,
-                    edge);
+            double u = (dx * cos + dy * sin) / a;
+            double v = (-dx * sin + dy * cos) / b;
+            return ramp((1 - norm.applyAsDouble(u, v)) * scale, edge);
         };
     }
 
