@@ -24,34 +24,45 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.glean.server.GleanMain;
 
 /**
- * Every {@code glean.*} property the server's code reads, found in its compiled classes: the
- * properties of each {@code @ConfigMapping} interface, named by SmallRye Config itself (nested
- * groups, optionals, collections and maps as the server reads them), and each
- * {@code @ConfigProperty} injection point; with its type in words and the default that applies
- * when nothing is set (application.properties' value, else the code's).
+ * Every {@code glean.*} property the server reads: the properties of each {@code @ConfigMapping}
+ * interface in its compiled classes, named by SmallRye Config itself (nested groups, optionals,
+ * collections and maps as the server reads them), each {@code @ConfigProperty} injection point,
+ * and every key application.properties names, set or commented out ({@code #glean.x=}), which is
+ * where a setting read before the configuration exists (at start-up, by name) is declared. Each
+ * with its type in words where the code gives one, and the default that applies when nothing is
+ * set (application.properties' value, else the code's).
  */
 final class DeclaredProperties {
 
     static final Path APPLICATION_PROPERTIES = Path.of("src/main/resources/application.properties");
     private static final String PREFIX = "glean.";
+    private static final Pattern COMMENTED_OUT_KEY = Pattern.compile("#\\s*((?:%[a-z]+\\.)?glean\\.[a-z0-9.-]+)\\s*=.*");
 
-    /** A property as the code declares it; {@code defaultValue} empty when it has none. */
-    record Declared(String name, String type, Optional<String> defaultValue) {
+    /**
+     * A property as the code declares it; {@code type} empty when only application.properties
+     * names it, {@code defaultValue} empty when it has none.
+     */
+    record Declared(String name, Optional<String> type, Optional<String> defaultValue) {
     }
 
     private DeclaredProperties() {
     }
 
     /** By name. */
-    static SortedMap<String, Declared> inCode() {
+    static SortedMap<String, Declared> ofServer() {
         Properties application = applicationProperties();
         List<Class<?>> classes = mainClasses();
         SortedMap<String, Declared> declared = new TreeMap<>();
@@ -64,12 +75,28 @@ final class DeclaredProperties {
         for (Class<?> type : classes) {
             injectedProperties(type, application).forEach(p -> declared.putIfAbsent(p.name(), p));
         }
+        for (String name : applicationPropertiesKeys()) {
+            declared.putIfAbsent(name, new Declared(name, Optional.empty(),
+                    effectiveDefault(name, Optional.empty(), application)));
+        }
         return declared;
     }
 
-    /** The {@code glean.*} keys of application.properties, profiles stripped ({@code %test.glean.x} is {@code glean.x}). */
-    static List<String> applicationPropertiesKeys() {
-        return applicationProperties().stringPropertyNames().stream()
+    /**
+     * The {@code glean.*} keys application.properties names, set or commented out, profiles
+     * stripped ({@code %test.glean.x} is {@code glean.x}).
+     */
+    private static List<String> applicationPropertiesKeys() {
+        Stream<String> commentedOut;
+        try {
+            commentedOut = Files.readAllLines(APPLICATION_PROPERTIES).stream()
+                    .map(COMMENTED_OUT_KEY::matcher)
+                    .filter(Matcher::matches)
+                    .map(key -> key.group(1));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Stream.concat(applicationProperties().stringPropertyNames().stream(), commentedOut)
                 .map(key -> key.startsWith("%") ? key.substring(key.indexOf('.') + 1) : key)
                 .filter(key -> key.startsWith(PREFIX))
                 .distinct()
@@ -85,7 +112,7 @@ final class DeclaredProperties {
             String name = path.replace("[*]", "");
             Optional<String> codeDefault = property.hasDefaultValue()
                     ? Optional.of(property.getDefaultValue()) : Optional.empty();
-            properties.add(new Declared(name, typeInWords(property.getMethod().getGenericReturnType()),
+            properties.add(new Declared(name, Optional.of(typeInWords(property.getMethod().getGenericReturnType())),
                     effectiveDefault(name, codeDefault, application)));
         });
         return properties;
@@ -113,7 +140,7 @@ final class DeclaredProperties {
         }
         Optional<String> codeDefault = property.defaultValue().equals(ConfigProperty.UNCONFIGURED_VALUE)
                 ? Optional.empty() : Optional.of(property.defaultValue());
-        return Optional.of(new Declared(property.name(), typeInWords(type),
+        return Optional.of(new Declared(property.name(), Optional.of(typeInWords(type)),
                 effectiveDefault(property.name(), codeDefault, application)));
     }
 
@@ -149,10 +176,12 @@ final class DeclaredProperties {
         if (plain == boolean.class || plain == Boolean.class) {
             return "boolean";
         }
-        if (plain == int.class || plain == Integer.class || plain == long.class || plain == Long.class) {
+        if (plain == int.class || plain == Integer.class || plain == long.class || plain == Long.class
+                || plain == OptionalInt.class || plain == OptionalLong.class) {
             return "integer";
         }
-        if (plain == double.class || plain == Double.class || plain == float.class || plain == Float.class) {
+        if (plain == double.class || plain == Double.class || plain == float.class || plain == Float.class
+                || plain == OptionalDouble.class) {
             return "number";
         }
         if (plain == Duration.class) {
