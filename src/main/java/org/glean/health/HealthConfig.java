@@ -5,7 +5,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
-/** What the readiness checks demand (README: Health). */
+/** What the readiness checks demand (docs/operations.md, Health and metrics). */
 @ConfigMapping(prefix = "glean.health")
 public interface HealthConfig {
 
