@@ -10,8 +10,8 @@ public interface DicomWebClient {
     /**
      * One page of the studies matching {@code query}.
      *
-     * @param offset matches to skip
-     * @param limit at most this many matches
+     * @param offset matches to skip; only with a limit
+     * @param limit at most this many matches, or 0 to ask for all without limit and offset
      * @throws DicomWebException when the origin refuses, fails or cannot be reached
      */
     List<StudyMatch> searchStudies(StudyQuery query, int offset, int limit) throws IOException, InterruptedException;

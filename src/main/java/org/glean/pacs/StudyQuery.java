@@ -20,7 +20,7 @@ public record StudyQuery(Optional<String> modality, Optional<String> studyDate, 
     // Asked for besides the required StudyInstanceUID, to report progress.
     private static final String INCLUDED_FIELDS = "00080020,00080061,00201208";
 
-    /** The query string for {@code /studies}, with paging. */
+    /** The query string for {@code /studies}, with paging unless {@code limit} is 0. */
     String toQueryString(int offset, int limit) {
         Map<String, String> parameters = new LinkedHashMap<>();
         modality.filter(value -> !value.isBlank()).ifPresent(value -> parameters.put("ModalitiesInStudy", value));
@@ -29,8 +29,10 @@ public record StudyQuery(Optional<String> modality, Optional<String> studyDate, 
         studyDescription.filter(value -> !value.isBlank())
                 .ifPresent(value -> parameters.put("StudyDescription", value));
         parameters.put("includefield", INCLUDED_FIELDS);
-        parameters.put("limit", Integer.toString(limit));
-        parameters.put("offset", Integer.toString(offset));
+        if (limit > 0) {
+            parameters.put("limit", Integer.toString(limit));
+            parameters.put("offset", Integer.toString(offset));
+        }
         return parameters.entrySet().stream()
                 .map(entry -> entry.getKey() + "=" + URLEncoder.encode(entry.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
