@@ -27,21 +27,41 @@ public final class OrthancProcess implements AutoCloseable {
     private static final Pattern COUNT_INSTANCES = Pattern.compile("\"CountInstances\"\\s*:\\s*(\\d+)");
     private static final Pattern VERSION = Pattern.compile("\"Version\"\\s*:\\s*\"([^\"]+)\"");
 
+    // Debian's orthanc-dicomweb package puts its plugin here.
+    private static final String DICOMWEB_PLUGIN = "/usr/share/orthanc/plugins/libOrthancDicomWeb.so";
+
     private final ChildProcess process;
+    private final Path workDir;
     private final int httpPort;
     private final int dicomPort;
+    private final boolean dicomWeb;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private OrthancProcess(ChildProcess process, int httpPort, int dicomPort) {
+    private OrthancProcess(ChildProcess process, Path workDir, int httpPort, int dicomPort, boolean dicomWeb) {
         this.process = process;
+        this.workDir = workDir;
         this.httpPort = httpPort;
         this.dicomPort = dicomPort;
+        this.dicomWeb = dicomWeb;
     }
 
     /** Starts Orthanc with its configuration, storage and log in {@code workDir}. */
     public static OrthancProcess start(Path workDir) throws IOException {
-        int httpPort = ChildProcess.freePort();
-        int dicomPort = ChildProcess.freePort();
+        return start(workDir, ChildProcess.freePort(), ChildProcess.freePort(), false);
+    }
+
+    /** Starts Orthanc with its DICOMweb plugin at {@link #dicomWebUrl}. */
+    public static OrthancProcess startWithDicomWeb(Path workDir) throws IOException {
+        return start(workDir, ChildProcess.freePort(), ChildProcess.freePort(), true);
+    }
+
+    /** Starts this Orthanc again, after {@link #close}, on the same ports and storage. */
+    public OrthancProcess startAgain() throws IOException {
+        return start(workDir, httpPort, dicomPort, dicomWeb);
+    }
+
+    private static OrthancProcess start(Path workDir, int httpPort, int dicomPort, boolean dicomWeb)
+            throws IOException {
         Path storage = Files.createDirectories(workDir.resolve("orthanc-storage"));
         Path config = workDir.resolve("orthanc.json");
         Files.writeString(config, """
@@ -55,12 +75,14 @@ public final class OrthancProcess implements AutoCloseable {
                   "RemoteAccessAllowed": false,
                   "AuthenticationEnabled": false,
                   "DicomCheckCalledAet": false,
-                  "Plugins": []
+                  "Plugins": [%5$s],
+                  "DicomWeb": { "Enable": true, "Root": "/dicom-web/" }
                 }
-                """.formatted(storage.toAbsolutePath(), httpPort, dicomPort, AE_TITLE));
+                """.formatted(storage.toAbsolutePath(), httpPort, dicomPort, AE_TITLE,
+                dicomWeb ? "\"" + DICOMWEB_PLUGIN + "\"" : ""));
         ChildProcess process = ChildProcess.start("Orthanc", List.of("Orthanc", config.toAbsolutePath().toString()),
                 Map.of("TCP_NODELAY", "1"), workDir.resolve("orthanc.log"), name -> false);
-        return new OrthancProcess(process, httpPort, dicomPort);
+        return new OrthancProcess(process, workDir, httpPort, dicomPort, dicomWeb);
     }
 
     /** Waits until its REST API answers and its DICOM port accepts connections. */
@@ -81,6 +103,22 @@ public final class OrthancProcess implements AutoCloseable {
 
     public int dicomPort() {
         return dicomPort;
+    }
+
+    /** The DICOMweb service root; only with {@link #startWithDicomWeb}. */
+    public String dicomWebUrl() {
+        return "http://" + HOST + ":" + httpPort + "/dicom-web";
+    }
+
+    /** Stores one Part-10 file through the REST API. */
+    public void store(Path file) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + httpPort + "/instances"))
+                        .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofFile(file)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("Orthanc refused " + file.getFileName() + " with HTTP " + response.statusCode());
+        }
     }
 
     /** How many instances it holds. */

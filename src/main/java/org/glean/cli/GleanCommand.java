@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code glean} command line: work that is not serving. {@code glean serve} runs the server. */
 @Command(name = "glean", mixinStandardHelpOptions = true, version = "glean 0.1.0",
         description = "Glean: DICOM study scoring with an MDN detector. 'glean serve' runs the gRPC server.",
-        subcommands = {CommandLine.HelpCommand.class, SendCommand.class, SynthCommand.class, TrainCommand.class,
+        subcommands = {CommandLine.HelpCommand.class, SendCommand.class, PullCommand.class, SynthCommand.class, TrainCommand.class,
                 EvalCommand.class, ValidateUncertaintyCommand.class, BenchModelCommand.class,
                 BenchIngestCommand.class, BenchScoringCommand.class, CalibrateCommand.class, ExportCommand.class, TokenCommand.class, UsersCommand.class,
                 SimulateCommand.class})

@@ -65,9 +65,12 @@ public class InferenceService {
         this.config = config;
     }
 
-    /** C-STORE studies are scored once their quiet period has passed; IngestStudy scores its own. */
+    /**
+     * C-STORE studies are scored once their quiet period has passed, studies from a PACS source
+     * once retrieved; IngestStudy scores its own.
+     */
     void onStudyReceived(@Observes StudyReceived event) {
-        if (event.completion() != StudyReceived.Completion.QUIET_PERIOD_PASSED) {
+        if (event.completion() == StudyReceived.Completion.CALL_ENDED) {
             return;
         }
         try {

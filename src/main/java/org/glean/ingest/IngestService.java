@@ -166,8 +166,13 @@ public class IngestService {
      * Nothing happens for a study that is already complete.
      */
     public void completeStudy(String studyInstanceUid) {
+        completeStudy(studyInstanceUid, StudyReceived.Completion.CALL_ENDED);
+    }
+
+    /** Marks a study complete for the given reason, and tells observers; nothing for a complete study. */
+    public void completeStudy(String studyInstanceUid, StudyReceived.Completion completion) {
         if (repository.markComplete(studyInstanceUid, Instant.now())) {
-            announce(new StudyReceived(studyInstanceUid, StudyReceived.Completion.CALL_ENDED));
+            announce(new StudyReceived(studyInstanceUid, completion));
         }
     }
 

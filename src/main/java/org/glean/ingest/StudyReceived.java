@@ -15,6 +15,8 @@ public record StudyReceived(String studyInstanceUid, Completion completion) {
         /** An IngestStudy call carrying the study ended successfully. */
         CALL_ENDED,
         /** No instance arrived for glean.scp.study-quiet-period (C-STORE pushes, broken-off calls). */
-        QUIET_PERIOD_PASSED
+        QUIET_PERIOD_PASSED,
+        /** Glean retrieved the whole study from a PACS source (WADO-RS) and stored it. */
+        RETRIEVED
     }
 }

@@ -1,0 +1,207 @@
+package org.glean.pacs;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Polls every enabled source of {@link PacsConfig} while the server runs: a pass at start-up,
+ * then one {@code poll-interval} after each pass ends. A failed pass is retried after a backoff
+ * that doubles with each failure in a row ({@code glean.pacs.backoff.*}); the log says when a
+ * source starts failing and when it works again, not at every attempt, and never names a study.
+ * Passes of one source never overlap, on demand or scheduled.
+ */
+@ApplicationScoped
+public class SourcePoller {
+
+    private static final Logger LOG = Logger.getLogger(SourcePoller.class);
+
+    private final PacsConfig config;
+    private final SourceCheckpoints checkpoints;
+    private final StudyRetrieval retrieval;
+    private final Map<String, SourceState> sources = new TreeMap<>();
+    private ScheduledExecutorService scheduler;
+
+    public SourcePoller(PacsConfig config, SourceCheckpoints checkpoints, StudyRetrieval retrieval) {
+        this.config = config;
+        this.checkpoints = checkpoints;
+        this.retrieval = retrieval;
+        // A source that cannot be read fails start-up, with its name, rather than its first pass.
+        config.sources().forEach((name, source) -> sources.put(name, new SourceState(name, source)));
+    }
+
+    /** Whether a source works now, and how many failures in a row it has had. */
+    public record SourceStatus(boolean failing, int failuresInARow, Instant lastPassEnded) {
+    }
+
+    void start(@Observes StartupEvent startup) {
+        if (sources.values().stream().noneMatch(state -> state.source.enabled())) {
+            return;
+        }
+        scheduler = Executors.newScheduledThreadPool(Math.min(4, sources.size()), runnable -> {
+            Thread thread = new Thread(runnable, "pacs-poller");
+            thread.setDaemon(true);
+            return thread;
+        });
+        for (SourceState state : sources.values()) {
+            if (state.source.enabled()) {
+                LOG.infof("Polling PACS source %s at %s every %s", state.name, state.endpoint.origin(),
+                        state.source.pollInterval());
+                state.scheduleIn(Duration.ZERO);
+            }
+        }
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+    }
+
+    /** The names of the configured sources. */
+    public Set<String> sourceNames() {
+        return sources.keySet();
+    }
+
+    /**
+     * Runs one pass of a source now, after any pass of it in progress.
+     *
+     * @throws IllegalArgumentException when no source has this name
+     * @throws DicomWebException when the source failed; the pass is retried with backoff
+     */
+    public SourcePass.Outcome passNow(String name, SourcePass.Progress progress)
+            throws IOException, InterruptedException {
+        return state(name).pass(progress);
+    }
+
+    public SourceStatus status(String name) {
+        return state(name).status();
+    }
+
+    private SourceState state(String name) {
+        SourceState state = sources.get(name);
+        if (state == null) {
+            throw new IllegalArgumentException("no PACS source named '" + name + "'; configured: "
+                    + (sources.isEmpty() ? "none (glean.pacs.sources.<name>.url)" : String.join(", ", sources.keySet())));
+        }
+        return state;
+    }
+
+    private final class SourceState {
+
+        private final String name;
+        private final PacsConfig.Source source;
+        private final DicomWebEndpoint endpoint;
+        private final HttpDicomWebClient client;
+        private final SourcePass pass;
+        // Read by status() while a pass holds the lock.
+        private volatile int failuresInARow;
+        private volatile Instant lastPassEnded;
+        private ScheduledFuture<?> next;
+
+        SourceState(String name, PacsConfig.Source source) {
+            this.name = name;
+            this.source = source;
+            try {
+                this.endpoint = source.endpoint();
+                this.client = new HttpDicomWebClient(endpoint);
+                this.pass = new SourcePass(client, source.studyQuery(), source.pageSize());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("glean.pacs.sources." + name + ": " + e.getMessage(), e);
+            }
+        }
+
+        synchronized SourcePass.Outcome pass(SourcePass.Progress progress) throws IOException, InterruptedException {
+            try {
+                SourcePass.Outcome outcome = pass.run(checkpoints.taken(name), this::take, progress);
+                succeeded(outcome);
+                return outcome;
+            } catch (IOException | RuntimeException e) {
+                failed(e);
+                throw e;
+            } finally {
+                lastPassEnded = Instant.now();
+            }
+        }
+
+        private SourcePass.TakenStudy take(StudyMatch study) throws IOException, InterruptedException {
+            SourcePass.TakenStudy taken = retrieval.retrieve(client, name, study.studyInstanceUid());
+            checkpoints.markTaken(name, study.studyInstanceUid(), taken.stored(), taken.refused(), Instant.now());
+            return taken;
+        }
+
+        private void succeeded(SourcePass.Outcome outcome) {
+            if (failuresInARow > 0) {
+                LOG.infof("PACS source %s works again after %d failed passes", name, failuresInARow);
+            }
+            failuresInARow = 0;
+            if (outcome.taken() > 0) {
+                LOG.infof("PACS source %s: took %d studies (%d instances stored, %d refused); %d matched, %d taken"
+                        + " before", name, outcome.taken(), outcome.instancesStored(), outcome.instancesRefused(),
+                        outcome.matched(), outcome.alreadyTaken());
+            }
+            scheduleIn(source.pollInterval());
+        }
+
+        private void failed(Exception e) {
+            failuresInARow++;
+            Duration wait = backoff();
+            if (failuresInARow == 1) {
+                LOG.warnf("PACS source %s fails: %s. Retrying after %s, doubling up to %s; studies taken so far"
+                        + " are kept", name, describe(e), wait, config.backoff().max());
+            }
+            scheduleIn(wait);
+        }
+
+        private Duration backoff() {
+            Duration wait = config.backoff().initial();
+            for (int i = 1; i < failuresInARow && wait.compareTo(config.backoff().max()) < 0; i++) {
+                wait = wait.multipliedBy(2);
+            }
+            return wait.compareTo(config.backoff().max()) > 0 ? config.backoff().max() : wait;
+        }
+
+        // Replaces whatever was scheduled: a pass on demand moves the next scheduled one.
+        synchronized void scheduleIn(Duration delay) {
+            if (scheduler == null || !source.enabled() || scheduler.isShutdown()) {
+                return;
+            }
+            if (next != null) {
+                next.cancel(false);
+            }
+            next = scheduler.schedule(this::scheduledPass, delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        private void scheduledPass() {
+            try {
+                pass(SourcePass.Progress.NONE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException | RuntimeException e) {
+                LOG.debugf(e, "PACS source %s: pass failed", name); // logged once per change by failed()
+            }
+        }
+
+        SourceStatus status() {
+            return new SourceStatus(failuresInARow > 0, failuresInARow, lastPassEnded);
+        }
+    }
+
+    // DicomWebException messages carry no patient data by construction; others are named by type.
+    private static String describe(Exception e) {
+        return e instanceof DicomWebException || e instanceof MalformedMultipartException ? e.getMessage()
+                : e.getClass().getSimpleName() + " (the log at DEBUG has the details)";
+    }
+}
