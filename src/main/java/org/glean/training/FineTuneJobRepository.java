@@ -10,6 +10,10 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.glean.security.Actor;
+import org.glean.security.AuditAction;
+import org.glean.security.AuditEntry;
+import org.glean.security.AuditTrail;
 
 /** The fine_tune_job table in plain JDBC. */
 final class FineTuneJobRepository {
@@ -18,32 +22,42 @@ final class FineTuneJobRepository {
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final DataSource dataSource;
+    private final AuditTrail trail;
 
-    FineTuneJobRepository(DataSource dataSource) {
+    FineTuneJobRepository(DataSource dataSource, AuditTrail trail) {
         this.dataSource = dataSource;
+        this.trail = trail;
     }
 
     /**
-     * Records a new RUNNING job.
+     * Records a new RUNNING job and, in the same transaction, its start in the audit trail.
      *
      * @return empty when another job is running (the database allows one, across replicas)
      */
-    Optional<FineTuneJob> insertRunning(FineTuneJob.Trigger trigger, String requestedBy, String parentVersion,
+    Optional<FineTuneJob> insertRunning(FineTuneJob.Trigger trigger, Actor requestedBy, String parentVersion,
                                         int epochs, double learningRate) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement insert = connection.prepareStatement("""
-                     INSERT INTO fine_tune_job (state, trigger_kind, requested_by, parent_version, epochs, learning_rate,
-                                                epoch, step, created_at)
-                     VALUES ('RUNNING', ?, ?, ?, ?, ?, 0, 0, now()) RETURNING *""")) {
-            insert.setString(1, trigger.name());
-            insert.setString(2, requestedBy);
-            insert.setString(3, parentVersion);
-            insert.setInt(4, epochs);
-            insert.setDouble(5, learningRate);
-            try (ResultSet row = insert.executeQuery()) {
-                row.next();
-                return Optional.of(job(row));
-            }
+        try {
+            return Optional.of(trail.inTransaction(connection -> {
+                FineTuneJob job;
+                try (PreparedStatement insert = connection.prepareStatement("""
+                        INSERT INTO fine_tune_job (state, trigger_kind, requested_by, parent_version, epochs,
+                                                   learning_rate, epoch, step, created_at)
+                        VALUES ('RUNNING', ?, ?, ?, ?, ?, 0, 0, now()) RETURNING *""")) {
+                    insert.setString(1, trigger.name());
+                    insert.setString(2, requestedBy.name());
+                    insert.setString(3, parentVersion);
+                    insert.setInt(4, epochs);
+                    insert.setDouble(5, learningRate);
+                    try (ResultSet row = insert.executeQuery()) {
+                        row.next();
+                        job = job(row);
+                    }
+                }
+                trail.append(connection, AuditEntry.of(requestedBy, AuditAction.FINE_TUNE_STARTED)
+                        .target("job " + job.id()).detail(trigger + " from model " + parentVersion + ": " + epochs
+                                + " epochs, learning rate " + learningRate));
+                return job;
+            }));
         } catch (SQLException e) {
             if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
                 return Optional.empty();

@@ -30,6 +30,8 @@ import org.glean.inference.ModelRegistry;
 import org.glean.inference.ModelsConfig;
 import org.glean.ingest.InstanceStore;
 import org.glean.ingest.StudyRepository;
+import org.glean.security.Actor;
+import org.glean.security.AuditTrail;
 import org.jboss.logging.Logger;
 
 /**
@@ -64,8 +66,8 @@ public class FineTuneJobs {
 
     public FineTuneJobs(DataSource dataSource, FineTuneConfig config, ModelsConfig models, ModelRegistry registry,
                         ModelPromotion promotion, CurationService curation, StudyRepository studies,
-                        InstanceStore store, DicomReader reader, InferenceConfig inference) {
-        this.jobs = new FineTuneJobRepository(dataSource);
+                        InstanceStore store, DicomReader reader, InferenceConfig inference, AuditTrail trail) {
+        this.jobs = new FineTuneJobRepository(dataSource, trail);
         this.config = config;
         this.modelsDir = models.dir();
         this.registry = registry;
@@ -90,18 +92,16 @@ public class FineTuneJobs {
     }
 
     /**
-     * Starts a job from the current version; it runs in the background.
+     * Starts a job from the current version; it runs in the background. The start is recorded in
+     * the audit trail with the job.
      *
      * @param epochs       null for glean.training.epochs
      * @param learningRate null for glean.training.learning-rate
      * @throws TrainingRefusedException when a job runs already or no model is current
      * @throws IllegalArgumentException for an empty requester or settings out of range
      */
-    public FineTuneJob start(FineTuneJob.Trigger trigger, String requestedBy, Integer epochs, Double learningRate)
+    public FineTuneJob start(FineTuneJob.Trigger trigger, Actor requestedBy, Integer epochs, Double learningRate)
             throws TrainingRefusedException {
-        if (requestedBy == null || requestedBy.isBlank()) {
-            throw new IllegalArgumentException("requested_by is required: who starts the job");
-        }
         int passes = epochs == null ? config.epochs() : epochs;
         double rate = learningRate == null ? config.learningRate() : learningRate;
         if (passes < 1 || passes > MAX_EPOCHS || !(rate > 0 && rate <= 1)) {
@@ -116,7 +116,7 @@ public class FineTuneJobs {
         }
         ModelFiles parentFiles = registry.files(parent).orElseThrow(() -> new IllegalStateException(
                 "the current model version " + parent + " is not installed here"));
-        FineTuneJob job = jobs.insertRunning(trigger, requestedBy.strip(), parent, passes, rate)
+        FineTuneJob job = jobs.insertRunning(trigger, requestedBy, parent, passes, rate)
                 .orElseThrow(() -> new TrainingRefusedException(jobs.running()
                         .map(other -> "fine-tuning job " + other.id() + " is running; watch it (Models.WatchJob) and "
                                 + "start again once it has ended")
@@ -140,7 +140,7 @@ public class FineTuneJobs {
         try {
             long fresh = jobs.annotationsSinceLastJob();
             if (fresh >= threshold) {
-                start(FineTuneJob.Trigger.AUTO, "glean", null, null);
+                start(FineTuneJob.Trigger.AUTO, Actor.GLEAN, null, null);
             }
         } catch (TrainingRefusedException e) {
             LOG.infof("Enough new annotations, but no automatic fine-tuning now: %s", e.getMessage());

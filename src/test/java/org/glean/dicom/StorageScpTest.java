@@ -48,7 +48,7 @@ class StorageScpTest {
 
     @Test
     void handsOnEachInstanceAsAPart10FileWithTheDataSetAsSent() throws Exception {
-        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, LOOPBACK, this::keep);
+        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, LOOPBACK, this::associate);
         Spec spec = Spec.ct(DcmtkFiles.newUid(), DcmtkFiles.newUid(), 1, 1, 64);
         Path explicit = DcmtkFiles.write(dir, spec, Syntax.EXPLICIT_LITTLE);
         Path rle = DcmtkFiles.write(dir, Spec.ct(spec.studyUid(), spec.seriesUid(), 1, 2, 64), Syntax.RLE);
@@ -70,7 +70,7 @@ class StorageScpTest {
 
     @Test
     void answersWithTheHandlersFailureStatusAndReason() throws Exception {
-        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, LOOPBACK, this::keep);
+        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, LOOPBACK, this::associate);
         answer = CStoreOutcome.cannotUnderstand("Rows (0028,0010) says 64 but the pixel data holds 50 rows");
         Path file = DcmtkFiles.write(dir, Spec.ct(DcmtkFiles.newUid(), DcmtkFiles.newUid(), 1, 1, 64),
                 Syntax.EXPLICIT_LITTLE);
@@ -83,7 +83,7 @@ class StorageScpTest {
 
     @Test
     void answersEchoAndRefusesAnotherCalledAeTitle() throws Exception {
-        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, LOOPBACK, this::keep);
+        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, LOOPBACK, this::associate);
 
         Result echo = DcmtkFiles.execute(List.of("echoscu", "-aec", AE_TITLE, "127.0.0.1", port()));
         Result wrongTitle = DcmtkFiles.execute(List.of("echoscu", "-aec", "SOMEONE-ELSE", "127.0.0.1", port()));
@@ -95,7 +95,7 @@ class StorageScpTest {
     @Test
     void rejectsAnAssociationFromACallingAeTitleNotOnTheListAndStoresNothing() throws Exception {
         scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, admitting("MODALITY@127.0.0.1"),
-                this::keep);
+                this::associate);
         Path file = DcmtkFiles.write(dir, Spec.ct(DcmtkFiles.newUid(), DcmtkFiles.newUid(), 1, 1, 64),
                 Syntax.EXPLICIT_LITTLE);
 
@@ -112,7 +112,7 @@ class StorageScpTest {
     @Test
     void rejectsAListedAeTitleCallingFromAnAddressNotOnTheList() throws Exception {
         scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, admitting("MODALITY@10.0.0.0/8"),
-                this::keep);
+                this::associate);
 
         Result echo = DcmtkFiles.execute(List.of("echoscu", "-aet", "MODALITY", "-aec", AE_TITLE, "127.0.0.1", port()));
 
@@ -123,7 +123,7 @@ class StorageScpTest {
     @Test
     void acceptsAListedAeTitleFromAListedAddress() throws Exception {
         scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4,
-                admitting("PACS@10.1.2.3", "MODALITY@127.0.0.0/8"), this::keep);
+                admitting("PACS@10.1.2.3", "MODALITY@127.0.0.0/8"), this::associate);
         Path file = DcmtkFiles.write(dir, Spec.ct(DcmtkFiles.newUid(), DcmtkFiles.newUid(), 1, 1, 64),
                 Syntax.EXPLICIT_LITTLE);
 
@@ -139,7 +139,7 @@ class StorageScpTest {
     void closesAConnectionThatStaysSilentPastTheReadTimeout() throws Exception {
         scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4,
                 new StorageScp.Admission(LOOPBACK.callers(),
-                        Duration.ofSeconds(30), Duration.ofSeconds(1)), this::keep);
+                        Duration.ofSeconds(30), Duration.ofSeconds(1)), this::associate);
 
         try (Socket silent = new Socket()) {
             silent.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), scp.port()), 5_000);
@@ -160,7 +160,7 @@ class StorageScpTest {
     @Test
     void closesAnAcceptedAssociationThatFallsSilentPastTheReadTimeout() throws Exception {
         scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4,
-                new StorageScp.Admission(LOOPBACK.callers(), Duration.ofSeconds(30), Duration.ofSeconds(1)), this::keep);
+                new StorageScp.Admission(LOOPBACK.callers(), Duration.ofSeconds(30), Duration.ofSeconds(1)), this::associate);
 
         try (Socket silent = new Socket()) {
             silent.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), scp.port()), 5_000);
@@ -213,7 +213,11 @@ class StorageScpTest {
                 Duration.ofSeconds(30));
     }
 
-    private CStoreHandler.IncomingInstance keep(String callingAeTitle) {
+    private CStoreHandler.Session associate(String callingAeTitle, InetSocketAddress peer) {
+        return this::keep;
+    }
+
+    private CStoreHandler.IncomingInstance keep() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         return new CStoreHandler.IncomingInstance() {
             @Override
