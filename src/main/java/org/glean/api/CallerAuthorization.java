@@ -182,7 +182,7 @@ public class CallerAuthorization implements ServerInterceptor {
         }
 
         void refuse(Status status) {
-            closeRecorded(status, status.getDescription());
+            closeRecorded(status, new Metadata(), status.getDescription());
         }
 
         @Override
@@ -190,25 +190,26 @@ public class CallerAuthorization implements ServerInterceptor {
             if (status.isOk()) {
                 super.close(status, trailers);
             } else {
-                closeRecorded(status, "");
+                closeRecorded(status, trailers, "");
             }
         }
 
-        private void closeRecorded(Status status, String detail) {
+        // On a worker the row is written first; the event loop hands that to the refusals' threads.
+        private void closeRecorded(Status status, Metadata trailers, String detail) {
             if (!io.vertx.core.Context.isOnEventLoopThread()) {
                 record(audit, status, detail);
-                super.close(status, new Metadata());
+                super.close(status, trailers);
                 return;
             }
             try {
                 refusals.execute(() -> {
                     record(audit, status, detail);
-                    super.close(status, new Metadata());
+                    super.close(status, trailers);
                 });
             } catch (RejectedExecutionException full) {
                 LOG.errorf("%s answered %s without an audit row: %d refusals wait for theirs already",
                         getMethodDescriptor().getFullMethodName(), status.getCode(), MAX_WAITING_REFUSALS);
-                super.close(status, new Metadata());
+                super.close(status, trailers);
             }
         }
     }

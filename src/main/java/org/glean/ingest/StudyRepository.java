@@ -14,9 +14,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -184,8 +186,12 @@ public class StudyRepository {
         return Optional.of(new StudyRecord(study.studyInstanceUid, study.reception, seriesRecords));
     }
 
-    /** What deleting a study's rows removed; its files are listed for removal ({@link StoreRemovals}). */
-    public record DeletedRows(int series, int instances, int files) {
+    /**
+     * What deleting a study's rows removed; its files are listed for removal ({@link StoreRemovals}).
+     *
+     * @param sopInstanceUids the deleted instances' UIDs, for whatever else names them
+     */
+    public record DeletedRows(int series, int instances, int files, List<String> sopInstanceUids) {
     }
 
     /**
@@ -211,14 +217,16 @@ public class StudyRepository {
      */
     public DeletedRows deleteLocked(Connection connection, long studyId, String studyInstanceUid)
             throws SQLException {
-        List<String> files = new ArrayList<>();
+        Set<String> files = new LinkedHashSet<>();
+        List<String> sopInstanceUids = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement("""
-                SELECT DISTINCT i.content_sha256 FROM instance i JOIN series s ON s.id = i.series_id
+                SELECT i.content_sha256, i.sop_instance_uid FROM instance i JOIN series s ON s.id = i.series_id
                 WHERE s.study_id = ?""")) {
             select.setLong(1, studyId);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     files.add(rows.getString(1));
+                    sopInstanceUids.add(rows.getString(2));
                 }
             }
         }
@@ -227,7 +235,7 @@ public class StudyRepository {
         int series = delete(connection, "DELETE FROM series WHERE study_id = ?", studyId);
         delete(connection, "DELETE FROM study WHERE id = ?", studyId);
         StoreRemovals.list(connection, studyInstanceUid, files);
-        return new DeletedRows(series, instances, files.size());
+        return new DeletedRows(series, instances, files.size(), sopInstanceUids);
     }
 
     private static int delete(Connection connection, String sql, long studyId) throws SQLException {

@@ -3,6 +3,8 @@ package org.glean.retention;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.PersistenceException;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.glean.curation.CurationService;
 import org.glean.dicom.DicomUid;
@@ -14,16 +16,18 @@ import org.glean.security.Actor;
 import org.glean.security.AuditAction;
 import org.glean.security.AuditEntry;
 import org.glean.security.AuditTrail;
+import org.glean.training.FineTuneJobs;
 import org.jboss.logging.Logger;
 
 /**
  * The one way a study is deleted, whoever asks (an admin's DeleteStudy, the retention period):
  * in one transaction the study's row is locked, its analyses, annotation tasks (submitted
  * annotations included), instances and series are deleted, its files are listed for removal and
- * the deletion is recorded in the audit trail; once that has committed nothing of the study is
- * visible, and its files are removed ({@link StoreRemovals}). Model versions trained on its
- * annotations stay: their parameters are what training made of them, and no file, UID or box of
- * the study is kept with them.
+ * the deletion is recorded in the audit trail; fine-tuning jobs' reasons that named its UIDs name
+ * them no more. Once that has committed nothing of the study is visible, and its files are
+ * removed ({@link StoreRemovals}). Model versions trained on its annotations stay: their
+ * parameters are what training made of them, and no file, UID or box of the study is kept with
+ * them.
  */
 @ApplicationScoped
 public class StudyDeletion {
@@ -34,14 +38,16 @@ public class StudyDeletion {
     private final AnalysisRepository analyses;
     private final CurationService curation;
     private final StoreRemovals removals;
+    private final FineTuneJobs fineTuning;
     private final AuditTrail trail;
 
     public StudyDeletion(StudyRepository studies, AnalysisRepository analyses, CurationService curation,
-            StoreRemovals removals, AuditTrail trail) {
+            StoreRemovals removals, FineTuneJobs fineTuning, AuditTrail trail) {
         this.studies = studies;
         this.analyses = analyses;
         this.curation = curation;
         this.removals = removals;
+        this.fineTuning = fineTuning;
         this.trail = trail;
     }
 
@@ -68,6 +74,9 @@ public class StudyDeletion {
                 int analysesDeleted = analyses.deleteOfStudy(connection, studyId.get());
                 CurationService.DeletedTasks tasks = curation.deleteTasksOf(connection, studyInstanceUid);
                 StudyRepository.DeletedRows rows = studies.deleteLocked(connection, studyId.get(), studyInstanceUid);
+                List<String> uids = new ArrayList<>(rows.sopInstanceUids());
+                uids.add(studyInstanceUid);
+                fineTuning.forget(connection, uids);
                 trail.append(connection, AuditEntry.of(actor, AuditAction.STUDY_DELETED).study(studyInstanceUid)
                         .detail(why + ": " + rows.series() + " series, " + rows.instances() + " instance(s), "
                                 + rows.files() + " file(s), " + analysesDeleted + " analysis(es), " + tasks.tasks()

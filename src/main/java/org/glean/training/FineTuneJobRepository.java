@@ -8,6 +8,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.glean.security.Actor;
@@ -18,6 +21,8 @@ import org.glean.security.AuditTrail;
 /** The fine_tune_job table in plain JDBC. */
 final class FineTuneJobRepository {
 
+    /** What a reason says where it named a UID of a deleted study. */
+    static final String DELETED_UID = "(a deleted study's UID)";
     /** PostgreSQL's unique_violation: the one-running-job index refused a second. */
     private static final String UNIQUE_VIOLATION = "23505";
 
@@ -64,6 +69,36 @@ final class FineTuneJobRepository {
             }
             throw new PersistenceException("recording a fine-tuning job failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Replaces the given UIDs in the jobs' reasons, in the caller's transaction (a study's
+     * deletion); returns how many jobs named one.
+     */
+    int forget(Connection connection, Collection<String> uids) throws SQLException {
+        Map<Long, String> reasons = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT id, reason FROM fine_tune_job WHERE reason LIKE ANY (?) FOR UPDATE")) {
+            select.setArray(1, connection.createArrayOf("text", uids.stream().map(uid -> "%" + uid + "%").toArray()));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    reasons.put(rows.getLong(1), rows.getString(2));
+                }
+            }
+        }
+        try (PreparedStatement update = connection.prepareStatement("UPDATE fine_tune_job SET reason = ? WHERE id = ?")) {
+            for (Map.Entry<Long, String> job : reasons.entrySet()) {
+                String reason = job.getValue();
+                for (String uid : uids) {
+                    reason = reason.replace(uid, DELETED_UID);
+                }
+                update.setString(1, reason);
+                update.setLong(2, job.getKey());
+                update.addBatch();
+            }
+            update.executeBatch();
+        }
+        return reasons.size();
     }
 
     /** Writes the job's progress and, once finished, its end. */

@@ -7,9 +7,12 @@ import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -126,6 +129,14 @@ public class FineTuneJobs {
                 job.id(), trigger, job.requestedBy(), parent, passes, rate);
         worker.execute(() -> run(job, parentFiles));
         return job;
+    }
+
+    /**
+     * Removes the given UIDs (a deleted study's) from the jobs' recorded reasons, in the
+     * caller's transaction; returns how many jobs named one. The jobs' versions stay.
+     */
+    public int forget(Connection connection, Collection<String> uids) throws SQLException {
+        return jobs.forget(connection, uids);
     }
 
     /**
