@@ -70,7 +70,8 @@ public class IdentityGrpcService extends IdentityGrpc.IdentityImplBase {
                 roles.add(Role.ofClaim(claim).orElseThrow(() -> new IllegalArgumentException("unknown role " + claim
                         + "; roles are " + EnumSet.allOf(Role.class).stream().map(Role::claim).toList())));
             }
-            if (!users.add(request.getName(), roles, request.getPassword().toCharArray(), CallerAuthorization.actor())) {
+            char[] password = request.getPassword().toCharArray();
+            if (!users.add(request.getName(), roles, password, CallerAuthorization.actor())) {
                 responseObserver.onError(Status.ALREADY_EXISTS.withDescription("user " + request.getName()
                         + " exists").asRuntimeException());
                 return;

@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
                 + "annotation tasks, submitted annotations included (docs/security.md). Each deletion is recorded in "
                 + "the audit trail.",
                 "Needs an admin's token. Exit status: 0 when every study was deleted, 1 when one was not (the "
-                        + "reason is printed; deleting it again finishes an interrupted deletion), 2 for bad arguments."})
+                        + "reason is printed; deleting it again finishes an interrupted deletion), 2 for bad "
+                        + "arguments."})
 public final class DeleteStudyCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "UID", arity = "1..*", description = "StudyInstanceUID of a study to delete")

@@ -160,7 +160,7 @@ public class CurationService {
 
     /** Number of waiting tasks. */
     public long waitingCount() {
-        return tables.inTransaction(tables::waitingCount);
+        return tables.inTransaction(connection -> tables.count(connection, TaskState.QUEUED, TaskState.EXPIRED));
     }
 
     /**
@@ -258,7 +258,7 @@ public class CurationService {
 
     /** Number of SUBMITTED tasks. */
     public long submittedCount() {
-        return tables.inTransaction(tables::submittedCount);
+        return tables.inTransaction(connection -> tables.count(connection, TaskState.SUBMITTED));
     }
 
     /** Hands every SUBMITTED task, oldest submission first, to {@code consumer}, one at a time. */
@@ -342,7 +342,8 @@ public class CurationService {
         switch (task.state()) {
             case CLAIMED -> {
                 if (!task.annotatorId().equals(annotator.name())) {
-                    throw new TaskNotYoursException(name + " is claimed by another annotator, not by " + annotator.name());
+                    throw new TaskNotYoursException(name + " is claimed by another annotator, not by "
+                            + annotator.name());
                 }
                 if (!task.leaseExpiresAt().isAfter(tables.now(connection))) {
                     throw new TaskStateException(name + ": the lease of " + annotator.name() + " ran out at "

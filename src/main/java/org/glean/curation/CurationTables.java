@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,8 +131,8 @@ final class CurationTables {
                 policy = policy(row);
             }
         }
-        trail.append(connection, AuditEntry.of(change.changedBy(), AuditAction.POLICY_CHANGED).target("policy " + policy.version())
-                .detail("now in force: " + policy.describe()));
+        trail.append(connection, AuditEntry.of(change.changedBy(), AuditAction.POLICY_CHANGED)
+                .target("policy " + policy.version()).detail("now in force: " + policy.describe()));
         return policy;
     }
 
@@ -342,12 +343,15 @@ final class CurationTables {
         }
     }
 
-    long waitingCount(Connection connection) throws SQLException {
+    /** Number of tasks in one of the states. */
+    long count(Connection connection, TaskState... states) throws SQLException {
         try (PreparedStatement count = connection.prepareStatement(
-                "SELECT count(*) FROM annotation_task WHERE state IN ('QUEUED', 'EXPIRED')");
-             ResultSet row = count.executeQuery()) {
-            row.next();
-            return row.getLong(1);
+                "SELECT count(*) FROM annotation_task WHERE state = ANY (?)")) {
+            count.setArray(1, connection.createArrayOf("text", Arrays.stream(states).map(TaskState::name).toArray()));
+            try (ResultSet row = count.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
         }
     }
 
@@ -446,15 +450,6 @@ final class CurationTables {
                 row.next();
                 return new CurationService.DeletedTasks(row.getInt(1), row.getInt(2));
             }
-        }
-    }
-
-    long submittedCount(Connection connection) throws SQLException {
-        try (PreparedStatement count = connection.prepareStatement(
-                "SELECT count(*) FROM annotation_task WHERE state = 'SUBMITTED'");
-             ResultSet row = count.executeQuery()) {
-            row.next();
-            return row.getLong(1);
         }
     }
 

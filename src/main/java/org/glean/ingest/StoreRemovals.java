@@ -12,7 +12,7 @@ import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
 /**
- * Files of deleted studies on their way out of the store (db/migration/V10__study_deletion.sql).
+ * Files of deleted studies on their way out of the store (db/migration/V11__study_deletion.sql).
  * A deletion lists them in its transaction; they are removed once it has committed, so that a
  * crash at any point leaves either the study whole or its rows gone and its files listed here,
  * to be removed by the next removal (the next deletion, or the next start). A file is removed

@@ -26,7 +26,7 @@ public record AuditRecord(long id, Instant occurredAt, String actor, String peer
 
     /**
      * What the row's hash covers, computed here independently of the database's
-     * audit_trail_content (V9__audit_trail.sql), which must say the same: every column but the
+     * audit_trail_content (V8__audit_trail.sql), which must say the same: every column but the
      * hashes, each as its length in characters, a colon and its text ("-" for null), joined by "|".
      */
     public String content() {

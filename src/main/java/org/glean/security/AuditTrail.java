@@ -15,7 +15,7 @@ import java.util.List;
 import javax.sql.DataSource;
 
 /**
- * The audit trail (db/migration/V9__audit_trail.sql): one append-only table, each row carrying
+ * The audit trail (db/migration/V8__audit_trail.sql): one append-only table, each row carrying
  * the SHA-256 of the previous row's hash and its own content, so that changing or removing any
  * row breaks the chain from there on. The database chains every insert under a lock held until
  * commit, so concurrent writers append one after another; rows are therefore best written last
