@@ -87,11 +87,16 @@ CREATE TRIGGER audit_trail_no_truncate BEFORE TRUNCATE ON audit_trail
     FOR EACH STATEMENT EXECUTE FUNCTION audit_trail_refuse_change();
 
 -- curation_audit's rows, in their order, become the start of the chain; the one reason that
--- named another study's UID (a displacement) names it no more.
+-- named another study's UID (a displacement) names it no more, in the trail or on the task.
 INSERT INTO audit_trail (occurred_at, actor, action, outcome, study, task_id, from_state, to_state, detail)
 SELECT occurred_at, actor, action, 'OK', audit_study_ref(study_instance_uid), task_id, from_state, to_state,
        regexp_replace(detail, 'the more informative study [0-9.]+ \(task', 'the more informative task (task')
 FROM curation_audit ORDER BY id;
+
+UPDATE annotation_task
+SET skip_reason = regexp_replace(skip_reason, 'the more informative study [0-9.]+ \(task',
+                                 'the more informative task (task')
+WHERE displaced_by IS NOT NULL;
 
 DROP TABLE curation_audit;
 
