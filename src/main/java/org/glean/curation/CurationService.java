@@ -160,7 +160,7 @@ public class CurationService {
 
     /** Number of waiting tasks. */
     public long waitingCount() {
-        return tables.inTransaction(connection -> tables.count(connection, TaskState.QUEUED, TaskState.EXPIRED));
+        return tables.inTransaction(tables::waitingCount);
     }
 
     /**
@@ -258,7 +258,7 @@ public class CurationService {
 
     /** Number of SUBMITTED tasks. */
     public long submittedCount() {
-        return tables.inTransaction(connection -> tables.count(connection, TaskState.SUBMITTED));
+        return tables.inTransaction(tables::submittedCount);
     }
 
     /** Hands every SUBMITTED task, oldest submission first, to {@code consumer}, one at a time. */
