@@ -41,7 +41,8 @@ final class CallPermissions {
                 ModelsGrpc.getStartFineTuneMethod(), ModelsGrpc.getWatchJobMethod(), ModelsGrpc.getListModelsMethod(),
                 ModelsGrpc.getPromoteMethod(), ModelsGrpc.getRollbackMethod());
         allow(EnumSet.of(INFERENCE), InferenceGrpc.getDetectMethod());
-        allow(EnumSet.noneOf(Role.class), IdentityGrpc.getAddUserMethod());
+        allow(EnumSet.noneOf(Role.class), IdentityGrpc.getAddUserMethod(), IdentityGrpc.getListAuditMethod(),
+                IdentityGrpc.getVerifyAuditMethod(), StudyIngestGrpc.getDeleteStudyMethod());
     }
 
     private CallPermissions() {

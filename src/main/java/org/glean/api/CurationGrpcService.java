@@ -30,11 +30,18 @@ import org.glean.curation.TaskNotYoursException;
 import org.glean.curation.TaskStateException;
 import org.glean.ingest.InstanceStore;
 import org.glean.ingest.StudyRepository;
+import org.glean.security.AuditAction;
+import org.glean.security.AuditEntry;
+import org.glean.security.AuditTrail;
 import org.glean.security.Caller;
 import org.glean.security.Role;
 import org.glean.training.FineTuneJobs;
 
-/** gRPC front of {@link CurationService}: translates messages and maps refusals to statuses. */
+/**
+ * gRPC front of {@link CurationService}: translates messages and maps refusals to statuses. Reads
+ * of tasks and annotations are recorded in the audit trail before they are answered; changes are
+ * recorded by the service, with the change.
+ */
 @GrpcService
 public class CurationGrpcService extends CurationGrpc.CurationImplBase {
 
@@ -45,13 +52,15 @@ public class CurationGrpcService extends CurationGrpc.CurationImplBase {
     private final StudyRepository studies;
     private final InstanceStore store;
     private final FineTuneJobs fineTuning;
+    private final AuditTrail trail;
 
     public CurationGrpcService(CurationService curation, StudyRepository studies, InstanceStore store,
-                               FineTuneJobs fineTuning) {
+                               FineTuneJobs fineTuning, AuditTrail trail) {
         this.curation = curation;
         this.studies = studies;
         this.store = store;
         this.fineTuning = fineTuning;
+        this.trail = trail;
     }
 
     private interface Call<T> {
@@ -71,7 +80,7 @@ public class CurationGrpcService extends CurationGrpc.CurationImplBase {
                 request.hasInformativenessThreshold() ? request.getInformativenessThreshold() : null,
                 request.getBudgetPerPeriod(),
                 request.hasBudgetPeriod() ? duration(request.getBudgetPeriod()) : Duration.ofDays(1),
-                request.getChangedBy()))));
+                CallerAuthorization.actor()))));
     }
 
     @Override
@@ -85,7 +94,10 @@ public class CurationGrpcService extends CurationGrpc.CurationImplBase {
             }
             ListQueueResponse.Builder response = ListQueueResponse.newBuilder();
             curation.queue(limit).forEach(task -> response.addTasks(CurationMessages.of(task)));
-            return response.setWaiting(curation.waitingCount()).build();
+            response.setWaiting(curation.waitingCount());
+            trail.append(AuditEntry.of(CallerAuthorization.actor(), AuditAction.QUEUE_READ)
+                    .detail(response.getTasksCount() + " of " + response.getWaiting() + " waiting tasks"));
+            return response.build();
         });
     }
 
@@ -94,7 +106,7 @@ public class CurationGrpcService extends CurationGrpc.CurationImplBase {
     public void claimNextTask(ClaimNextTaskRequest request, StreamObserver<ClaimNextTaskResponse> responseObserver) {
         answer(responseObserver, () -> {
             ClaimNextTaskResponse.Builder response = ClaimNextTaskResponse.newBuilder();
-            curation.claimNext(request.getAnnotatorId(), request.hasLease() ? duration(request.getLease()) : null)
+            curation.claimNext(CallerAuthorization.actor(), request.hasLease() ? duration(request.getLease()) : null)
                     .ifPresent(task -> response.setTask(CurationMessages.of(task)));
             return response.build();
         });
@@ -103,8 +115,13 @@ public class CurationGrpcService extends CurationGrpc.CurationImplBase {
     @Override
     @Blocking
     public void getTask(GetTaskRequest request, StreamObserver<AnnotationTask> responseObserver) {
-        answer(responseObserver, () -> CurationMessages.of(readableBy(CallerAuthorization.current(),
-                curation.task(request.getTaskId()))));
+        answer(responseObserver, () -> {
+            org.glean.curation.AnnotationTask task = readableBy(CallerAuthorization.current(),
+                    curation.task(request.getTaskId()));
+            trail.append(AuditEntry.of(CallerAuthorization.actor(), AuditAction.TASK_READ).task(task.id())
+                    .study(task.studyInstanceUid()).detail(task.state() + ", " + task.images().size() + " frame(s)"));
+            return CurationMessages.of(task);
+        });
     }
 
     @Override
@@ -112,7 +129,7 @@ public class CurationGrpcService extends CurationGrpc.CurationImplBase {
     public void submitAnnotation(SubmitAnnotationRequest request, StreamObserver<AnnotationTask> responseObserver) {
         answer(responseObserver, () -> {
             AnnotationTask submitted = CurationMessages.of(curation.submit(request.getTaskId(),
-                    request.getAnnotatorId(), CurationMessages.annotations(request.getImagesList())));
+                    CallerAuthorization.actor(), CurationMessages.annotations(request.getImagesList())));
             fineTuning.annotationSubmitted();
             return submitted;
         });
@@ -122,19 +139,21 @@ public class CurationGrpcService extends CurationGrpc.CurationImplBase {
     @Blocking
     public void releaseTask(ReleaseTaskRequest request, StreamObserver<AnnotationTask> responseObserver) {
         answer(responseObserver, () -> CurationMessages.of(curation.release(request.getTaskId(),
-                request.getAnnotatorId())));
+                CallerAuthorization.actor())));
     }
 
     @Override
     @Blocking
     public void skipTask(SkipTaskRequest request, StreamObserver<AnnotationTask> responseObserver) {
         answer(responseObserver, () -> CurationMessages.of(curation.skip(request.getTaskId(),
-                request.getAnnotatorId(), request.getReason())));
+                CallerAuthorization.actor(), request.getReason())));
     }
 
     @Override
     @Blocking
     public void exportAnnotations(ExportAnnotationsRequest request, StreamObserver<ExportedTask> responseObserver) {
+        trail.append(AuditEntry.of(CallerAuthorization.actor(), AuditAction.ANNOTATIONS_EXPORTED)
+                .detail("every submitted task, " + curation.submittedCount() + " when the export began"));
         curation.forEachSubmitted(task -> responseObserver.onNext(exported(task)));
         responseObserver.onCompleted();
     }

@@ -26,6 +26,7 @@ import org.glean.ingest.SizeLimitException;
 import org.glean.ingest.StudyNotFoundException;
 import org.glean.metrics.PipelineMetrics;
 import org.glean.metrics.PipelineStage;
+import org.glean.security.AuditTrail;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,7 +43,9 @@ import org.jboss.logging.Logger;
  * uploads, no more. Meanwhile the frames decoded on receipt go to the detector
  * ({@link ScoringOnReceipt}, on the detectors), and receiving pauses too while it is two batches
  * behind. The response, the call's acknowledgement, comes once every instance is stored and the
- * study is scored; the analysis is persisted only after the last instance is stored.
+ * study is scored; the analysis is persisted only after the last instance is stored. The call
+ * is one row of the audit trail: written with the study's completion, or, when the call fails,
+ * by {@link CallerAuthorization}, or here when the client gives up after sending instances.
  */
 final class IngestStudyCall implements StreamObserver<IngestChunk> {
 
@@ -57,6 +60,8 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
     private final Executor storers;
     private final PipelineMetrics metrics;
     private final ScoringOnReceipt scoring;
+    private final CallAudit audit;
+    private final AuditTrail trail;
     private final long startNanos = System.nanoTime();
     private CompletableFuture<Void> lastStep = CompletableFuture.completedFuture(null);
 
@@ -75,15 +80,18 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
     private CompletableFuture<Status> storing = CompletableFuture.completedFuture(null);
 
     IngestStudyCall(IngestService ingest, InferenceService inference, ServerCallStreamObserver<StudyAnalysis> response,
-            Executor workers, Executor storers, Executor detectors, PipelineMetrics metrics) {
+            Executor workers, Executor storers, Executor detectors, PipelineMetrics metrics, CallAudit audit,
+            AuditTrail trail) {
         this.ingest = ingest;
+        this.audit = audit;
+        this.trail = trail;
         this.metrics = metrics;
         this.response = response;
         this.workers = workers;
         this.storers = storers;
         this.scoring = inference.scoreOnReceipt(detectors);
         response.disableAutoRequest();
-        response.setOnCancelHandler(() -> inTurn(this::abandon));
+        response.setOnCancelHandler(() -> inTurn(this::cancelled));
         requested = CHUNKS_AHEAD;
         response.request(CHUNKS_AHEAD);
     }
@@ -95,7 +103,7 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
 
     @Override
     public void onError(Throwable clientError) {
-        inTurn(this::abandon);
+        inTurn(this::cancelled);
     }
 
     @Override
@@ -145,6 +153,7 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
                     return;
                 }
                 studyInstanceUid = examined.studyInstanceUid();
+                audit.study(studyInstanceUid);
                 waiting.add(examined);
                 waitingBytes += examined.sizeBytes();
                 storeWaitingIfIdle();
@@ -270,7 +279,8 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
             fail(Status.INVALID_ARGUMENT.withDescription("the call carried no instance"));
             return;
         }
-        ingest.completeStudy(studyInstanceUid);
+        ingest.completeStudy(studyInstanceUid, connection -> trail.append(connection, audit.entry()
+                .detail(expectedIndex + " instance(s) in the call")));
         StudyAnalysis analysis;
         try {
             AnalysedStudy analysed = scoring.finish(studyInstanceUid);
@@ -312,6 +322,15 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
             LOG.warnf("IngestStudy refused (%s): %s", status.getCode(), status.getDescription());
         }
         response.onError(status.asRuntimeException());
+    }
+
+    // The client gave up: no status goes back, so the row is written here once an instance came.
+    private void cancelled() {
+        abandon();
+        if (studyInstanceUid != null) {
+            trail.append(audit.failed(Status.Code.CANCELLED.name(), expectedIndex + " instance(s) before the client "
+                    + "cancelled; those stored stay"));
+        }
     }
 
     private void abandon() {

@@ -51,7 +51,7 @@ public class ModelsGrpcService extends ModelsGrpc.ModelsImplBase {
     @Blocking
     public void startFineTune(StartFineTuneRequest request, StreamObserver<FineTuneJob> responseObserver) {
         answer(responseObserver, () -> ModelsMessages.of(jobs.start(org.glean.training.FineTuneJob.Trigger.MANUAL,
-                request.getRequestedBy(), request.hasEpochs() ? request.getEpochs() : null,
+                CallerAuthorization.actor(), request.hasEpochs() ? request.getEpochs() : null,
                 request.hasLearningRate() ? request.getLearningRate() : null)));
     }
 
@@ -84,21 +84,14 @@ public class ModelsGrpcService extends ModelsGrpc.ModelsImplBase {
     @Blocking
     public void promote(PromoteRequest request, StreamObserver<ModelVersion> responseObserver) {
         answer(responseObserver, () -> ModelsMessages.of(promotion.promote(request.getVersionId(),
-                requester(request.getRequestedBy()), request.getReason().strip())));
+                CallerAuthorization.actor(), request.getReason().strip())));
     }
 
     @Override
     @Blocking
     public void rollback(RollbackRequest request, StreamObserver<ModelVersion> responseObserver) {
-        answer(responseObserver, () -> ModelsMessages.of(promotion.rollback(requester(request.getRequestedBy()),
+        answer(responseObserver, () -> ModelsMessages.of(promotion.rollback(CallerAuthorization.actor(),
                 request.getReason().strip())));
-    }
-
-    private static String requester(String requestedBy) {
-        if (requestedBy.isBlank()) {
-            throw new IllegalArgumentException("requested_by is required: who changes the current model");
-        }
-        return requestedBy.strip();
     }
 
     private static <T> void answer(StreamObserver<T> responseObserver, Call<T> call) {

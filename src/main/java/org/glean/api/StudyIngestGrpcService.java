@@ -10,6 +10,8 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.glean.api.v1.DeleteStudyRequest;
+import org.glean.api.v1.DeletedStudy;
 import org.glean.api.v1.GetStudyRequest;
 import org.glean.api.v1.IngestChunk;
 import org.glean.api.v1.StudyAnalysis;
@@ -19,14 +21,24 @@ import org.glean.inference.StudyScores;
 import org.glean.ingest.IngestService;
 import org.glean.ingest.StudyNotFoundException;
 import org.glean.metrics.PipelineMetrics;
+import org.glean.retention.StudyDeletion;
+import org.glean.security.AuditAction;
+import org.glean.security.AuditEntry;
+import org.glean.security.AuditTrail;
 
-/** gRPC front of {@link IngestService} and {@link InferenceService}: translates messages and maps failures to statuses. */
+/**
+ * gRPC front of {@link IngestService}, {@link InferenceService} and {@link StudyDeletion}:
+ * translates messages and maps failures to statuses. A study read is recorded in the audit trail
+ * before it is answered.
+ */
 @GrpcService
 public class StudyIngestGrpcService extends StudyIngestGrpc.StudyIngestImplBase {
 
     private final IngestService ingest;
     private final InferenceService inference;
     private final PipelineMetrics metrics;
+    private final StudyDeletion deletion;
+    private final AuditTrail trail;
     // IngestStudy work off the event loop: receiving and decoding on workers, storing on
     // storers, the detector's batches on detectors. Separate pools, because a worker may wait for
     // a store or a batch and never the reverse.
@@ -34,16 +46,19 @@ public class StudyIngestGrpcService extends StudyIngestGrpc.StudyIngestImplBase 
     private final ExecutorService storers = pool("ingest-store-");
     private final ExecutorService detectors = pool("ingest-detect-");
 
-    public StudyIngestGrpcService(IngestService ingest, InferenceService inference, PipelineMetrics metrics) {
+    public StudyIngestGrpcService(IngestService ingest, InferenceService inference, PipelineMetrics metrics,
+            StudyDeletion deletion, AuditTrail trail) {
         this.ingest = ingest;
         this.inference = inference;
         this.metrics = metrics;
+        this.deletion = deletion;
+        this.trail = trail;
     }
 
     @Override
     public StreamObserver<IngestChunk> ingestStudy(StreamObserver<StudyAnalysis> responseObserver) {
         return new IngestStudyCall(ingest, inference, (ServerCallStreamObserver<StudyAnalysis>) responseObserver, workers,
-                storers, detectors, metrics);
+                storers, detectors, metrics, CallerAuthorization.audit(), trail);
     }
 
     @Override
@@ -52,8 +67,29 @@ public class StudyIngestGrpcService extends StudyIngestGrpc.StudyIngestImplBase 
         try {
             String uid = request.getStudyInstanceUid();
             Optional<StudyScores> analysis = inference.stored(uid);
-            responseObserver.onNext(StudyAnalyses.of(ingest.study(uid), analysis, inference.notScoredReason(),
-                    inference.decision(uid, analysis)));
+            StudyAnalysis study = StudyAnalyses.of(ingest.study(uid), analysis, inference.notScoredReason(),
+                    inference.decision(uid, analysis));
+            trail.append(AuditEntry.of(CallerAuthorization.actor(), AuditAction.STUDY_READ).study(uid)
+                    .detail(analysis.map(scores -> "analysis by model " + scores.modelVersion()).orElse("not scored")));
+            responseObserver.onNext(study);
+            responseObserver.onCompleted();
+        } catch (IllegalArgumentException e) {
+            responseObserver.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+        } catch (StudyNotFoundException e) {
+            responseObserver.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+        }
+    }
+
+    @Override
+    @Blocking
+    public void deleteStudy(DeleteStudyRequest request, StreamObserver<DeletedStudy> responseObserver) {
+        try {
+            org.glean.retention.DeletedStudy deleted = deletion.delete(request.getStudyInstanceUid(),
+                    CallerAuthorization.actor(), "DeleteStudy");
+            responseObserver.onNext(DeletedStudy.newBuilder().setStudyInstanceUid(deleted.studyInstanceUid())
+                    .setSeries(deleted.series()).setInstances(deleted.instances()).setAnalyses(deleted.analyses())
+                    .setTasks(deleted.tasks()).setSubmittedAnnotations(deleted.submittedAnnotations())
+                    .setFilesRemoved(deleted.filesRemoved()).build());
             responseObserver.onCompleted();
         } catch (IllegalArgumentException e) {
             responseObserver.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());

@@ -65,9 +65,7 @@ public final class ExportCommand implements Callable<Integer> {
                     .exportAnnotations(ExportAnnotationsRequest.getDefaultInstance());
             coco = toCoco(tasks);
         } catch (StatusRuntimeException e) {
-            err.println("glean export: the server at " + server.target() + " answered "
-                    + e.getStatus().getCode() + (e.getStatus().getDescription() == null ? ""
-                            : ": " + e.getStatus().getDescription()));
+            err.println("glean export: " + server.answered(e));
             return 1;
         } finally {
             channel.shutdownNow();

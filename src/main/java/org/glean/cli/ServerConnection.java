@@ -1,6 +1,7 @@
 package org.glean.cli;
 
 import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,6 +46,12 @@ public final class ServerConnection {
 
     String target() {
         return host + ":" + port;
+    }
+
+    /** What the server answered to a failed call, for the command's error message. */
+    String answered(StatusRuntimeException e) {
+        return "the server at " + target() + " answered " + e.getStatus().getCode()
+                + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription());
     }
 
     /** A channel without a token, for the password sign-in. */

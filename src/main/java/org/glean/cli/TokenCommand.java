@@ -82,8 +82,7 @@ public final class TokenCommand implements Callable<Integer> {
             err.println("glean token: " + e.getMessage());
             return 2;
         } catch (StatusRuntimeException e) {
-            err.println("glean token: the server at " + server.target() + " answered " + e.getStatus().getCode()
-                    + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription()));
+            err.println("glean token: " + server.answered(e));
             return 1;
         }
     }

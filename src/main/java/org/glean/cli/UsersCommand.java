@@ -60,8 +60,7 @@ public final class UsersCommand {
                 out.println("Added " + user.getName() + " with the roles " + String.join(", ", user.getRolesList()));
                 return 0;
             } catch (StatusRuntimeException e) {
-                err.println("glean users add: the server at " + server.target() + " answered " + e.getStatus().getCode()
-                        + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription()));
+                err.println("glean users add: " + server.answered(e));
                 return 1;
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

@@ -1,10 +1,9 @@
 package org.glean.curation;
 
+import org.glean.security.Actor;
+
 /** Checks the ids of people acting on curation: annotators and operators. */
 final class Actors {
-
-    /** The actor of the server's own acts (queuing, displacing by the budget). */
-    static final String GLEAN = "glean";
 
     private static final int MAX_LENGTH = 128;
 
@@ -12,12 +11,12 @@ final class Actors {
     }
 
     /**
-     * The id, stripped.
+     * The actor, its name stripped.
      *
-     * @throws IllegalArgumentException when it is empty, too long or holds control characters
+     * @throws IllegalArgumentException when the name is empty, too long or holds control characters
      */
-    static String require(String field, String id) {
-        String stripped = id == null ? "" : id.strip();
+    static Actor require(String field, Actor actor) {
+        String stripped = actor == null ? "" : actor.name().strip();
         if (stripped.isEmpty()) {
             throw new IllegalArgumentException(field + " is required: who acts");
         }
@@ -27,6 +26,6 @@ final class Actors {
         if (stripped.chars().anyMatch(Character::isISOControl)) {
             throw new IllegalArgumentException(field + " holds control characters");
         }
-        return stripped;
+        return new Actor(stripped, actor.peer());
     }
 }

@@ -2,6 +2,7 @@ package org.glean.curation;
 
 import java.time.Duration;
 import java.time.Instant;
+import org.glean.security.Actor;
 
 /**
  * How scored studies are selected for annotation (method.md §6): an informativeness threshold,
@@ -28,7 +29,7 @@ public record CurationPolicy(long version, Double informativenessThreshold, int 
      * @throws IllegalArgumentException naming the field out of range
      */
     public record Change(Double informativenessThreshold, int budgetPerPeriod, Duration budgetPeriod,
-                         String changedBy) {
+                         Actor changedBy) {
 
         public Change {
             if (informativenessThreshold != null && !Double.isFinite(informativenessThreshold)) {

@@ -15,6 +15,10 @@ import javax.sql.DataSource;
 import org.glean.curation.CurationDecision.Outcome;
 import org.glean.curation.ScoredStudy.PreAnnotation;
 import org.glean.curation.ScoredStudy.ScoredImage;
+import org.glean.security.Actor;
+import org.glean.security.AuditAction;
+import org.glean.security.AuditTrail;
+import org.glean.security.SameTransaction;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,8 +39,8 @@ public class CurationService {
     private final CurationTables tables;
     private final CurationConfig config;
 
-    public CurationService(DataSource dataSource, CurationConfig config) {
-        this.tables = new CurationTables(dataSource);
+    public CurationService(DataSource dataSource, CurationConfig config, AuditTrail trail) {
+        this.tables = new CurationTables(dataSource, trail);
         this.config = config;
     }
 
@@ -59,7 +63,7 @@ public class CurationService {
      * transaction — the analysis the decision is taken on — so that neither is stored without the
      * other and one commit pays for both.
      */
-    public CurationDecision decide(ScoredStudy study, List<String> classNames, Alongside alongside) {
+    public CurationDecision decide(ScoredStudy study, List<String> classNames, SameTransaction alongside) {
         checkScored(study, classNames);
         CurationDecision decision = tables.inTransaction(connection -> {
             alongside.write(connection);
@@ -76,8 +80,7 @@ public class CurationService {
             if (selection.outcome() == Outcome.QUEUED) {
                 taskId = tables.insertTask(connection, study, classNames, now, selection.reason());
                 if (selection.displacedTaskId() != null) {
-                    tables.displace(connection, selection.displacedTaskId(), taskId, study.studyInstanceUid(),
-                            policy);
+                    tables.displace(connection, selection.displacedTaskId(), taskId, policy);
                 }
             }
             CurationDecision made = new CurationDecision(study.studyInstanceUid(), study.modelVersion(),
@@ -88,12 +91,6 @@ public class CurationService {
         LOG.infof("Study %s under model %s: %s (%s)", study.studyInstanceUid(), study.modelVersion(),
                 decision.outcome(), decision.reason());
         return decision;
-    }
-
-    /** A write that belongs in the transaction of a decision. */
-    @FunctionalInterface
-    public interface Alongside {
-        void write(Connection connection) throws SQLException;
     }
 
     /**
@@ -173,8 +170,8 @@ public class CurationService {
      * @return the claimed task, or empty when none waits
      * @throws IllegalArgumentException for an empty annotator id or a lease out of range
      */
-    public Optional<AnnotationTask> claimNext(String annotatorId, Duration lease) {
-        String annotator = Actors.require("annotator_id", annotatorId);
+    public Optional<AnnotationTask> claimNext(Actor annotatorId, Duration lease) {
+        Actor annotator = Actors.require("annotator_id", annotatorId);
         Duration leaseDuration = lease == null ? config.leaseDuration() : lease;
         if (leaseDuration.isNegative() || leaseDuration.isZero()
                 || leaseDuration.compareTo(config.maxLeaseDuration()) > 0) {
@@ -199,9 +196,9 @@ public class CurationService {
      * Records the annotator's boxes and completes the task. A frame of the task that is not
      * listed has no findings.
      */
-    public AnnotationTask submit(long taskId, String annotatorId, List<ImageAnnotation> annotations)
+    public AnnotationTask submit(long taskId, Actor annotatorId, List<ImageAnnotation> annotations)
             throws CurationException {
-        String annotator = Actors.require("annotator_id", annotatorId);
+        Actor annotator = Actors.require("annotator_id", annotatorId);
         expireLeases();
         return tables.inTransaction(connection -> {
             AnnotationTask task = heldBy(connection, taskId, annotator);
@@ -211,7 +208,7 @@ public class CurationService {
             }
             int boxes = annotations.stream().mapToInt(image -> image.boxes().size()).sum();
             tables.recordAnnotation(connection, task, annotations);
-            tables.transition(connection, task, TaskState.SUBMITTED, annotator, "SUBMITTED",
+            tables.transition(connection, task, TaskState.SUBMITTED, annotator, AuditAction.SUBMITTED,
                     boxes + " box(es) on " + annotations.stream().filter(image -> !image.boxes().isEmpty()).count()
                             + " of " + task.images().size() + " frame(s)");
             return tables.findTask(connection, taskId).orElseThrow();
@@ -219,20 +216,20 @@ public class CurationService {
     }
 
     /** Gives a claimed task back to the queue. */
-    public AnnotationTask release(long taskId, String annotatorId) throws CurationException {
-        String annotator = Actors.require("annotator_id", annotatorId);
+    public AnnotationTask release(long taskId, Actor annotatorId) throws CurationException {
+        Actor annotator = Actors.require("annotator_id", annotatorId);
         expireLeases();
         return tables.inTransaction(connection -> {
             AnnotationTask task = heldBy(connection, taskId, annotator);
-            tables.transition(connection, task, TaskState.QUEUED, annotator, "RELEASED",
+            tables.transition(connection, task, TaskState.QUEUED, annotator, AuditAction.RELEASED,
                     "given back to the queue");
             return tables.findTask(connection, taskId).orElseThrow();
         });
     }
 
     /** Completes a claimed task without annotation, for a reason. */
-    public AnnotationTask skip(long taskId, String annotatorId, String reason) throws CurationException {
-        String annotator = Actors.require("annotator_id", annotatorId);
+    public AnnotationTask skip(long taskId, Actor annotatorId, String reason) throws CurationException {
+        Actor annotator = Actors.require("annotator_id", annotatorId);
         String why = reason == null ? "" : reason.strip();
         if (why.isEmpty() || why.length() > MAX_SKIP_REASON) {
             throw new IllegalArgumentException("reason is required to skip a task (at most " + MAX_SKIP_REASON
@@ -241,9 +238,27 @@ public class CurationService {
         expireLeases();
         return tables.inTransaction(connection -> {
             AnnotationTask task = heldBy(connection, taskId, annotator);
-            tables.transition(connection, task, TaskState.SKIPPED, annotator, "SKIPPED", why);
+            tables.transition(connection, task, TaskState.SKIPPED, annotator, AuditAction.SKIPPED, why);
             return tables.findTask(connection, taskId).orElseThrow();
         });
+    }
+
+    /** What deleting a study's tasks removed: every task, and of them the submitted ones. */
+    public record DeletedTasks(int tasks, int submitted) {
+    }
+
+    /**
+     * Deletes every task of a study, whatever its state, with its frames, annotations and
+     * decisions, in the caller's transaction (the study's deletion). Their history stays in the
+     * audit trail, which names the study only by a hash.
+     */
+    public DeletedTasks deleteTasksOf(Connection connection, String studyInstanceUid) throws SQLException {
+        return tables.deleteTasksOf(connection, studyInstanceUid);
+    }
+
+    /** Number of SUBMITTED tasks. */
+    public long submittedCount() {
+        return tables.inTransaction(tables::submittedCount);
     }
 
     /** Hands every SUBMITTED task, oldest submission first, to {@code consumer}, one at a time. */
@@ -320,17 +335,18 @@ public class CurationService {
     }
 
     // The task, locked, when this annotator holds its lease; otherwise why not.
-    private AnnotationTask heldBy(Connection connection, long taskId, String annotator)
+    private AnnotationTask heldBy(Connection connection, long taskId, Actor annotator)
             throws SQLException, CurationException {
         AnnotationTask task = tables.lockTask(connection, taskId);
         String name = "task " + taskId;
         switch (task.state()) {
             case CLAIMED -> {
-                if (!task.annotatorId().equals(annotator)) {
-                    throw new TaskNotYoursException(name + " is claimed by another annotator, not by " + annotator);
+                if (!task.annotatorId().equals(annotator.name())) {
+                    throw new TaskNotYoursException(name + " is claimed by another annotator, not by "
+                            + annotator.name());
                 }
                 if (!task.leaseExpiresAt().isAfter(tables.now(connection))) {
-                    throw new TaskStateException(name + ": the lease of " + annotator + " ran out at "
+                    throw new TaskStateException(name + ": the lease of " + annotator.name() + " ran out at "
                             + task.leaseExpiresAt() + "; claim a task again");
                 }
                 return task;

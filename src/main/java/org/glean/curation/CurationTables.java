@@ -23,11 +23,16 @@ import org.glean.curation.AnnotationTask.TaskEvent;
 import org.glean.curation.CurationDecision.Outcome;
 import org.glean.curation.ScoredStudy.PreAnnotation;
 import org.glean.curation.ScoredStudy.ScoredImage;
+import org.glean.security.Actor;
+import org.glean.security.AuditAction;
+import org.glean.security.AuditEntry;
+import org.glean.security.AuditTrail;
 
 /**
  * The curation tables (db/migration/V5__curation.sql) in plain SQL over JDBC: the queue needs
  * {@code FOR UPDATE SKIP LOCKED} and advisory locks, and transactions that are explicit.
- * Every state change of a task writes its audit row in the same transaction.
+ * Every state change of a task, decision and policy change writes its audit trail row in the
+ * same transaction; a task's history is read back from the trail.
  */
 final class CurationTables {
 
@@ -43,9 +48,11 @@ final class CurationTables {
             created_at, submitted_at, skip_reason, class_names""";
 
     private final DataSource dataSource;
+    private final AuditTrail trail;
 
-    CurationTables(DataSource dataSource) {
+    CurationTables(DataSource dataSource, AuditTrail trail) {
         this.dataSource = dataSource;
+        this.trail = trail;
     }
 
     /** Work in one transaction; {@code E} is the refusal it may throw, RuntimeException for none. */
@@ -117,14 +124,14 @@ final class CurationTables {
             insert.setObject(1, change.informativenessThreshold(), Types.DOUBLE);
             insert.setInt(2, change.budgetPerPeriod());
             insert.setLong(3, change.budgetPeriod().toSeconds());
-            insert.setString(4, change.changedBy());
+            insert.setString(4, change.changedBy().name());
             try (ResultSet row = insert.executeQuery()) {
                 row.next();
                 policy = policy(row);
             }
         }
-        audit(connection, policy.changedBy(), "POLICY_CHANGED", null, null, null, null,
-                "now in force: " + policy.describe());
+        trail.append(connection, AuditEntry.of(change.changedBy(), AuditAction.POLICY_CHANGED)
+                .target("policy " + policy.version()).detail("now in force: " + policy.describe()));
         return policy;
     }
 
@@ -172,8 +179,9 @@ final class CurationTables {
             insert.setObject(8, timestamp(decision.decidedAt()));
             insert.executeUpdate();
         }
-        audit(connection, Actors.GLEAN, "DECIDED", decision.taskId(), decision.studyInstanceUid(), null, null,
-                decision.outcome() + " for model " + decision.modelVersion() + ": " + decision.reason());
+        trail.append(connection, AuditEntry.of(Actor.GLEAN, AuditAction.DECIDED).study(decision.studyInstanceUid())
+                .task(decision.taskId()).detail(decision.outcome() + " for model " + decision.modelVersion() + ": "
+                        + decision.reason()));
     }
 
     // ---- the budget ----
@@ -204,10 +212,10 @@ final class CurationTables {
         }
     }
 
-    void displace(Connection connection, long displacedTaskId, long byTaskId, String byStudyInstanceUid,
-            CurationPolicy policy) throws SQLException {
-        String reason = "displaced by the more informative study " + byStudyInstanceUid + " (task " + byTaskId
-                + ") within the budget of " + policy.describe();
+    void displace(Connection connection, long displacedTaskId, long byTaskId, CurationPolicy policy)
+            throws SQLException {
+        String reason = "displaced by the more informative task " + byTaskId + " within the budget of "
+                + policy.describe();
         TaskState before;
         String studyInstanceUid;
         try (PreparedStatement update = connection.prepareStatement("""
@@ -223,8 +231,8 @@ final class CurationTables {
                 studyInstanceUid = row.getString(2);
             }
         }
-        audit(connection, Actors.GLEAN, "DISPLACED", displacedTaskId, studyInstanceUid, before, TaskState.SKIPPED,
-                reason);
+        audit(connection, Actor.GLEAN, AuditAction.DISPLACED, displacedTaskId, studyInstanceUid, before,
+                TaskState.SKIPPED, reason);
     }
 
     // ---- tasks ----
@@ -247,7 +255,8 @@ final class CurationTables {
             }
         }
         insertImages(connection, taskId, study.images());
-        audit(connection, Actors.GLEAN, "QUEUED", taskId, study.studyInstanceUid(), null, TaskState.QUEUED, reason);
+        audit(connection, Actor.GLEAN, AuditAction.QUEUED, taskId, study.studyInstanceUid(), null, TaskState.QUEUED,
+                reason);
         return taskId;
     }
 
@@ -292,7 +301,8 @@ final class CurationTables {
             delete.executeUpdate();
         }
         insertImages(connection, task.id(), study.images());
-        audit(connection, Actors.GLEAN, "RESCORED", task.id(), task.studyInstanceUid(), task.state(), task.state(),
+        audit(connection, Actor.GLEAN, AuditAction.RESCORED, task.id(), task.studyInstanceUid(), task.state(),
+                task.state(),
                 "informativeness " + task.informativeness() + " under model " + task.modelVersion() + " became "
                         + study.informativeness() + " under model " + study.modelVersion());
     }
@@ -332,10 +342,17 @@ final class CurationTables {
         }
     }
 
+    // The states as literals, so that the planner counts over the partial indexes of V5.
     long waitingCount(Connection connection) throws SQLException {
-        try (PreparedStatement count = connection.prepareStatement(
-                "SELECT count(*) FROM annotation_task WHERE state IN ('QUEUED', 'EXPIRED')");
-             ResultSet row = count.executeQuery()) {
+        return count(connection, "SELECT count(*) FROM annotation_task WHERE state IN ('QUEUED', 'EXPIRED')");
+    }
+
+    long submittedCount(Connection connection) throws SQLException {
+        return count(connection, "SELECT count(*) FROM annotation_task WHERE state = 'SUBMITTED'");
+    }
+
+    private static long count(Connection connection, String sql) throws SQLException {
+        try (PreparedStatement count = connection.prepareStatement(sql); ResultSet row = count.executeQuery()) {
             row.next();
             return row.getLong(1);
         }
@@ -345,7 +362,7 @@ final class CurationTables {
      * Leases the first waiting task that no other transaction holds: concurrent claimers, on
      * this server or another, each get a different task.
      */
-    Optional<Long> claimFirstWaiting(Connection connection, String annotator, Duration lease) throws SQLException {
+    Optional<Long> claimFirstWaiting(Connection connection, Actor annotator, Duration lease) throws SQLException {
         long taskId;
         TaskState before;
         String studyInstanceUid;
@@ -358,10 +375,12 @@ final class CurationTables {
                 SET state = 'CLAIMED', annotator_id = ?, lease_expires_at = now() + make_interval(secs => ?)
                 FROM next WHERE t.id = next.id
                 RETURNING t.id, next.state, t.study_instance_uid, t.lease_expires_at""")) {
-            claim.setString(1, annotator);
+            claim.setString(1, annotator.name());
             claim.setDouble(2, lease.toMillis() / 1000.0);
             try (ResultSet row = claim.executeQuery()) {
                 if (!row.next()) {
+                    trail.append(connection, AuditEntry.of(annotator, AuditAction.CLAIMED)
+                            .detail("no task waits in the queue"));
                     return Optional.empty();
                 }
                 taskId = row.getLong(1);
@@ -370,7 +389,7 @@ final class CurationTables {
                 leaseEnd = instant(row, 4);
             }
         }
-        audit(connection, annotator, "CLAIMED", taskId, studyInstanceUid, before, TaskState.CLAIMED,
+        audit(connection, annotator, AuditAction.CLAIMED, taskId, studyInstanceUid, before, TaskState.CLAIMED,
                 "leased until " + leaseEnd);
         return Optional.of(taskId);
     }
@@ -385,13 +404,12 @@ final class CurationTables {
                     UPDATE annotation_task t SET state = 'EXPIRED', annotator_id = NULL, lease_expires_at = NULL
                     FROM overdue WHERE t.id = overdue.id
                     RETURNING overdue.id, overdue.annotator_id, overdue.study_instance_uid, overdue.lease_expires_at)
-                INSERT INTO curation_audit (occurred_at, actor, action, task_id, study_instance_uid, from_state,
-                                            to_state, detail)
-                SELECT now(), annotator_id, 'EXPIRED', id, study_instance_uid, 'CLAIMED', 'EXPIRED',
-                       'the lease ran out at '
+                INSERT INTO audit_trail (actor, action, outcome, study, task_id, from_state, to_state, detail)
+                SELECT 'glean', 'EXPIRED', 'OK', audit_study_ref(study_instance_uid), id, 'CLAIMED', 'EXPIRED',
+                       'the lease of ' || annotator_id || ' ran out at '
                        || to_char(lease_expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
                        || '; the task waits in the queue again'
-                FROM expired""")) {
+                FROM expired ORDER BY id""")) {
             return expire.executeUpdate();
         }
     }
@@ -414,6 +432,26 @@ final class CurationTables {
                     return Optional.empty();
                 }
                 return Optional.of(summary(row, images(connection, taskId), history(connection, taskId)));
+            }
+        }
+    }
+
+    CurationService.DeletedTasks deleteTasksOf(Connection connection, String studyInstanceUid) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("""
+                WITH tasks AS (
+                    SELECT id, state FROM annotation_task WHERE study_instance_uid = ? FOR UPDATE),
+                images AS (
+                    DELETE FROM task_image WHERE task_id IN (SELECT id FROM tasks)),
+                decisions AS (
+                    DELETE FROM curation_decision WHERE study_instance_uid = ?),
+                deleted AS (
+                    DELETE FROM annotation_task WHERE id IN (SELECT id FROM tasks) RETURNING state)
+                SELECT count(*), count(*) FILTER (WHERE state = 'SUBMITTED') FROM deleted""")) {
+            delete.setString(1, studyInstanceUid);
+            delete.setString(2, studyInstanceUid);
+            try (ResultSet row = delete.executeQuery()) {
+                row.next();
+                return new CurationService.DeletedTasks(row.getInt(1), row.getInt(2));
             }
         }
     }
@@ -456,7 +494,7 @@ final class CurationTables {
      * cleared), or done (SUBMITTED or SKIPPED, the holder kept; for SKIPPED {@code detail} is the
      * skip reason).
      */
-    void transition(Connection connection, AnnotationTask task, TaskState to, String actor, String action,
+    void transition(Connection connection, AnnotationTask task, TaskState to, Actor actor, AuditAction action,
             String detail) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("""
                 UPDATE annotation_task
@@ -464,7 +502,7 @@ final class CurationTables {
                     submitted_at = CASE WHEN ? THEN now() ELSE submitted_at END, skip_reason = ?
                 WHERE id = ?""")) {
             update.setString(1, to.name());
-            update.setString(2, to == TaskState.QUEUED ? null : actor);
+            update.setString(2, to == TaskState.QUEUED ? null : actor.name());
             update.setBoolean(3, to == TaskState.SUBMITTED);
             update.setString(4, to == TaskState.SKIPPED ? detail : null);
             update.setLong(5, task.id());
@@ -495,7 +533,7 @@ final class CurationTables {
     private List<TaskEvent> history(Connection connection, long taskId) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("""
                 SELECT occurred_at, actor, action, from_state, to_state, detail
-                FROM curation_audit WHERE task_id = ? AND to_state IS NOT NULL ORDER BY id""")) {
+                FROM audit_trail WHERE task_id = ? AND to_state IS NOT NULL ORDER BY id""")) {
             select.setLong(1, taskId);
             List<TaskEvent> events = new ArrayList<>();
             try (ResultSet row = select.executeQuery()) {
@@ -526,21 +564,10 @@ final class CurationTables {
                 history);
     }
 
-    private static void audit(Connection connection, String actor, String action, Long taskId,
-            String studyInstanceUid, TaskState from, TaskState to, String detail) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO curation_audit (occurred_at, actor, action, task_id, study_instance_uid, from_state,
-                                            to_state, detail)
-                VALUES (now(), ?, ?, ?, ?, ?, ?, ?)""")) {
-            insert.setString(1, actor);
-            insert.setString(2, action);
-            insert.setObject(3, taskId, Types.BIGINT);
-            insert.setString(4, studyInstanceUid);
-            insert.setString(5, from == null ? null : from.name());
-            insert.setString(6, to == null ? null : to.name());
-            insert.setString(7, detail);
-            insert.executeUpdate();
-        }
+    private void audit(Connection connection, Actor actor, AuditAction action, long taskId, String studyInstanceUid,
+            TaskState from, TaskState to, String detail) throws SQLException {
+        trail.append(connection, AuditEntry.of(actor, action).study(studyInstanceUid).task(taskId)
+                .transition(from == null ? null : from.name(), to.name()).detail(detail));
     }
 
     private static String json(Object value) {

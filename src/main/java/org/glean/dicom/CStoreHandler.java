@@ -1,20 +1,45 @@
 package org.glean.dicom;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
 /**
- * Where a {@link StorageScp} hands the instances it is sent. Knows nothing of the network: it
- * gets each instance as Part-10 bytes, piece by piece, and answers with a C-STORE status.
+ * Where a {@link StorageScp} hands the associations it admits and the instances they send. Knows
+ * nothing of the network: it gets each instance as Part-10 bytes, piece by piece, and answers
+ * with a C-STORE status.
  */
+@FunctionalInterface
 public interface CStoreHandler {
 
     /**
-     * Called when a C-STORE request arrives, before its data set.
+     * An admitted caller opened an association; its instances go to the session returned, which
+     * is told when the association ends, however it ends.
      *
-     * @param callingAeTitle the sender's AE title, for logs
+     * @param callingAeTitle the sender's AE title
+     * @param peer where the sender connected from
      */
-    IncomingInstance begin(String callingAeTitle) throws IOException;
+    Session associate(String callingAeTitle, InetSocketAddress peer);
+
+    /**
+     * A caller the allow-list does not admit was refused with an A-ASSOCIATE-RJ.
+     *
+     * @param callingAeTitle the AE title it gave, control characters replaced
+     */
+    default void refused(String callingAeTitle, InetSocketAddress peer) {
+    }
+
+    /** One association's instances. */
+    @FunctionalInterface
+    interface Session {
+
+        /** Called when a C-STORE request arrives, before its data set. */
+        IncomingInstance begin() throws IOException;
+
+        /** The association ended: released, aborted, timed out or broken. */
+        default void ended() {
+        }
+    }
 
     /** One instance on its way in. */
     interface IncomingInstance {

@@ -184,6 +184,7 @@ public final class StorageScp implements AutoCloseable {
 
     private void serve(Socket socket) {
         RequestHandler request = null;
+        CStoreHandler.Session session = null;
         try (socket) {
             socket.setTcpNoDelay(true);
             byte[] associateRequest = readAssociateRequest(socket);
@@ -194,9 +195,10 @@ public final class StorageScp implements AutoCloseable {
             Association association = AssociationFactory.createNewAssociation(
                     new ReplayingSocket(socket, associateRequest), aeTitle,
                     new AnyExplicitStorePresentationContextSelectionPolicy());
-            String callingAeTitle = association.getCallingAETitle().trim();
+            session = handler.associate(association.getCallingAETitle().trim(),
+                    (InetSocketAddress) socket.getRemoteSocketAddress());
             while (true) {
-                request = new RequestHandler(callingAeTitle);
+                request = new RequestHandler(session);
                 association.setReceivedDataHandler(request);
                 try {
                     association.waitForPDataPDUsUntilHandlerReportsDone();
@@ -220,6 +222,9 @@ public final class StorageScp implements AutoCloseable {
         } finally {
             if (request != null) {
                 request.abandon();
+            }
+            if (session != null) {
+                session.ended();
             }
         }
     }
@@ -254,6 +259,7 @@ public final class StorageScp implements AutoCloseable {
         LOG.warnf("Refused a DICOM association (A-ASSOCIATE-RJ, calling AE title not recognized) from AE '%s' at %s:"
                 + " not admitted by glean.scp.allowed-callers", printable(callingAeTitle),
                 socket.getInetAddress().getHostAddress());
+        handler.refused(printable(callingAeTitle), (InetSocketAddress) socket.getRemoteSocketAddress());
         OutputStream out = socket.getOutputStream();
         out.write(CALLING_AE_NOT_RECOGNIZED);
         out.flush();
@@ -432,7 +438,7 @@ public final class StorageScp implements AutoCloseable {
      */
     private final class RequestHandler extends CompositeResponseHandler {
 
-        private final String callingAeTitle;
+        private final CStoreHandler.Session session;
         private final ByteArrayOutputStream command = new ByteArrayOutputStream();
         private byte presentationContextId;
         private byte[] response;
@@ -440,8 +446,8 @@ public final class StorageScp implements AutoCloseable {
         private CStoreHandler.IncomingInstance incoming;
         private CStoreOutcome refusal;
 
-        RequestHandler(String callingAeTitle) {
-            this.callingAeTitle = callingAeTitle;
+        RequestHandler(CStoreHandler.Session session) {
+            this.session = session;
         }
 
         @Override
@@ -500,7 +506,7 @@ public final class StorageScp implements AutoCloseable {
                 refusal = CStoreOutcome.cannotUnderstand("C-STORE command lacks SOP class or instance UID");
                 return;
             }
-            incoming = handler.begin(callingAeTitle);
+            incoming = session.begin();
             incoming.append(ByteBuffer.wrap(part10Header));
         }
 

@@ -54,6 +54,14 @@ public class AnalysisRepository {
         }
     }
 
+    /** Deletes every analysis of a study, in the caller's transaction (the study's deletion); returns how many. */
+    public int deleteOfStudy(Connection connection, long studyId) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM study_analysis WHERE study_id = ?")) {
+            delete.setLong(1, studyId);
+            return delete.executeUpdate();
+        }
+    }
+
     /** The study's most recent analysis, by whichever model version made it. */
     public Optional<StudyScores> latest(String studyInstanceUid) {
         try (Connection connection = dataSource.getConnection();

@@ -16,6 +16,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import org.glean.detector.Detector;
 import org.glean.detector.DetectorCheckpoint;
+import org.glean.security.SameTransaction;
 import org.glean.uncertainty.UncertaintyStatistics;
 import org.jboss.logging.Logger;
 
@@ -34,6 +35,8 @@ import org.jboss.logging.Logger;
 public class ModelRegistry implements ModelSupplier {
 
     private static final Logger LOG = Logger.getLogger(ModelRegistry.class);
+    // The version chosen at start-up: configuration or the newest installed, nobody's act to record.
+    private static final SameTransaction AT_START = connection -> { };
     static final String NO_MODEL = "no model installed: put a model directory (manifest.json and parameters.bin, "
             + "as 'glean train' writes it) under glean.models.dir and restart";
 
@@ -147,12 +150,13 @@ public class ModelRegistry implements ModelSupplier {
 
     /**
      * Makes {@code versionId} the current version, in the database and here, with {@code detector}
-     * (from {@link #load}, owned by the registry from now on) as its network. Calls in flight
-     * keep the version they leased; it is closed after the last of them.
+     * (from {@link #load}, owned by the registry from now on) as its network; {@code alongside}
+     * is written in the same transaction (the record of the change). Calls in flight keep the
+     * version they leased; it is closed after the last of them.
      */
-    public synchronized void makeCurrent(String versionId, Detector detector) {
+    public synchronized void makeCurrent(String versionId, Detector detector, SameTransaction alongside) {
         try {
-            versions.makeCurrent(versionId);
+            versions.makeCurrent(versionId, alongside);
         } catch (SQLException | RuntimeException e) {
             detector.close();
             throw new IllegalStateException("cannot make model version " + versionId + " current: " + e.getMessage(), e);
@@ -175,7 +179,7 @@ public class ModelRegistry implements ModelSupplier {
                     .findFirst()
                     .orElseThrow(() -> new IllegalStateException("glean.models.current=" + wanted.get()
                             + " names no installed model; installed: " + installed.stream().map(ModelFiles::name).toList()));
-            versions.makeCurrent(chosen.versionId());
+            versions.makeCurrent(chosen.versionId(), AT_START);
             return;
         }
         Optional<ModelVersionRepository.Row> current = versions.current();
@@ -186,7 +190,7 @@ public class ModelRegistry implements ModelSupplier {
                 .max(Comparator.comparing((ModelFiles m) -> String.valueOf(m.manifest().createdAt()))
                         .thenComparing(ModelFiles::name))
                 .orElseThrow();
-        versions.makeCurrent(newest.versionId());
+        versions.makeCurrent(newest.versionId(), AT_START);
     }
 
     private void swapIn(String versionId, Detector detector) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.glean.security.SameTransaction;
 import org.glean.uncertainty.UncertaintyStatistics;
 
 /**
@@ -78,8 +79,11 @@ public final class ModelVersionRepository {
         return all().stream().filter(row -> row.versionId().equals(versionId)).findFirst();
     }
 
-    /** Makes {@code versionId} (registered) the one current version; the one it replaces is retired. */
-    public void makeCurrent(String versionId) throws SQLException {
+    /**
+     * Makes {@code versionId} (registered) the one current version; the one it replaces is
+     * retired. {@code alongside} joins the transaction: the record of who changed it and why.
+     */
+    public void makeCurrent(String versionId, SameTransaction alongside) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try (PreparedStatement clear = connection.prepareStatement(
@@ -92,6 +96,7 @@ public final class ModelVersionRepository {
                 if (set.executeUpdate() != 1) {
                     throw new IllegalArgumentException("model version " + versionId + " is not registered");
                 }
+                alongside.write(connection);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();

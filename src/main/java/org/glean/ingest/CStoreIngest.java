@@ -11,7 +11,13 @@ import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import javax.net.ssl.SSLContext;
 import org.glean.dicom.CStoreHandler;
@@ -19,12 +25,18 @@ import org.glean.dicom.CallerAllowList;
 import org.glean.dicom.CStoreOutcome;
 import org.glean.dicom.DicomTls;
 import org.glean.dicom.StorageScp;
+import org.glean.security.Actor;
+import org.glean.security.AuditAction;
+import org.glean.security.AuditEntry;
+import org.glean.security.AuditTrail;
 import org.jboss.logging.Logger;
 
 /**
  * Receives C-STORE pushes into the same path as gRPC: runs the {@link StorageScp} from
  * {@link ScpConfig} while the server runs and hands every instance to {@link IngestService},
- * answering refusals with a C-STORE failure status and the reason.
+ * answering refusals with a C-STORE failure status and the reason. The audit trail gets one row
+ * per association and study it stored into (one for an association that stored nothing), written
+ * when it ends, and one per refused association; the actor is the calling AE title.
  */
 @ApplicationScoped
 public class CStoreIngest implements CStoreHandler {
@@ -35,14 +47,17 @@ public class CStoreIngest implements CStoreHandler {
     private final ScpConfig config;
     private final TlsConfigurationRegistry tlsRegistry;
     private final Vertx vertx;
+    private final AuditTrail trail;
     private StorageScp scp;
     private StorageScp tlsScp;
 
-    public CStoreIngest(IngestService ingest, ScpConfig config, TlsConfigurationRegistry tlsRegistry, Vertx vertx) {
+    public CStoreIngest(IngestService ingest, ScpConfig config, TlsConfigurationRegistry tlsRegistry, Vertx vertx,
+                        AuditTrail trail) {
         this.ingest = ingest;
         this.config = config;
         this.tlsRegistry = tlsRegistry;
         this.vertx = vertx;
+        this.trail = trail;
     }
 
     void start(@Observes StartupEvent startup) {
@@ -107,19 +122,73 @@ public class CStoreIngest implements CStoreHandler {
     }
 
     @Override
-    public IncomingInstance begin(String callingAeTitle) throws IOException {
-        return new Pushed(ingest.newUpload(), "C-STORE from " + callingAeTitle);
+    public Session associate(String callingAeTitle, InetSocketAddress peer) {
+        return new Association(new Actor(callingAeTitle, Actor.address(peer)));
+    }
+
+    @Override
+    public void refused(String callingAeTitle, InetSocketAddress peer) {
+        try {
+            trail.append(AuditEntry.of(new Actor(callingAeTitle.isBlank() ? "(blank AE title)" : callingAeTitle,
+                            Actor.address(peer)), AuditAction.ASSOCIATION).outcome(AuditEntry.PERMISSION_DENIED)
+                    .target("AE " + config.aeTitle())
+                    .detail("A-ASSOCIATE-RJ: the caller is not admitted by glean.scp.allowed-callers"));
+        } catch (RuntimeException e) {
+            LOG.error("The audit row of a refused DICOM association could not be written", e);
+        }
+    }
+
+    /** One association: what it stored, by study, for its rows in the audit trail. */
+    private final class Association implements Session {
+
+        private final Actor caller;
+        // StudyInstanceUID (null: refused before its study was known) → instances stored, refused
+        private final Map<String, int[]> counts = new LinkedHashMap<>();
+
+        Association(Actor caller) {
+            this.caller = caller;
+        }
+
+        @Override
+        public IncomingInstance begin() throws IOException {
+            return new Pushed(ingest.newUpload(), "C-STORE from " + caller.name(), this);
+        }
+
+        void count(String studyInstanceUid, boolean stored) {
+            counts.computeIfAbsent(studyInstanceUid, uid -> new int[2])[stored ? 0 : 1]++;
+        }
+
+        @Override
+        public void ended() {
+            List<AuditEntry> rows = new ArrayList<>();
+            AuditEntry association = AuditEntry.of(caller, AuditAction.ASSOCIATION).target("AE " + config.aeTitle());
+            counts.forEach((study, stored) -> rows.add(association.study(study)
+                    .detail(stored[0] + " instance(s) stored, " + stored[1] + " refused")));
+            if (rows.isEmpty()) {
+                rows.add(association.detail("no instance sent"));
+            }
+            try {
+                trail.inTransaction(connection -> {
+                    trail.append(connection, rows);
+                    return null;
+                });
+            } catch (SQLException | RuntimeException e) {
+                LOG.errorf(e, "The audit rows of a DICOM association from %s could not be written", caller.peer());
+            }
+        }
     }
 
     private final class Pushed implements IncomingInstance {
 
         private final InstanceUpload upload;
         private final String origin;
+        private final Association association;
         private SizeLimitException overflow;
 
-        Pushed(InstanceUpload upload, String origin) {
+        Pushed(InstanceUpload upload, String origin, Association association) {
             this.upload = upload;
             this.origin = origin;
+            this.association = association;
         }
 
         @Override
@@ -141,7 +210,7 @@ public class CStoreIngest implements CStoreHandler {
                 return refused(CStoreOutcome.outOfResources(overflow.getMessage()));
             }
             try {
-                ingest.ingest(upload, null, origin);
+                association.count(ingest.ingest(upload, null, origin).studyInstanceUid(), true);
                 return CStoreOutcome.success();
             } catch (InvalidInstanceException e) {
                 return refused(CStoreOutcome.cannotUnderstand(e.getMessage()));
@@ -149,11 +218,13 @@ public class CStoreIngest implements CStoreHandler {
                 return refused(CStoreOutcome.outOfResources(e.getMessage()));
             } catch (IOException | RuntimeException e) {
                 LOG.errorf(e, "%s: storing failed", origin);
+                association.count(null, false);
                 return CStoreOutcome.processingFailure("Glean could not store the instance; try again later");
             }
         }
 
         private CStoreOutcome refused(CStoreOutcome outcome) {
+            association.count(null, false);
             LOG.warnf("%s refused with status 0x%04X: %s", origin, outcome.status(), outcome.errorComment());
             return outcome;
         }

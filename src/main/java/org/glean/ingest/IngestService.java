@@ -16,6 +16,7 @@ import org.glean.dicom.MalformedDicomException;
 import org.glean.dicom.UnsupportedDicomException;
 import org.glean.metrics.PipelineMetrics;
 import org.glean.metrics.PipelineStage;
+import org.glean.security.SameTransaction;
 import org.jboss.logging.Logger;
 
 /**
@@ -162,16 +163,17 @@ public class IngestService {
     }
 
     /**
-     * Marks a study complete after the call that carried it ended, and tells observers.
-     * Nothing happens for a study that is already complete.
+     * Marks a study complete after the call that carried it ended, with the call's audit row in
+     * the same transaction, and tells observers. Nothing but the row is written for a study that
+     * is already complete.
      */
-    public void completeStudy(String studyInstanceUid) {
-        completeStudy(studyInstanceUid, StudyReceived.Completion.CALL_ENDED);
+    public void completeStudy(String studyInstanceUid, SameTransaction auditRow) {
+        completeStudy(studyInstanceUid, StudyReceived.Completion.CALL_ENDED, auditRow);
     }
 
-    /** Marks a study complete for the given reason, and tells observers; nothing for a complete study. */
-    public void completeStudy(String studyInstanceUid, StudyReceived.Completion completion) {
-        if (repository.markComplete(studyInstanceUid, Instant.now())) {
+    /** Marks a study complete for the given reason, with its audit row, and tells observers; only the row for a complete study. */
+    public void completeStudy(String studyInstanceUid, StudyReceived.Completion completion, SameTransaction auditRow) {
+        if (repository.markComplete(studyInstanceUid, Instant.now(), auditRow)) {
             announce(new StudyReceived(studyInstanceUid, completion));
         }
     }

@@ -132,12 +132,17 @@ public class InstanceStore {
                 .toArray(CompletableFuture[]::new)));
     }
 
-    /** Removes a file that {@link #placeAll} created for a record that was then not stored. */
-    void remove(String contentSha256) {
+    /**
+     * Removes a file no record names: one that {@link #placeAll} created for a record that was
+     * then not stored, or a deleted study's. False when it could not (logged); it stays.
+     */
+    boolean remove(String contentSha256) {
         try {
             Files.deleteIfExists(pathOf(contentSha256));
+            return true;
         } catch (IOException e) {
             LOG.errorf(e, "Cannot remove stored file %s; it is unreferenced", contentSha256);
+            return false;
         }
     }
 

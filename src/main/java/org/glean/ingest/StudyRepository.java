@@ -14,13 +14,17 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.glean.dicom.DicomHeader;
+import org.glean.security.AuditTrail;
+import org.glean.security.SameTransaction;
 
 /**
  * Studies, series and instances in PostgreSQL. Every write that concerns a study first locks
@@ -28,7 +32,9 @@ import org.glean.dicom.DicomHeader;
  * associations, a re-send beside a send) are recorded one after the other and the study's size
  * is checked against a total nobody else is changing. Instances are recorded in groups with
  * plain SQL over arrays, a fixed handful of statements per group, because on a busy machine each
- * round trip to the database costs more than the work it carries.
+ * round trip to the database costs more than the work it carries. A group is recorded under
+ * {@link StoreRemovals}' lock, shared, and only once its files are found in the store: a deleted
+ * study's file that a group reuses is either kept for it or, removed first, fails the group.
  */
 @ApplicationScoped
 public class StudyRepository {
@@ -36,9 +42,13 @@ public class StudyRepository {
     private static final int MAX_ATTEMPTS = 3;
 
     private final DataSource dataSource;
+    private final InstanceStore store;
+    private final AuditTrail trail;
 
-    public StudyRepository(DataSource dataSource) {
+    public StudyRepository(DataSource dataSource, InstanceStore store, AuditTrail trail) {
         this.dataSource = dataSource;
+        this.store = store;
+        this.trail = trail;
     }
 
     /**
@@ -68,6 +78,8 @@ public class StudyRepository {
      * @return the outcome of each instance, in order
      * @throws java.util.concurrent.CompletionException when {@code filesDurable} failed; nothing
      *     is recorded
+     * @throws StoredFileRemovedException when a study deletion removed a file the group needs
+     *     meanwhile; nothing is recorded
      */
     public List<InstanceOutcome> recordAll(List<Received> group, boolean stopAtFirstRefusal, long maxStudyBytes,
             Instant receivedAt, CompletableFuture<Void> filesDurable) {
@@ -109,11 +121,28 @@ public class StudyRepository {
         return Instance.count("contentSha256", contentSha256) > 0;
     }
 
-    /** Marks a receiving study complete; false when it was not receiving (or is unknown). */
-    @Transactional
-    public boolean markComplete(String studyInstanceUid, Instant completedAt) {
-        return Study.update("reception = ?1, completedAt = ?2 where studyInstanceUid = ?3 and reception = ?4",
-                Study.Reception.COMPLETE, completedAt, studyInstanceUid, Study.Reception.RECEIVING) > 0;
+    /**
+     * Marks a receiving study complete, with {@code alongside} (the call's audit row) in the same
+     * transaction; false when it was not receiving (or is unknown), and {@code alongside} is
+     * written all the same.
+     */
+    public boolean markComplete(String studyInstanceUid, Instant completedAt, SameTransaction alongside) {
+        try {
+            return trail.inTransaction(connection -> {
+                boolean completed;
+                try (PreparedStatement update = connection.prepareStatement("""
+                        UPDATE study SET reception = 'COMPLETE', completed_at = ?
+                        WHERE study_instance_uid = ? AND reception = 'RECEIVING'""")) {
+                    update.setObject(1, timestamp(completedAt));
+                    update.setString(2, studyInstanceUid);
+                    completed = update.executeUpdate() > 0;
+                }
+                alongside.write(connection);
+                return completed;
+            });
+        } catch (SQLException e) {
+            throw new PersistenceException("marking a study complete failed: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -157,6 +186,65 @@ public class StudyRepository {
         return Optional.of(new StudyRecord(study.studyInstanceUid, study.reception, seriesRecords));
     }
 
+    /**
+     * What deleting a study's rows removed; its files are listed for removal ({@link StoreRemovals}).
+     *
+     * @param sopInstanceUids the deleted instances' UIDs, for whatever else names them
+     */
+    public record DeletedRows(int series, int instances, int files, List<String> sopInstanceUids) {
+    }
+
+    /**
+     * Locks a study's row in the caller's transaction, for its deletion: instances of it arriving
+     * meanwhile wait, and then find it gone.
+     *
+     * @return the study's id; empty when no such study is stored
+     */
+    public Optional<Long> lockForDeletion(Connection connection, String studyInstanceUid) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT id FROM study WHERE study_instance_uid = ? FOR UPDATE")) {
+            select.setString(1, studyInstanceUid);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(row.getLong(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * Deletes a locked study's instances, series and row in the caller's transaction, and lists
+     * its files for removal once that transaction has committed (rows that name the study, such
+     * as analyses, go first).
+     */
+    public DeletedRows deleteLocked(Connection connection, long studyId, String studyInstanceUid)
+            throws SQLException {
+        Set<String> files = new LinkedHashSet<>();
+        List<String> sopInstanceUids = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT i.content_sha256, i.sop_instance_uid FROM instance i JOIN series s ON s.id = i.series_id
+                WHERE s.study_id = ?""")) {
+            select.setLong(1, studyId);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    files.add(rows.getString(1));
+                    sopInstanceUids.add(rows.getString(2));
+                }
+            }
+        }
+        int instances = delete(connection, "DELETE FROM instance WHERE series_id IN (SELECT id FROM series "
+                + "WHERE study_id = ?)", studyId);
+        int series = delete(connection, "DELETE FROM series WHERE study_id = ?", studyId);
+        delete(connection, "DELETE FROM study WHERE id = ?", studyId);
+        StoreRemovals.list(connection, studyInstanceUid, files);
+        return new DeletedRows(series, instances, files.size(), sopInstanceUids);
+    }
+
+    private static int delete(Connection connection, String sql, long studyId) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(sql)) {
+            delete.setLong(1, studyId);
+            return delete.executeUpdate();
+        }
+    }
+
     // A plain JDBC transaction: the group needs no JPA, and on a busy machine JTA's bookkeeping
     // costs more CPU than the statements.
     private List<InstanceOutcome> recordInTransaction(List<Received> group, boolean stopAtFirstRefusal,
@@ -164,11 +252,16 @@ public class StudyRepository {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                List<InstanceOutcome> outcomes = record(connection, group, stopAtFirstRefusal, maxStudyBytes,
-                        receivedAt);
+                StoreRemovals.holdOff(connection);
+                GroupPlan plan = record(connection, group, stopAtFirstRefusal, maxStudyBytes, receivedAt);
                 filesDurable.join();
+                for (Received inserted : plan.toInsert) {
+                    if (!store.holds(inserted.contentSha256())) {
+                        throw new StoredFileRemovedException();
+                    }
+                }
                 connection.commit();
-                return outcomes;
+                return plan.outcomes;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
@@ -178,22 +271,21 @@ public class StudyRepository {
         }
     }
 
-    private static List<InstanceOutcome> record(Connection connection, List<Received> group,
-            boolean stopAtFirstRefusal, long maxStudyBytes, Instant receivedAt) throws SQLException {
+    private static GroupPlan record(Connection connection, List<Received> group, boolean stopAtFirstRefusal,
+            long maxStudyBytes, Instant receivedAt) throws SQLException {
         GroupPlan plan = readGroup(connection, group, maxStudyBytes);
-        List<InstanceOutcome> outcomes = new ArrayList<>(group.size());
         boolean refused = false;
         for (Received received : group) {
             InstanceOutcome outcome = refused && stopAtFirstRefusal ? InstanceOutcome.skipped() : plan.add(received);
             refused |= !outcome.isStored() && !outcome.isSkipped();
-            outcomes.add(outcome);
+            plan.outcomes.add(outcome);
         }
         if (!plan.toInsert.isEmpty()) {
             Map<String, Long> studyIds = insertStudies(connection, plan, receivedAt);
             Map<String, Long> seriesIds = insertSeries(connection, plan, studyIds);
             insertInstancesAndGrowStudies(connection, plan, studyIds, seriesIds, receivedAt);
         }
-        return outcomes;
+        return plan;
     }
 
     private record StudyRow(long id, long storedBytes) {
@@ -221,6 +313,7 @@ public class StudyRepository {
         final long maxStudyBytes;
         final Map<String, Long> addedBytes = new LinkedHashMap<>();
         final List<Received> toInsert = new ArrayList<>();
+        final List<InstanceOutcome> outcomes = new ArrayList<>();
 
         GroupPlan(Map<String, StudyRow> lockedStudies, Map<String, HeldInstance> held, Map<String, SeriesRow> series,
                 long maxStudyBytes) {
@@ -445,6 +538,13 @@ public class StudyRepository {
                 : StoredInstance.Disposition.CONFLICTING_COPY_DISCARDED;
         return new StoredInstance(held.studyInstanceUid(), held.sopInstanceUid(), held.status(),
                 held.rejectionReason(), disposition);
+    }
+
+    /** A file the group needs went with a deleted study after it was stored; the group is not recorded. */
+    static final class StoredFileRemovedException extends RuntimeException {
+        StoredFileRemovedException() {
+            super("a stored file these instances need was removed by a study deletion meanwhile; send them again");
+        }
     }
 
     /** A row this transaction meant to insert was inserted by another one first; try again. */

@@ -13,6 +13,10 @@ import org.glean.ingest.InstanceUpload;
 import org.glean.ingest.InvalidInstanceException;
 import org.glean.ingest.SizeLimitException;
 import org.glean.ingest.StudyReceived;
+import org.glean.security.Actor;
+import org.glean.security.AuditAction;
+import org.glean.security.AuditEntry;
+import org.glean.security.AuditTrail;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,9 +33,11 @@ public class StudyRetrieval {
     private static final int PIECE_SIZE = 256 * 1024;
 
     private final IngestService ingest;
+    private final AuditTrail trail;
 
-    public StudyRetrieval(IngestService ingest) {
+    public StudyRetrieval(IngestService ingest, AuditTrail trail) {
         this.ingest = ingest;
+        this.trail = trail;
     }
 
     /**
@@ -67,7 +73,10 @@ public class StudyRetrieval {
                 }
             }
             if (storedCount > 0) {
-                ingest.completeStudy(studyInstanceUid, StudyReceived.Completion.RETRIEVED);
+                int count = storedCount;
+                ingest.completeStudy(studyInstanceUid, StudyReceived.Completion.RETRIEVED, connection -> trail.append(
+                        connection, AuditEntry.of(Actor.GLEAN, AuditAction.STUDY_RECEIVED).target(studyInstanceUid)
+                                .detail(count + " instance(s) retrieved from PACS source " + source)));
             }
             return new SourcePass.TakenStudy(storedCount, refused[0]);
         } finally {

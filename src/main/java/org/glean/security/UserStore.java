@@ -1,31 +1,36 @@
 package org.glean.security;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
 
-/** The built-in users (db/migration/V7__users.sql): names, roles and password hashes. */
+/**
+ * The built-in users (db/migration/V7__users.sql): names, roles and password hashes. Every user
+ * added is recorded in the audit trail, in the transaction that adds it.
+ */
 @ApplicationScoped
 public class UserStore {
 
     public static final String FIRST_ADMIN = "admin";
 
     private final DataSource dataSource;
+    private final AuditTrail trail;
 
-    public UserStore(DataSource dataSource) {
+    public UserStore(DataSource dataSource, AuditTrail trail) {
         this.dataSource = dataSource;
+        this.trail = trail;
     }
 
-    /** Adds the user; false when the name is taken (nothing changes then). */
-    public boolean add(String name, Set<Role> roles, char[] password) {
+    /** Adds the user for {@code by}; false when the name is taken (nothing changes then). */
+    public boolean add(String name, Set<Role> roles, char[] password, Actor by) {
         if (name.isBlank() || !name.equals(name.strip())) {
             throw new IllegalArgumentException("a user name must not be blank or start or end with spaces");
         }
@@ -36,7 +41,7 @@ public class UserStore {
             throw new IllegalArgumentException("a password needs at least 12 characters");
         }
         return insert("INSERT INTO glean_user (name, password_hash, roles) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                name, roles, password);
+                name, roles, password, by);
     }
 
     /**
@@ -50,7 +55,7 @@ public class UserStore {
         }
         return insert("INSERT INTO glean_user (name, password_hash, roles) SELECT ?, ?, ? "
                 + "WHERE NOT EXISTS (SELECT 1 FROM glean_user) ON CONFLICT DO NOTHING",
-                FIRST_ADMIN, EnumSet.of(Role.ADMIN), password);
+                FIRST_ADMIN, EnumSet.of(Role.ADMIN), password, Actor.GLEAN);
     }
 
     /** The user's roles when the password is theirs; empty for an unknown user or a wrong password. */
@@ -89,14 +94,23 @@ public class UserStore {
         }
     }
 
-    private boolean insert(String sql, String name, Set<Role> roles, char[] password) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement insert = connection.prepareStatement(sql)) {
-            Array claims = connection.createArrayOf("text", roles.stream().map(Role::claim).sorted().toArray());
-            insert.setString(1, name);
-            insert.setString(2, PasswordHashing.hash(password));
-            insert.setArray(3, claims);
-            return insert.executeUpdate() == 1;
+    private boolean insert(String sql, String name, Set<Role> roles, char[] password, Actor by) {
+        String hash = PasswordHashing.hash(password);
+        List<String> claims = roles.stream().map(Role::claim).sorted().toList();
+        try {
+            return trail.inTransaction(connection -> {
+                try (PreparedStatement insert = connection.prepareStatement(sql)) {
+                    insert.setString(1, name);
+                    insert.setString(2, hash);
+                    insert.setArray(3, connection.createArrayOf("text", claims.toArray()));
+                    if (insert.executeUpdate() == 0) {
+                        return false;
+                    }
+                }
+                trail.append(connection, AuditEntry.of(by, AuditAction.USER_ADDED).target("user " + name)
+                        .detail("roles " + String.join(", ", claims)));
+                return true;
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("cannot write the user store", e);
         }

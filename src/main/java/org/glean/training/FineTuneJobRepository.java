@@ -8,48 +8,97 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.glean.security.Actor;
+import org.glean.security.AuditAction;
+import org.glean.security.AuditEntry;
+import org.glean.security.AuditTrail;
 
 /** The fine_tune_job table in plain JDBC. */
 final class FineTuneJobRepository {
 
+    /** What a reason says where it named a UID of a deleted study. */
+    static final String DELETED_UID = "(a deleted study's UID)";
     /** PostgreSQL's unique_violation: the one-running-job index refused a second. */
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final DataSource dataSource;
+    private final AuditTrail trail;
 
-    FineTuneJobRepository(DataSource dataSource) {
+    FineTuneJobRepository(DataSource dataSource, AuditTrail trail) {
         this.dataSource = dataSource;
+        this.trail = trail;
     }
 
     /**
-     * Records a new RUNNING job.
+     * Records a new RUNNING job and, in the same transaction, its start in the audit trail.
      *
      * @return empty when another job is running (the database allows one, across replicas)
      */
-    Optional<FineTuneJob> insertRunning(FineTuneJob.Trigger trigger, String requestedBy, String parentVersion,
+    Optional<FineTuneJob> insertRunning(FineTuneJob.Trigger trigger, Actor requestedBy, String parentVersion,
                                         int epochs, double learningRate) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement insert = connection.prepareStatement("""
-                     INSERT INTO fine_tune_job (state, trigger_kind, requested_by, parent_version, epochs, learning_rate,
-                                                epoch, step, created_at)
-                     VALUES ('RUNNING', ?, ?, ?, ?, ?, 0, 0, now()) RETURNING *""")) {
-            insert.setString(1, trigger.name());
-            insert.setString(2, requestedBy);
-            insert.setString(3, parentVersion);
-            insert.setInt(4, epochs);
-            insert.setDouble(5, learningRate);
-            try (ResultSet row = insert.executeQuery()) {
-                row.next();
-                return Optional.of(job(row));
-            }
+        try {
+            return Optional.of(trail.inTransaction(connection -> {
+                FineTuneJob job;
+                try (PreparedStatement insert = connection.prepareStatement("""
+                        INSERT INTO fine_tune_job (state, trigger_kind, requested_by, parent_version, epochs,
+                                                   learning_rate, epoch, step, created_at)
+                        VALUES ('RUNNING', ?, ?, ?, ?, ?, 0, 0, now()) RETURNING *""")) {
+                    insert.setString(1, trigger.name());
+                    insert.setString(2, requestedBy.name());
+                    insert.setString(3, parentVersion);
+                    insert.setInt(4, epochs);
+                    insert.setDouble(5, learningRate);
+                    try (ResultSet row = insert.executeQuery()) {
+                        row.next();
+                        job = job(row);
+                    }
+                }
+                trail.append(connection, AuditEntry.of(requestedBy, AuditAction.FINE_TUNE_STARTED)
+                        .target("job " + job.id()).detail(trigger + " from model " + parentVersion + ": " + epochs
+                                + " epochs, learning rate " + learningRate));
+                return job;
+            }));
         } catch (SQLException e) {
             if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
                 return Optional.empty();
             }
             throw new PersistenceException("recording a fine-tuning job failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Replaces the given UIDs in the jobs' reasons, in the caller's transaction (a study's
+     * deletion); returns how many jobs named one.
+     */
+    int forget(Connection connection, Collection<String> uids) throws SQLException {
+        Map<Long, String> reasons = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT id, reason FROM fine_tune_job WHERE reason LIKE ANY (?) FOR UPDATE")) {
+            select.setArray(1, connection.createArrayOf("text", uids.stream().map(uid -> "%" + uid + "%").toArray()));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    reasons.put(rows.getLong(1), rows.getString(2));
+                }
+            }
+        }
+        try (PreparedStatement update = connection.prepareStatement("UPDATE fine_tune_job SET reason = ? WHERE id = ?")) {
+            for (Map.Entry<Long, String> job : reasons.entrySet()) {
+                String reason = job.getValue();
+                for (String uid : uids) {
+                    reason = reason.replace(uid, DELETED_UID);
+                }
+                update.setString(1, reason);
+                update.setLong(2, job.getKey());
+                update.addBatch();
+            }
+            update.executeBatch();
+        }
+        return reasons.size();
     }
 
     /** Writes the job's progress and, once finished, its end. */

@@ -7,9 +7,12 @@ import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +33,8 @@ import org.glean.inference.ModelRegistry;
 import org.glean.inference.ModelsConfig;
 import org.glean.ingest.InstanceStore;
 import org.glean.ingest.StudyRepository;
+import org.glean.security.Actor;
+import org.glean.security.AuditTrail;
 import org.jboss.logging.Logger;
 
 /**
@@ -64,8 +69,8 @@ public class FineTuneJobs {
 
     public FineTuneJobs(DataSource dataSource, FineTuneConfig config, ModelsConfig models, ModelRegistry registry,
                         ModelPromotion promotion, CurationService curation, StudyRepository studies,
-                        InstanceStore store, DicomReader reader, InferenceConfig inference) {
-        this.jobs = new FineTuneJobRepository(dataSource);
+                        InstanceStore store, DicomReader reader, InferenceConfig inference, AuditTrail trail) {
+        this.jobs = new FineTuneJobRepository(dataSource, trail);
         this.config = config;
         this.modelsDir = models.dir();
         this.registry = registry;
@@ -90,18 +95,16 @@ public class FineTuneJobs {
     }
 
     /**
-     * Starts a job from the current version; it runs in the background.
+     * Starts a job from the current version; it runs in the background. The start is recorded in
+     * the audit trail with the job.
      *
      * @param epochs       null for glean.training.epochs
      * @param learningRate null for glean.training.learning-rate
      * @throws TrainingRefusedException when a job runs already or no model is current
      * @throws IllegalArgumentException for an empty requester or settings out of range
      */
-    public FineTuneJob start(FineTuneJob.Trigger trigger, String requestedBy, Integer epochs, Double learningRate)
+    public FineTuneJob start(FineTuneJob.Trigger trigger, Actor requestedBy, Integer epochs, Double learningRate)
             throws TrainingRefusedException {
-        if (requestedBy == null || requestedBy.isBlank()) {
-            throw new IllegalArgumentException("requested_by is required: who starts the job");
-        }
         int passes = epochs == null ? config.epochs() : epochs;
         double rate = learningRate == null ? config.learningRate() : learningRate;
         if (passes < 1 || passes > MAX_EPOCHS || !(rate > 0 && rate <= 1)) {
@@ -116,7 +119,7 @@ public class FineTuneJobs {
         }
         ModelFiles parentFiles = registry.files(parent).orElseThrow(() -> new IllegalStateException(
                 "the current model version " + parent + " is not installed here"));
-        FineTuneJob job = jobs.insertRunning(trigger, requestedBy.strip(), parent, passes, rate)
+        FineTuneJob job = jobs.insertRunning(trigger, requestedBy, parent, passes, rate)
                 .orElseThrow(() -> new TrainingRefusedException(jobs.running()
                         .map(other -> "fine-tuning job " + other.id() + " is running; watch it (Models.WatchJob) and "
                                 + "start again once it has ended")
@@ -126,6 +129,14 @@ public class FineTuneJobs {
                 job.id(), trigger, job.requestedBy(), parent, passes, rate);
         worker.execute(() -> run(job, parentFiles));
         return job;
+    }
+
+    /**
+     * Removes the given UIDs (a deleted study's) from the jobs' recorded reasons, in the
+     * caller's transaction; returns how many jobs named one. The jobs' versions stay.
+     */
+    public int forget(Connection connection, Collection<String> uids) throws SQLException {
+        return jobs.forget(connection, uids);
     }
 
     /**
@@ -140,7 +151,7 @@ public class FineTuneJobs {
         try {
             long fresh = jobs.annotationsSinceLastJob();
             if (fresh >= threshold) {
-                start(FineTuneJob.Trigger.AUTO, "glean", null, null);
+                start(FineTuneJob.Trigger.AUTO, Actor.GLEAN, null, null);
             }
         } catch (TrainingRefusedException e) {
             LOG.infof("Enough new annotations, but no automatic fine-tuning now: %s", e.getMessage());

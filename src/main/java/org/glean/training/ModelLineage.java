@@ -41,25 +41,35 @@ final class ModelLineage {
                 });
     }
 
-    /** Records that {@code versionId} became current instead of {@code previous}; a rolled-back mark is cleared. */
-    void recordPromotion(Action action, String versionId, String previous, String actor, String reason) {
-        update("""
+    /**
+     * Records, in the caller's transaction (the one that makes the version current), that
+     * {@code versionId} became current instead of {@code previous}; a rolled-back mark is cleared.
+     */
+    static void recordPromotion(Connection connection, Action action, String versionId, String previous, String actor,
+            String reason) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO model_promotion (action, version_id, previous_version, actor, reason, occurred_at)
-                VALUES (?, ?, ?, ?, ?, now())""", statement -> {
-            statement.setString(1, action.name());
-            statement.setString(2, versionId);
-            statement.setObject(3, previous, Types.VARCHAR);
-            statement.setString(4, actor);
-            statement.setString(5, reason);
-        });
-        update("UPDATE model_version SET rolled_back_at = NULL WHERE version_id = ?",
-                statement -> statement.setString(1, versionId));
+                VALUES (?, ?, ?, ?, ?, now())""");
+             PreparedStatement clear = connection.prepareStatement(
+                     "UPDATE model_version SET rolled_back_at = NULL WHERE version_id = ?")) {
+            insert.setString(1, action.name());
+            insert.setString(2, versionId);
+            insert.setObject(3, previous, Types.VARCHAR);
+            insert.setString(4, actor);
+            insert.setString(5, reason);
+            insert.executeUpdate();
+            clear.setString(1, versionId);
+            clear.executeUpdate();
+        }
     }
 
-    /** Marks a version taken out of service by a rollback: later rollbacks skip it. */
-    void markRolledBack(String versionId) {
-        update("UPDATE model_version SET rolled_back_at = now() WHERE version_id = ?",
-                statement -> statement.setString(1, versionId));
+    /** Marks a version taken out of service by a rollback, in the caller's transaction: later rollbacks skip it. */
+    static void markRolledBack(Connection connection, String versionId) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE model_version SET rolled_back_at = now() WHERE version_id = ?")) {
+            update.setString(1, versionId);
+            update.executeUpdate();
+        }
     }
 
     /** The version a rollback returns to: the one retired last that no rollback took out of service. */

@@ -21,6 +21,10 @@ import org.glean.inference.ModelVersionRepository;
 import org.glean.inference.NoModelException;
 import org.glean.inference.StudyScores;
 import org.glean.ingest.InstanceStore;
+import org.glean.security.Actor;
+import org.glean.security.AuditAction;
+import org.glean.security.AuditEntry;
+import org.glean.security.AuditTrail;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,7 +35,7 @@ import org.jboss.logging.Logger;
  * hours; when the pool holds no object, the statistics its job computed on the held-out studies
  * stay), the registry swaps it in (calls in flight finish on the old one), and every study whose
  * task waits unclaimed in the queue is scored again, so that the queue orders it under the new
- * version. One change at a time.
+ * version. The swap, its lineage and its audit trail row are one transaction. One change at a time.
  */
 @ApplicationScoped
 public class ModelPromotion {
@@ -47,11 +51,12 @@ public class ModelPromotion {
     private final InferenceConfig inference;
     private final InferenceService scoring;
     private final CurationService curation;
+    private final AuditTrail trail;
     private final int calibrationInstances;
 
     public ModelPromotion(ModelRegistry registry, DataSource dataSource, AnalysisRepository analyses,
                           InstanceStore store, DicomReader reader, InferenceConfig inference, InferenceService scoring,
-                          CurationService curation, FineTuneConfig config) {
+                          CurationService curation, FineTuneConfig config, AuditTrail trail) {
         if (config.calibrationInstances() < 1) {
             throw new IllegalArgumentException("glean.training.calibration-instances must be at least 1, got "
                     + config.calibrationInstances());
@@ -66,6 +71,7 @@ public class ModelPromotion {
         this.inference = inference;
         this.scoring = scoring;
         this.curation = curation;
+        this.trail = trail;
     }
 
     /** Every version, oldest first, with its state, lineage and validation mAP. */
@@ -75,7 +81,7 @@ public class ModelPromotion {
     }
 
     /** An operator makes a version current, whatever the gate said of it. */
-    public synchronized ModelVersionInfo promote(String versionId, String actor, String reason)
+    public synchronized ModelVersionInfo promote(String versionId, Actor actor, String reason)
             throws ModelVersionNotFoundException, TrainingRefusedException {
         refuseRemoteMode();
         if (registry.files(versionId).isEmpty()) {
@@ -85,26 +91,25 @@ public class ModelPromotion {
         if (versionId.equals(registry.currentVersionId())) {
             throw new TrainingRefusedException("model version " + versionId + " is current already");
         }
-        swap(versionId, ModelLineage.Action.PROMOTE, actor, reason.isBlank() ? "promoted by hand" : reason);
+        swap(versionId, ModelLineage.Action.PROMOTE, actor, reason.isBlank() ? "promoted by hand" : reason, null);
         return info(versionId);
     }
 
     /** Takes the current version out of service and returns to the one before it. */
-    public synchronized ModelVersionInfo rollback(String actor, String reason) throws TrainingRefusedException {
+    public synchronized ModelVersionInfo rollback(Actor actor, String reason) throws TrainingRefusedException {
         refuseRemoteMode();
         String current = registry.currentVersionId();
         String target = lineage.rollbackTarget().orElseThrow(() -> new TrainingRefusedException(
                 "there is no earlier version to roll back to: no version was current before " + current
                         + " (or each was rolled back already)"));
         swap(target, ModelLineage.Action.ROLLBACK, actor, reason.isBlank() ? "rolled back from " + current
-                : reason + " (rolled back from " + current + ")");
-        lineage.markRolledBack(current);
+                : reason + " (rolled back from " + current + ")", current);
         return info(target);
     }
 
     /** A fine-tuning job's gate passed: its version goes into service. */
     synchronized void promoteByGate(String versionId, String verdict) {
-        swap(versionId, ModelLineage.Action.GATE, "glean", verdict);
+        swap(versionId, ModelLineage.Action.GATE, Actor.GLEAN, verdict, null);
     }
 
     /** Records where a job's version came from and what its gate said. */
@@ -125,7 +130,8 @@ public class ModelPromotion {
                 .orElseThrow(() -> new IllegalStateException("model version " + versionId + " vanished"));
     }
 
-    private void swap(String versionId, ModelLineage.Action action, String actor, String reason) {
+    // rolledBack: the version a rollback takes out of service, marked so that later rollbacks skip it
+    private void swap(String versionId, ModelLineage.Action action, Actor actor, String reason, String rolledBack) {
         String previous = registry.currentVersionId();
         Detector detector = registry.load(versionId);
         try {
@@ -134,9 +140,16 @@ public class ModelPromotion {
             detector.close();
             throw e;
         }
-        registry.makeCurrent(versionId, detector);
-        lineage.recordPromotion(action, versionId, previous, actor, reason);
-        LOG.infof("Model version %s replaced %s (%s by %s): %s", versionId, previous, action, actor, reason);
+        registry.makeCurrent(versionId, detector, connection -> {
+            ModelLineage.recordPromotion(connection, action, versionId, previous, actor.name(), reason);
+            if (rolledBack != null) {
+                ModelLineage.markRolledBack(connection, rolledBack);
+            }
+            trail.append(connection, AuditEntry.of(actor, action == ModelLineage.Action.ROLLBACK
+                    ? AuditAction.ROLLED_BACK : AuditAction.PROMOTED).target("model " + versionId)
+                    .detail(action + ", replacing " + previous + ": " + reason));
+        });
+        LOG.infof("Model version %s replaced %s (%s by %s): %s", versionId, previous, action, actor.name(), reason);
         rescoreQueue();
     }
 

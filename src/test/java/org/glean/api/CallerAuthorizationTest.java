@@ -124,6 +124,13 @@ class CallerAuthorizationTest {
             "ClaimNextTask");
 
     @Test
+    void everyGuardedCallHasItsActionInTheAuditTrail() {
+        for (MethodDescriptor<?, ?> method : guardedMethods()) {
+            assertThat(CallActions.of(method)).as(method.getFullMethodName()).isNotNull();
+        }
+    }
+
+    @Test
     void healthNeedsNoToken() {
         HealthCheckResponse health = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
                 .check(HealthCheckRequest.getDefaultInstance());

@@ -196,7 +196,7 @@ class CurationGrpcServiceTest {
                 .extracting(TaskEvent::getActor, TaskEvent::getFromState, TaskEvent::getToState)
                 .containsExactly(tuple("glean", TaskState.TASK_STATE_UNSPECIFIED, TaskState.QUEUED),
                         tuple("annotator-a", TaskState.QUEUED, TaskState.CLAIMED),
-                        tuple("annotator-a", TaskState.CLAIMED, TaskState.EXPIRED),
+                        tuple("glean", TaskState.CLAIMED, TaskState.EXPIRED),
                         tuple("annotator-b", TaskState.EXPIRED, TaskState.CLAIMED));
     }
 

@@ -18,7 +18,7 @@ import org.glean.api.v1.StudyAnalysis;
 import org.glean.api.v1.StudyIngestGrpc;
 
 /** Makes IngestStudy calls the way a client does: instances cut into chunks, streamed, answer awaited. */
-final class IngestCalls {
+public final class IngestCalls {
 
     static final int MEBIBYTE = 1 << 20;
 
@@ -26,7 +26,7 @@ final class IngestCalls {
     }
 
     /** Sends the files as one call, in 1 MiB chunks. */
-    static StudyAnalysis ingest(ManagedChannel channel, Path... files) {
+    public static StudyAnalysis ingest(ManagedChannel channel, Path... files) {
         return send(channel, chunks(MEBIBYTE, files));
     }
 

@@ -2,6 +2,7 @@ package org.glean.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -63,6 +64,10 @@ import org.glean.server.LoopbackChannels;
 import org.glean.server.PostgresTestResource;
 import org.glean.training.CocoFile;
 import org.glean.training.FineTuneJobs;
+import org.glean.security.AuditAction;
+import org.glean.security.AuditRecord;
+import org.glean.security.AuditRows;
+import org.glean.security.AuditTrail;
 import org.glean.security.TestTokens;
 import org.glean.training.FineTuneTestResource;
 import org.glean.training.HeldOutSplit;
@@ -119,6 +124,9 @@ class ModelsGrpcServiceTest {
 
     @Inject
     StudyRepository studies;
+
+    @Inject
+    AuditTrail trail;
 
     private ManagedChannel channel;
 
@@ -192,6 +200,8 @@ class ModelsGrpcServiceTest {
         assertThat(progress.get(0)).extracting(FineTuneJob::getTrigger, FineTuneJob::getRequestedBy,
                         FineTuneJob::getEpochs, FineTuneJob::getLearningRate)
                 .containsExactly(FineTuneJob.Trigger.AUTO, "glean", 1, 0.15);
+        assertThat(audited(AuditAction.FINE_TUNE_STARTED, "job " + jobId)).extracting(AuditRecord::actor,
+                AuditRecord::outcome).containsExactly(tuple("glean", "OK"));
         FineTuneJob last = progress.get(progress.size() - 1);
         assertThat(last.getState()).as(last.getReason()).isEqualTo(FineTuneJob.State.SUCCEEDED);
         assertThat(progress.subList(0, progress.size() - 1)).allMatch(job -> job.getState() == FineTuneJob.State.RUNNING);
@@ -239,6 +249,13 @@ class ModelsGrpcServiceTest {
         Map<String, ModelVersion> versions = versionsById();
         assertThat(versions.get(betterVersion)).extracting(ModelVersion::getState, ModelVersion::getParentVersion)
                 .containsExactly(ModelVersion.State.CURRENT, worseVersion);
+        assertThat(audited(AuditAction.PROMOTED, "model " + worseVersion)).extracting(AuditRecord::actor,
+                AuditRecord::detail).containsExactly(tuple(OPERATOR, "PROMOTE, replacing " + firstVersion
+                        + ": trying the candidate"));
+        assertThat(audited(AuditAction.FINE_TUNE_STARTED, "job " + started.getJobId()))
+                .extracting(AuditRecord::actor).containsExactly(OPERATOR);
+        assertThat(audited(AuditAction.PROMOTED, "model " + betterVersion)).extracting(AuditRecord::actor)
+                .containsExactly("glean");
         assertThat(versions.get(worseVersion).getState()).isEqualTo(ModelVersion.State.RETIRED);
         // studies are scored by the promoted version from now on
         assertThat(IngestCalls.ingest(channel, filesOf(waiting).get(0).toArray(Path[]::new)).getModelVersion())
@@ -264,6 +281,19 @@ class ModelsGrpcServiceTest {
                 .setRequestedBy(OPERATOR).build())).getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
         assertThat(catchStatus(() -> models().promote(PromoteRequest.newBuilder().setVersionId("0123456789abcdef")
                 .setRequestedBy(OPERATOR).build())).getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(audited(AuditAction.ROLLED_BACK, "model " + worseVersion)).extracting(AuditRecord::actor)
+                .containsExactly(OPERATOR);
+        assertThat(audited(AuditAction.ROLLED_BACK, "model " + firstVersion)).extracting(AuditRecord::actor)
+                .containsExactly(OPERATOR);
+        assertThat(AuditRows.of(trail, AuditAction.ROLLED_BACK)).extracting(AuditRecord::outcome).last()
+                .isEqualTo("FAILED_PRECONDITION");
+        assertThat(audited(AuditAction.PROMOTED, "model 0123456789abcdef")).extracting(AuditRecord::outcome)
+                .containsExactly("NOT_FOUND");
+    }
+
+    // The rows of an action on one object: a model version, a job.
+    private List<AuditRecord> audited(AuditAction action, String target) {
+        return AuditRows.of(trail, action).stream().filter(row -> target.equals(row.target())).toList();
     }
 
     @Test

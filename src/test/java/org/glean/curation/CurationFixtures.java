@@ -9,20 +9,22 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.glean.curation.ScoredStudy.PreAnnotation;
 import org.glean.curation.ScoredStudy.ScoredImage;
+import org.glean.security.Actor;
 
 /** Scored studies as the scoring path hands them over, and a clean slate of curation tables per test. */
 public final class CurationFixtures {
 
     public static final List<String> CLASSES = List.of("nodule", "mass", "calcification");
     public static final String MODEL = "model-1";
+    public static final Actor OPERATOR = new Actor("test-operator", null);
 
     private CurationFixtures() {
     }
 
-    /** Removes every task, decision and audit entry; policies stay (each test sets its own). */
+    /** Removes every task and decision; policies stay (each test sets its own), and the audit trail, which is append-only. */
     public static void clear(DataSource dataSource) throws SQLException {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute("TRUNCATE curation_decision, curation_audit, task_image, annotation_task");
+            statement.execute("TRUNCATE curation_decision, task_image, annotation_task");
         }
     }
 
@@ -43,15 +45,15 @@ public final class CurationFixtures {
     }
 
     public static CurationPolicy.Change threshold(double threshold) {
-        return new CurationPolicy.Change(threshold, 0, Duration.ofDays(1), "test-operator");
+        return new CurationPolicy.Change(threshold, 0, Duration.ofDays(1), OPERATOR);
     }
 
     /** A budget per 366-day period, so that a test never straddles two periods. */
     public static CurationPolicy.Change budget(int tasks) {
-        return new CurationPolicy.Change(null, tasks, CurationPolicy.MAX_BUDGET_PERIOD, "test-operator");
+        return new CurationPolicy.Change(null, tasks, CurationPolicy.MAX_BUDGET_PERIOD, OPERATOR);
     }
 
     public static CurationPolicy.Change everything() {
-        return new CurationPolicy.Change(null, 0, Duration.ofDays(1), "test-operator");
+        return new CurationPolicy.Change(null, 0, Duration.ofDays(1), OPERATOR);
     }
 }

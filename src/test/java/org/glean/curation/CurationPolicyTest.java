@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
+import org.glean.security.Actor;
 import org.junit.jupiter.api.Test;
 
 class CurationPolicyTest {
@@ -25,15 +26,15 @@ class CurationPolicyTest {
 
     @Test
     void changeOutOfRangeNamesTheField() {
-        assertThatThrownBy(() -> new CurationPolicy.Change(Double.NaN, 0, Duration.ofDays(1), "operator"))
+        assertThatThrownBy(() -> new CurationPolicy.Change(Double.NaN, 0, Duration.ofDays(1), new Actor("operator", null)))
                 .hasMessageContaining("informativeness_threshold must be a finite number");
-        assertThatThrownBy(() -> new CurationPolicy.Change(null, -1, Duration.ofDays(1), "operator"))
+        assertThatThrownBy(() -> new CurationPolicy.Change(null, -1, Duration.ofDays(1), new Actor("operator", null)))
                 .hasMessageContaining("budget_per_period must be 0 (no budget) or positive, got -1");
-        assertThatThrownBy(() -> new CurationPolicy.Change(null, 5, Duration.ofMillis(1500), "operator"))
+        assertThatThrownBy(() -> new CurationPolicy.Change(null, 5, Duration.ofMillis(1500), new Actor("operator", null)))
                 .hasMessageContaining("budget_period must be whole seconds");
-        assertThatThrownBy(() -> new CurationPolicy.Change(null, 5, Duration.ofDays(367), "operator"))
+        assertThatThrownBy(() -> new CurationPolicy.Change(null, 5, Duration.ofDays(367), new Actor("operator", null)))
                 .hasMessageContaining("366 days");
-        assertThatThrownBy(() -> new CurationPolicy.Change(null, 5, Duration.ofDays(1), "op\u0000"))
+        assertThatThrownBy(() -> new CurationPolicy.Change(null, 5, Duration.ofDays(1), new Actor("op\u0000", null)))
                 .hasMessageContaining("changed_by holds control characters");
     }
 

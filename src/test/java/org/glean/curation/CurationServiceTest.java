@@ -23,6 +23,8 @@ import org.glean.curation.AnnotationTask.TaskEvent;
 import org.glean.curation.CurationDecision.Outcome;
 import org.glean.curation.ScoredStudy.PreAnnotation;
 import org.glean.curation.ScoredStudy.ScoredImage;
+import org.glean.security.Actor;
+import org.glean.security.AuditTrail;
 import org.glean.server.PostgresTestResource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,6 +51,10 @@ class CurationServiceTest {
 
     @ConfigProperty(name = "quarkus.datasource.password")
     String password;
+
+    private static Actor annotator(String name) {
+        return new Actor(name, null);
+    }
 
     @BeforeEach
     void cleanSlate() throws SQLException {
@@ -130,8 +136,7 @@ class CurationServiceTest {
                 "least informative waiting task " + middle.taskId());
         AnnotationTask displaced = curation.task(low.taskId());
         assertThat(displaced.state()).isEqualTo(TaskState.SKIPPED);
-        assertThat(displaced.skipReason()).contains("displaced by the more informative study "
-                + middle.studyInstanceUid());
+        assertThat(displaced.skipReason()).contains("displaced by the more informative task " + middle.taskId());
         assertThat(displaced.history()).extracting(TaskEvent::action).containsExactly("QUEUED", "DISPLACED");
         // priority: the queue hands out the most informative first
         assertThat(curation.queue(10)).extracting(AnnotationTask::id).containsExactly(high.taskId(), middle.taskId());
@@ -141,7 +146,7 @@ class CurationServiceTest {
     void claimedTasksAreNotDisplacedByTheBudget() {
         curation.setPolicy(budget(1));
         CurationDecision first = curation.decide(study(1.0), CLASSES);
-        curation.claimNext("annotator-a", null);
+        curation.claimNext(annotator("annotator-a"), null);
 
         CurationDecision better = curation.decide(study(5.0), CLASSES);
 
@@ -180,10 +185,10 @@ class CurationServiceTest {
         curation.setPolicy(everything());
         CurationDecision submittedDecision = curation.decide(study(3.0), CLASSES);
         CurationDecision claimedDecision = curation.decide(study(2.0), CLASSES);
-        AnnotationTask toSubmit = curation.claimNext("annotator-a", null).orElseThrow();
-        curation.submit(toSubmit.id(), "annotator-a", List.of(new ImageAnnotation(
+        AnnotationTask toSubmit = curation.claimNext(annotator("annotator-a"), null).orElseThrow();
+        curation.submit(toSubmit.id(), annotator("annotator-a"), List.of(new ImageAnnotation(
                 toSubmit.images().get(0).sopInstanceUid(), 1, List.of(new AnnotatedBox("mass", 1, 2, 30, 40)))));
-        curation.claimNext("annotator-b", Duration.ofHours(1));
+        curation.claimNext(annotator("annotator-b"), Duration.ofHours(1));
         AnnotationTask submitted = curation.task(submittedDecision.taskId());
         AnnotationTask claimed = curation.task(claimedDecision.taskId());
 
@@ -193,7 +198,7 @@ class CurationServiceTest {
         fresh.setURL(jdbcUrl);
         fresh.setUser(username);
         fresh.setPassword(password);
-        CurationService restarted = new CurationService(fresh, config);
+        CurationService restarted = new CurationService(fresh, config, new AuditTrail(fresh));
 
         assertThat(restarted.task(submitted.id())).isEqualTo(submitted);
         assertThat(restarted.task(claimed.id())).isEqualTo(claimed);

@@ -42,6 +42,7 @@ class StorageScpTest {
     Path dir;
 
     private final List<byte[]> received = new CopyOnWriteArrayList<>();
+    private final List<String> associations = new CopyOnWriteArrayList<>();
     private CStoreOutcome answer = CStoreOutcome.success();
     private StorageScp scp;
 
@@ -52,7 +53,7 @@ class StorageScpTest {
 
     @Test
     void handsOnEachInstanceAsAPart10FileWithTheDataSetAsSent() throws Exception {
-        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, LOOPBACK, this::keep);
+        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, LOOPBACK, handler);
         Spec spec = Spec.ct(DcmtkFiles.newUid(), DcmtkFiles.newUid(), 1, 1, 64);
         Path explicit = DcmtkFiles.write(dir, spec, Syntax.EXPLICIT_LITTLE);
         Path rle = DcmtkFiles.write(dir, Spec.ct(spec.studyUid(), spec.seriesUid(), 1, 2, 64), Syntax.RLE);
@@ -74,7 +75,7 @@ class StorageScpTest {
 
     @Test
     void answersWithTheHandlersFailureStatusAndReason() throws Exception {
-        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, LOOPBACK, this::keep);
+        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, LOOPBACK, handler);
         answer = CStoreOutcome.cannotUnderstand("Rows (0028,0010) says 64 but the pixel data holds 50 rows");
         Path file = DcmtkFiles.write(dir, Spec.ct(DcmtkFiles.newUid(), DcmtkFiles.newUid(), 1, 1, 64),
                 Syntax.EXPLICIT_LITTLE);
@@ -87,7 +88,7 @@ class StorageScpTest {
 
     @Test
     void answersEchoAndRefusesAnotherCalledAeTitle() throws Exception {
-        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, LOOPBACK, this::keep);
+        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, LOOPBACK, handler);
 
         Result echo = DcmtkFiles.execute(List.of("echoscu", "-aec", AE_TITLE, "127.0.0.1", port()));
         Result wrongTitle = DcmtkFiles.execute(List.of("echoscu", "-aec", "SOMEONE-ELSE", "127.0.0.1", port()));
@@ -99,7 +100,7 @@ class StorageScpTest {
     @Test
     void rejectsAnAssociationFromACallingAeTitleNotOnTheListAndStoresNothing() throws Exception {
         scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, admitting("MODALITY@127.0.0.1"),
-                this::keep);
+                handler);
         Path file = DcmtkFiles.write(dir, Spec.ct(DcmtkFiles.newUid(), DcmtkFiles.newUid(), 1, 1, 64),
                 Syntax.EXPLICIT_LITTLE);
 
@@ -111,12 +112,13 @@ class StorageScpTest {
         assertThat(push.exitCode()).as(push.output()).isNotZero();
         assertThat(push.output()).containsIgnoringCase("Calling AE Title Not Recognized");
         assertThat(received).isEmpty();
+        assertThat(associations).containsExactly("refused STRANGER from 127.0.0.1", "refused STRANGER from 127.0.0.1");
     }
 
     @Test
     void rejectsAListedAeTitleCallingFromAnAddressNotOnTheList() throws Exception {
         scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, admitting("MODALITY@10.0.0.0/8"),
-                this::keep);
+                handler);
 
         Result echo = DcmtkFiles.execute(List.of("echoscu", "-aet", "MODALITY", "-aec", AE_TITLE, "127.0.0.1", port()));
 
@@ -127,7 +129,7 @@ class StorageScpTest {
     @Test
     void acceptsAListedAeTitleFromAListedAddress() throws Exception {
         scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4,
-                admitting("PACS@10.1.2.3", "MODALITY@127.0.0.0/8"), this::keep);
+                admitting("PACS@10.1.2.3", "MODALITY@127.0.0.0/8"), handler);
         Path file = DcmtkFiles.write(dir, Spec.ct(DcmtkFiles.newUid(), DcmtkFiles.newUid(), 1, 1, 64),
                 Syntax.EXPLICIT_LITTLE);
 
@@ -137,13 +139,15 @@ class StorageScpTest {
         assertThat(echo.exitCode()).as(echo.output()).isZero();
         assertThat(push.exitCode()).as(push.output()).isZero();
         assertThat(received).hasSize(1);
+        assertThat(associations).filteredOn(association -> association.startsWith("admitted"))
+                .containsExactly("admitted MODALITY from 127.0.0.1", "admitted MODALITY from 127.0.0.1");
     }
 
     @Test
     void closesAConnectionThatStaysSilentPastTheReadTimeout() throws Exception {
         scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4,
                 new StorageScp.Admission(LOOPBACK.callers(),
-                        Duration.ofSeconds(30), Duration.ofSeconds(1)), this::keep);
+                        Duration.ofSeconds(30), Duration.ofSeconds(1)), handler);
 
         try (Socket silent = new Socket()) {
             silent.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), scp.port()), 5_000);
@@ -164,7 +168,7 @@ class StorageScpTest {
     @Test
     void closesAnAcceptedAssociationThatFallsSilentPastTheReadTimeout() throws Exception {
         scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4,
-                new StorageScp.Admission(LOOPBACK.callers(), Duration.ofSeconds(30), Duration.ofSeconds(1)), this::keep);
+                new StorageScp.Admission(LOOPBACK.callers(), Duration.ofSeconds(30), Duration.ofSeconds(1)), handler);
 
         try (Socket silent = new Socket()) {
             silent.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), scp.port()), 5_000);
@@ -268,7 +272,31 @@ class StorageScpTest {
                 Duration.ofSeconds(30));
     }
 
-    private CStoreHandler.IncomingInstance keep(String callingAeTitle) {
+    // Keeps the instances, and notes each association admitted, ended or refused.
+    private final CStoreHandler handler = new CStoreHandler() {
+        @Override
+        public Session associate(String callingAeTitle, InetSocketAddress peer) {
+            associations.add("admitted " + callingAeTitle + " from " + peer.getAddress().getHostAddress());
+            return new Session() {
+                @Override
+                public IncomingInstance begin() {
+                    return keep();
+                }
+
+                @Override
+                public void ended() {
+                    associations.add("ended " + callingAeTitle);
+                }
+            };
+        }
+
+        @Override
+        public void refused(String callingAeTitle, InetSocketAddress peer) {
+            associations.add("refused " + callingAeTitle + " from " + peer.getAddress().getHostAddress());
+        }
+    };
+
+    private CStoreHandler.IncomingInstance keep() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         return new CStoreHandler.IncomingInstance() {
             @Override

@@ -1,6 +1,7 @@
 package org.glean.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -10,14 +11,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.glean.ingest.DcmtkFiles.Result;
 import org.glean.ingest.DcmtkFiles.Spec;
 import org.glean.ingest.DcmtkFiles.Syntax;
+import org.glean.security.AuditRecord;
+import org.glean.security.AuditRows;
+import org.glean.security.AuditTrail;
 import org.glean.server.PostgresTestResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** DCMTK's storescu and echoscu against the SCP, end to end into the database and the store. */
+/**
+ * DCMTK's storescu and echoscu against the SCP, end to end into the database, the store and the
+ * audit trail (one row per association and study, by the calling AE title).
+ */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
 class CStoreIngestTest {
@@ -33,6 +41,9 @@ class CStoreIngestTest {
 
     @Inject
     ScpConfig config;
+
+    @Inject
+    AuditTrail trail;
 
     @TempDir
     Path dir;
@@ -63,9 +74,14 @@ class CStoreIngestTest {
                 DcmtkFiles.write(dir, Spec.ct(study, series, 1, 5, 64), Syntax.JPEG_LS));
 
         long pushStarted = System.nanoTime();
-        Result push = storescu(files);
+        String callingAeTitle = callingAeTitle();
+        Result push = storescu(callingAeTitle, files);
 
         assertThat(push.exitCode()).as(push.output()).isZero();
+        assertThat(associationRows(callingAeTitle)).extracting(AuditRecord::action, AuditRecord::outcome,
+                        AuditRecord::study, AuditRecord::detail)
+                .containsExactly(tuple("ASSOCIATION", "OK", AuditRows.studyRef(study),
+                        "5 instance(s) stored, 0 refused"));
         StudyRecord stored = ingest.study(study);
         List<StudyRecord.InstanceRecord> instances = stored.series().get(0).instances();
         assertThat(instances).extracting(StudyRecord.InstanceRecord::instanceNumber).containsExactly(1, 2, 3, 4, 5);
@@ -87,10 +103,13 @@ class CStoreIngestTest {
         Files.write(tooFewPixels, new byte[100]);
         Path malformed = DcmtkFiles.dump2dcm(dir, DcmtkFiles.dump(spec, tooFewPixels), "short", "+te");
 
-        Result push = storescu(List.of(malformed));
+        String callingAeTitle = callingAeTitle();
+        Result push = storescu(callingAeTitle, List.of(malformed));
 
         assertThat(push.output()).contains("Received Store Response (Error: CannotUnderstand)");
         assertThat(isHeld(spec.studyUid())).isFalse();
+        assertThat(associationRows(callingAeTitle)).extracting(AuditRecord::study, AuditRecord::detail)
+                .containsExactly(tuple(null, "0 instance(s) stored, 1 refused"));
     }
 
     @Test
@@ -98,7 +117,7 @@ class CStoreIngestTest {
         Spec spec = Spec.ct(DcmtkFiles.newUid(), DcmtkFiles.newUid(), 1, 1, 1900);
         Path large = DcmtkFiles.write(dir, spec, Syntax.EXPLICIT_LITTLE);
 
-        Result push = storescu(List.of(large));
+        Result push = storescu(callingAeTitle(), List.of(large));
 
         assertThat(push.output()).contains("Received Store Response (Refused: OutOfResources)");
         assertThat(isHeld(spec.studyUid())).isFalse();
@@ -121,8 +140,25 @@ class CStoreIngestTest {
         }
     }
 
-    private Result storescu(List<Path> files) {
-        List<String> command = new ArrayList<>(List.of("storescu", "-v", "-nh", "-aec", config.aeTitle()));
+    // The association's rows are written when it ends, which the SCP sees a little after storescu.
+    private List<AuditRecord> associationRows(String callingAeTitle) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        List<AuditRecord> rows = AuditRows.of(trail, callingAeTitle);
+        while (rows.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            rows = AuditRows.of(trail, callingAeTitle);
+        }
+        assertThat(rows).allSatisfy(row -> assertThat(row.peer()).startsWith("127.0.0.1:"));
+        return rows;
+    }
+
+    private static String callingAeTitle() {
+        return "SCU" + ThreadLocalRandom.current().nextInt(10_000_000, 100_000_000);
+    }
+
+    private Result storescu(String callingAeTitle, List<Path> files) {
+        List<String> command = new ArrayList<>(List.of("storescu", "-v", "-nh", "-aet", callingAeTitle, "-aec",
+                config.aeTitle()));
         command.addAll(DcmtkFiles.storescuProposingEverySyntax(dir));
         command.addAll(List.of("127.0.0.1", port()));
         files.forEach(file -> command.add(file.toString()));

@@ -172,6 +172,24 @@ class IngestServiceGroupTest {
         assertThatThrownBy(() -> ingest.study(study)).isInstanceOf(StudyNotFoundException.class);
     }
 
+    @Test
+    void recordsNothingWhenAStudyDeletionRemovedAFileItNeeds() throws Exception {
+        String study = DcmtkFiles.newUid();
+        Path file = write(Spec.ct(study, DcmtkFiles.newUid(), 1, 1, 32));
+        // a file the store does not hold: what a group finds that reused a deleted study's file
+        // which the deletion then removed before the group was recorded
+        String removed = "f".repeat(64);
+        assertThat(store.pathOf(removed)).doesNotExist();
+        StudyRepository.Received received = new StudyRepository.Received(reader.readHeader(file),
+                Instance.Status.ACCEPTED, null, removed, Files.size(file));
+
+        assertThatThrownBy(() -> repository.recordAll(List.of(received), true, Long.MAX_VALUE, Instant.now(),
+                CompletableFuture.completedFuture(null)))
+                .isInstanceOf(StudyRepository.StoredFileRemovedException.class)
+                .hasMessageContaining("send them again");
+        assertThatThrownBy(() -> ingest.study(study)).isInstanceOf(StudyNotFoundException.class);
+    }
+
     private Path write(Spec spec) {
         return DcmtkFiles.write(dir, spec, Syntax.EXPLICIT_LITTLE);
     }

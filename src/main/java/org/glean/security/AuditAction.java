@@ -1,0 +1,63 @@
+package org.glean.security;
+
+/**
+ * What an audit trail row records. A call's action is the same whether it succeeded or was
+ * refused (the row's outcome tells which); calls that read no patient-derived data are recorded
+ * only when refused.
+ */
+public enum AuditAction {
+    /** An IngestStudy call, one row per call. */
+    STUDY_RECEIVED,
+    /** A C-STORE association, one row per study it stored into (or one when it stored none). */
+    ASSOCIATION,
+    /** GetStudy. */
+    STUDY_READ,
+    /** DeleteStudy, or the retention period (actor glean). */
+    STUDY_DELETED,
+    /** ListQueue. */
+    QUEUE_READ,
+    /** GetPolicy (recorded when refused). */
+    POLICY_READ,
+    /** SetPolicy. */
+    POLICY_CHANGED,
+    /** ClaimNextTask. */
+    CLAIMED,
+    /** GetTask. */
+    TASK_READ,
+    /** SubmitAnnotation. */
+    SUBMITTED,
+    /** ReleaseTask. */
+    RELEASED,
+    /** SkipTask. */
+    SKIPPED,
+    /** ExportAnnotations. */
+    ANNOTATIONS_EXPORTED,
+    /** The server queued a task for a scored study. */
+    QUEUED,
+    /** The server decided whether a scored study is annotated. */
+    DECIDED,
+    /** The server gave a waiting task's place in the budget to a more informative study. */
+    DISPLACED,
+    /** The server rescored a waiting task under a new model version. */
+    RESCORED,
+    /** A lease ran out and its task went back to the queue. */
+    EXPIRED,
+    /** ListModels (recorded when refused). */
+    MODELS_READ,
+    /** StartFineTune, or an automatic start (actor glean). */
+    FINE_TUNE_STARTED,
+    /** WatchJob (recorded when refused). */
+    JOB_READ,
+    /** Promote, or a fine-tuning job's passed gate (actor glean). */
+    PROMOTED,
+    /** Rollback. */
+    ROLLED_BACK,
+    /** Inference.Detect (recorded when refused). */
+    DETECTED,
+    /** IssueToken: a password sign-in. */
+    TOKEN_ISSUED,
+    /** AddUser. */
+    USER_ADDED,
+    /** ListAudit or VerifyAudit. */
+    AUDIT_READ
+}
