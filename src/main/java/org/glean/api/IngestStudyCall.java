@@ -26,6 +26,7 @@ import org.glean.ingest.SizeLimitException;
 import org.glean.ingest.StudyNotFoundException;
 import org.glean.metrics.PipelineMetrics;
 import org.glean.metrics.PipelineStage;
+import org.glean.security.UidReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -295,7 +296,8 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
         try {
             return StudyAnalyses.of(ingest.study(studyInstanceUid), Optional.empty(), reason, Optional.empty());
         } catch (StudyNotFoundException e) {
-            throw new IllegalStateException("study " + studyInstanceUid + " vanished while it was received", e);
+            throw new IllegalStateException("study " + UidReference.of(studyInstanceUid)
+                    + " vanished while it was received", e);
         }
     }
 

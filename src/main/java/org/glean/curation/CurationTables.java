@@ -204,10 +204,10 @@ final class CurationTables {
         }
     }
 
-    void displace(Connection connection, long displacedTaskId, long byTaskId, String byStudyInstanceUid,
-            CurationPolicy policy) throws SQLException {
-        String reason = "displaced by the more informative study " + byStudyInstanceUid + " (task " + byTaskId
-                + ") within the budget of " + policy.describe();
+    void displace(Connection connection, long displacedTaskId, long byTaskId, CurationPolicy policy)
+            throws SQLException {
+        String reason = "displaced by the more informative task " + byTaskId + " within the budget of "
+                + policy.describe();
         TaskState before;
         String studyInstanceUid;
         try (PreparedStatement update = connection.prepareStatement("""
@@ -414,6 +414,18 @@ final class CurationTables {
                     return Optional.empty();
                 }
                 return Optional.of(summary(row, images(connection, taskId), history(connection, taskId)));
+            }
+        }
+    }
+
+    boolean isInSubmittedTask(Connection connection, String sopInstanceUid) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT EXISTS (SELECT 1 FROM task_image i JOIN annotation_task t ON t.id = i.task_id
+                               WHERE i.sop_instance_uid = ? AND t.state = 'SUBMITTED')""")) {
+            select.setString(1, sopInstanceUid);
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                return row.getBoolean(1);
             }
         }
     }

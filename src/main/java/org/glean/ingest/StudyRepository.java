@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.glean.dicom.DicomHeader;
+import org.glean.security.UidReference;
 
 /**
  * Studies, series and instances in PostgreSQL. Every write that concerns a study first locks
@@ -240,13 +241,14 @@ public class StudyRepository {
             SeriesRow seriesRow = series.get(header.seriesInstanceUid());
             if (seriesRow != null && !seriesRow.studyInstanceUid().equals(studyUid)) {
                 return InstanceOutcome.refused(new InvalidInstanceException("SeriesInstanceUID "
-                        + header.seriesInstanceUid() + " already belongs to study " + seriesRow.studyInstanceUid()
-                        + ", not to study " + studyUid + "; a series lies in one study"));
+                        + UidReference.of(header.seriesInstanceUid()) + " already belongs to study "
+                        + UidReference.of(seriesRow.studyInstanceUid()) + ", not to study " + UidReference.of(studyUid)
+                        + "; a series lies in one study"));
             }
             StudyRow study = lockedStudies.get(studyUid);
             long studyBytes = (study == null ? 0 : study.storedBytes()) + addedBytes.getOrDefault(studyUid, 0L);
             if (studyBytes + received.sizeBytes() > maxStudyBytes) {
-                return InstanceOutcome.refused(new SizeLimitException("study " + studyUid + " would hold "
+                return InstanceOutcome.refused(new SizeLimitException("study " + UidReference.of(studyUid) + " would hold "
                         + (studyBytes + received.sizeBytes()) + " bytes, more than glean.ingest.max-study-size = "
                         + maxStudyBytes + " bytes"));
             }

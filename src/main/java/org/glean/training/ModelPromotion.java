@@ -21,6 +21,7 @@ import org.glean.inference.ModelVersionRepository;
 import org.glean.inference.NoModelException;
 import org.glean.inference.StudyScores;
 import org.glean.ingest.InstanceStore;
+import org.glean.security.UidReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -173,7 +174,7 @@ public class ModelPromotion {
                 }
             } catch (NoModelException | BackendUnavailableException | RuntimeException e) {
                 failed++;
-                LOG.warnf("Study %s could not be rescored for the queue: %s", study, e.getMessage());
+                LOG.warnf("Study %s could not be rescored for the queue: %s", UidReference.of(study), e.getMessage());
             }
         }
         LOG.infof("Queue rescored under the new model: %d waiting task(s) rescored, %d failed", rescored, failed);

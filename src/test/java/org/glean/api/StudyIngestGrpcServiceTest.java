@@ -135,9 +135,12 @@ class StudyIngestGrpcServiceTest extends LoopbackGrpcTest {
 
     @Test
     void getStudyOfAStudyNeverSentIsNotFound() {
-        assertThatThrownBy(() -> getStudy(DcmtkFiles.newUid()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
-                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        String uid = DcmtkFiles.newUid();
+        assertThatThrownBy(() -> getStudy(uid))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+                    assertThat(e.getStatus().getDescription()).doesNotContain(uid);
+                });
     }
 
     @Test
@@ -146,7 +149,8 @@ class StudyIngestGrpcServiceTest extends LoopbackGrpcTest {
             assertThatThrownBy(() -> getStudy(uid))
                     .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-                        assertThat(e.getStatus().getDescription()).contains("not a valid StudyInstanceUID");
+                        assertThat(e.getStatus().getDescription())
+                                .contains("the StudyInstanceUID asked for is not a valid UID");
                     });
         }
     }

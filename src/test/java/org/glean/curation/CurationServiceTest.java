@@ -130,8 +130,7 @@ class CurationServiceTest {
                 "least informative waiting task " + middle.taskId());
         AnnotationTask displaced = curation.task(low.taskId());
         assertThat(displaced.state()).isEqualTo(TaskState.SKIPPED);
-        assertThat(displaced.skipReason()).contains("displaced by the more informative study "
-                + middle.studyInstanceUid());
+        assertThat(displaced.skipReason()).contains("displaced by the more informative task " + middle.taskId());
         assertThat(displaced.history()).extracting(TaskEvent::action).containsExactly("QUEUED", "DISPLACED");
         // priority: the queue hands out the most informative first
         assertThat(curation.queue(10)).extracting(AnnotationTask::id).containsExactly(high.taskId(), middle.taskId());
