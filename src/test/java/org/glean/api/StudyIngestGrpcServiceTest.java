@@ -34,6 +34,7 @@ import org.glean.ingest.DcmtkFiles.Spec;
 import org.glean.ingest.DcmtkFiles.Syntax;
 import org.glean.ingest.Instance;
 import org.glean.ingest.InstanceStore;
+import org.glean.security.UidReference;
 import org.glean.server.LoopbackGrpcTest;
 import org.glean.server.PostgresTestResource;
 import org.junit.jupiter.api.Test;
@@ -215,8 +216,9 @@ class StudyIngestGrpcServiceTest extends LoopbackGrpcTest {
         assertThatThrownBy(() -> ingest(channel, kept, intruder))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-                    assertThat(e.getStatus().getDescription())
-                            .startsWith("instance_index 1:").contains(study).contains(otherStudy);
+                    assertThat(e.getStatus().getDescription()).startsWith("instance_index 1:")
+                            .contains(UidReference.of(study), UidReference.of(otherStudy))
+                            .doesNotContain(study).doesNotContain(otherStudy);
                 });
         assertThat(getStudy(study).getInstanceCount()).isEqualTo(1);
         assertThatThrownBy(() -> getStudy(otherStudy)).isInstanceOf(StatusRuntimeException.class);
