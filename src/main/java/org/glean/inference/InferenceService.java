@@ -74,7 +74,7 @@ public class InferenceService {
         try {
             analyse(event.studyInstanceUid());
         } catch (NoModelException e) {
-            LOG.debugf("Study %s is not scored: %s", event.studyInstanceUid(), e.getMessage());
+            LOG.debugf("Study %s is not scored: %s", UidReference.of(event.studyInstanceUid()), e.getMessage());
         } catch (BackendUnavailableException e) {
             LOG.warnf("Study %s is not scored: %s", UidReference.of(event.studyInstanceUid()), e.getMessage());
         }
