@@ -49,7 +49,10 @@ import java.util.Set;
  */
 public final class ConfidentialityProfile {
 
-    /** The action codes of PS3.15 E.1.1 that the basic profile uses. */
+    /**
+     * The action codes of PS3.15 E.1.1 that the basic profile uses. C (clean) is not among them:
+     * it appears only in the columns of the Clean options, which Glean does not claim.
+     */
     public enum Action {
         /** Replace with a non-zero-length dummy value consistent with the VR. */
         D,

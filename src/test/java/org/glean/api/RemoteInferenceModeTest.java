@@ -9,12 +9,10 @@ import com.pixelmed.dicom.DicomDictionary;
 import com.pixelmed.dicom.TagFromName;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Server;
-import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
-import io.grpc.ServerInterceptors;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyServerBuilder;
@@ -36,6 +34,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.glean.api.v1.DetectRequest;
 import org.glean.api.v1.Frame;
 import org.glean.api.v1.GetStudyRequest;
+import org.glean.api.v1.InferenceGrpc;
 import org.glean.api.v1.StudyAnalysis;
 import org.glean.api.v1.StudyIngestGrpc;
 import org.glean.detector.DetectorCheckpoint;
@@ -115,23 +114,26 @@ class RemoteInferenceModeTest {
         LocalDetectionBackend detector = new LocalDetectionBackend(ModelSupplier.fixed(model), 4,
                 Double.parseDouble(TinyModel.OBJECT_THRESHOLD));
         inferenceInstance = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", inferencePort))
-                .addService(ServerInterceptors.intercept(new InferenceGrpcService(detector), new ServerInterceptor() {
-                    @Override
-                    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-                                                                       ServerCallHandler<Q, R> next) {
-                        return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(
-                                next.startCall(call, headers)) {
-                            @Override
-                            public void onMessage(Q message) {
-                                received.add((DetectRequest) message);
-                                super.onMessage(message);
-                            }
-                        };
-                    }
-                }))
+                .addService(ServerServiceDefinition.builder(InferenceGrpc.getServiceDescriptor())
+                        .addMethod(recorded(new InferenceGrpcService(detector).bindService()
+                                .getMethod(InferenceGrpc.getDetectMethod().getFullMethodName())))
+                        .build())
                 .maxInboundMessageSize(8 << 20)
                 .build()
                 .start();
+    }
+
+    // Keeps every request before the inference instance answers it.
+    private <Q, R> ServerMethodDefinition<Q, R> recorded(ServerMethodDefinition<Q, R> method) {
+        ServerCallHandler<Q, R> handler = method.getServerCallHandler();
+        return method.withServerCallHandler((call, headers) ->
+                new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(handler.startCall(call, headers)) {
+                    @Override
+                    public void onMessage(Q message) {
+                        received.add((DetectRequest) message);
+                        super.onMessage(message);
+                    }
+                });
     }
 
     @AfterEach
