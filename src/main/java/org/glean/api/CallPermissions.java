@@ -38,6 +38,7 @@ final class CallPermissions {
                 CurationGrpc.getSkipTaskMethod());
         allow(EnumSet.of(CURATOR), CurationGrpc.getListQueueMethod(), CurationGrpc.getGetPolicyMethod(),
                 CurationGrpc.getSetPolicyMethod(), CurationGrpc.getExportAnnotationsMethod(),
+                CurationGrpc.getExportInstanceMethod(),
                 ModelsGrpc.getStartFineTuneMethod(), ModelsGrpc.getWatchJobMethod(), ModelsGrpc.getListModelsMethod(),
                 ModelsGrpc.getPromoteMethod(), ModelsGrpc.getRollbackMethod());
         allow(EnumSet.of(INFERENCE), InferenceGrpc.getDetectMethod());

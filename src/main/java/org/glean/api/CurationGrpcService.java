@@ -1,11 +1,12 @@
 package org.glean.api;
 
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
+import java.io.IOException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 import org.glean.api.v1.AnnotationTask;
 import org.glean.api.v1.ClaimNextTaskRequest;
@@ -13,6 +14,8 @@ import org.glean.api.v1.ClaimNextTaskResponse;
 import org.glean.api.v1.CurationGrpc;
 import org.glean.api.v1.CurationPolicy;
 import org.glean.api.v1.ExportAnnotationsRequest;
+import org.glean.api.v1.ExportInstanceRequest;
+import org.glean.api.v1.ExportedInstanceChunk;
 import org.glean.api.v1.ExportedImage;
 import org.glean.api.v1.ExportedTask;
 import org.glean.api.v1.GetPolicyRequest;
@@ -28,14 +31,15 @@ import org.glean.curation.CurationException;
 import org.glean.curation.TaskNotFoundException;
 import org.glean.curation.TaskNotYoursException;
 import org.glean.curation.TaskStateException;
-import org.glean.ingest.InstanceStore;
-import org.glean.ingest.StudyRepository;
 import org.glean.security.AuditAction;
 import org.glean.security.AuditEntry;
 import org.glean.security.AuditTrail;
 import org.glean.security.Caller;
 import org.glean.security.Role;
+import org.glean.training.AnnotationExport;
 import org.glean.training.FineTuneJobs;
+import org.glean.training.InstanceNotExportedException;
+import org.jboss.logging.Logger;
 
 /**
  * gRPC front of {@link CurationService}: translates messages and maps refusals to statuses. Reads
@@ -48,17 +52,17 @@ public class CurationGrpcService extends CurationGrpc.CurationImplBase {
     private static final int DEFAULT_QUEUE_LIMIT = 100;
     private static final int MAX_QUEUE_LIMIT = 1000;
 
+    private static final Logger LOG = Logger.getLogger(CurationGrpcService.class);
+
     private final CurationService curation;
-    private final StudyRepository studies;
-    private final InstanceStore store;
+    private final AnnotationExport export;
     private final FineTuneJobs fineTuning;
     private final AuditTrail trail;
 
-    public CurationGrpcService(CurationService curation, StudyRepository studies, InstanceStore store,
-                               FineTuneJobs fineTuning, AuditTrail trail) {
+    public CurationGrpcService(CurationService curation, AnnotationExport export, FineTuneJobs fineTuning,
+                               AuditTrail trail) {
         this.curation = curation;
-        this.studies = studies;
-        this.store = store;
+        this.export = export;
         this.fineTuning = fineTuning;
         this.trail = trail;
     }
@@ -154,13 +158,33 @@ public class CurationGrpcService extends CurationGrpc.CurationImplBase {
     public void exportAnnotations(ExportAnnotationsRequest request, StreamObserver<ExportedTask> responseObserver) {
         trail.append(AuditEntry.of(CallerAuthorization.actor(), AuditAction.ANNOTATIONS_EXPORTED)
                 .detail("every submitted task, " + curation.submittedCount() + " when the export began"));
-        curation.forEachSubmitted(task -> responseObserver.onNext(exported(task)));
+        export.forEachSubmitted(task -> responseObserver.onNext(exported(task)));
         responseObserver.onCompleted();
     }
 
-    private ExportedTask exported(org.glean.curation.AnnotationTask task) {
-        Map<String, String> content = studies.acceptedContent(task.images().stream()
-                .map(org.glean.curation.AnnotationTask.Image::sopInstanceUid).distinct().toList());
+    @Override
+    @Blocking
+    public void exportInstance(ExportInstanceRequest request, StreamObserver<ExportedInstanceChunk> responseObserver) {
+        ServerCallStreamObserver<ExportedInstanceChunk> call =
+                (ServerCallStreamObserver<ExportedInstanceChunk>) responseObserver;
+        try (ChunkedOutput<ExportedInstanceChunk> out = new ChunkedOutput<>(call,
+                data -> ExportedInstanceChunk.newBuilder().setData(data).build())) {
+            export.writeInstance(request.getSopInstanceUid(), out);
+        } catch (InstanceNotExportedException e) {
+            call.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        } catch (IOException e) {
+            if (!call.isCancelled()) {
+                LOG.errorf(e, "Exporting a de-identified instance failed");
+                call.onError(Status.INTERNAL.withDescription("the de-identified copy could not be made: "
+                        + e.getMessage()).asRuntimeException());
+            }
+            return;
+        }
+        call.onCompleted();
+    }
+
+    private static ExportedTask exported(org.glean.curation.AnnotationTask task) {
         ExportedTask.Builder message = ExportedTask.newBuilder()
                 .setTaskId(task.id())
                 .setStudyInstanceUid(task.studyInstanceUid())
@@ -174,10 +198,6 @@ public class CurationGrpcService extends CurationGrpc.CurationImplBase {
                     .setFrame(image.frame())
                     .setRows(image.rows())
                     .setColumns(image.columns());
-            String sha256 = content.get(image.sopInstanceUid());
-            if (sha256 != null) {
-                frame.setStoredFile(store.root().relativize(store.pathOf(sha256)).toString());
-            }
             image.annotation().forEach(box -> frame.addBoxes(CurationMessages.box(box)));
             message.addImages(frame);
         }

@@ -27,6 +27,7 @@ import org.glean.ingest.StudyNotFoundException;
 import org.glean.metrics.PipelineMetrics;
 import org.glean.metrics.PipelineStage;
 import org.glean.security.AuditTrail;
+import org.glean.security.UidReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -305,7 +306,8 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
         try {
             return StudyAnalyses.of(ingest.study(studyInstanceUid), Optional.empty(), reason, Optional.empty());
         } catch (StudyNotFoundException e) {
-            throw new IllegalStateException("study " + studyInstanceUid + " vanished while it was received", e);
+            throw new IllegalStateException("study " + UidReference.of(studyInstanceUid)
+                    + " vanished while it was received", e);
         }
     }
 

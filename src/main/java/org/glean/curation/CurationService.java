@@ -19,6 +19,7 @@ import org.glean.security.Actor;
 import org.glean.security.AuditAction;
 import org.glean.security.AuditTrail;
 import org.glean.security.SameTransaction;
+import org.glean.security.UidReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -88,7 +89,7 @@ public class CurationService {
             tables.insertDecision(connection, made);
             return made;
         });
-        LOG.infof("Study %s under model %s: %s (%s)", study.studyInstanceUid(), study.modelVersion(),
+        LOG.infof("Study %s under model %s: %s (%s)", UidReference.of(study.studyInstanceUid()), study.modelVersion(),
                 decision.outcome(), decision.reason());
         return decision;
     }
@@ -122,7 +123,8 @@ public class CurationService {
             return true;
         });
         if (rescored) {
-            LOG.infof("Study %s rescored in the queue under model %s: informativeness %s", study.studyInstanceUid(),
+            LOG.infof("Study %s rescored in the queue under model %s: informativeness %s",
+                    UidReference.of(study.studyInstanceUid()),
                     study.modelVersion(), describeInformativeness(study.informativeness()));
         }
         return rescored;
@@ -268,6 +270,11 @@ public class CurationService {
         }
     }
 
+    /** Whether a SUBMITTED task has a frame of this instance. */
+    public boolean isInSubmittedTask(String sopInstanceUid) {
+        return tables.inTransaction(connection -> tables.isInSubmittedTask(connection, sopInstanceUid));
+    }
+
     /** Puts every task whose lease ran out back into the queue as EXPIRED; returns how many. */
     public int expireLeases() {
         int expired = tables.inTransaction(tables::expireLeases);
@@ -359,15 +366,15 @@ public class CurationService {
     }
 
     private static void checkScored(ScoredStudy study, List<String> classNames) {
+        String name = "study " + UidReference.of(study.studyInstanceUid());
         if (study.modelVersion() == null || study.modelVersion().isBlank()) {
-            throw new IllegalArgumentException("study " + study.studyInstanceUid() + " names no model version");
+            throw new IllegalArgumentException(name + " names no model version");
         }
         if (study.images().isEmpty()) {
-            throw new IllegalArgumentException("study " + study.studyInstanceUid() + " has no scored image");
+            throw new IllegalArgumentException(name + " has no scored image");
         }
         if (classNames.isEmpty()) {
-            throw new IllegalArgumentException("the model that scored study " + study.studyInstanceUid()
-                    + " names no classes");
+            throw new IllegalArgumentException("the model that scored " + name + " names no classes");
         }
         Set<String> classes = Set.copyOf(classNames);
         Set<String> unknown = study.images().stream()
@@ -376,7 +383,7 @@ public class CurationService {
                 .filter(label -> !classes.contains(label))
                 .collect(Collectors.toCollection(TreeSet::new));
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("study " + study.studyInstanceUid() + ": objects labelled " + unknown
+            throw new IllegalArgumentException(name + ": objects labelled " + unknown
                     + " are not among the model's classes " + classNames);
         }
     }

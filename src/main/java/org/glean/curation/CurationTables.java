@@ -456,6 +456,18 @@ final class CurationTables {
         }
     }
 
+    boolean isInSubmittedTask(Connection connection, String sopInstanceUid) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT EXISTS (SELECT 1 FROM task_image i JOIN annotation_task t ON t.id = i.task_id
+                               WHERE i.sop_instance_uid = ? AND t.state = 'SUBMITTED')""")) {
+            select.setString(1, sopInstanceUid);
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                return row.getBoolean(1);
+            }
+        }
+    }
+
     List<Long> submittedTaskIds(Connection connection) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT id FROM annotation_task WHERE state = 'SUBMITTED' ORDER BY submitted_at, id");

@@ -1,8 +1,13 @@
 package org.glean.dicom;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 
-/** Reads DICOM Part-10 files. The one place that knows which toolkit sits underneath. */
+/**
+ * Reads DICOM Part-10 files, and writes de-identified copies of them. The one place that knows
+ * which toolkit sits underneath.
+ */
 public interface DicomReader {
 
     /**
@@ -16,4 +21,16 @@ public interface DicomReader {
 
     /** Reads, validates and decodes every frame; the same failures as {@link #readHeader}. */
     DecodedImage decode(Path part10) throws MalformedDicomException, UnsupportedDicomException;
+
+    /**
+     * Writes a de-identified copy of the instance to {@code out}: {@link ConfidentialityProfile}
+     * applied, UIDs replaced by {@code pseudonyms}, new File Meta Information, Explicit VR Little
+     * Endian with Pixel Data uncompressed. Pixel Data is copied as it is: burned-in text stays.
+     *
+     * @throws MalformedDicomException when the bytes are not a well-formed Part-10 instance
+     * @throws UnsupportedDicomException when Glean cannot read the instance's transfer syntax
+     * @throws IOException when {@code out} cannot be written
+     */
+    void writeDeidentified(Path part10, OutputStream out, UidPseudonyms pseudonyms)
+            throws MalformedDicomException, UnsupportedDicomException, IOException;
 }

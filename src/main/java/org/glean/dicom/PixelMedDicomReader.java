@@ -5,6 +5,7 @@ import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomInputStream;
+import com.pixelmed.dicom.FileMetaInformation;
 import com.pixelmed.dicom.SOPClassDescriptions;
 import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.StringAttribute;
@@ -15,6 +16,7 @@ import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -42,6 +44,8 @@ public final class PixelMedDicomReader implements DicomReader {
     private static final Pattern INTEGER_STRING = Pattern.compile("[+-]?[0-9]{1,10}");
     private static final String MONOCHROME1 = "MONOCHROME1";
     private static final String MONOCHROME2 = "MONOCHROME2";
+    // Source Application Entity Title (0002,0016) of de-identified copies: Glean wrote them.
+    private static final String DEIDENTIFIER_AE_TITLE = "GLEAN";
 
     private final DicomReadLimits limits;
     private final Part10StructureValidator validator;
@@ -68,6 +72,24 @@ public final class PixelMedDicomReader implements DicomReader {
         }
         AttributeList attributes = parse(part10, inspection.structure(), null);
         return new DecodedImage(inspection.header(), frames(attributes, inspection));
+    }
+
+    @Override
+    public void writeDeidentified(Path part10, OutputStream out, UidPseudonyms pseudonyms)
+            throws MalformedDicomException, UnsupportedDicomException, IOException {
+        AttributeList attributes = parse(part10, validator.validate(part10), null);
+        try {
+            attributes.removeMetaInformationHeaderAttributes();
+            attributes.removeGroupLengthAttributes();
+            ConfidentialityProfile.apply(attributes, pseudonyms);
+            FileMetaInformation.addFileMetaInformation(attributes,
+                    com.pixelmed.dicom.TransferSyntax.ExplicitVRLittleEndian, DEIDENTIFIER_AE_TITLE);
+            attributes.write(out, com.pixelmed.dicom.TransferSyntax.ExplicitVRLittleEndian, true, true);
+        } catch (DicomException e) {
+            // parsed whole above, so what is left is a value PixelMed cannot encode again
+            throw new MalformedDicomException("the de-identified copy could not be encoded ("
+                    + e.getClass().getSimpleName() + ")", e);
+        }
     }
 
     private record Inspection(Part10Structure structure, DicomHeader header, int highBit) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.glean.security.UidReference;
 
 /** Persisted analyses (study_analysis), one per study and model version, and the files they read. */
 @ApplicationScoped
@@ -30,7 +31,8 @@ public class AnalysisRepository {
         try (Connection connection = dataSource.getConnection()) {
             save(connection, studyInstanceUid, scores, analysedAt);
         } catch (SQLException e) {
-            throw new PersistenceException("storing the analysis of study " + studyInstanceUid + " failed", e);
+            throw new PersistenceException("storing the analysis of study " + UidReference.of(studyInstanceUid)
+                    + " failed", e);
         }
     }
 
@@ -49,7 +51,8 @@ public class AnalysisRepository {
             upsert.setTimestamp(4, Timestamp.from(analysedAt));
             upsert.setString(5, studyInstanceUid);
             if (upsert.executeUpdate() != 1) {
-                throw new PersistenceException("study " + studyInstanceUid + " is not stored; its analysis cannot be");
+                throw new PersistenceException("study " + UidReference.of(studyInstanceUid)
+                        + " is not stored; its analysis cannot be");
             }
         }
     }
@@ -73,7 +76,8 @@ public class AnalysisRepository {
                 return row.next() ? Optional.of(StudyScores.fromJson(row.getString(1))) : Optional.empty();
             }
         } catch (SQLException e) {
-            throw new PersistenceException("reading the analysis of study " + studyInstanceUid + " failed", e);
+            throw new PersistenceException("reading the analysis of study " + UidReference.of(studyInstanceUid)
+                    + " failed", e);
         }
     }
 
@@ -89,7 +93,8 @@ public class AnalysisRepository {
                 return row.getInt(1);
             }
         } catch (SQLException e) {
-            throw new PersistenceException("counting the analyses of study " + studyInstanceUid + " failed", e);
+            throw new PersistenceException("counting the analyses of study " + UidReference.of(studyInstanceUid)
+                    + " failed", e);
         }
     }
 
@@ -109,7 +114,8 @@ public class AnalysisRepository {
             }
             return content;
         } catch (SQLException e) {
-            throw new PersistenceException("reading the instances of study " + studyInstanceUid + " failed", e);
+            throw new PersistenceException("reading the instances of study " + UidReference.of(studyInstanceUid)
+                    + " failed", e);
         }
     }
 

@@ -23,6 +23,7 @@ import org.glean.ingest.StudyRecord;
 import org.glean.ingest.StudyRepository;
 import org.glean.metrics.PipelineMetrics;
 import org.glean.metrics.PipelineStage;
+import org.glean.security.UidReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -76,9 +77,9 @@ public class InferenceService {
         try {
             analyse(event.studyInstanceUid());
         } catch (NoModelException e) {
-            LOG.debugf("Study %s is not scored: %s", event.studyInstanceUid(), e.getMessage());
+            LOG.debugf("Study %s is not scored: %s", UidReference.of(event.studyInstanceUid()), e.getMessage());
         } catch (BackendUnavailableException e) {
-            LOG.warnf("Study %s is not scored: %s", event.studyInstanceUid(), e.getMessage());
+            LOG.warnf("Study %s is not scored: %s", UidReference.of(event.studyInstanceUid()), e.getMessage());
         }
     }
 
@@ -107,8 +108,8 @@ public class InferenceService {
                 return completeAndPersist(studyInstanceUid, new StudyDetections(session, config.batchSize()));
             } catch (StudyDetections.ModelChangedException e) {
                 if (attempt == MAX_ATTEMPTS) {
-                    throw new IllegalStateException("the model version kept changing while study " + studyInstanceUid
-                            + " was scored", e);
+                    throw new IllegalStateException("the model version kept changing while study "
+                            + UidReference.of(studyInstanceUid) + " was scored", e);
                 }
             }
         }
@@ -132,7 +133,8 @@ public class InferenceService {
     AnalysedStudy completeAndPersist(String studyInstanceUid, StudyDetections detections)
             throws NoModelException, BackendUnavailableException, StudyDetections.ModelChangedException {
         StudyRecord study = studies.load(studyInstanceUid)
-                .orElseThrow(() -> new IllegalArgumentException("study " + studyInstanceUid + " is not stored"));
+                .orElseThrow(() -> new IllegalArgumentException("study " + UidReference.of(studyInstanceUid)
+                        + " is not stored"));
         StudyScores scores = score(study, analyses.acceptedContent(studyInstanceUid), detections);
         long start = System.nanoTime();
         Optional<CurationDecision> decision = persist(studyInstanceUid, scores);
@@ -188,8 +190,8 @@ public class InferenceService {
                 } catch (MalformedDicomException | UnsupportedDicomException | RuntimeException e) {
                     String failure = "the stored instance could not be decoded again: " + e.getMessage();
                     failures.put(instance.sopInstanceUid(), failure);
-                    LOG.warnf("Study %s: SOPInstanceUID %s not analysed: %s", study.studyInstanceUid(),
-                            instance.sopInstanceUid(), failure);
+                    LOG.warnf("Study %s: SOPInstanceUID %s not analysed: %s", UidReference.of(study.studyInstanceUid()),
+                            UidReference.of(instance.sopInstanceUid()), failure);
                 }
                 metrics.recordSince(PipelineStage.INFERENCE_DECODE, start);
                 if (decoded != null) {
@@ -212,7 +214,8 @@ public class InferenceService {
                 detections.statistics(), config.aggregation(), config.objectThreshold(), frames);
         metrics.recordSince(PipelineStage.UNCERTAINTY, start);
         LOG.infof("Study %s scored by model %s: %d frames, %d instances not decodable, informativeness %s",
-                study.studyInstanceUid(), scores.modelVersion(), scores.images().size(), failures.size(),
+                UidReference.of(study.studyInstanceUid()), scores.modelVersion(), scores.images().size(),
+                failures.size(),
                 scores.drivenBy() == null ? "none (no objects)" : Double.toString(scores.informativeness()));
         return scores;
     }

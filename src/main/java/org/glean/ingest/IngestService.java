@@ -17,13 +17,15 @@ import org.glean.dicom.UnsupportedDicomException;
 import org.glean.metrics.PipelineMetrics;
 import org.glean.metrics.PipelineStage;
 import org.glean.security.SameTransaction;
+import org.glean.security.UidReference;
 import org.jboss.logging.Logger;
 
 /**
  * The one path every received instance takes, whether it came over gRPC or C-STORE: bytes to a
  * temporary file, validated and decoded once, then stored (file and records) or refused with
- * nothing left behind. Logs name instances by where they came from and by SOPInstanceUID, never
- * by patient data; refusals are logged by the caller, which knows the whole context.
+ * nothing left behind. Logs and refusals name instances by where they came from and by the
+ * {@link UidReference} of their UIDs, never by patient data or a UID; refusals are logged by the
+ * caller, which knows the whole context.
  */
 @ApplicationScoped
 public class IngestService {
@@ -193,8 +195,8 @@ public class IngestService {
      */
     public StudyRecord study(String studyInstanceUid) throws StudyNotFoundException {
         if (!DicomUid.isValid(studyInstanceUid)) {
-            throw new IllegalArgumentException("'" + printable(studyInstanceUid)
-                    + "' is not a valid StudyInstanceUID: a UID is digits and dots, at most 64 characters");
+            throw new IllegalArgumentException("the StudyInstanceUID asked for is not a valid UID: a UID is digits "
+                    + "and dots, at most 64 characters");
         }
         return repository.load(studyInstanceUid).orElseThrow(() -> new StudyNotFoundException(studyInstanceUid));
     }
@@ -217,8 +219,8 @@ public class IngestService {
                 throw new InvalidInstanceException(e.getMessage());
             }
             requireStorable(e.header());
-            LOG.infof("%s: SOPInstanceUID %s is stored but not analysed: %s", origin, e.header().sopInstanceUid(),
-                    e.getMessage());
+            LOG.infof("%s: SOPInstanceUID %s is stored but not analysed: %s", origin,
+                    UidReference.of(e.header().sopInstanceUid()), e.getMessage());
             return new Decoded(ExaminedInstance.toStore(upload, e.header(), Instance.Status.REJECTED, e.getMessage(),
                     origin), null);
         }
@@ -240,7 +242,7 @@ public class IngestService {
         if (stored.disposition() == StoredInstance.Disposition.CONFLICTING_COPY_DISCARDED) {
             removeUnreferenced(newFile, contentSha256);
             LOG.infof("%s: SOPInstanceUID %s is already stored with other bytes; the first copy is kept"
-                    + " and this one discarded", examined.origin(), stored.sopInstanceUid());
+                    + " and this one discarded", examined.origin(), UidReference.of(stored.sopInstanceUid()));
         } else {
             LOG.debugf("%s: stored SOPInstanceUID %s (%s, %d bytes)", examined.origin(), stored.sopInstanceUid(),
                     stored.status(), examined.upload().size());
@@ -280,18 +282,20 @@ public class IngestService {
     }
 
     private void announce(StudyReceived event) {
-        LOG.infof("Study %s received completely (%s)", event.studyInstanceUid(), event.completion());
+        String study = UidReference.of(event.studyInstanceUid());
+        LOG.infof("Study %s received completely (%s)", study, event.completion());
         try {
             studyReceived.fire(event);
         } catch (RuntimeException e) {
-            LOG.errorf(e, "An observer of study %s failed; the study stays stored", event.studyInstanceUid());
+            LOG.errorf(e, "An observer of study %s failed; the study stays stored", study);
         }
     }
 
     private static void requireStudy(String expectedStudyUid, String studyInstanceUid) throws InvalidInstanceException {
         if (expectedStudyUid != null && !expectedStudyUid.equals(studyInstanceUid)) {
-            throw new InvalidInstanceException("it belongs to study " + studyInstanceUid + " but this call carries study "
-                    + expectedStudyUid + "; send each study in a call of its own");
+            throw new InvalidInstanceException("it belongs to study " + UidReference.of(studyInstanceUid)
+                    + " but this call carries study " + UidReference.of(expectedStudyUid)
+                    + "; send each study in a call of its own");
         }
     }
 
@@ -310,20 +314,8 @@ public class IngestService {
 
     private static void requireUid(String name, String uid) throws InvalidInstanceException {
         if (!DicomUid.isValid(uid)) {
-            throw new InvalidInstanceException(name + " '" + printable(uid)
-                    + "' is not a valid UID: digits and dots, at most 64 characters");
+            // the value is not echoed: whatever a sender put there may identify someone
+            throw new InvalidInstanceException(name + " is not a valid UID: digits and dots, at most 64 characters");
         }
-    }
-
-    // A UID from the wire is echoed in errors; keep it short and free of control characters.
-    private static String printable(String text) {
-        if (text == null) {
-            return "";
-        }
-        String shown = text.length() > 80 ? text.substring(0, 80) + "…" : text;
-        return shown.codePoints()
-                .map(c -> c < 0x20 || c == 0x7f ? '?' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
-                .toString();
     }
 }

@@ -25,6 +25,7 @@ import javax.sql.DataSource;
 import org.glean.dicom.DicomHeader;
 import org.glean.security.AuditTrail;
 import org.glean.security.SameTransaction;
+import org.glean.security.UidReference;
 
 /**
  * Studies, series and instances in PostgreSQL. Every write that concerns a study first locks
@@ -333,13 +334,14 @@ public class StudyRepository {
             SeriesRow seriesRow = series.get(header.seriesInstanceUid());
             if (seriesRow != null && !seriesRow.studyInstanceUid().equals(studyUid)) {
                 return InstanceOutcome.refused(new InvalidInstanceException("SeriesInstanceUID "
-                        + header.seriesInstanceUid() + " already belongs to study " + seriesRow.studyInstanceUid()
-                        + ", not to study " + studyUid + "; a series lies in one study"));
+                        + UidReference.of(header.seriesInstanceUid()) + " already belongs to study "
+                        + UidReference.of(seriesRow.studyInstanceUid()) + ", not to study " + UidReference.of(studyUid)
+                        + "; a series lies in one study"));
             }
             StudyRow study = lockedStudies.get(studyUid);
             long studyBytes = (study == null ? 0 : study.storedBytes()) + addedBytes.getOrDefault(studyUid, 0L);
             if (studyBytes + received.sizeBytes() > maxStudyBytes) {
-                return InstanceOutcome.refused(new SizeLimitException("study " + studyUid + " would hold "
+                return InstanceOutcome.refused(new SizeLimitException("study " + UidReference.of(studyUid) + " would hold "
                         + (studyBytes + received.sizeBytes()) + " bytes, more than glean.ingest.max-study-size = "
                         + maxStudyBytes + " bytes"));
             }

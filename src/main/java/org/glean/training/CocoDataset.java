@@ -69,8 +69,12 @@ public final class CocoDataset {
      */
     public static CocoDataset open(Path dicomFolder, Path cocoFile, DicomReader reader)
             throws IOException, InvalidDatasetException {
-        String source = cocoFile.toString();
-        CocoFile coco = CocoFile.read(cocoFile);
+        return open(dicomFolder, CocoFile.read(cocoFile), cocoFile.toString(), reader);
+    }
+
+    /** {@link #open(Path, Path, DicomReader)} of a COCO file held in memory; {@code source} names it in messages. */
+    public static CocoDataset open(Path dicomFolder, CocoFile coco, String source, DicomReader reader)
+            throws IOException, InvalidDatasetException {
         List<String> problems = new ArrayList<>(coco.problems());
         Locator locator = new Locator(dicomFolder, reader);
         List<Entry> entries = new ArrayList<>();

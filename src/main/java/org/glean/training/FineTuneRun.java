@@ -57,14 +57,14 @@ final class FineTuneRun {
     /**
      * Trains from {@code parent} and writes the new version to {@code modelDirectory}.
      *
-     * @param workDir a private folder, for the data's COCO file and the best epoch so far
+     * @param workDir a private folder, for the best epoch so far
      * @throws FineTuneFailedException when the data cannot be trained on, training diverges, or the thread is interrupted
      */
     Result run(ModelFiles parent, int epochs, double learningRate, Path workDir, Path modelDirectory, Progress progress)
             throws FineTuneFailedException, IOException {
         ModelManifest parentManifest = parent.manifest();
         List<String> classes = parentManifest.network().classes();
-        PreprocessedDataset all = data.load(parentManifest.preprocessing(), classes, workDir);
+        PreprocessedDataset all = data.load(parentManifest.preprocessing(), classes);
         HeldOutSplit.Split parts = split.split(all);
         check(parts);
         PreprocessedDataset training = parts.training();

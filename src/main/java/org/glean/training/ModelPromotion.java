@@ -25,6 +25,7 @@ import org.glean.security.Actor;
 import org.glean.security.AuditAction;
 import org.glean.security.AuditEntry;
 import org.glean.security.AuditTrail;
+import org.glean.security.UidReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -186,7 +187,7 @@ public class ModelPromotion {
                 }
             } catch (NoModelException | BackendUnavailableException | RuntimeException e) {
                 failed++;
-                LOG.warnf("Study %s could not be rescored for the queue: %s", study, e.getMessage());
+                LOG.warnf("Study %s could not be rescored for the queue: %s", UidReference.of(study), e.getMessage());
             }
         }
         LOG.infof("Queue rescored under the new model: %d waiting task(s) rescored, %d failed", rescored, failed);

@@ -63,11 +63,27 @@ public final class PreprocessedDataset {
     public static PreprocessedDataset load(Path dicomFolder, Path cocoFile, DicomReader reader,
                                            Preprocessing preprocessing, List<String> modelClasses,
                                            IntConsumer progress) throws IOException, InvalidDatasetException {
-        CocoDataset dataset = CocoDataset.open(dicomFolder, cocoFile, reader);
+        return load(CocoDataset.open(dicomFolder, cocoFile, reader), cocoFile.toString(), preprocessing, modelClasses,
+                progress);
+    }
+
+    /**
+     * {@link #load(Path, Path, DicomReader, Preprocessing, List, IntConsumer)} of a COCO file held
+     * in memory; {@code source} names it in messages and in the summary.
+     */
+    public static PreprocessedDataset load(Path dicomFolder, CocoFile coco, String source, DicomReader reader,
+                                           Preprocessing preprocessing, List<String> modelClasses,
+                                           IntConsumer progress) throws IOException, InvalidDatasetException {
+        return load(CocoDataset.open(dicomFolder, coco, source, reader), source, preprocessing, modelClasses, progress);
+    }
+
+    private static PreprocessedDataset load(CocoDataset dataset, String source, Preprocessing preprocessing,
+                                            List<String> modelClasses, IntConsumer progress)
+            throws InvalidDatasetException {
         List<String> classes = modelClasses == null ? dataset.classNames() : List.copyOf(modelClasses);
         List<String> unknown = dataset.classNames().stream().filter(name -> !classes.contains(name)).toList();
         if (!unknown.isEmpty()) {
-            throw new InvalidDatasetException(cocoFile.toString(), List.of("categories " + unknown
+            throw new InvalidDatasetException(source, List.of("categories " + unknown
                     + " are not classes of the model, which knows " + classes));
         }
         List<Item> items = new ArrayList<>(dataset.size());
@@ -90,7 +106,7 @@ public final class PreprocessedDataset {
                     sample.image()));
             progress.accept(i + 1);
         }
-        return new PreprocessedDataset(cocoFile.toString(), classes, List.copyOf(items));
+        return new PreprocessedDataset(source, classes, List.copyOf(items));
     }
 
     /** The model's classes; a {@link LabeledBox#classIndex()} of {@link Item#pixelBoxes()} indexes this list. */

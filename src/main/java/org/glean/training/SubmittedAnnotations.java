@@ -13,13 +13,16 @@ import org.glean.detector.Preprocessing;
 import org.glean.dicom.DicomReader;
 import org.glean.ingest.InstanceStore;
 import org.glean.ingest.StudyRepository;
+import org.glean.security.UidReference;
 
 /**
  * What a fine-tuning job trains and validates on: every submitted annotation (the frames of each
  * SUBMITTED task, read from the instance store) plus the initial labelled set, if one is
  * configured, preprocessed for the model being fine-tuned. The annotations go through the same
  * COCO reader as {@code glean train} (a COCO file whose file_name is the instance's path in the
- * store), so that they are checked the same way.
+ * store), so that they are checked the same way; that file is held in memory, never written, so
+ * no data set of patient images is left on disk beside the models. Messages name instances by
+ * {@link UidReference}.
  */
 final class SubmittedAnnotations {
 
@@ -43,17 +46,15 @@ final class SubmittedAnnotations {
     /**
      * Loads the annotations and the initial set for a model with {@code classes}.
      *
-     * @param workDir a private folder for the annotations' COCO file
      * @throws FineTuneFailedException when there is nothing to train on, or the data is unusable (every problem named)
      */
-    PreprocessedDataset load(Preprocessing preprocessing, List<String> classes, Path workDir)
+    PreprocessedDataset load(Preprocessing preprocessing, List<String> classes)
             throws FineTuneFailedException, IOException {
         List<PreprocessedDataset> parts = new ArrayList<>();
         CocoFile annotations = annotations(classes);
         if (!annotations.images().isEmpty()) {
-            Path file = workDir.resolve("annotations.json");
-            annotations.write(file);
-            parts.add(load(store.root(), file, preprocessing, classes, SOURCE));
+            parts.add(load(() -> PreprocessedDataset.load(store.root(), annotations, SOURCE, reader, preprocessing,
+                    classes, loaded -> { }), SOURCE));
         }
         if (config.initialData().isPresent()) {
             Path folder = config.initialData().get();
@@ -62,7 +63,8 @@ final class SubmittedAnnotations {
                 throw new FineTuneFailedException("the initial labelled set is missing: glean.training.initial-data="
                         + folder + " must be a folder of DICOM files with " + coco + "; fix the setting or remove it");
             }
-            parts.add(load(folder, coco, preprocessing, classes, "the initial labelled set " + folder));
+            parts.add(load(() -> PreprocessedDataset.load(folder, coco, reader, preprocessing, classes, loaded -> { }),
+                    "the initial labelled set " + folder));
         }
         if (parts.isEmpty()) {
             throw new FineTuneFailedException("there is nothing to train on: no annotation has been submitted "
@@ -71,10 +73,13 @@ final class SubmittedAnnotations {
         return PreprocessedDataset.combine(parts);
     }
 
-    private PreprocessedDataset load(Path folder, Path coco, Preprocessing preprocessing, List<String> classes,
-                                     String what) throws FineTuneFailedException, IOException {
+    private interface Loading {
+        PreprocessedDataset load() throws IOException, InvalidDatasetException;
+    }
+
+    private static PreprocessedDataset load(Loading loading, String what) throws FineTuneFailedException, IOException {
         try {
-            return PreprocessedDataset.load(folder, coco, reader, preprocessing, classes, loaded -> { });
+            return loading.load();
         } catch (InvalidDatasetException e) {
             throw new FineTuneFailedException(what + " cannot be trained on: " + e.getMessage(), e);
         }
@@ -82,8 +87,9 @@ final class SubmittedAnnotations {
 
     /**
      * Every submitted task's frames as a COCO file over the instance store, categories in the
-     * model's order. Frames whose instance is no longer stored, and boxes of a class the model
-     * does not know, are named all at once.
+     * model's order; an image is found by file_name alone, so that the reader's messages name a
+     * stored file, not a UID. Frames whose instance is no longer stored, and boxes of a class the
+     * model does not know, are named all at once.
      */
     private CocoFile annotations(List<String> classes) throws FineTuneFailedException {
         List<AnnotationTask> tasks = new ArrayList<>();
@@ -92,11 +98,12 @@ final class SubmittedAnnotations {
         List<CocoFile.Image> images = new ArrayList<>();
         List<CocoFile.Annotation> boxes = new ArrayList<>();
         for (AnnotationTask task : tasks) {
-            String name = "task " + task.id() + " (study " + task.studyInstanceUid() + ")";
+            String name = "task " + task.id();
             Map<String, String> content = new LinkedHashMap<>(studies.acceptedContent(task.images().stream()
                     .map(AnnotationTask.Image::sopInstanceUid).distinct().toList()));
             for (AnnotationTask.Image image : task.images()) {
-                String frame = name + ", SOPInstanceUID " + image.sopInstanceUid() + " frame " + image.frame();
+                String frame = name + ", SOPInstanceUID " + UidReference.of(image.sopInstanceUid()) + " frame "
+                        + image.frame();
                 String sha256 = content.get(image.sopInstanceUid());
                 if (sha256 == null) {
                     problems.add(frame + ": the instance is no longer stored; skip or re-send the study");
@@ -109,9 +116,8 @@ final class SubmittedAnnotations {
                     continue;
                 }
                 long imageId = images.size() + 1L;
-                images.add(new CocoFile.Image(imageId, store.root().relativize(file).toString(), image.sopInstanceUid(),
-                        image.frame(), image.columns(), image.rows(), task.studyInstanceUid(), null, null, null, null,
-                        null));
+                images.add(new CocoFile.Image(imageId, store.root().relativize(file).toString(), null, image.frame(),
+                        image.columns(), image.rows(), task.studyInstanceUid(), null, null, null, null, null));
                 for (AnnotationTask.AnnotatedBox box : image.annotation()) {
                     int category = classes.indexOf(box.label());
                     if (category < 0) {

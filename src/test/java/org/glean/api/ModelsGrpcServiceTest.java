@@ -60,6 +60,7 @@ import org.glean.detector.DetectorCheckpoint;
 import org.glean.inference.ModelsConfig;
 import org.glean.ingest.InstanceStore;
 import org.glean.ingest.StudyRepository;
+import org.glean.security.UidReference;
 import org.glean.server.LoopbackChannels;
 import org.glean.server.PostgresTestResource;
 import org.glean.training.CocoFile;
@@ -424,8 +425,9 @@ class ModelsGrpcServiceTest {
         FineTuneJob last = progress.get(progress.size() - 1);
         assertThat(last.getState()).isEqualTo(FineTuneJob.State.FAILED);
         assertThat(last.getReason()).startsWith("the submitted annotations: task ")
-                .contains("SOPInstanceUID " + sopInstanceUid + " frame 1: its file " + stored
-                        + " is missing from the instance store (glean.store.dir); restore it or send the study again");
+                .contains("SOPInstanceUID " + UidReference.of(sopInstanceUid) + " frame 1: its file " + stored
+                        + " is missing from the instance store (glean.store.dir); restore it or send the study again")
+                .doesNotContain(sopInstanceUid);
         assertThat(listModels()).isEqualTo(before);
     }
 

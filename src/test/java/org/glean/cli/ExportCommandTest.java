@@ -9,6 +9,7 @@ import io.grpc.ManagedChannel;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,6 @@ import org.glean.dicom.PixelMedDicomReader;
 import org.glean.ingest.DcmtkFiles;
 import org.glean.ingest.DcmtkFiles.Spec;
 import org.glean.ingest.DcmtkFiles.Syntax;
-import org.glean.ingest.InstanceStore;
 import org.glean.server.LoopbackChannels;
 import org.glean.server.PostgresTestResource;
 import org.glean.training.CocoDataset;
@@ -55,16 +55,13 @@ class ExportCommandTest {
     CurationService curation;
 
     @Inject
-    InstanceStore store;
-
-    @Inject
     DataSource dataSource;
 
     @TempDir
     Path dir;
 
     @Test
-    void exportWritesSubmittedBoxesAsCocoThatTrainingReadsFromTheStore() throws Exception {
+    void exportWritesSubmittedBoxesAsCocoThatTrainingReadsFromTheDeidentifiedImages() throws Exception {
         CurationFixtures.clear(dataSource);
         String studyUid = DcmtkFiles.newUid();
         String seriesUid = DcmtkFiles.newUid();
@@ -102,11 +99,11 @@ class ExportCommandTest {
         }
 
         Path exported = dir.resolve("export/annotations.json");
-        Output export = glean(server(port), "export", "--out",
-                exported.toString());
+        Path images = dir.resolve("export/images");
+        Output export = glean(server(port), "export", "--out", exported.toString(), "--images", images.toString());
 
         assertThat(export.exitCode()).as(export.err()).isZero();
-        assertThat(export.out()).contains("3 image(s) with 3 box(es) from 1 task(s)");
+        assertThat(export.out()).contains("3 image(s) with 3 box(es) from 1 task(s)", "de-identified to " + images);
         CocoFile coco = CocoFile.read(exported);
         assertThat(coco.problems()).isEmpty();
         assertThat(coco.categories()).extracting(CocoFile.Category::id, CocoFile.Category::name)
@@ -119,18 +116,34 @@ class ExportCommandTest {
                 tuple(1L, 3L, List.of(40.0, 40.0, 24.0, 24.0)),
                 tuple(3L, 2L, List.of(0.0, 0.0, 16.0, 8.0)));
 
-        // What glean train --data STORE_DIR --coco FILE opens: every image found through its file_name.
-        CocoDataset dataset = CocoDataset.open(store.root(), exported, new PixelMedDicomReader());
+        // What glean train --data IMAGES_DIR --coco FILE opens: every image found through its file_name,
+        // one de-identified copy per instance
+        assertThat(coco.images()).extracting(CocoFile.Image::fileName)
+                .containsExactly("instance-000001.dcm", "instance-000002.dcm", "instance-000002.dcm");
+        CocoDataset dataset = CocoDataset.open(images, exported, new PixelMedDicomReader());
         assertThat(dataset.classNames()).containsExactly("nodule", "mass", "calcification");
         assertThat(dataset.size()).isEqualTo(3);
         for (int i = 0; i < 3; i++) {
-            assertThat(store.root().resolve(dataset.image(i).fileName())).isEqualTo(dataset.file(i));
+            assertThat(images.resolve(dataset.image(i).fileName())).isEqualTo(dataset.file(i));
         }
         assertThat(dataset.boxes(0)).containsExactly(new LabeledBox(0, 10, 12, 10.5, 18),
                 new LabeledBox(2, 40, 40, 24, 24));
         assertThat(dataset.boxes(1)).isEmpty();
         assertThat(dataset.boxes(2)).containsExactly(new LabeledBox(1, 0, 0, 16, 8));
         assertThat(dataset.sample(2).rows()).isEqualTo(32);
+    }
+
+    @Test
+    void exportRefusesAnImagesFolderThatExistsAndWritesNothing() throws Exception {
+        Path images = Files.createDirectories(dir.resolve("images"));
+        Path out = dir.resolve("a.json");
+
+        Output export = glean(server(port), "export", "--out", out.toString(), "--images", images.toString());
+
+        assertThat(export.exitCode()).isEqualTo(2);
+        assertThat(export.err()).contains("--images " + images + " exists; name a folder that does not");
+        assertThat(out).doesNotExist();
+        assertThat(images).isEmptyDirectory();
     }
 
     @Test

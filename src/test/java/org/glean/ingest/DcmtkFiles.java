@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.glean.dicom.PatientDataFixture;
 
 /**
  * Real DICOM files for tests, made at test time by DCMTK: dump2dcm writes an uncompressed
@@ -97,6 +98,20 @@ public final class DcmtkFiles {
         return compressed;
     }
 
+    /**
+     * Writes the instance (explicit VR little endian) carrying {@link PatientDataFixture}'s
+     * identifying attributes besides its own, and returns its file.
+     */
+    public static Path writeIdentifiable(Path dir, Spec spec, String frameOfReferenceUid,
+                                         String referencedSopInstanceUid) {
+        Path pixels = writePixels(dir, spec);
+        String dump = String.join("\n", PatientDataFixture.dumpEntries(frameOfReferenceUid, referencedSopInstanceUid))
+                + "\n" + dump(spec, pixels);
+        Path file = dump2dcm(dir, dump, "identifiable-" + FILE_NUMBER.incrementAndGet(), "+te");
+        delete(pixels);
+        return file;
+    }
+
     /** The dump2dcm text of an instance whose pixel data is read from {@code pixels}. */
     public static String dump(Spec spec, Path pixels) {
         StringBuilder dump = new StringBuilder()
@@ -104,8 +119,8 @@ public final class DcmtkFiles {
                 .append("(0008,0018) UI [").append(spec.sopUid()).append("]\n")
                 .append("(0008,0060) CS [").append(spec.modality()).append("]\n")
                 // Patient data that must never reach a log or a column.
-                .append("(0010,0010) PN [Doe^Jane]\n")
-                .append("(0010,0020) LO [PID-4711]\n")
+                .append("(0010,0010) PN [").append(PatientDataFixture.PATIENT_NAME).append("]\n")
+                .append("(0010,0020) LO [").append(PatientDataFixture.PATIENT_ID).append("]\n")
                 .append("(0020,000d) UI [").append(spec.studyUid()).append("]\n")
                 .append("(0020,000e) UI [").append(spec.seriesUid()).append("]\n")
                 .append("(0020,0011) IS [").append(spec.seriesNumber()).append("]\n")

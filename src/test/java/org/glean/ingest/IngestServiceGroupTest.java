@@ -22,6 +22,7 @@ import org.glean.dicom.DicomReader;
 import org.glean.dicom.PixelMedDicomReader;
 import org.glean.ingest.DcmtkFiles.Spec;
 import org.glean.ingest.DcmtkFiles.Syntax;
+import org.glean.security.UidReference;
 import org.glean.server.PostgresTestResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,7 +69,9 @@ class IngestServiceGroupTest {
         assertThat(outcomes.get(1).storedOrThrow().disposition()).isEqualTo(StoredInstance.Disposition.STORED);
         assertThatThrownBy(() -> outcomes.get(2).storedOrThrow())
                 .isInstanceOf(InvalidInstanceException.class)
-                .hasMessageContaining("SeriesInstanceUID " + taken.series() + " already belongs to study " + taken.study());
+                .hasMessageContaining("SeriesInstanceUID " + UidReference.of(taken.series()) + " already belongs to study "
+                        + UidReference.of(taken.study()))
+                .hasMessageNotContaining(taken.series());
         assertThat(outcomes.get(3).isSkipped()).isTrue();
         assertThat(ingest.study(study).instanceCount()).isEqualTo(2);
         assertThat(held(files)).containsExactly(true, true, false, false);

@@ -2,11 +2,13 @@ package org.glean.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.glean.api.IngestStudyClient;
@@ -15,6 +17,11 @@ import org.glean.api.v1.Box;
 import org.glean.api.v1.ClaimNextTaskRequest;
 import org.glean.api.v1.CurationDecision;
 import org.glean.api.v1.CurationGrpc;
+import org.glean.api.v1.ExportAnnotationsRequest;
+import org.glean.api.v1.ExportInstanceRequest;
+import org.glean.api.v1.ExportedImage;
+import org.glean.api.v1.ExportedInstanceChunk;
+import org.glean.api.v1.ExportedTask;
 import org.glean.api.v1.GetStudyRequest;
 import org.glean.api.v1.GetTaskRequest;
 import org.glean.api.v1.ImageAnnotation;
@@ -36,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The packaged server (glean.jar, set by the build after `package`) as a user runs it, stopped and
  * started again on the same data folder: its embedded PostgreSQL, instance store and bundled
- * model. Every analysis and every annotation task must come back as they were.
+ * model. Every analysis and every annotation task must come back as they were, and an export
+ * names them by the same pseudonyms; neither run's log names a study or instance by its UID.
  */
 class ServerRestartIT {
 
@@ -58,6 +66,8 @@ class ServerRestartIT {
         List<StudyAnalysis> ingested = new ArrayList<>();
         List<AnnotationTask> tasks = new ArrayList<>();
         ListQueueResponse queue;
+        List<ExportedTask> exported;
+        ByteString exportedInstance;
         try (GleanServerProcess server = start(jar, data, "first")) {
             ManagedChannel channel = channel(server);
             try {
@@ -81,6 +91,8 @@ class ServerRestartIT {
                         queue.getTasks(0).getTaskId())) {
                     tasks.add(curation(channel).getTask(GetTaskRequest.newBuilder().setTaskId(taskId).build()));
                 }
+                exported = export(channel);
+                exportedInstance = exportInstance(channel, exported.get(0).getImages(0).getSopInstanceUid());
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
@@ -108,10 +120,44 @@ class ServerRestartIT {
                             .isEqualTo(task);
                 }
                 assertThat(curation(channel).listQueue(ListQueueRequest.getDefaultInstance())).isEqualTo(queue);
+                assertThat(export(channel)).isEqualTo(exported);
+                assertThat(exportInstance(channel, exported.get(0).getImages(0).getSopInstanceUid()))
+                        .isEqualTo(exportedInstance);
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
         }
+        assertThat(exported).singleElement().satisfies(task -> {
+            assertThat(task.getStudyInstanceUid()).isNotEqualTo(tasks.get(0).getStudyInstanceUid());
+            assertThat(task.getImagesList()).extracting(ExportedImage::getSopInstanceUid)
+                    .doesNotContainAnyElementsOf(tasks.get(0).getImagesList().stream()
+                            .map(TaskImage::getSopInstanceUid).toList());
+        });
+        for (String run : List.of("first", "second")) {
+            String log = Files.readString(dir.resolve(run).resolve("server.log"));
+            assertThat(log).as("the %s run's log", run).contains("Study ref:");
+            for (StudyAnalysis analysis : ingested) {
+                assertThat(log).as("the %s run's log", run).doesNotContain(analysis.getStudyInstanceUid());
+                analysis.getSeriesList().forEach(series -> series.getImagesList().forEach(image ->
+                        assertThat(log).as("the %s run's log", run).doesNotContain(image.getSopInstanceUid())));
+            }
+        }
+    }
+
+    private static List<ExportedTask> export(ManagedChannel channel) {
+        List<ExportedTask> tasks = new ArrayList<>();
+        curation(channel).exportAnnotations(ExportAnnotationsRequest.getDefaultInstance()).forEachRemaining(tasks::add);
+        return tasks;
+    }
+
+    private static ByteString exportInstance(ManagedChannel channel, String sopInstanceUid) {
+        ByteString bytes = ByteString.EMPTY;
+        Iterator<ExportedInstanceChunk> chunks = curation(channel).exportInstance(
+                ExportInstanceRequest.newBuilder().setSopInstanceUid(sopInstanceUid).build());
+        while (chunks.hasNext()) {
+            bytes = bytes.concat(chunks.next().getData());
+        }
+        return bytes;
     }
 
     private GleanServerProcess start(Path jar, Path data, String run) throws Exception {
