@@ -88,7 +88,7 @@ public class InstanceStore {
         }
         if (!hardLinks) {
             LOG.warnf("The file system of %s has no hard links: uploads are moved into place, and a file placed"
-                    + " just before a crash stays in the store unreferenced", this.root);
+                    + " just before a crash stays unreferenced until a start an hour later removes it", this.root);
         }
     }
 
@@ -124,7 +124,7 @@ public class InstanceStore {
     }
 
     /**
-     * Uploads moved to their content addresses.
+     * Uploads placed at their content addresses.
      *
      * @param newFiles for each upload, in order, true when the store did not hold its bytes
      *     before (the caller owns the new file and removes it if what it stores alongside

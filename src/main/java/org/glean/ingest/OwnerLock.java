@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * drops the lock when the process ends, however it ends ({@code kill -9} included), so a lock
  * that can be taken marks an owner that is gone. The file names its holder (process id and
  * start time) for messages. The locks are POSIX record locks, which hold between processes on
- * one host and on NFS v4.
+ * one host and on NFS v4. An owner keeps its lock reachable: the garbage collector closes the
+ * file of an unreachable one, and with it the lock.
  */
 public final class OwnerLock implements AutoCloseable {
 
