@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.OptionalInt;
 import org.glean.dicom.CStoreHandler;
 import org.glean.dicom.CallerAllowList;
@@ -54,6 +55,18 @@ public class CStoreIngest implements CStoreHandler {
         if (scp != null) {
             scp.close();
         }
+    }
+
+    /** Takes no new associations and refuses C-STOREs that begin from now on; see {@link StorageScp#stopAccepting}. */
+    public void stopAccepting() throws IOException {
+        if (scp != null) {
+            scp.stopAccepting();
+        }
+    }
+
+    /** Waits until no C-STORE is in progress or the deadline passes; see {@link StorageScp#awaitIdle}. */
+    public boolean awaitIdle(Instant deadline) throws InterruptedException {
+        return scp == null || scp.awaitIdle(deadline);
     }
 
     /** The port the SCP listens on; empty when glean.scp.enabled is false. */
