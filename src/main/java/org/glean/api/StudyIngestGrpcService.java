@@ -98,6 +98,8 @@ public class StudyIngestGrpcService extends StudyIngestGrpc.StudyIngestImplBase 
         }
     }
 
+    // After the graceful drain (org.glean.server.ServerShutdown): what still runs here has
+    // outlasted glean.shutdown.drain-timeout and is cut off.
     @PreDestroy
     void stopWorkers() {
         workers.shutdownNow();

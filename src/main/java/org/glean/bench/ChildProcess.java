@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -72,6 +73,36 @@ final class ChildProcess implements AutoCloseable {
         return Stream.concat(Stream.of(process), process.descendants())
                 .map(each -> each.info().totalCpuDuration().orElse(Duration.ZERO))
                 .reduce(Duration.ZERO, Duration::plus);
+    }
+
+    /** Asks the process to stop (SIGTERM) and returns at once. */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** Kills the process at once (SIGKILL, as {@code kill -9} does); its children live on. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** The processes it started that run now. */
+    List<ProcessHandle> children() {
+        return process.children().toList();
+    }
+
+    /** Waits for the process to exit; its exit status, or empty when it still runs after {@code timeout}. */
+    OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? OptionalInt.of(process.exitValue())
+                : OptionalInt.empty();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    String log() throws IOException {
+        return Files.readString(log);
     }
 
     String logTail() {

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import org.glean.metrics.PipelineTimes;
 import org.glean.security.BearerToken;
@@ -27,6 +28,7 @@ import org.glean.security.LocalCertificateAuthority;
 import org.glean.security.Role;
 import org.glean.security.TokenIssuer;
 import org.glean.security.TokenSigningKey;
+import org.glean.server.PostmasterPidFile;
 
 /**
  * A Glean server ({@code glean serve} from the packaged jar) as a child process on loopback, on
@@ -77,6 +79,19 @@ public final class GleanServerProcess implements AutoCloseable {
         ChildProcess process = ChildProcess.start("the Glean server", command, environment, log,
                 name -> name.startsWith("QUARKUS_DATASOURCE_"));
         return new GleanServerProcess(process, grpcPort, dicomPort, dataDir, gcLog);
+    }
+
+    /** {@link #start}, then {@link #awaitReady}; a server that does not become ready is stopped. */
+    public static GleanServerProcess startReady(Path jar, List<String> javaOptions, Path dataDir, Path log,
+            Duration timeout) throws IOException, InterruptedException {
+        GleanServerProcess server = start(jar, javaOptions, dataDir, log);
+        try {
+            server.awaitReady(timeout);
+            return server;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
     }
 
     /** Waits until gRPC health (over TLS with the server's new CA) says SERVING and the SCP accepts connections. */
@@ -143,6 +158,49 @@ public final class GleanServerProcess implements AutoCloseable {
         return dicomPort;
     }
 
+    /** Asks the server to stop (SIGTERM), as an orchestrator does, and returns at once. */
+    public void terminate() {
+        process.terminate();
+    }
+
+    /**
+     * Kills the server's JVM at once ({@code kill -9}); with {@code andItsChildren}, the processes
+     * it started too (as killing its whole process group does), but not its embedded PostgreSQL,
+     * which runs detached.
+     */
+    public void kill(boolean andItsChildren) throws InterruptedException {
+        // the children first: they would notice the JVM's end before their own
+        List<ProcessHandle> children = andItsChildren ? process.children() : List.of();
+        children.forEach(ProcessHandle::destroyForcibly);
+        process.kill();
+        children.forEach(child -> child.onExit().join());
+    }
+
+    /** Waits for the server to exit; its exit status, or empty when it still runs after {@code timeout}. */
+    public OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+        return process.awaitExit(timeout);
+    }
+
+    /** The end of its log. */
+    public String logTail() {
+        return process.logTail();
+    }
+
+    /** Its whole log so far. */
+    public String log() throws IOException {
+        return process.log();
+    }
+
+    /** The process id of its JVM. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Its embedded PostgreSQL's postmaster, while one runs in its data folder. */
+    public Optional<ProcessHandle> postmaster() {
+        return PostmasterPidFile.read(dataDir.resolve("postgres")).flatMap(PostmasterPidFile::runningPostmaster);
+    }
+
     /** Its heap so far, from its GC log. */
     public GcLogHeap heap() throws IOException {
         return GcLogHeap.read(gcLog);
@@ -163,15 +221,6 @@ public final class GleanServerProcess implements AutoCloseable {
         Optional<ProcessHandle> postmaster = postmaster();
         process.close();
         postmaster.filter(ProcessHandle::isAlive).ifPresent(ProcessHandle::destroy);
-    }
-
-    private Optional<ProcessHandle> postmaster() {
-        try {
-            List<String> lines = Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid"));
-            return lines.isEmpty() ? Optional.empty() : ProcessHandle.of(Long.parseLong(lines.get(0).strip()));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 
     private static boolean serving(HealthGrpc.HealthBlockingStub health) {

@@ -39,11 +39,14 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
@@ -62,6 +65,10 @@ import org.jboss.logging.Logger;
  * PixelMed's acceptor checks only the called AE title and offers no hook for the calling one.
  * An admitted request is replayed to PixelMed unchanged. The request must arrive within the
  * association timeout of the connection, and every read after it within the read timeout.
+ *
+ * <p>A graceful stop takes two steps: {@link #stopAccepting} closes the port and refuses the
+ * C-STOREs that begin after it (0xA700, send again later), then {@link #awaitIdle} waits for the
+ * requests in progress to be answered; {@link #close} ends the rest.
  */
 public final class StorageScp implements AutoCloseable {
 
@@ -102,6 +109,9 @@ public final class StorageScp implements AutoCloseable {
     private final CStoreHandler handler;
     private final ThreadPoolExecutor associations;
     private final Thread acceptor;
+    // A party per request from its first PDU to its response, and one for the stop that waits for them.
+    private final Phaser requests = new Phaser(1);
+    private volatile boolean stopping;
 
     private StorageScp(ServerSocket serverSocket, String aeTitle, int maxAssociations, Admission admission,
             CStoreHandler handler) {
@@ -155,8 +165,30 @@ public final class StorageScp implements AutoCloseable {
         return serverSocket.getLocalPort();
     }
 
+    /** Takes no new associations and refuses C-STORE requests that begin from now on. */
+    public void stopAccepting() throws IOException {
+        stopping = true;
+        serverSocket.close();
+    }
+
+    /**
+     * Waits, once, until no request is in progress or the deadline passes; true when none is.
+     * Requests that begin meanwhile (their data set already on its way) are waited for too.
+     */
+    public boolean awaitIdle(Instant deadline) throws InterruptedException {
+        int phase = requests.arriveAndDeregister();
+        try {
+            requests.awaitAdvanceInterruptibly(phase, Math.max(0, Duration.between(Instant.now(), deadline).toMillis()),
+                    TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        }
+    }
+
     @Override
     public void close() throws IOException {
+        stopping = true;
         serverSocket.close();
         associations.shutdownNow();
     }
@@ -206,6 +238,7 @@ public final class StorageScp implements AutoCloseable {
                     return;
                 }
                 association.send(request.presentationContextId, request.response, null);
+                request.answered();
                 request = null;
             }
         } catch (SocketTimeoutException e) {
@@ -445,6 +478,7 @@ public final class StorageScp implements AutoCloseable {
         private CStoreRequestCommandMessage store;
         private CStoreHandler.IncomingInstance incoming;
         private CStoreOutcome refusal;
+        private boolean inProgress;
 
         RequestHandler(CStoreHandler.Session session) {
             this.session = session;
@@ -453,6 +487,10 @@ public final class StorageScp implements AutoCloseable {
         @Override
         public void sendPDataIndication(PDataPDU pdu, Association association)
                 throws DicomNetworkException, DicomException, IOException {
+            if (!inProgress) {
+                inProgress = true;
+                requests.register();
+            }
             @SuppressWarnings("unchecked")
             List<PresentationDataValue> values = pdu.getPDVList();
             for (PresentationDataValue value : values) {
@@ -498,6 +536,11 @@ public final class StorageScp implements AutoCloseable {
         }
 
         private void begin(String transferSyntaxUid) throws IOException {
+            if (stopping) {
+                // its data set is read off the wire and dropped, then the refusal answered
+                refusal = CStoreOutcome.outOfResources("Glean is stopping; send again later");
+                return;
+            }
             byte[] part10Header;
             try {
                 part10Header = part10Header(store.getAffectedSOPClassUID(), store.getAffectedSOPInstanceUID(),
@@ -529,11 +572,19 @@ public final class StorageScp implements AutoCloseable {
             setDone(true);
         }
 
+        void answered() {
+            if (inProgress) {
+                inProgress = false;
+                requests.arriveAndDeregister();
+            }
+        }
+
         void abandon() {
             if (incoming != null) {
                 incoming.abort();
                 incoming = null;
             }
+            answered();
         }
     }
 

@@ -98,13 +98,13 @@ public class AnalysisRepository {
         }
     }
 
-    /** SOPInstanceUID → content SHA-256 of the study's accepted instances. */
+    /** SOPInstanceUID → content SHA-256 of the study's accepted instances whose file is not missing. */
     public Map<String, String> acceptedContent(String studyInstanceUid) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement("""
                      SELECT i.sop_instance_uid, i.content_sha256 FROM instance i
                      JOIN series se ON se.id = i.series_id JOIN study st ON st.id = se.study_id
-                     WHERE st.study_instance_uid = ? AND i.status = 'ACCEPTED'""")) {
+                     WHERE st.study_instance_uid = ? AND i.status = 'ACCEPTED' AND i.file_missing_since IS NULL""")) {
             select.setString(1, studyInstanceUid);
             Map<String, String> content = new LinkedHashMap<>();
             try (ResultSet rows = select.executeQuery()) {
@@ -120,14 +120,14 @@ public class AnalysisRepository {
     }
 
     /**
-     * The content SHA-256 of accepted instances Glean stores, each once, in SHA-256 order — an
+     * The content SHA-256 of accepted instances Glean stores (files not missing), each once, in SHA-256 order — an
      * order unrelated to the studies, so that the first {@code limit} are a fair sample: the pool
      * of a calibration over the stored studies.
      */
     public List<String> acceptedContentSample(int limit) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement("""
-                     SELECT DISTINCT content_sha256 FROM instance WHERE status = 'ACCEPTED'
+                     SELECT DISTINCT content_sha256 FROM instance WHERE status = 'ACCEPTED' AND file_missing_since IS NULL
                      ORDER BY content_sha256 LIMIT ?""")) {
             select.setInt(1, limit);
             List<String> content = new ArrayList<>();

@@ -184,11 +184,19 @@ public class InferenceService {
                     continue;
                 }
                 DecodedImage decoded = null;
+                String failure = null;
                 long start = System.nanoTime();
-                try {
-                    decoded = reader.decode(store.pathOf(contentSha256));
-                } catch (MalformedDicomException | UnsupportedDicomException | RuntimeException e) {
-                    String failure = "the stored instance could not be decoded again: " + e.getMessage();
+                if (contentSha256 == null) {
+                    // the only accepted instances without content are those whose file is missing
+                    failure = "its file is missing from the instance store; send the instance again";
+                } else {
+                    try {
+                        decoded = reader.decode(store.pathOf(contentSha256));
+                    } catch (MalformedDicomException | UnsupportedDicomException | RuntimeException e) {
+                        failure = "the stored instance could not be decoded again: " + e.getMessage();
+                    }
+                }
+                if (failure != null) {
                     failures.put(instance.sopInstanceUid(), failure);
                     LOG.warnf("Study %s: SOPInstanceUID %s not analysed: %s", UidReference.of(study.studyInstanceUid()),
                             UidReference.of(instance.sopInstanceUid()), failure);

@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,6 +110,18 @@ public class CStoreIngest implements CStoreHandler {
         if (tlsScp != null) {
             tlsScp.close();
         }
+    }
+
+    /** Takes no new associations and refuses C-STOREs that begin from now on; see {@link StorageScp#stopAccepting}. */
+    public void stopAccepting() throws IOException {
+        if (scp != null) {
+            scp.stopAccepting();
+        }
+    }
+
+    /** Waits until no C-STORE is in progress or the deadline passes; see {@link StorageScp#awaitIdle}. */
+    public boolean awaitIdle(Instant deadline) throws InterruptedException {
+        return scp == null || scp.awaitIdle(deadline);
     }
 
     /** The port the SCP listens on; empty when glean.scp.enabled is false. */

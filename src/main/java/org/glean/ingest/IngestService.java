@@ -131,7 +131,9 @@ public class IngestService {
      * ones before it are stored. Every upload is consumed.
      *
      * @return each instance's outcome, in order
-     * @throws IOException when the store could not write; nothing of the group is recorded
+     * @throws IOException when the store could not write; nothing of the group is recorded, or
+     *     (rarely) a file that a recorded instance found in the store had gone and could not be
+     *     placed again, so that the instance must not be acknowledged; sending it again restores it
      */
     public List<InstanceOutcome> storeAll(List<ExaminedInstance> group, boolean stopAtFirstRefusal)
             throws IOException {
@@ -231,8 +233,12 @@ public class IngestService {
                 examined.upload().contentSha256(), examined.upload().size());
     }
 
-    // A file placed for an instance that was not stored goes again, unless a record names it.
-    private void afterRecording(ExaminedInstance examined, InstanceOutcome outcome, boolean newFile) {
+    // A file placed for an instance that was not stored goes again, unless a record names it. A
+    // stored instance whose bytes the store held already still has them: the file it found may
+    // have been an orphan that start-up reconciliation removed meanwhile. One whose record was
+    // there but whose file was not (marked missing) has its file back.
+    private void afterRecording(ExaminedInstance examined, InstanceOutcome outcome, boolean newFile)
+            throws IOException {
         String contentSha256 = examined.upload().contentSha256();
         if (!outcome.isStored()) {
             removeUnreferenced(newFile, contentSha256);
@@ -243,10 +249,15 @@ public class IngestService {
             removeUnreferenced(newFile, contentSha256);
             LOG.infof("%s: SOPInstanceUID %s is already stored with other bytes; the first copy is kept"
                     + " and this one discarded", examined.origin(), UidReference.of(stored.sopInstanceUid()));
-        } else {
-            LOG.debugf("%s: stored SOPInstanceUID %s (%s, %d bytes)", examined.origin(), stored.sopInstanceUid(),
-                    stored.status(), examined.upload().size());
+            return;
         }
+        boolean restored = newFile ? stored.disposition() == StoredInstance.Disposition.ALREADY_STORED
+                : store.ensurePlaced(examined.upload());
+        if (restored) {
+            repository.markFilePresent(contentSha256);
+        }
+        LOG.debugf("%s: stored SOPInstanceUID %s (%s, %d bytes)", examined.origin(), stored.sopInstanceUid(),
+                stored.status(), examined.upload().size());
     }
 
     // Instances found stored while examined come back stored, unless a refusal before them

@@ -78,6 +78,10 @@ public class Instance extends PanacheEntityBase {
     @Column(name = "received_at", nullable = false)
     public Instant receivedAt;
 
+    /** When start-up reconciliation found the store without this instance's file; null while it is there. */
+    @Column(name = "file_missing_since")
+    public Instant fileMissingSince;
+
     public static Instance findByUid(String sopInstanceUid) {
         return find("sopInstanceUid", sopInstanceUid).firstResult();
     }

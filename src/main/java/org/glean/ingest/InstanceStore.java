@@ -7,15 +7,20 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -32,10 +37,17 @@ import org.jboss.logging.Logger;
  * reach the file system and identical bytes are stored once. One level of 256 directories, as
  * git keeps objects: with more levels nearly every new instance would create a directory,
  * costing a second inode and a second directory flush. Files arrive through a temporary
- * file in the same file system that is flushed to disk and then moved into place atomically,
- * so a reader never sees half a file; the directories are flushed after the move, so a file
- * once placed stays placed. The store directory belongs to one server: at start it
- * deletes uploads a crash left behind.
+ * file in the same file system that is flushed to disk and then linked into place atomically,
+ * so a reader never sees half a file; the directories are flushed after the link, so a file
+ * once placed stays placed.
+ *
+ * <p>Each process receives into an upload folder of its own ({@code .uploads/ID}), which it
+ * holds through an {@link OwnerLock} ({@code .uploads/ID.owner}) while it runs, so that several
+ * processes may share the store and none removes what another is receiving. An upload keeps its
+ * name in that folder until the records that name its file are committed: a file placed by a
+ * process that died before its commit is found through the upload folder it left behind
+ * ({@link #takeOverAbandonedUploads}). On a file system without hard links uploads are moved
+ * into place instead, and that trace is lost.
  */
 @ApplicationScoped
 public class InstanceStore {
@@ -46,18 +58,37 @@ public class InstanceStore {
     // Flushes wait on the disk, not the CPU; several at once let the file system commit them together.
     private static final int FLUSHER_THREADS = 16;
 
+    private static final String OWNER_SUFFIX = ".owner";
+    // A folder's owner writes itself into its lock file right after creating it; one that never
+    // did within this long died in between.
+    private static final Duration UNNAMED_OWNER_AGE = Duration.ofHours(1);
+
     private final Path root;
+    private final Path uploadFolders;
     private final Path uploads;
+    private final OwnerLock uploadsOwner;
+    private final boolean hardLinks;
     private final ExecutorService flushers = flusherPool();
 
     public InstanceStore(@ConfigProperty(name = "glean.store.dir") Path root) {
         this.root = root.toAbsolutePath().normalize();
-        this.uploads = this.root.resolve(".uploads");
+        this.uploadFolders = this.root.resolve(".uploads");
         try {
-            Files.createDirectories(uploads);
-            removeAbandonedUploads();
+            Files.createDirectories(uploadFolders);
+            removeUploadsOfEarlierVersions();
+            String id = ProcessHandle.current().pid() + "-"
+                    + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
+            // the lock before the folder: a folder without one is left over, never being created
+            this.uploadsOwner = OwnerLock.acquire(uploadFolders.resolve(id + OWNER_SUFFIX))
+                    .orElseThrow(() -> new IllegalStateException("upload folder " + id + " is taken"));
+            this.uploads = Files.createDirectory(uploadFolders.resolve(id));
+            this.hardLinks = hardLinksWork(uploads);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the instance store in " + this.root, e);
+        }
+        if (!hardLinks) {
+            LOG.warnf("The file system of %s has no hard links: uploads are moved into place, and a file placed"
+                    + " just before a crash stays unreferenced until a start an hour later removes it", this.root);
         }
     }
 
@@ -74,6 +105,11 @@ public class InstanceStore {
         }
     }
 
+    /** This process's upload folder. */
+    public Path uploads() {
+        return uploads;
+    }
+
     /**
      * Whether a file with these bytes is in the store: every stored instance's is, and a few
      * others may be (left by a store whose record then failed).
@@ -88,11 +124,12 @@ public class InstanceStore {
     }
 
     /**
-     * Uploads moved to their content addresses.
+     * Uploads placed at their content addresses.
      *
      * @param newFiles for each upload, in order, true when the store did not hold its bytes
      *     before (the caller owns the new file and removes it if what it stores alongside
-     *     fails); false when it did
+     *     fails); false when it did, and then the caller keeps the upload until its records are
+     *     committed and checks with {@link #ensurePlaced} that the file is still there
      * @param durable completes once every move is on disk, or fails with an
      *     {@link UncheckedIOException}
      */
@@ -104,7 +141,8 @@ public class InstanceStore {
      * at once, so the file system commits them together), then each is moved into place; the
      * directories that gained an entry are flushed in the background, see
      * {@link Placement#durable}, so that the caller can prepare its records meanwhile. An upload
-     * whose bytes the store already holds is discarded instead.
+     * whose bytes the store already holds is not placed. Every upload stays in the upload folder
+     * until the caller discards it.
      */
     Placement placeAll(List<InstanceUpload> uploads) throws IOException {
         List<Boolean> placed = new ArrayList<>(uploads.size());
@@ -113,9 +151,7 @@ public class InstanceStore {
         for (InstanceUpload upload : uploads) {
             Path target = pathOf(upload.contentSha256());
             boolean held = !targets.add(target) || Files.exists(target);
-            if (held) {
-                upload.discard();
-            } else {
+            if (!held) {
                 flushes.add(upload.flushToDisk(flushers));
             }
             placed.add(!held);
@@ -124,12 +160,32 @@ public class InstanceStore {
         Set<Path> changedDirectories = new LinkedHashSet<>();
         for (int i = 0; i < uploads.size(); i++) {
             if (placed.get(i)) {
-                move(uploads.get(i), changedDirectories);
+                placed.set(i, place(uploads.get(i).tempFile(), pathOf(uploads.get(i).contentSha256()),
+                        changedDirectories));
             }
         }
         return new Placement(placed, CompletableFuture.allOf(changedDirectories.stream()
                 .map(directory -> CompletableFuture.runAsync(() -> syncDirectory(directory), flushers))
                 .toArray(CompletableFuture[]::new)));
+    }
+
+    /**
+     * Places an upload whose bytes {@link #placeAll} found in the store already, if they are no
+     * longer there (the file was an orphan that start-up reconciliation removed meanwhile), and
+     * waits until it is on disk.
+     *
+     * @return whether it had to be placed
+     */
+    boolean ensurePlaced(InstanceUpload upload) throws IOException {
+        Path target = pathOf(upload.contentSha256());
+        if (Files.exists(target)) {
+            return false;
+        }
+        awaitAll(List.of(upload.flushToDisk(flushers)));
+        Set<Path> changedDirectories = new LinkedHashSet<>();
+        place(upload.tempFile(), target, changedDirectories);
+        syncAll(changedDirectories);
+        return true;
     }
 
     /**
@@ -164,9 +220,111 @@ public class InstanceStore {
         return root;
     }
 
-    // An upload left by a crash is never completed; its sender was told the call failed.
-    private void removeAbandonedUploads() throws IOException {
-        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(uploads, "upload-*.part")) {
+    /**
+     * The upload folder of a process that is gone, locked by this one: its uploads, some of them
+     * perhaps placed in the store already (without the records the process meant to commit).
+     * {@link #remove} deletes the folder and its lock once they are dealt with; {@link #close}
+     * only lets the lock go, for another start to try again.
+     */
+    public final class AbandonedUploads implements AutoCloseable {
+
+        private final Path folder;
+        private final OwnerLock lock;
+
+        private AbandonedUploads(Path folder, OwnerLock lock) {
+            this.folder = folder;
+            this.lock = lock;
+        }
+
+        /** The process that left them, as its lock file names it. */
+        public String owner() {
+            return lock.previousHolder().isEmpty() ? "a process that died while starting" : lock.previousHolder();
+        }
+
+        /** Its uploads, finished or not. */
+        public List<Path> files() throws IOException {
+            if (!Files.isDirectory(folder)) {
+                return List.of();
+            }
+            try (Stream<Path> files = Files.list(folder)) {
+                return files.toList();
+            }
+        }
+
+        /**
+         * Whether {@code upload} was placed in the store as the file of {@code contentSha256},
+         * its SHA-256: the store's file is the upload's own (the same file under a second name).
+         */
+        public boolean isPlaced(Path upload, String contentSha256) throws IOException {
+            Path target = pathOf(contentSha256);
+            return Files.exists(target) && Files.isSameFile(target, upload);
+        }
+
+        /** Places the upload, whose SHA-256 is {@code contentSha256}, where the store lacks its bytes, durably. */
+        public void adopt(Path upload, String contentSha256) throws IOException {
+            Set<Path> changedDirectories = new LinkedHashSet<>();
+            place(upload, pathOf(contentSha256), changedDirectories);
+            syncAll(changedDirectories);
+        }
+
+        /** Deletes the folder with whatever is left in it, and its lock file. */
+        public void remove() throws IOException {
+            deleteTree(folder);
+            lock.delete();
+        }
+
+        @Override
+        public void close() throws IOException {
+            lock.close();
+        }
+    }
+
+    /**
+     * Takes over the upload folders of processes that are gone (their lock is free), so that no
+     * other process deals with them meanwhile. Folders of live processes, this one's included,
+     * are left alone, as is a folder whose owner has not yet written its name into its lock
+     * (being created) unless that is over an hour old.
+     */
+    public List<AbandonedUploads> takeOverAbandonedUploads() throws IOException {
+        List<AbandonedUploads> abandoned = new ArrayList<>();
+        try (DirectoryStream<Path> locks = Files.newDirectoryStream(uploadFolders, "*" + OWNER_SUFFIX)) {
+            for (Path lockFile : locks) {
+                if (lockFile.equals(uploadsOwner.file())) {
+                    continue;
+                }
+                OwnerLock lock = OwnerLock.takeOver(lockFile).orElse(null);
+                if (lock == null) {
+                    continue;
+                }
+                if (lock.previousHolder().isEmpty() && !olderThan(lockFile, UNNAMED_OWNER_AGE)) {
+                    lock.close();
+                    continue;
+                }
+                String name = lockFile.getFileName().toString();
+                abandoned.add(new AbandonedUploads(lockFile.resolveSibling(name.substring(0,
+                        name.length() - OWNER_SUFFIX.length())), lock));
+            }
+        }
+        removeFoldersWithoutOwner();
+        return abandoned;
+    }
+
+    // Owners lock before they create their folder and delete it before their lock, so a folder
+    // without a lock file is what a takeover that died half-way left.
+    private void removeFoldersWithoutOwner() throws IOException {
+        try (DirectoryStream<Path> folders = Files.newDirectoryStream(uploadFolders, Files::isDirectory)) {
+            for (Path folder : folders) {
+                if (!Files.exists(folder.resolveSibling(folder.getFileName() + OWNER_SUFFIX))) {
+                    deleteTree(folder);
+                }
+            }
+        }
+    }
+
+    // Before upload folders per process, uploads lay directly in .uploads, and one server used
+    // the store; an upload left there by a crash was never completed (its sender was told so).
+    private void removeUploadsOfEarlierVersions() throws IOException {
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(uploadFolders, "upload-*.part")) {
             for (Path leftover : leftovers) {
                 Files.deleteIfExists(leftover);
                 LOG.infof("Removed abandoned upload %s", leftover.getFileName());
@@ -174,16 +332,22 @@ public class InstanceStore {
         }
     }
 
+    /** Stops flushing and removes this process's upload folder, which holds nothing once calls have ended. */
     @PreDestroy
-    void stopFlushers() {
+    void stop() {
         flushers.shutdown();
+        try {
+            deleteTree(uploads);
+            uploadsOwner.delete();
+        } catch (IOException e) {
+            LOG.warnf("Cannot remove the upload folder %s: %s; the next start removes it", uploads, e.getMessage());
+        }
     }
 
-    // Moves an upload into place and collects the directories whose entries changed: the
-    // target's, and the root when that directory is new. Identical bytes that another upload
-    // placed meanwhile are replaced by the same bytes.
-    private void move(InstanceUpload upload, Set<Path> changedDirectories) throws IOException {
-        Path target = pathOf(upload.contentSha256());
+    // Links (or moves) a file into place and collects the directories whose entries changed: the
+    // target's, and the root when that directory is new. Returns false when identical bytes were
+    // placed there meanwhile by another upload, which then owns that file.
+    private boolean place(Path file, Path target, Set<Path> changedDirectories) throws IOException {
         Path directory = target.getParent();
         if (!Files.isDirectory(directory)) {
             try {
@@ -193,8 +357,51 @@ public class InstanceStore {
                 // another upload created it and flushes the root
             }
         }
-        Files.move(upload.tempFile(), target, StandardCopyOption.ATOMIC_MOVE);
         changedDirectories.add(directory);
+        if (!hardLinks) {
+            Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        }
+        try {
+            Files.createLink(target, file);
+            return true;
+        } catch (FileAlreadyExistsException placedMeanwhile) {
+            return false;
+        }
+    }
+
+    private void syncAll(Set<Path> directories) throws IOException {
+        awaitAll(directories.stream().map(directory -> CompletableFuture.runAsync(() -> syncDirectory(directory),
+                flushers)).toList());
+    }
+
+    private static boolean hardLinksWork(Path folder) throws IOException {
+        Path probe = Files.createFile(folder.resolve("link-probe"));
+        Path link = folder.resolve("link-probe-link");
+        try {
+            Files.createLink(link, probe);
+            return true;
+        } catch (UnsupportedOperationException | FileSystemException e) {
+            return false;
+        } finally {
+            Files.deleteIfExists(link);
+            Files.delete(probe);
+        }
+    }
+
+    private static boolean olderThan(Path file, Duration age) throws IOException {
+        return Files.getLastModifiedTime(file).toInstant().isBefore(Instant.now().minus(age));
+    }
+
+    private static void deleteTree(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
     // A move or a new directory is durable only once the directory's entries are on disk.

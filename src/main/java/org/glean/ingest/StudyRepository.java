@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.glean.dicom.DicomHeader;
@@ -41,6 +43,7 @@ import org.glean.security.UidReference;
 public class StudyRepository {
 
     private static final int MAX_ATTEMPTS = 3;
+    private static final int FETCH_SIZE = 1000;
 
     private final DataSource dataSource;
     private final InstanceStore store;
@@ -107,11 +110,15 @@ public class StudyRepository {
                         held.rejectionReason, StoredInstance.Disposition.ALREADY_STORED));
     }
 
-    /** SOPInstanceUID → SHA-256 of the stored bytes, for the given instances that are held and ACCEPTED. */
+    /**
+     * SOPInstanceUID → SHA-256 of the stored bytes, for the given instances that are held and
+     * ACCEPTED and whose file is not missing.
+     */
     @Transactional
     public Map<String, String> acceptedContent(Collection<String> sopInstanceUids) {
         Map<String, String> content = new HashMap<>();
-        Instance.<Instance>list("sopInstanceUid in ?1 and status = ?2", sopInstanceUids, Instance.Status.ACCEPTED)
+        Instance.<Instance>list("sopInstanceUid in ?1 and status = ?2 and fileMissingSince is null", sopInstanceUids,
+                        Instance.Status.ACCEPTED)
                 .forEach(instance -> content.put(instance.sopInstanceUid, instance.contentSha256));
         return content;
     }
@@ -120,6 +127,81 @@ public class StudyRepository {
     @Transactional
     public boolean isReferenced(String contentSha256) {
         return Instance.count("contentSha256", contentSha256) > 0;
+    }
+
+    /** Which of these stored files an instance record names. */
+    public Set<String> referencedAmong(Collection<String> contentSha256s) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT DISTINCT content_sha256 FROM instance WHERE content_sha256 = ANY (?::bpchar[])")) {
+            select.setArray(1, connection.createArrayOf("text", contentSha256s.toArray()));
+            Set<String> referenced = new HashSet<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    referenced.add(rows.getString(1));
+                }
+            }
+            return referenced;
+        } catch (SQLException e) {
+            throw new PersistenceException("reading which stored files are referenced failed", e);
+        }
+    }
+
+    /**
+     * Hands every stored file an instance record names to {@code consumer}, once each, with
+     * whether its records are marked missing, reading them a batch at a time.
+     */
+    public void forEachReferencedFile(BiConsumer<String, Boolean> consumer) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false); // PostgreSQL fetches in batches only inside a transaction
+            try (PreparedStatement select = connection.prepareStatement("""
+                    SELECT content_sha256, bool_or(file_missing_since IS NOT NULL) FROM instance
+                    GROUP BY content_sha256""")) {
+                select.setFetchSize(FETCH_SIZE);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        consumer.accept(rows.getString(1), rows.getBoolean(2));
+                    }
+                }
+            } finally {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new PersistenceException("reading the stored files' records failed", e);
+        }
+    }
+
+    /** Marks the records that name these files as missing their file, from {@code since}. */
+    public void markFilesMissing(Collection<String> contentSha256s, Instant since) {
+        update("UPDATE instance SET file_missing_since = ? WHERE content_sha256 = ANY (?::bpchar[])"
+                + " AND file_missing_since IS NULL", contentSha256s, timestamp(since));
+    }
+
+    /** Clears the mark of the records that name this file: it is in the store again. */
+    public void markFilePresent(String contentSha256) {
+        markFilesPresent(List.of(contentSha256));
+    }
+
+    /** Clears the mark of the records that name these files: they are in the store again. */
+    public void markFilesPresent(Collection<String> contentSha256s) {
+        update("UPDATE instance SET file_missing_since = NULL WHERE content_sha256 = ANY (?::bpchar[])"
+                + " AND file_missing_since IS NOT NULL", contentSha256s, null);
+    }
+
+    // One UPDATE over an array of files, with an optional timestamp before it.
+    private void update(String sql, Collection<String> contentSha256s, OffsetDateTime at) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement update = connection.prepareStatement(sql)) {
+            int index = 1;
+            if (at != null) {
+                update.setObject(index++, at);
+            }
+            update.setArray(index, connection.createArrayOf("text", contentSha256s.toArray()));
+            update.executeUpdate();
+        } catch (SQLException e) {
+            throw new PersistenceException("marking " + contentSha256s.size() + " stored files failed", e);
+        }
     }
 
     /**

@@ -79,7 +79,7 @@ class IngestStudyStoreFailureTest extends LoopbackGrpcTest {
         assertThat(analyses.count(studyUid)).isZero();
         assertThat(QuarkusTransaction.requiringNew().call(() -> Instance.findByUid(lastSop))).isNull();
         assertThat(target).doesNotExist();
-        try (Stream<Path> uploads = Files.list(store.root().resolve(".uploads"))) {
+        try (Stream<Path> uploads = Files.list(store.uploads())) {
             assertThat(uploads).as("uploads left behind").isEmpty();
         }
 

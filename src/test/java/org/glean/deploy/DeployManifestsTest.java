@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -218,6 +219,22 @@ class DeployManifestsTest {
             if (volume.path("secret").path("secretName").asText().equals(JWT_SECRET)) {
                 assertThat(volume.path("secret").path("items").findValuesAsText("key"))
                         .as("the inference pods mount the public key only").containsExactly(verify.key());
+            }
+        }
+    }
+
+    @Test
+    void everyPodMayDrainItsCallsAndStopBeforeKubernetesKillsIt() {
+        String setting = applicationProperties().getProperty("glean.shutdown.drain-timeout");
+        assertThat(setting).startsWith("${" + environmentName("glean.shutdown.drain-timeout") + ":");
+        Duration defaultDrain = Duration.parse("PT" + setting.substring(setting.indexOf(':') + 1, setting.length() - 1));
+        for (JsonNode deployment : manifests.ofKind("Deployment")) {
+            long grace = podSpec(deployment).path("terminationGracePeriodSeconds").asLong(30); // Kubernetes' default
+            for (JsonNode container : containers(deployment)) {
+                Duration drain = env(container, environmentName("glean.shutdown.drain-timeout"))
+                        .map(entry -> Duration.parse("PT" + entry.path("value").asText())).orElse(defaultDrain);
+                assertThat(grace).as(deployment.path("metadata").path("name").asText()
+                        + ": the drain, then 10 s to stop the rest").isGreaterThanOrEqualTo(drain.toSeconds() + 10);
             }
         }
     }

@@ -16,11 +16,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.glean.ingest.DcmtkFiles;
 import org.glean.ingest.DcmtkFiles.Result;
@@ -188,6 +192,62 @@ class StorageScpTest {
             }
             assertThat(read).as("the server closed the connection").isEqualTo(-1);
         }
+    }
+
+    @Test
+    void aStopLetsTheCStoreInProgressBeAnsweredAndRefusesTheNextAndNewAssociations() throws Exception {
+        CountDownLatch completing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, LOOPBACK, callingAeTitle -> {
+            CStoreHandler.IncomingInstance kept = keep(callingAeTitle);
+            return new CStoreHandler.IncomingInstance() {
+                @Override
+                public void append(ByteBuffer bytes) throws IOException {
+                    kept.append(bytes);
+                }
+
+                @Override
+                public CStoreOutcome complete() {
+                    completing.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return kept.complete();
+                }
+
+                @Override
+                public void abort() {
+                    kept.abort();
+                }
+            };
+        });
+        String study = DcmtkFiles.newUid();
+        String series = DcmtkFiles.newUid();
+        Path first = DcmtkFiles.write(dir, Spec.ct(study, series, 1, 1, 64), Syntax.EXPLICIT_LITTLE);
+        Path second = DcmtkFiles.write(dir, Spec.ct(study, series, 1, 2, 64), Syntax.EXPLICIT_LITTLE);
+        String port = port();
+        CompletableFuture<Result> push = CompletableFuture.supplyAsync(() -> storescu(first, second));
+        assertThat(completing.await(30, TimeUnit.SECONDS)).as("the first C-STORE reached the handler").isTrue();
+
+        scp.stopAccepting();
+        CompletableFuture<Boolean> idle = CompletableFuture.supplyAsync(() -> {
+            try {
+                return scp.awaitIdle(Instant.now().plusSeconds(30));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Result echo = DcmtkFiles.execute(List.of("echoscu", "-aec", AE_TITLE, "127.0.0.1", port));
+        assertThat(echo.exitCode()).as("a new association: " + echo.output()).isNotZero();
+        assertThat(idle).as("the first C-STORE is still being stored").isNotDone();
+        release.countDown();
+
+        assertThat(idle.get(30, TimeUnit.SECONDS)).isTrue();
+        Result pushed = push.get(60, TimeUnit.SECONDS);
+        assertThat(received).hasSize(1);
+        assertThat(pushed.output()).contains("Glean is stopping; send again later");
     }
 
     // A-ASSOCIATE-RQ (PS3.8 §9.3.2) proposing Verification in Implicit VR Little Endian.

@@ -236,7 +236,7 @@ class IngestServiceGroupTest {
     }
 
     private long uploadsLeft() throws Exception {
-        try (var uploads = Files.list(store.root().resolve(".uploads"))) {
+        try (var uploads = Files.list(store.uploads())) {
             return uploads.count();
         }
     }

@@ -86,13 +86,104 @@ class InstanceStoreTest {
     }
 
     @Test
-    void removesUploadsAbandonedByACrash() throws Exception {
-        InstanceStore crashed = new InstanceStore(root);
-        crashed.newUpload(1024).write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+    void keepsAnUploadInItsFolderAsASecondNameOfThePlacedFileUntilItIsDiscarded() throws Exception {
+        InstanceStore store = new InstanceStore(root);
+        InstanceUpload upload = finishedUpload(store, "recorded later");
 
-        InstanceStore restarted = new InstanceStore(root);
+        InstanceStore.Placement placement = store.placeAll(List.of(upload));
+        placement.durable().join();
+        assertThat(placement.newFiles()).containsExactly(true);
 
-        assertThat(uploadsLeft(restarted)).isZero();
+        Path placed = store.pathOf(upload.contentSha256());
+        assertThat(Files.isSameFile(placed, upload.tempFile())).isTrue();
+        assertThat(Files.getAttribute(placed, "unix:nlink")).isEqualTo(2);
+        upload.discard();
+        assertThat(Files.getAttribute(placed, "unix:nlink")).isEqualTo(1);
+        assertThat(uploadsLeft(store)).isZero();
+    }
+
+    @Test
+    void placesAgainBytesItFoundStoredWhenTheyHaveGoneSince() throws Exception {
+        InstanceStore store = new InstanceStore(root);
+        assertThat(placeDurably(store, List.of(finishedUpload(store, "an orphan")))).containsExactly(true);
+        InstanceUpload upload = finishedUpload(store, "an orphan");
+        assertThat(store.placeAll(List.of(upload)).newFiles()).containsExactly(false);
+        assertThat(store.ensurePlaced(upload)).isFalse();
+
+        store.remove(upload.contentSha256()); // as reconciliation removes an orphan
+        assertThat(store.ensurePlaced(upload)).isTrue();
+
+        assertThat(Files.readString(store.pathOf(upload.contentSha256()))).isEqualTo("an orphan");
+        upload.discard();
+    }
+
+    @Test
+    void eachStoreReceivesIntoAFolderOfItsOwn() throws Exception {
+        InstanceStore first = new InstanceStore(root);
+        InstanceStore second = new InstanceStore(root);
+        first.newUpload(1024).write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+
+        assertThat(second.uploads()).isNotEqualTo(first.uploads());
+        assertThat(second.takeOverAbandonedUploads()).as("the first store's process is alive").isEmpty();
+        assertThat(uploadsLeft(first)).isEqualTo(1);
+    }
+
+    @Test
+    void takesOverTheUploadFolderOfAGoneProcessButNotThatOfALiveOne() throws Exception {
+        InstanceStore store = new InstanceStore(root);
+        Path gone = uploadFolder("gone", "pid 4000001, started 2025-01-01T00:00:00Z");
+        Files.write(gone.resolve("upload-1.part"), new byte[] {1, 2, 3});
+        Path alive = uploadFolder("alive", "pid 4000002, started 2025-01-01T00:00:00Z");
+        Process holder = holdLock(alive.resolveSibling("alive.owner"));
+        try {
+            List<InstanceStore.AbandonedUploads> abandoned = store.takeOverAbandonedUploads();
+
+            assertThat(abandoned).hasSize(1);
+            assertThat(abandoned.get(0).owner()).isEqualTo("pid 4000001, started 2025-01-01T00:00:00Z");
+            assertThat(abandoned.get(0).files()).containsExactly(gone.resolve("upload-1.part"));
+            abandoned.get(0).remove();
+            assertThat(gone).doesNotExist();
+            assertThat(gone.resolveSibling("gone.owner")).doesNotExist();
+            assertThat(alive).isDirectory();
+        } finally {
+            holder.destroy();
+            holder.waitFor();
+        }
+        assertThat(store.takeOverAbandonedUploads()).as("its owner has ended").hasSize(1);
+    }
+
+    @Test
+    void removesUploadsLeftByEarlierVersionsAndFoldersWithoutAnOwner() throws Exception {
+        Path uploads = Files.createDirectories(root.resolve(".uploads"));
+        Files.write(uploads.resolve("upload-old.part"), new byte[] {1});
+        Path ownerless = Files.createDirectories(uploads.resolve("ownerless"));
+        Files.write(ownerless.resolve("upload-2.part"), new byte[] {2});
+
+        InstanceStore store = new InstanceStore(root);
+        assertThat(store.takeOverAbandonedUploads()).isEmpty();
+
+        assertThat(uploads.resolve("upload-old.part")).doesNotExist();
+        assertThat(ownerless).doesNotExist();
+    }
+
+    // An upload folder as a process leaves it: the folder and, beside it, its lock file naming it.
+    private Path uploadFolder(String id, String owner) throws IOException {
+        Path folder = Files.createDirectories(root.resolve(".uploads").resolve(id));
+        Files.writeString(folder.resolveSibling(id + ".owner"), owner + "\n");
+        return folder;
+    }
+
+    // Another live process that holds the lock (a POSIX record lock, as Java takes it).
+    private static Process holdLock(Path file) throws IOException {
+        Process holder = new ProcessBuilder("python3", "-c", """
+                import fcntl, sys
+                f = open(sys.argv[1], 'r+')
+                fcntl.lockf(f, fcntl.LOCK_EX)
+                print('locked', flush=True)
+                sys.stdin.read()""", file.toString()).redirectErrorStream(true).start();
+        String line = new String(holder.getInputStream().readNBytes("locked".length()), StandardCharsets.US_ASCII);
+        assertThat(line).as("python3 holding the lock").isEqualTo("locked");
+        return holder;
     }
 
     private static InstanceUpload finishedUpload(InstanceStore store, String text) throws IOException, SizeLimitException {
@@ -102,20 +193,22 @@ class InstanceStoreTest {
         return upload;
     }
 
+    // Places the uploads and, as IngestService does once their records are committed, discards them.
     private static List<Boolean> placeDurably(InstanceStore store, List<InstanceUpload> uploads) throws IOException {
         InstanceStore.Placement placement = store.placeAll(uploads);
         placement.durable().join();
+        uploads.forEach(InstanceUpload::discard);
         return placement.newFiles();
     }
 
     private long storedFiles() throws IOException {
         try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(Files::isRegularFile).filter(file -> !file.getParent().endsWith(".uploads")).count();
+            return files.filter(Files::isRegularFile).filter(file -> !file.startsWith(root.resolve(".uploads"))).count();
         }
     }
 
     private static long uploadsLeft(InstanceStore store) throws IOException {
-        try (Stream<Path> files = Files.list(store.root().resolve(".uploads"))) {
+        try (Stream<Path> files = Files.list(store.uploads())) {
             return files.count();
         }
     }

@@ -162,14 +162,7 @@ class ServerRestartIT {
 
     private GleanServerProcess start(Path jar, Path data, String run) throws Exception {
         Path logs = Files.createDirectories(dir.resolve(run));
-        GleanServerProcess server = GleanServerProcess.start(jar, JAVA_OPTIONS, data, logs.resolve("server.log"));
-        try {
-            server.awaitReady(START_TIMEOUT);
-            return server;
-        } catch (Exception | AssertionError e) {
-            server.close();
-            throw e;
-        }
+        return GleanServerProcess.startReady(jar, JAVA_OPTIONS, data, logs.resolve("server.log"), START_TIMEOUT);
     }
 
     private static ManagedChannel channel(GleanServerProcess server) {
