@@ -198,8 +198,8 @@ class StorageScpTest {
     void aStopLetsTheCStoreInProgressBeAnsweredAndRefusesTheNextAndNewAssociations() throws Exception {
         CountDownLatch completing = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, LOOPBACK, callingAeTitle -> {
-            CStoreHandler.IncomingInstance kept = keep(callingAeTitle);
+        scp = StorageScp.start(InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, LOOPBACK, (callingAeTitle, peer) -> () -> {
+            CStoreHandler.IncomingInstance kept = keep();
             return new CStoreHandler.IncomingInstance() {
                 @Override
                 public void append(ByteBuffer bytes) throws IOException {
@@ -317,7 +317,7 @@ class StorageScpTest {
 
     private StorageScp startTls(Path ca) throws Exception {
         SSLContext tls = DicomTls.server(TestCertificates.serverKeys(ca), ca.resolve(LocalCertificateAuthority.CA_CERTIFICATE));
-        return StorageScp.startTls(tls, true, InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, LOOPBACK, this::keep);
+        return StorageScp.startTls(tls, true, InetAddress.getLoopbackAddress(), 0, AE_TITLE, 4, LOOPBACK, handler);
     }
 
     private Result storescuTls(TestCertificates.ClientCertificate client, Path trustedCa, Path file) {
