@@ -31,6 +31,7 @@ final class CallActions {
         put(CurationGrpc.getReleaseTaskMethod(), AuditAction.RELEASED);
         put(CurationGrpc.getSkipTaskMethod(), AuditAction.SKIPPED);
         put(CurationGrpc.getExportAnnotationsMethod(), AuditAction.ANNOTATIONS_EXPORTED);
+        put(CurationGrpc.getExportInstanceMethod(), AuditAction.INSTANCE_EXPORTED);
         put(ModelsGrpc.getListModelsMethod(), AuditAction.MODELS_READ);
         put(ModelsGrpc.getStartFineTuneMethod(), AuditAction.FINE_TUNE_STARTED);
         put(ModelsGrpc.getWatchJobMethod(), AuditAction.JOB_READ);

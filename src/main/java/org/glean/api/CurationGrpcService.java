@@ -167,6 +167,8 @@ public class CurationGrpcService extends CurationGrpc.CurationImplBase {
     public void exportInstance(ExportInstanceRequest request, StreamObserver<ExportedInstanceChunk> responseObserver) {
         ServerCallStreamObserver<ExportedInstanceChunk> call =
                 (ServerCallStreamObserver<ExportedInstanceChunk>) responseObserver;
+        trail.append(AuditEntry.of(CallerAuthorization.actor(), AuditAction.INSTANCE_EXPORTED)
+                .detail("a de-identified copy of instance " + request.getSopInstanceUid()));
         try (ChunkedOutput<ExportedInstanceChunk> out = new ChunkedOutput<>(call,
                 data -> ExportedInstanceChunk.newBuilder().setData(data).build())) {
             export.writeInstance(request.getSopInstanceUid(), out);

@@ -32,6 +32,8 @@ public enum AuditAction {
     SKIPPED,
     /** ExportAnnotations. */
     ANNOTATIONS_EXPORTED,
+    /** ExportInstance: a de-identified copy of one instance. */
+    INSTANCE_EXPORTED,
     /** The server queued a task for a scored study. */
     QUEUED,
     /** The server decided whether a scored study is annotated. */
