@@ -130,10 +130,14 @@ class StoreReconciliationTest {
         assertThat(fileMissingSince(sop)).isNull();
     }
 
+    // As an IngestStudy call stores an instance and completes its study when it ends: a study left
+    // receiving would be completed by its quiet period and scored in the background of later tests.
     private StoredInstance store(Path file) throws Exception {
         InstanceUpload upload = ingest.newUpload();
         upload.write(ByteBuffer.wrap(Files.readAllBytes(file)));
-        return ingest.ingest(upload, null, "test");
+        StoredInstance stored = ingest.ingest(upload, null, "test");
+        ingest.completeStudy(stored.studyInstanceUid());
+        return stored;
     }
 
     private Path dicomFile() {
