@@ -25,7 +25,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.glean.security.Actor;
-import org.glean.security.AuditEntry;
 import org.glean.security.AuditTrail;
 import org.glean.security.BearerToken;
 import org.glean.security.Caller;
