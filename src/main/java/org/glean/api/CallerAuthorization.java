@@ -30,7 +30,6 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.glean.security.Actor;
-import org.glean.security.AuditEntry;
 import org.glean.security.AuditTrail;
 import org.glean.security.BearerToken;
 import org.glean.security.Caller;

@@ -16,16 +16,16 @@ import org.jboss.logging.Logger;
  * A deletion lists them in its transaction; they are removed once it has committed, so that a
  * crash at any point leaves either the study whole or its rows gone and its files listed here,
  * to be removed by the next removal (the next deletion, or the next start). A file is removed
- * only while no instance names it, under an advisory lock that recording a group takes shared:
- * a group that reuses such a file (the same instance sent again) either commits first, and the
- * file stays, or finds it gone and fails.
+ * only while no instance names it, under an advisory lock that recording a group takes shared
+ * ({@link StudyRepository}): a group that reuses such a file (the same instance sent again)
+ * either commits first, and the file stays, or finds it gone and fails.
  */
 @ApplicationScoped
 public class StoreRemovals {
 
     private static final Logger LOG = Logger.getLogger(StoreRemovals.class);
-    // pg_advisory_xact_lock key: "gleanDel" as a big-endian long.
-    private static final long LOCK = 7452442952527537516L;
+    /** pg_advisory_xact_lock key: "gleanDel" as a big-endian long. */
+    static final long LOCK = 7452442952527537516L;
     private static final int BATCH = 500;
 
     private final DataSource dataSource;
@@ -34,14 +34,6 @@ public class StoreRemovals {
     public StoreRemovals(DataSource dataSource, InstanceStore store) {
         this.dataSource = dataSource;
         this.store = store;
-    }
-
-    /** Holds removals off until the caller's transaction ends; taken by every group recorded. */
-    static void holdOff(Connection connection) throws SQLException {
-        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock_shared(?)")) {
-            lock.setLong(1, LOCK);
-            lock.execute();
-        }
     }
 
     /** Lists a deleted study's files for removal, in the deletion's transaction. */

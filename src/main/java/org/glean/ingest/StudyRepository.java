@@ -35,9 +35,10 @@ import org.glean.security.UidReference;
  * associations, a re-send beside a send) are recorded one after the other and the study's size
  * is checked against a total nobody else is changing. Instances are recorded in groups with
  * plain SQL over arrays, a fixed handful of statements per group, because on a busy machine each
- * round trip to the database costs more than the work it carries. A group is recorded under
- * {@link StoreRemovals}' lock, shared, and only once its files are found in the store: a deleted
- * study's file that a group reuses is either kept for it or, removed first, fails the group.
+ * round trip to the database costs more than the work it carries. A group that inserts instances
+ * takes {@link StoreRemovals}' lock, shared, in the same statement, and commits only once their
+ * files are found in the store after it: a deleted study's file that a group reuses is either kept
+ * for it or, removed first, fails the group.
  */
 @ApplicationScoped
 public class StudyRepository {
@@ -335,7 +336,6 @@ public class StudyRepository {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                StoreRemovals.holdOff(connection);
                 GroupPlan plan = record(connection, group, stopAtFirstRefusal, maxStudyBytes, receivedAt);
                 filesDurable.join();
                 for (Received inserted : plan.toInsert) {
@@ -541,7 +541,7 @@ public class StudyRepository {
         return ids;
     }
 
-    // The instances, and what they add to their studies, in one round trip.
+    // The instances, what they add to their studies, and the removals' lock, in one round trip.
     private static void insertInstancesAndGrowStudies(Connection connection, GroupPlan plan,
             Map<String, Long> studyIds, Map<String, Long> seriesIds, Instant receivedAt) throws SQLException {
         List<Received> instances = plan.toInsert;
@@ -559,8 +559,11 @@ public class StudyRepository {
                     UPDATE study SET stored_bytes = study.stored_bytes + t.added, last_received_at = ?,
                                      reception = 'RECEIVING', completed_at = NULL
                     FROM unnest(?::bigint[], ?::bigint[]) AS t (id, added) WHERE study.id = t.id
-                    RETURNING 1)
-                SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM grown)""")) {
+                    RETURNING 1),
+                removals_held_off AS (
+                    SELECT pg_advisory_xact_lock_shared(?))
+                SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM grown),
+                       (SELECT count(*) FROM removals_held_off)""")) {
             insert.setObject(1, timestamp(receivedAt));
             column(insert, 2, "bigint", instances, received -> seriesIds.get(received.header().seriesInstanceUid()));
             column(insert, 3, "text", instances, received -> received.header().sopInstanceUid());
@@ -578,6 +581,7 @@ public class StudyRepository {
             insert.setArray(15, connection.createArrayOf("bigint",
                     plan.addedBytes.keySet().stream().map(studyIds::get).toArray()));
             insert.setArray(16, connection.createArrayOf("bigint", plan.addedBytes.values().toArray()));
+            insert.setLong(17, StoreRemovals.LOCK);
             try (ResultSet counts = insert.executeQuery()) {
                 counts.next();
                 if (counts.getLong(1) != instances.size()) {
