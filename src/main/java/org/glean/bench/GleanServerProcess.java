@@ -5,10 +5,12 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,13 +43,16 @@ public final class GleanServerProcess implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
 
     private final ChildProcess process;
+    private final ServerLaunch.Transport transport;
     private final int grpcPort;
     private final int dicomPort;
     private final Path dataDir;
     private final Path gcLog;
 
-    private GleanServerProcess(ChildProcess process, int grpcPort, int dicomPort, Path dataDir, Path gcLog) {
+    private GleanServerProcess(ChildProcess process, ServerLaunch.Transport transport, int grpcPort, int dicomPort,
+            Path dataDir, Path gcLog) {
         this.process = process;
+        this.transport = transport;
         this.grpcPort = grpcPort;
         this.dicomPort = dicomPort;
         this.dataDir = dataDir;
@@ -59,8 +64,7 @@ public final class GleanServerProcess implements AutoCloseable {
      * output in {@code log} and its GC log beside it; returns once it started the process, see
      * {@link #awaitReady}.
      */
-    public static GleanServerProcess start(Path jar, List<String> javaOptions, Path dataDir, Path log)
-            throws IOException {
+    public static GleanServerProcess start(ServerLaunch launch, Path dataDir, Path log) throws IOException {
         Path gcLog = log.resolveSibling("glean-server-gc.log");
         int grpcPort = ChildProcess.freePort();
         int dicomPort = ChildProcess.freePort();
@@ -71,20 +75,21 @@ public final class GleanServerProcess implements AutoCloseable {
         environment.put("GLEAN_DICOM_PORT", Integer.toString(dicomPort));
         environment.put("GLEAN_AE_TITLE", AE_TITLE);
         environment.put("GLEAN_EMBEDDED_DB_PORT", Integer.toString(ChildProcess.freePort()));
+        environment.put("GLEAN_TLS_ENABLED", Boolean.toString(launch.transport() == ServerLaunch.Transport.TLS));
         List<String> command = new ArrayList<>();
         command.add(javaCommand());
-        command.addAll(javaOptions);
+        command.addAll(launch.javaOptions());
         command.addAll(List.of(GcLogHeap.jvmOption(gcLog), "-Dai.djl.offline=true", "-jar",
-                jar.toAbsolutePath().toString(), "serve"));
+                launch.jar().toAbsolutePath().toString(), "serve"));
         ChildProcess process = ChildProcess.start("the Glean server", command, environment, log,
                 name -> name.startsWith("QUARKUS_DATASOURCE_"));
-        return new GleanServerProcess(process, grpcPort, dicomPort, dataDir, gcLog);
+        return new GleanServerProcess(process, launch.transport(), grpcPort, dicomPort, dataDir, gcLog);
     }
 
     /** {@link #start}, then {@link #awaitReady}; a server that does not become ready is stopped. */
-    public static GleanServerProcess startReady(Path jar, List<String> javaOptions, Path dataDir, Path log,
-            Duration timeout) throws IOException, InterruptedException {
-        GleanServerProcess server = start(jar, javaOptions, dataDir, log);
+    public static GleanServerProcess startReady(ServerLaunch launch, Path dataDir, Path log, Duration timeout)
+            throws IOException, InterruptedException {
+        GleanServerProcess server = start(launch, dataDir, log);
         try {
             server.awaitReady(timeout);
             return server;
@@ -94,15 +99,20 @@ public final class GleanServerProcess implements AutoCloseable {
         }
     }
 
-    /** Waits until gRPC health (over TLS with the server's new CA) says SERVING and the SCP accepts connections. */
+    /**
+     * Waits until gRPC health (over TLS with the server's new CA, or plaintext) says SERVING and the
+     * SCP accepts connections.
+     */
     public void awaitReady(Duration timeout) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         ManagedChannel channel = null;
         try {
             while (true) {
                 process.requireAlive();
-                if (channel == null && Files.exists(caCertificate())) {
-                    channel = ClientChannels.tls(HOST, grpcPort, Optional.of(caCertificate())).build();
+                // the server writes its CA and token key before it listens
+                if (channel == null && Files.exists(signingKey())
+                        && (transport == ServerLaunch.Transport.PLAINTEXT || Files.exists(caCertificate()))) {
+                    channel = channelBuilder().build();
                 }
                 if (channel != null && serving(HealthGrpc.newBlockingStub(channel)) && accepts(dicomPort)) {
                     return;
@@ -121,25 +131,34 @@ public final class GleanServerProcess implements AutoCloseable {
     }
 
     /**
-     * A channel as a site's pipeline has one: TLS trusting the server's local CA, every call with
-     * an admin service token signed with the server's key.
+     * A channel as a site's pipeline has one: TLS trusting the server's local CA (or plaintext when
+     * the server was started so), every call with an admin service token signed with the server's key.
      */
     public ManagedChannel channel() {
-        return ClientChannels.tls(HOST, grpcPort, Optional.of(caCertificate()))
-                .intercept(new BearerToken(token("glean-bench", Role.ADMIN)).onEveryCall())
-                .build();
+        return channelBuilder().intercept(new BearerToken(token("glean-bench", Role.ADMIN)).onEveryCall()).build();
     }
 
-    /** The server's pipeline timers, from its /q/metrics over TLS trusting its local CA. */
+    private NettyChannelBuilder channelBuilder() {
+        return transport == ServerLaunch.Transport.TLS
+                ? ClientChannels.tls(HOST, grpcPort, Optional.of(caCertificate()))
+                : ClientChannels.plaintext(HOST, grpcPort);
+    }
+
+    /** The server's pipeline timers, from its /q/metrics (over TLS trusting its local CA when TLS is on). */
     public PipelineTimes pipelineTimes() throws IOException, InterruptedException {
-        return PipelineTimes.scrape(ClientChannels.https(caCertificate()), URI.create("https://" + HOST + ":" + grpcPort));
+        return transport == ServerLaunch.Transport.TLS
+                ? PipelineTimes.scrape(ClientChannels.https(caCertificate()), URI.create("https://" + HOST + ":" + grpcPort))
+                : PipelineTimes.scrape(HttpClient.newHttpClient(), URI.create("http://" + HOST + ":" + grpcPort));
     }
 
     /** A token for the subject with the roles, as `glean token --service` signs it from the data folder. */
     public String token(String subject, Role... roles) {
-        Path key = dataDir.resolve("security").resolve(TokenSigningKey.PRIVATE_KEY);
-        return new TokenIssuer("glean", TokenSigningKey.read(key)).issue(subject, EnumSet.copyOf(List.of(roles)),
-                Duration.ofHours(12));
+        return new TokenIssuer("glean", TokenSigningKey.read(signingKey())).issue(subject,
+                EnumSet.copyOf(List.of(roles)), Duration.ofHours(12));
+    }
+
+    private Path signingKey() {
+        return dataDir.resolve("security").resolve(TokenSigningKey.PRIVATE_KEY);
     }
 
     private Path caCertificate() {

@@ -40,12 +40,11 @@ public final class IngestBenchmark {
      * @param size rows and columns of each CT image
      * @param rounds measured rounds
      * @param warmupInstances instances each path gets before the first round, not measured (0: none)
-     * @param serverJar the packaged Glean jar (quarkus-run.jar)
-     * @param serverJavaOptions JVM options of the Glean server, e.g. -Xmx2g
+     * @param server how the Glean server is started: its jar, JVM options and transport
      * @param workDir an empty folder for the servers' data, the instances and the logs
      */
-    public record Settings(int instances, int studies, int size, int rounds, int warmupInstances, Path serverJar,
-            List<String> serverJavaOptions, Path workDir) {
+    public record Settings(int instances, int studies, int size, int rounds, int warmupInstances, ServerLaunch server,
+            Path workDir) {
     }
 
     /**
@@ -99,8 +98,8 @@ public final class IngestBenchmark {
 
     public Report run() throws IOException, InterruptedException {
         Path workDir = settings.workDir();
-        say("Starting the Glean server (%s) and Orthanc in %s", settings.serverJar(), workDir);
-        try (GleanServerProcess glean = GleanServerProcess.start(settings.serverJar(), settings.serverJavaOptions(),
+        say("Starting the Glean server (%s) and Orthanc in %s", settings.server().jar(), workDir);
+        try (GleanServerProcess glean = GleanServerProcess.start(settings.server(),
                         workDir.resolve("glean-data"), workDir.resolve("glean-server.log"));
                 OrthancProcess orthanc = OrthancProcess.start(workDir)) {
             glean.awaitReady(START_TIMEOUT);

@@ -45,12 +45,11 @@ public final class ScoringBenchmark {
      * @param size rows and columns of each slice
      * @param warmupStudies studies sent first, the same way, not measured (0: none)
      * @param seed the phantoms' seed, and so their UIDs
-     * @param serverJar the packaged Glean jar (quarkus-run.jar)
-     * @param serverJavaOptions JVM options of the Glean server, e.g. -Xmx2g
+     * @param server how the Glean server is started: its jar, JVM options and transport
      * @param workDir an empty folder for the server's data, the studies and the logs
      */
     public record Settings(int studies, int clients, int slices, int size, int warmupStudies, long seed,
-            Path serverJar, List<String> serverJavaOptions, Path workDir) {
+            ServerLaunch server, Path workDir) {
     }
 
     /**
@@ -94,8 +93,8 @@ public final class ScoringBenchmark {
                 settings.size(), workDir);
         List<GeneratedStudy> generated = BenchmarkInstances.phantomStudies(workDir.resolve("studies"), total,
                 settings.slices(), settings.size(), settings.seed());
-        say("Starting the Glean server (%s)", settings.serverJar());
-        try (GleanServerProcess glean = GleanServerProcess.start(settings.serverJar(), settings.serverJavaOptions(),
+        say("Starting the Glean server (%s)", settings.server().jar());
+        try (GleanServerProcess glean = GleanServerProcess.start(settings.server(),
                 workDir.resolve("glean-data"), workDir.resolve("glean-server.log"))) {
             glean.awaitReady(START_TIMEOUT);
             if (settings.warmupStudies() > 0) {

@@ -75,9 +75,9 @@ public final class BenchIngestCommand implements Callable<Integer> {
             return 2;
         }
         String date = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-        return server.run("glean bench-ingest", err, (jar, javaOptions, workDir) -> {
+        return server.run("glean bench-ingest", err, (launch, workDir) -> {
             Report report = new IngestBenchmark(new IngestBenchmark.Settings(instances, studies, size, rounds, warmup,
-                    jar, javaOptions, workDir), err).run();
+                    launch, workDir), err).run();
             if (markdown) {
                 printMarkdown(report, date, out);
             } else {
@@ -164,10 +164,11 @@ public final class BenchIngestCommand implements Callable<Integer> {
     private static String title(Report report) {
         IngestBenchmark.Settings settings = report.settings();
         return String.format("glean bench-ingest: %d instances per measurement (CT %d×%d, 16-bit, %,d bytes each, "
-                        + "%d stud%s), %d round%s after a %d-instance warm-up; loopback, wall-clock",
+                        + "%d stud%s), %d round%s after a %d-instance warm-up; loopback, wall-clock; Glean gRPC over %s with "
+                        + "a bearer token",
                 settings.instances(), settings.size(), settings.size(), report.bytesPerInstance(), settings.studies(),
                 settings.studies() == 1 ? "y" : "ies", settings.rounds(), settings.rounds() == 1 ? "" : "s",
-                settings.warmupInstances());
+                settings.warmupInstances(), settings.server().transport());
     }
 
     private static String machine(Report report, String date) {
@@ -192,7 +193,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
         GcLogHeap heap = report.gleanHeap();
         return String.format("Glean server heap over the run (GC log, %d pauses, %s): peak in use %d MiB, "
                         + "largest live set after a collection %d MiB, committed at most %d MiB",
-                heap.pauses(), String.join(" ", report.settings().serverJavaOptions()),
+                heap.pauses(), String.join(" ", report.settings().server().javaOptions()),
                 heap.peakUsedBytes() >> 20, heap.peakLiveBytes() >> 20, heap.peakCommittedBytes() >> 20);
     }
 

@@ -74,9 +74,9 @@ public final class BenchScoringCommand implements Callable<Integer> {
             return 2;
         }
         String date = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-        return server.run("glean bench-scoring", err, (jar, javaOptions, workDir) -> {
+        return server.run("glean bench-scoring", err, (launch, workDir) -> {
             Report report = new ScoringBenchmark(new ScoringBenchmark.Settings(studies, clients, slices, size, warmup,
-                    seed != null ? seed : System.currentTimeMillis(), jar, javaOptions, workDir), err).run();
+                    seed != null ? seed : System.currentTimeMillis(), launch, workDir), err).run();
             print(report, date, out);
         });
     }
@@ -85,9 +85,10 @@ public final class BenchScoringCommand implements Callable<Integer> {
         ScoringBenchmark.Settings settings = report.settings();
         int measured = report.latencies().size();
         out.printf("glean bench-scoring: %d studies (CT phantoms with findings, %d slices of %d×%d), %d concurrent "
-                        + "clients, after a %d-study warm-up; model %s; server %s  %n", measured, settings.slices(),
-                settings.size(), settings.size(), settings.clients(), settings.warmupStudies(), report.modelVersion(),
-                String.join(" ", settings.serverJavaOptions()));
+                        + "clients, after a %d-study warm-up; gRPC over %s with a bearer token; model %s; server %s  %n",
+                measured, settings.slices(), settings.size(), settings.size(), settings.clients(),
+                settings.warmupStudies(), settings.server().transport(), report.modelVersion(),
+                String.join(" ", settings.server().javaOptions()));
         out.printf("%s; %d cores (%s), load average %.1f → %.1f; Java %s%n%n", date,
                 Runtime.getRuntime().availableProcessors(), BenchSupport.cpuModel(), report.loadBefore(),
                 report.loadAfter(), System.getProperty("java.runtime.version"));

@@ -7,19 +7,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.List;
 import java.util.stream.Stream;
+import org.glean.bench.ServerLaunch;
 import picocli.CommandLine.Option;
 
 /**
- * What the benchmark commands that start a Glean server share: the options naming the server's jar
- * and JVM options and keeping the work folder, the run in a fresh temporary folder, the machine's CPU.
+ * What the benchmark commands that start a Glean server share: the options naming the server's jar,
+ * JVM options and transport and keeping the work folder, the run in a fresh temporary folder, the
+ * machine's CPU.
  */
 final class BenchSupport {
 
-    /** A benchmark run against the server jar, in an empty work folder. */
+    /** A benchmark run against a server started so, in an empty work folder. */
     interface ServerRun {
-        void run(Path jar, List<String> serverJavaOptions, Path workDir) throws IOException, InterruptedException;
+        void run(ServerLaunch server, Path workDir) throws IOException, InterruptedException;
     }
 
     private static final String RUNNER_JAR = "quarkus-run.jar";
@@ -31,6 +32,11 @@ final class BenchSupport {
     @Option(names = "--server-java-opts", defaultValue = "-Xmx2g",
             description = "JVM options of the Glean server, space-separated (default: ${DEFAULT-VALUE}, as bin/glean)")
     String serverJavaOptions;
+
+    @Option(names = "--transport", defaultValue = "TLS",
+            description = "TLS (the server's local CA, as make run serves) or PLAINTEXT (loopback only), to measure "
+                    + "what TLS costs; every call carries a bearer token either way (default: ${DEFAULT-VALUE})")
+    ServerLaunch.Transport transport;
 
     @Option(names = "--keep", description = "keep the temporary folder (logs, server data) and print where it is")
     boolean keep;
@@ -47,7 +53,7 @@ final class BenchSupport {
         }
         Path workDir = Files.createTempDirectory(command.replace(' ', '-') + "-");
         try {
-            run.run(jar, Arrays.asList(serverJavaOptions.trim().split("\\s+")), workDir);
+            run.run(new ServerLaunch(jar, Arrays.asList(serverJavaOptions.trim().split("\\s+")), transport), workDir);
             return 0;
         } catch (IOException e) {
             err.println(command + ": " + e.getMessage());

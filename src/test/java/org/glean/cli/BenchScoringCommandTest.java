@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.glean.bench.GcLogHeap;
 import org.glean.bench.ScoringBenchmark;
+import org.glean.bench.ServerLaunch;
 import org.glean.cli.GleanRun.Output;
 import org.glean.metrics.PipelineStage;
 import org.glean.metrics.PipelineTimes;
@@ -61,12 +62,26 @@ class BenchScoringCommandTest {
                         PipelineStage.PERSISTENCE, new Total(10, inference.dividedBy(9))),
                 new Total(10, Duration.ofSeconds(40)), new Total(10, Duration.ofSeconds(28)));
         ScoringBenchmark.Report report = new ScoringBenchmark.Report(
-                new ScoringBenchmark.Settings(10, 4, 16, 256, 0, 1, dir.resolve("glean.jar"), List.of("-Xmx2g"), dir),
+                new ScoringBenchmark.Settings(10, 4, 16, 256, 0, 1,
+                        ServerLaunch.tls(dir.resolve("glean.jar"), List.of("-Xmx2g")), dir),
                 Duration.ofSeconds(10), Collections.nCopies(10, Duration.ofSeconds(4)), server, Duration.ofSeconds(3),
                 new GcLogHeap(512L << 20, 100L << 20, 600L << 20, 5), 1.0, 1.0, "v1", 40, 10);
         StringWriter text = new StringWriter();
         BenchScoringCommand.print(report, "2026-11-27", new PrintWriter(text));
         return text.toString();
+    }
+
+    @Test
+    void saysWhichTransportTheCallsUsed() {
+        assertThat(printed(Duration.ofSeconds(9))).contains("gRPC over TLS with a bearer token");
+    }
+
+    @Test
+    void refusesATransportItDoesNotKnow() {
+        Output run = glean("bench-scoring", "--transport", "QUIC");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--transport").contains("TLS, PLAINTEXT");
     }
 
     @Test

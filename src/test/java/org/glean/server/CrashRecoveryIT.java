@@ -36,6 +36,7 @@ import org.glean.api.v1.StudyIngestGrpc;
 import org.glean.bench.BenchmarkInstances;
 import org.glean.bench.BenchmarkInstances.GeneratedStudy;
 import org.glean.bench.GleanServerProcess;
+import org.glean.bench.ServerLaunch;
 import org.glean.dicom.DicomReader;
 import org.glean.dicom.PixelMedDicomReader;
 import org.glean.security.ClientChannels;
@@ -197,7 +198,7 @@ class CrashRecoveryIT {
     @Order(3)
     void aSecondServerOnTheSameDataFolderIsRefusedWithAReason() throws Exception {
         Path log = Files.createDirectories(dir.resolve("second")).resolve("server.log");
-        try (GleanServerProcess second = GleanServerProcess.start(jar, JAVA_OPTIONS, data, log)) {
+        try (GleanServerProcess second = GleanServerProcess.start(ServerLaunch.tls(jar, JAVA_OPTIONS), data, log)) {
             OptionalInt status = second.awaitExit(Duration.ofMinutes(1));
 
             assertThat(status).as("it gives up by itself").isPresent();
@@ -247,7 +248,7 @@ class CrashRecoveryIT {
 
     private GleanServerProcess start() throws Exception {
         Path logs = Files.createDirectories(dir.resolve("run-" + ++runs));
-        return GleanServerProcess.startReady(jar, JAVA_OPTIONS, data, logs.resolve("server.log"), START_TIMEOUT);
+        return GleanServerProcess.startReady(ServerLaunch.tls(jar, JAVA_OPTIONS), data, logs.resolve("server.log"), START_TIMEOUT);
     }
 
     // Every file in the store is intact (its bytes hash to its name) and readable, and the

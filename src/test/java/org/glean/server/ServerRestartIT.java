@@ -35,6 +35,7 @@ import org.glean.api.v1.TaskState;
 import org.glean.bench.BenchmarkInstances;
 import org.glean.bench.BenchmarkInstances.GeneratedStudy;
 import org.glean.bench.GleanServerProcess;
+import org.glean.bench.ServerLaunch;
 import org.glean.security.BearerToken;
 import org.glean.security.Role;
 import org.junit.jupiter.api.Test;
@@ -163,7 +164,7 @@ class ServerRestartIT {
 
     private GleanServerProcess start(Path jar, Path data, String run) throws Exception {
         Path logs = Files.createDirectories(dir.resolve(run));
-        return GleanServerProcess.startReady(jar, JAVA_OPTIONS, data, logs.resolve("server.log"), START_TIMEOUT);
+        return GleanServerProcess.startReady(ServerLaunch.tls(jar, JAVA_OPTIONS), data, logs.resolve("server.log"), START_TIMEOUT);
     }
 
     private static ManagedChannel channel(GleanServerProcess server) {

@@ -1,0 +1,29 @@
+package org.glean.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How a benchmark or test starts a Glean server: its packaged jar, its JVM options and the
+ * transport its gRPC and HTTP clients use.
+ *
+ * @param jar the packaged Glean jar (quarkus-run.jar)
+ * @param javaOptions JVM options of the server, e.g. -Xmx2g
+ * @param transport TLS with the server's local CA, as {@code make run} serves; or plaintext on
+ *        loopback, to measure what TLS costs
+ */
+public record ServerLaunch(Path jar, List<String> javaOptions, Transport transport) {
+
+    public enum Transport {
+        TLS, PLAINTEXT
+    }
+
+    public ServerLaunch {
+        javaOptions = List.copyOf(javaOptions);
+    }
+
+    /** The server as {@code make run} starts it: TLS on. */
+    public static ServerLaunch tls(Path jar, List<String> javaOptions) {
+        return new ServerLaunch(jar, javaOptions, Transport.TLS);
+    }
+}
