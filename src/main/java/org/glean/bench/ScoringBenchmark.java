@@ -62,10 +62,11 @@ public final class ScoringBenchmark {
      * @param heap the server's heap over the whole run, warm-up included
      * @param objects objects the server found over the measured studies
      * @param queued measured studies that curation queued for annotation
+     * @param tokenVerification what verifying one call's bearer token costs, see {@link TokenVerificationCost}
      */
     public record Report(Settings settings, Duration elapsed, List<Duration> latencies, PipelineTimes server,
             Duration serverCpu, GcLogHeap heap, double loadBefore, double loadAfter, String modelVersion, long objects,
-            int queued) {
+            int queued, Duration tokenVerification) {
 
         public double studiesPerSecond() {
             return latencies.size() / seconds(elapsed);
@@ -118,7 +119,7 @@ public final class ScoringBenchmark {
             int queued = (int) answers.stream().filter(answered -> answered.analysis().getDecision().getOutcome()
                     == CurationDecision.Outcome.QUEUED).count();
             return new Report(settings, elapsed, latencies, server, serverCpu, glean.heap(), loadBefore, loadAfter,
-                    answers.get(0).analysis().getModelVersion(), objects, queued);
+                    answers.get(0).analysis().getModelVersion(), objects, queued, glean.tokenVerificationCost());
         }
     }
 

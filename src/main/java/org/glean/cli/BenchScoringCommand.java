@@ -102,7 +102,9 @@ public final class BenchScoringCommand implements Callable<Integer> {
         out.printf("| server CPU per study (JVM and PostgreSQL) | %.0f ms |%n",
                 seconds(report.serverCpu()) * 1000 / measured);
         out.printf("| objects found | %d (%.1f per study) |%n", report.objects(), (double) report.objects() / measured);
-        out.printf("| studies queued for annotation (default policy) | %d |%n%n", report.queued());
+        out.printf("| studies queued for annotation (default policy) | %d |%n", report.queued());
+        out.printf("| bearer token verification per call (one per study; this JVM, the server's verifier) | %.3f ms |%n%n",
+                report.tokenVerification().toNanos() / 1e6);
 
         PipelineTimes server = report.server();
         double allStages = seconds(server.allStages());

@@ -101,15 +101,16 @@ public final class TrainCommand implements Callable<Integer> {
     LocalizationDensity localizationDensity;
 
     @Option(names = "--augmentation", defaultValue = "MIRROR",
-            description = "How training images are varied: MIRROR (left–right only) or DOMAIN_RANDOMISATION (mirror, "
-                    + "zoom 0.5–2×, blur, white, correlated or signal-dependent noise, gamma and contrast); recorded with "
-                    + "its ranges in the manifest. MIRROR measured better for the bundled model (docs/model-card.md) "
-                    + "(default ${DEFAULT-VALUE}).")
+            description = "How training images are varied: MIRROR (left–right only), MIRROR_ZOOM (and zoom 0.5–2×) or "
+                    + "DOMAIN_RANDOMISATION (mirror, zoom 0.5–2×, blur, white, correlated or signal-dependent noise, "
+                    + "gamma and contrast); recorded with its ranges in the manifest (docs/model-card.md compares "
+                    + "them) (default ${DEFAULT-VALUE}).")
     AugmentationPreset augmentation;
 
     /** The augmentations {@code --augmentation} names. */
     enum AugmentationPreset {
-        DOMAIN_RANDOMISATION(Augmentation.DOMAIN_RANDOMISATION), MIRROR(Augmentation.MIRROR);
+        DOMAIN_RANDOMISATION(Augmentation.DOMAIN_RANDOMISATION), MIRROR(Augmentation.MIRROR),
+        MIRROR_ZOOM(Augmentation.MIRROR_ZOOM);
 
         final Augmentation value;
 

@@ -69,6 +69,13 @@ public record Augmentation(double mirror, double zoomProbability, Range zoom, do
             new Range(0, 0), 0, new Range(1, 1), new Range(1, 1));
 
     /**
+     * Mirroring and zoom 0.5–2× only: sites differ in pixel spacing and field of view, so the same
+     * finding spans other pixel sizes, while their look is left to the training data.
+     */
+    public static final Augmentation MIRROR_ZOOM = new Augmentation(0.5, 0.5, new Range(0.5, 2), 0, new Range(0, 0),
+            0, new Range(0, 0), 0, new Range(1, 1), new Range(1, 1));
+
+    /**
      * Domain randomisation: zoom 0.5–2×, blur up to 1.5 px, noise up to 0.05 of the input range
      * (100 HU in the CT window), gamma 0.6–1.7 and contrast 0.7–1.3.
      */

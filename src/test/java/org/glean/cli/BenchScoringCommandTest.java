@@ -65,15 +65,16 @@ class BenchScoringCommandTest {
                 new ScoringBenchmark.Settings(10, 4, 16, 256, 0, 1,
                         ServerLaunch.tls(dir.resolve("glean.jar"), List.of("-Xmx2g")), dir),
                 Duration.ofSeconds(10), Collections.nCopies(10, Duration.ofSeconds(4)), server, Duration.ofSeconds(3),
-                new GcLogHeap(512L << 20, 100L << 20, 600L << 20, 5), 1.0, 1.0, "v1", 40, 10);
+                new GcLogHeap(512L << 20, 100L << 20, 600L << 20, 5), 1.0, 1.0, "v1", 40, 10, Duration.ofNanos(150_000));
         StringWriter text = new StringWriter();
         BenchScoringCommand.print(report, "2026-11-27", new PrintWriter(text));
         return text.toString();
     }
 
     @Test
-    void saysWhichTransportTheCallsUsed() {
-        assertThat(printed(Duration.ofSeconds(9))).contains("gRPC over TLS with a bearer token");
+    void saysWhichTransportTheCallsUsedAndWhatATokenCosts() {
+        assertThat(printed(Duration.ofSeconds(9))).contains("gRPC over TLS with a bearer token")
+                .contains("| bearer token verification per call (one per study; this JVM, the server's verifier) | 0.150 ms |");
     }
 
     @Test

@@ -169,6 +169,26 @@ class AugmentationTest {
         assertThat(again.truths()).isEqualTo(once.truths());
     }
 
+    @Test
+    void mirrorZoomMovesAndScalesTheImageButLeavesItsIntensitiesAlone() {
+        float[] pixels = new float[SIZE * SIZE];
+        Arrays.fill(pixels, 0.5f);
+        PreprocessedImage input = new PreprocessedImage(pixels, SIZE, LetterboxTransform.fit(SIZE, SIZE, SIZE));
+        List<GroundTruthBox> truths = List.of(box(0.5, 0.5, 0.2, 0.2));
+        int zoomed = 0;
+        for (int seed = 0; seed < 50; seed++) {
+            Augmentation.Sample sample = Augmentation.MIRROR_ZOOM.apply(input, truths, new Random(seed));
+            float max = 0;
+            for (float v : sample.input().pixels()) {
+                assertThat(v).as("only the zoom's border of 0 and its edge are new").isBetween(0f, 0.5f);
+                max = Math.max(max, v);
+            }
+            assertThat(max).as("no noise, gamma or contrast").isEqualTo(0.5f);
+            zoomed += sample.truths().isEmpty() || sample.truths().get(0).box().w() != 0.2 ? 1 : 0;
+        }
+        assertThat(zoomed).as("about half the draws zoom").isBetween(15, 35);
+    }
+
     private static double mean(float[] values) {
         double sum = 0;
         for (float v : values) {
