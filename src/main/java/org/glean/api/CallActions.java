@@ -3,11 +3,11 @@ package org.glean.api;
 import io.grpc.MethodDescriptor;
 import java.util.HashMap;
 import java.util.Map;
-import org.glean.api.v1.CurationGrpc;
-import org.glean.api.v1.IdentityGrpc;
-import org.glean.api.v1.InferenceGrpc;
-import org.glean.api.v1.ModelsGrpc;
-import org.glean.api.v1.StudyIngestGrpc;
+import org.glean.proto.v1.CurationGrpc;
+import org.glean.proto.v1.IdentityGrpc;
+import org.glean.proto.v1.InferenceGrpc;
+import org.glean.proto.v1.ModelsGrpc;
+import org.glean.proto.v1.StudyIngestGrpc;
 import org.glean.security.AuditAction;
 
 /**

@@ -11,11 +11,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.glean.api.v1.CurationGrpc;
-import org.glean.api.v1.IdentityGrpc;
-import org.glean.api.v1.InferenceGrpc;
-import org.glean.api.v1.ModelsGrpc;
-import org.glean.api.v1.StudyIngestGrpc;
+import org.glean.proto.v1.CurationGrpc;
+import org.glean.proto.v1.IdentityGrpc;
+import org.glean.proto.v1.InferenceGrpc;
+import org.glean.proto.v1.ModelsGrpc;
+import org.glean.proto.v1.StudyIngestGrpc;
 import org.glean.security.Role;
 
 /**

@@ -8,15 +8,15 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
-import org.glean.api.v1.AddUserRequest;
-import org.glean.api.v1.AuditVerification;
-import org.glean.api.v1.IdentityGrpc;
-import org.glean.api.v1.IssueTokenRequest;
-import org.glean.api.v1.IssuedToken;
-import org.glean.api.v1.ListAuditRequest;
-import org.glean.api.v1.ListAuditResponse;
-import org.glean.api.v1.User;
-import org.glean.api.v1.VerifyAuditRequest;
+import org.glean.proto.v1.AddUserRequest;
+import org.glean.proto.v1.AuditVerification;
+import org.glean.proto.v1.IdentityGrpc;
+import org.glean.proto.v1.IssueTokenRequest;
+import org.glean.proto.v1.IssuedToken;
+import org.glean.proto.v1.ListAuditRequest;
+import org.glean.proto.v1.ListAuditResponse;
+import org.glean.proto.v1.User;
+import org.glean.proto.v1.VerifyAuditRequest;
 import org.glean.security.Actor;
 import org.glean.security.AuditAction;
 import org.glean.security.AuditEntry;
@@ -135,8 +135,8 @@ public class IdentityGrpcService extends IdentityGrpc.IdentityImplBase {
                         + Arrays.toString(AuditAction.values())));
     }
 
-    private static org.glean.api.v1.AuditEntry message(AuditRecord row) {
-        org.glean.api.v1.AuditEntry.Builder entry = org.glean.api.v1.AuditEntry.newBuilder().setId(row.id())
+    private static org.glean.proto.v1.AuditEntry message(AuditRecord row) {
+        org.glean.proto.v1.AuditEntry.Builder entry = org.glean.proto.v1.AuditEntry.newBuilder().setId(row.id())
                 .setOccurredAt(CurationMessages.timestamp(row.occurredAt())).setActor(row.actor())
                 .setAction(row.action()).setOutcome(row.outcome()).setDetail(row.detail()).setRowHash(row.rowHash());
         if (row.peer() != null) {

@@ -10,9 +10,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.glean.api.v1.IngestChunk;
-import org.glean.api.v1.StudyAnalysis;
-import org.glean.api.v1.StudyIngestGrpc;
+import org.glean.proto.v1.IngestChunk;
+import org.glean.proto.v1.StudyAnalysis;
+import org.glean.proto.v1.StudyIngestGrpc;
 
 /**
  * The client side of IngestStudy, for {@code glean send} and the benchmark: streams one study's

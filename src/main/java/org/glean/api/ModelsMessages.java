@@ -1,7 +1,7 @@
 package org.glean.api;
 
-import org.glean.api.v1.FineTuneJob;
-import org.glean.api.v1.ModelVersion;
+import org.glean.proto.v1.FineTuneJob;
+import org.glean.proto.v1.ModelVersion;
 import org.glean.training.ModelVersionInfo;
 
 /** Fine-tuning jobs and model versions as the Models service's messages. */

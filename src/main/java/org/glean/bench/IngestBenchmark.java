@@ -9,11 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.glean.api.IngestStudyClient;
-import org.glean.api.v1.GetStudyRequest;
-import org.glean.api.v1.ImageAnalysis;
-import org.glean.api.v1.InstanceStatus;
-import org.glean.api.v1.StudyAnalysis;
-import org.glean.api.v1.StudyIngestGrpc;
+import org.glean.proto.v1.GetStudyRequest;
+import org.glean.proto.v1.ImageAnalysis;
+import org.glean.proto.v1.InstanceStatus;
+import org.glean.proto.v1.StudyAnalysis;
+import org.glean.proto.v1.StudyIngestGrpc;
 import org.glean.bench.BenchmarkInstances.GeneratedStudy;
 
 /**

@@ -15,10 +15,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.glean.api.IngestStudyClient;
-import org.glean.api.v1.CurationDecision;
-import org.glean.api.v1.ImageAnalysis;
-import org.glean.api.v1.InstanceStatus;
-import org.glean.api.v1.StudyAnalysis;
+import org.glean.proto.v1.CurationDecision;
+import org.glean.proto.v1.ImageAnalysis;
+import org.glean.proto.v1.InstanceStatus;
+import org.glean.proto.v1.StudyAnalysis;
 import org.glean.bench.BenchmarkInstances.GeneratedStudy;
 import org.glean.metrics.PipelineTimes;
 

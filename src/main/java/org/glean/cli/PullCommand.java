@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.glean.api.IngestStudyClient;
-import org.glean.api.v1.StudyAnalysis;
+import org.glean.proto.v1.StudyAnalysis;
 import org.glean.pacs.DicomWebClient;
 import org.glean.pacs.DicomWebEndpoint;
 import org.glean.pacs.HttpDicomWebClient;

@@ -1,11 +1,11 @@
 package org.glean.inference;
 
 import java.util.List;
-import org.glean.api.v1.BoundingBox;
-import org.glean.api.v1.DetectedObject;
-import org.glean.api.v1.Frame;
-import org.glean.api.v1.FrameObjects;
-import org.glean.api.v1.Uncertainty;
+import org.glean.proto.v1.BoundingBox;
+import org.glean.proto.v1.DetectedObject;
+import org.glean.proto.v1.Frame;
+import org.glean.proto.v1.FrameObjects;
+import org.glean.proto.v1.Uncertainty;
 import org.glean.detector.ModalityFrame;
 import org.glean.detector.PixelBox;
 import org.glean.uncertainty.ObjectUncertainty;

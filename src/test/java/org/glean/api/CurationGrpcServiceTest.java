@@ -23,22 +23,22 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.glean.api.v1.AnnotationTask;
-import org.glean.api.v1.Box;
-import org.glean.api.v1.ClaimNextTaskRequest;
-import org.glean.api.v1.CurationGrpc;
-import org.glean.api.v1.CurationPolicy;
-import org.glean.api.v1.GetPolicyRequest;
-import org.glean.api.v1.GetTaskRequest;
-import org.glean.api.v1.ImageAnnotation;
-import org.glean.api.v1.ListQueueRequest;
-import org.glean.api.v1.ListQueueResponse;
-import org.glean.api.v1.ReleaseTaskRequest;
-import org.glean.api.v1.SetPolicyRequest;
-import org.glean.api.v1.SkipTaskRequest;
-import org.glean.api.v1.SubmitAnnotationRequest;
-import org.glean.api.v1.TaskEvent;
-import org.glean.api.v1.TaskState;
+import org.glean.proto.v1.AnnotationTask;
+import org.glean.proto.v1.Box;
+import org.glean.proto.v1.ClaimNextTaskRequest;
+import org.glean.proto.v1.CurationGrpc;
+import org.glean.proto.v1.CurationPolicy;
+import org.glean.proto.v1.GetPolicyRequest;
+import org.glean.proto.v1.GetTaskRequest;
+import org.glean.proto.v1.ImageAnnotation;
+import org.glean.proto.v1.ListQueueRequest;
+import org.glean.proto.v1.ListQueueResponse;
+import org.glean.proto.v1.ReleaseTaskRequest;
+import org.glean.proto.v1.SetPolicyRequest;
+import org.glean.proto.v1.SkipTaskRequest;
+import org.glean.proto.v1.SubmitAnnotationRequest;
+import org.glean.proto.v1.TaskEvent;
+import org.glean.proto.v1.TaskState;
 import org.glean.curation.CurationFixtures;
 import org.glean.curation.CurationService;
 import org.glean.security.Role;
@@ -327,7 +327,7 @@ class CurationGrpcServiceTest {
         assertThat(claim("annotator-c").hasTask()).isFalse();
     }
 
-    private org.glean.api.v1.ClaimNextTaskResponse claim(String annotator) {
+    private org.glean.proto.v1.ClaimNextTaskResponse claim(String annotator) {
         return stub(annotator).claimNextTask(ClaimNextTaskRequest.newBuilder().setAnnotatorId(annotator).build());
     }
 

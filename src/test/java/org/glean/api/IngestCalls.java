@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.glean.api.v1.IngestChunk;
-import org.glean.api.v1.StudyAnalysis;
-import org.glean.api.v1.StudyIngestGrpc;
+import org.glean.proto.v1.IngestChunk;
+import org.glean.proto.v1.StudyAnalysis;
+import org.glean.proto.v1.StudyIngestGrpc;
 
 /** Makes IngestStudy calls the way a client does: instances cut into chunks, streamed, answer awaited. */
 public final class IngestCalls {

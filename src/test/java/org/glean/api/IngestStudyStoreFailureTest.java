@@ -16,7 +16,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
-import org.glean.api.v1.StudyAnalysis;
+import org.glean.proto.v1.StudyAnalysis;
 import org.glean.dicom.PixelMedDicomReader;
 import org.glean.inference.AnalysisRepository;
 import org.glean.inference.TinyModelTestResource;

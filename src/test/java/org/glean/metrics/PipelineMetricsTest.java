@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.glean.api.IngestStudyClient;
-import org.glean.api.v1.StudyAnalysis;
+import org.glean.proto.v1.StudyAnalysis;
 import org.glean.inference.TinyModelTestResource;
 import org.glean.server.LoopbackGrpcTest;
 import org.glean.server.OwnInstanceStoreTestResource;
