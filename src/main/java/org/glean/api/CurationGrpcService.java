@@ -1,5 +1,7 @@
 package org.glean.api;
 
+import static org.glean.api.UnaryAnswer.answer;
+
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -27,17 +29,13 @@ import org.glean.proto.v1.SetPolicyRequest;
 import org.glean.proto.v1.SkipTaskRequest;
 import org.glean.proto.v1.SubmitAnnotationRequest;
 import org.glean.curation.CurationService;
-import org.glean.curation.CurationException;
-import org.glean.curation.TaskNotFoundException;
 import org.glean.curation.TaskNotYoursException;
-import org.glean.curation.TaskStateException;
 import org.glean.security.AuditAction;
 import org.glean.security.AuditEntry;
 import org.glean.security.AuditTrail;
 import org.glean.security.Caller;
 import org.glean.security.Role;
 import org.glean.training.AnnotationExport;
-import org.glean.training.FineTuneJobs;
 import org.glean.training.InstanceNotExportedException;
 import org.jboss.logging.Logger;
 
@@ -56,19 +54,12 @@ public class CurationGrpcService extends CurationGrpc.CurationImplBase {
 
     private final CurationService curation;
     private final AnnotationExport export;
-    private final FineTuneJobs fineTuning;
     private final AuditTrail trail;
 
-    public CurationGrpcService(CurationService curation, AnnotationExport export, FineTuneJobs fineTuning,
-                               AuditTrail trail) {
+    public CurationGrpcService(CurationService curation, AnnotationExport export, AuditTrail trail) {
         this.curation = curation;
         this.export = export;
-        this.fineTuning = fineTuning;
         this.trail = trail;
-    }
-
-    private interface Call<T> {
-        T run() throws CurationException;
     }
 
     @Override
@@ -132,10 +123,8 @@ public class CurationGrpcService extends CurationGrpc.CurationImplBase {
     @Blocking
     public void submitAnnotation(SubmitAnnotationRequest request, StreamObserver<AnnotationTask> responseObserver) {
         answer(responseObserver, () -> {
-            AnnotationTask submitted = CurationMessages.of(curation.submit(request.getTaskId(),
-                    CallerAuthorization.actor(), CurationMessages.annotations(request.getImagesList())));
-            fineTuning.annotationSubmitted();
-            return submitted;
+            return CurationMessages.of(curation.submit(request.getTaskId(), CallerAuthorization.actor(),
+                    CurationMessages.annotations(request.getImagesList())));
         });
     }
 
@@ -214,28 +203,6 @@ public class CurationGrpcService extends CurationGrpc.CurationImplBase {
                     + "'s: annotators read the tasks they hold or submitted");
         }
         return task;
-    }
-
-    private static <T> void answer(StreamObserver<T> responseObserver, Call<T> call) {
-        T response;
-        try {
-            response = call.run();
-        } catch (TaskNotFoundException e) {
-            responseObserver.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
-            return;
-        } catch (TaskNotYoursException e) {
-            responseObserver.onError(Status.PERMISSION_DENIED.withDescription(e.getMessage()).asRuntimeException());
-            return;
-        } catch (TaskStateException e) {
-            responseObserver.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
-            return;
-        } catch (IllegalArgumentException | CurationException e) {
-            // the remaining refusal is an InvalidAnnotationException
-            responseObserver.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-            return;
-        }
-        responseObserver.onNext(response);
-        responseObserver.onCompleted();
     }
 
     private static Duration duration(com.google.protobuf.Duration duration) {

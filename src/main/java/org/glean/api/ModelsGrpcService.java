@@ -1,6 +1,7 @@
 package org.glean.api;
 
-import io.grpc.Status;
+import static org.glean.api.UnaryAnswer.answer;
+
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
@@ -18,8 +19,6 @@ import org.glean.proto.v1.WatchJobRequest;
 import org.glean.training.FineTuneJobs;
 import org.glean.training.JobNotFoundException;
 import org.glean.training.ModelPromotion;
-import org.glean.training.ModelVersionNotFoundException;
-import org.glean.training.TrainingRefusedException;
 
 /** gRPC front of fine-tuning jobs and model promotion: translates messages and maps refusals to statuses. */
 @GrpcService
@@ -31,10 +30,6 @@ public class ModelsGrpcService extends ModelsGrpc.ModelsImplBase {
     public ModelsGrpcService(FineTuneJobs jobs, ModelPromotion promotion) {
         this.jobs = jobs;
         this.promotion = promotion;
-    }
-
-    private interface Call<T> {
-        T run() throws TrainingRefusedException, ModelVersionNotFoundException;
     }
 
     @Override
@@ -76,7 +71,7 @@ public class ModelsGrpcService extends ModelsGrpc.ModelsImplBase {
                 }
             }));
         } catch (JobNotFoundException e) {
-            stream.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+            stream.onError(UnaryAnswer.statusOf(e).withDescription(e.getMessage()).asRuntimeException());
         }
     }
 
@@ -92,23 +87,5 @@ public class ModelsGrpcService extends ModelsGrpc.ModelsImplBase {
     public void rollback(RollbackRequest request, StreamObserver<ModelVersion> responseObserver) {
         answer(responseObserver, () -> ModelsMessages.of(promotion.rollback(CallerAuthorization.actor(),
                 request.getReason().strip())));
-    }
-
-    private static <T> void answer(StreamObserver<T> responseObserver, Call<T> call) {
-        T response;
-        try {
-            response = call.run();
-        } catch (ModelVersionNotFoundException e) {
-            responseObserver.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
-            return;
-        } catch (TrainingRefusedException e) {
-            responseObserver.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
-            return;
-        } catch (IllegalArgumentException e) {
-            responseObserver.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-            return;
-        }
-        responseObserver.onNext(response);
-        responseObserver.onCompleted();
     }
 }

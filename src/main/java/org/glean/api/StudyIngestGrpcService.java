@@ -1,6 +1,7 @@
 package org.glean.api;
 
-import io.grpc.Status;
+import static org.glean.api.UnaryAnswer.answer;
+
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
@@ -19,7 +20,6 @@ import org.glean.proto.v1.StudyIngestGrpc;
 import org.glean.inference.InferenceService;
 import org.glean.inference.StudyScores;
 import org.glean.ingest.IngestService;
-import org.glean.ingest.StudyNotFoundException;
 import org.glean.metrics.PipelineMetrics;
 import org.glean.retention.StudyDeletion;
 import org.glean.security.AuditAction;
@@ -64,38 +64,28 @@ public class StudyIngestGrpcService extends StudyIngestGrpc.StudyIngestImplBase 
     @Override
     @Blocking
     public void getStudy(GetStudyRequest request, StreamObserver<StudyAnalysis> responseObserver) {
-        try {
+        answer(responseObserver, () -> {
             String uid = request.getStudyInstanceUid();
             Optional<StudyScores> analysis = inference.stored(uid);
             StudyAnalysis study = StudyAnalyses.of(ingest.study(uid), analysis, inference.notScoredReason(),
                     inference.decision(uid, analysis));
             trail.append(AuditEntry.of(CallerAuthorization.actor(), AuditAction.STUDY_READ).study(uid)
                     .detail(analysis.map(scores -> "analysis by model " + scores.modelVersion()).orElse("not scored")));
-            responseObserver.onNext(study);
-            responseObserver.onCompleted();
-        } catch (IllegalArgumentException e) {
-            responseObserver.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-        } catch (StudyNotFoundException e) {
-            responseObserver.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
-        }
+            return study;
+        });
     }
 
     @Override
     @Blocking
     public void deleteStudy(DeleteStudyRequest request, StreamObserver<DeletedStudy> responseObserver) {
-        try {
+        answer(responseObserver, () -> {
             org.glean.retention.DeletedStudy deleted = deletion.delete(request.getStudyInstanceUid(),
                     CallerAuthorization.actor(), "DeleteStudy");
-            responseObserver.onNext(DeletedStudy.newBuilder().setStudyInstanceUid(deleted.studyInstanceUid())
+            return DeletedStudy.newBuilder().setStudyInstanceUid(deleted.studyInstanceUid())
                     .setSeries(deleted.series()).setInstances(deleted.instances()).setAnalyses(deleted.analyses())
                     .setTasks(deleted.tasks()).setSubmittedAnnotations(deleted.submittedAnnotations())
-                    .setFilesRemoved(deleted.filesRemoved()).build());
-            responseObserver.onCompleted();
-        } catch (IllegalArgumentException e) {
-            responseObserver.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-        } catch (StudyNotFoundException e) {
-            responseObserver.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
-        }
+                    .setFilesRemoved(deleted.filesRemoved()).build();
+        });
     }
 
     // After the graceful drain (org.glean.server.ServerShutdown): what still runs here has

@@ -1,6 +1,7 @@
 package org.glean.curation;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -39,10 +40,13 @@ public class CurationService {
 
     private final CurationTables tables;
     private final CurationConfig config;
+    private final Event<AnnotationSubmitted> annotationSubmitted;
 
-    public CurationService(DataSource dataSource, CurationConfig config, AuditTrail trail) {
+    public CurationService(DataSource dataSource, CurationConfig config, AuditTrail trail,
+            Event<AnnotationSubmitted> annotationSubmitted) {
         this.tables = new CurationTables(dataSource, trail);
         this.config = config;
+        this.annotationSubmitted = annotationSubmitted;
     }
 
     /**
@@ -202,7 +206,7 @@ public class CurationService {
             throws CurationException {
         Actor annotator = Actors.require("annotator_id", annotatorId);
         expireLeases();
-        return tables.inTransaction(connection -> {
+        AnnotationTask submitted = tables.inTransaction(connection -> {
             AnnotationTask task = heldBy(connection, taskId, annotator);
             List<String> problems = SubmissionCheck.problems(task, annotations);
             if (!problems.isEmpty()) {
@@ -215,6 +219,8 @@ public class CurationService {
                             + " of " + task.images().size() + " frame(s)");
             return tables.findTask(connection, taskId).orElseThrow();
         });
+        annotationSubmitted.fire(new AnnotationSubmitted(submitted.id(), submitted.studyInstanceUid()));
+        return submitted;
     }
 
     /** Gives a claimed task back to the queue. */

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
+import org.glean.curation.AnnotationSubmitted;
 import org.glean.curation.CurationService;
 import org.glean.detector.Detector;
 import org.glean.dicom.DicomReader;
@@ -141,9 +142,9 @@ public class FineTuneJobs {
 
     /**
      * Starts a job if glean.training.auto-fine-tune-after annotations have arrived since the last
-     * one. Never throws: the submission that calls it has succeeded whatever happens here.
+     * one. Never throws: the submission that fired the event has succeeded whatever happens here.
      */
-    public void annotationSubmitted() {
+    void onAnnotationSubmitted(@Observes AnnotationSubmitted submitted) {
         int threshold = config.autoFineTuneAfter();
         if (threshold <= 0) {
             return;

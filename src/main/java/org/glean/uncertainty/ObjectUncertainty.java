@@ -29,12 +29,7 @@ public record ObjectUncertainty(double epistemicLocalization, double aleatoricLo
     }
 
     public double get(UncertaintyKind kind) {
-        return switch (kind) {
-            case EPISTEMIC_LOCALIZATION -> epistemicLocalization;
-            case ALEATORIC_LOCALIZATION -> aleatoricLocalization;
-            case EPISTEMIC_CLASSIFICATION -> epistemicClassification;
-            case ALEATORIC_CLASSIFICATION -> aleatoricClassification;
-        };
+        return kind.of(epistemicLocalization, aleatoricLocalization, epistemicClassification, aleatoricClassification);
     }
 
     private static void requireUncertainty(double value, String name) {

@@ -21,11 +21,6 @@ public record StandardizedUncertainty(double epistemicLocalization, double aleat
     }
 
     public double get(UncertaintyKind kind) {
-        return switch (kind) {
-            case EPISTEMIC_LOCALIZATION -> epistemicLocalization;
-            case ALEATORIC_LOCALIZATION -> aleatoricLocalization;
-            case EPISTEMIC_CLASSIFICATION -> epistemicClassification;
-            case ALEATORIC_CLASSIFICATION -> aleatoricClassification;
-        };
+        return kind.of(epistemicLocalization, aleatoricLocalization, epistemicClassification, aleatoricClassification);
     }
 }

@@ -81,12 +81,7 @@ public record UncertaintyStatistics(long objectCount, KindStatistics epistemicLo
     }
 
     public KindStatistics get(UncertaintyKind kind) {
-        return switch (kind) {
-            case EPISTEMIC_LOCALIZATION -> epistemicLocalization;
-            case ALEATORIC_LOCALIZATION -> aleatoricLocalization;
-            case EPISTEMIC_CLASSIFICATION -> epistemicClassification;
-            case ALEATORIC_CLASSIFICATION -> aleatoricClassification;
-        };
+        return kind.of(epistemicLocalization, aleatoricLocalization, epistemicClassification, aleatoricClassification);
     }
 
     /** The object's four z-scores. */
@@ -116,7 +111,7 @@ public record UncertaintyStatistics(long objectCount, KindStatistics epistemicLo
             JsonObject statistics = new JsonObject();
             statistics.addProperty("mean", get(kind).mean());
             statistics.addProperty("std", get(kind).std());
-            json.add(jsonName(kind), statistics);
+            json.add(kind.component(), statistics);
         }
         return json.toString();
     }
@@ -148,15 +143,15 @@ public record UncertaintyStatistics(long objectCount, KindStatistics epistemicLo
         long objectCount = requireWholeNumber(json, "objectCount");
         Map<UncertaintyKind, KindStatistics> byKind = new EnumMap<>(UncertaintyKind.class);
         for (UncertaintyKind kind : UncertaintyKind.values()) {
-            JsonElement member = json.get(jsonName(kind));
+            JsonElement member = json.get(kind.component());
             if (member == null || !member.isJsonObject()) {
-                throw new IllegalArgumentException("missing object \"" + jsonName(kind) + "\"");
+                throw new IllegalArgumentException("missing object \"" + kind.component() + "\"");
             }
             JsonObject statistics = member.getAsJsonObject();
             try {
                 byKind.put(kind, new KindStatistics(requireNumber(statistics, "mean"), requireNumber(statistics, "std")));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(jsonName(kind) + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException(kind.component() + ": " + e.getMessage(), e);
             }
         }
         return of(objectCount, byKind);
@@ -184,15 +179,5 @@ public record UncertaintyStatistics(long objectCount, KindStatistics epistemicLo
             throw new IllegalArgumentException("\"" + name + "\" = " + value + " is not a whole number");
         }
         return (long) value;
-    }
-
-    /** The JSON member name of a kind, the same as the record component. */
-    private static String jsonName(UncertaintyKind kind) {
-        return switch (kind) {
-            case EPISTEMIC_LOCALIZATION -> "epistemicLocalization";
-            case ALEATORIC_LOCALIZATION -> "aleatoricLocalization";
-            case EPISTEMIC_CLASSIFICATION -> "epistemicClassification";
-            case ALEATORIC_CLASSIFICATION -> "aleatoricClassification";
-        };
     }
 }

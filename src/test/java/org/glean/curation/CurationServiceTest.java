@@ -12,6 +12,7 @@ import static org.glean.curation.CurationFixtures.threshold;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -42,6 +43,9 @@ class CurationServiceTest {
 
     @Inject
     DataSource dataSource;
+
+    @Inject
+    Event<AnnotationSubmitted> annotationSubmitted;
 
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String jdbcUrl;
@@ -198,7 +202,7 @@ class CurationServiceTest {
         fresh.setURL(jdbcUrl);
         fresh.setUser(username);
         fresh.setPassword(password);
-        CurationService restarted = new CurationService(fresh, config, new AuditTrail(fresh));
+        CurationService restarted = new CurationService(fresh, config, new AuditTrail(fresh), annotationSubmitted);
 
         assertThat(restarted.task(submitted.id())).isEqualTo(submitted);
         assertThat(restarted.task(claimed.id())).isEqualTo(claimed);
