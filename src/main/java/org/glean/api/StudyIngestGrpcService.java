@@ -41,7 +41,8 @@ public class StudyIngestGrpcService extends StudyIngestGrpc.StudyIngestImplBase 
     private final AuditTrail trail;
     // IngestStudy work off the event loop: receiving and decoding on workers, storing on
     // storers, the detector's batches on detectors. Separate pools, because a worker may wait for
-    // a store or a batch and never the reverse.
+    // a store or a batch and never the reverse; in one shared (or Quarkus' managed) executor,
+    // waiting workers could take every thread from the work they wait for.
     private final ExecutorService workers = pool("ingest-grpc-");
     private final ExecutorService storers = pool("ingest-store-");
     private final ExecutorService detectors = pool("ingest-detect-");
