@@ -6,7 +6,7 @@ PIXELMED_IMAGEIO_JAR := /usr/share/java/pixelmed_imageio.jar
 M2_PIXELMED := $(HOME)/.m2/repository/com/pixelmed/pixelmed/debian/pixelmed-debian.jar
 APT_PACKAGES := libpixelmed-java libpixelmed-imageio-java dcmtk orthanc orthanc-dicomweb python3-grpcio python3-torch dicom3tools
 
-.PHONY: run test package deps apt-deps
+.PHONY: run test package fuzz deps apt-deps
 
 run: package
 	./bin/glean serve
@@ -16,6 +16,13 @@ test: deps
 
 package: deps
 	$(MVN) -DskipTests package
+
+# Coverage-guided fuzzing of the Part-10 reader for FUZZ_TIME (default 5m); `make test` runs only its
+# seeds and kept findings. The growing corpus stays in .cifuzz-corpus; a crashing input is written
+# beside the seeds (src/test/resources/org/glean/dicom/DicomReaderFuzzTestInputs), to commit with its fix.
+FUZZ_TIME ?= 5m
+fuzz: deps
+	JAZZER_FUZZ=1 $(MVN) test -Dtest=DicomReaderFuzzTest -Djazzer.max_duration=$(FUZZ_TIME)
 
 deps: apt-deps $(M2_PIXELMED)
 
