@@ -26,7 +26,10 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.glean.deploy.KubernetesManifests.Manifest;
+import org.glean.docs.DeclaredProperties;
 import org.glean.inference.InferenceConfig;
 import org.junit.jupiter.api.Test;
 
@@ -393,6 +396,36 @@ class DeployManifestsTest {
             return new SecretFile(secretName, key);
         }
         throw new AssertionError(where + "=" + file + " lies in no mounted volume");
+    }
+
+    @Test
+    void everyEnvironmentVariableSetsAPropertyTheServerReads() {
+        Properties properties = applicationProperties();
+        Set<String> known = new HashSet<>(DATASOURCE_VARIABLES);
+        DeclaredProperties.ofServer().keySet().forEach(property -> known.add(environmentName(property)));
+        // read by LocalSecurityMaterial before Quarkus starts, and handed on as system properties
+        known.addAll(List.of(environmentName("quarkus.tls.key-store.pem.0.cert"),
+                environmentName("quarkus.tls.key-store.pem.0.key")));
+        for (String property : properties.stringPropertyNames()) {
+            known.add(environmentName(property.replaceFirst("^%[^.]+\\.", "")));
+            Matcher placeholder = Pattern.compile("\\$\\{([A-Z0-9_]+)").matcher(properties.getProperty(property));
+            while (placeholder.find()) {
+                known.add(placeholder.group(1));
+            }
+        }
+        List<String> unknown = new ArrayList<>();
+        for (JsonNode deployment : manifests.ofKind("Deployment")) {
+            for (JsonNode container : KubernetesManifests.containers(deployment)) {
+                container.path("env").forEach(entry -> {
+                    if (!known.contains(entry.path("name").asText())) {
+                        unknown.add(deployment.path("metadata").path("name").asText() + "/"
+                                + container.path("name").asText() + ": " + entry.path("name").asText());
+                    }
+                });
+            }
+        }
+
+        assertThat(unknown).as("variables that set no property the server reads, and so nothing").isEmpty();
     }
 
     private static String value(JsonNode container, String variable) {

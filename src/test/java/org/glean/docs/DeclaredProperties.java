@@ -45,7 +45,7 @@ import org.glean.server.GleanMain;
  * with its type in words where the code gives one, and the default that applies when nothing is
  * set (application.properties' value, else the code's).
  */
-final class DeclaredProperties {
+public final class DeclaredProperties {
 
     static final Path APPLICATION_PROPERTIES = Path.of("src/main/resources/application.properties");
     private static final String PREFIX = "glean.";
@@ -55,14 +55,14 @@ final class DeclaredProperties {
      * A property as the code declares it; {@code type} empty when only application.properties
      * names it, {@code defaultValue} empty when it has none.
      */
-    record Declared(String name, Optional<String> type, Optional<String> defaultValue) {
+    public record Declared(String name, Optional<String> type, Optional<String> defaultValue) {
     }
 
     private DeclaredProperties() {
     }
 
     /** By name. */
-    static SortedMap<String, Declared> ofServer() {
+    public static SortedMap<String, Declared> ofServer() {
         Properties application = applicationProperties();
         List<Class<?>> classes = mainClasses();
         SortedMap<String, Declared> declared = new TreeMap<>();
