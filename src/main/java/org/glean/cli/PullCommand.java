@@ -77,9 +77,8 @@ public final class PullCommand implements Callable<Integer> {
     @Mixin
     ServerConnection server;
 
-    @Option(names = "--chunk-size", defaultValue = "1048576",
-            description = "bytes per IngestChunk, at most 8 MiB (default: ${DEFAULT-VALUE})")
-    int chunkSize;
+    @Mixin
+    ChunkSizeOption chunkSize;
 
     @Spec
     CommandSpec spec;
@@ -93,9 +92,7 @@ public final class PullCommand implements Callable<Integer> {
             origin = new HttpDicomWebClient(new DicomWebEndpoint(url, DicomWebEndpoint.authorization(
                     Optional.ofNullable(pacsUser), read(pacsPasswordFile), read(pacsTokenFile)),
                     Duration.ofSeconds(10), timeout));
-            if (chunkSize < 1 || chunkSize > 8 << 20) {
-                throw new IllegalArgumentException("--chunk-size must be between 1 and 8388608 bytes");
-            }
+            chunkSize.bytes();
         } catch (IllegalArgumentException e) {
             err.println("glean pull: " + e.getMessage());
             return 2;
@@ -111,7 +108,7 @@ public final class PullCommand implements Callable<Integer> {
         }
         Path folder = Files.createTempDirectory("glean-pull");
         try {
-            IngestStudyClient client = new IngestStudyClient(channel, chunkSize);
+            IngestStudyClient client = new IngestStudyClient(channel, chunkSize.bytes());
             int[] failed = {0};
             SourcePass.Outcome outcome = new SourcePass(origin, query, pageSize).run(java.util.Set.of(),
                     study -> send(origin, client, study, folder, err, failed),

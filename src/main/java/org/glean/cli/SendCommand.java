@@ -43,9 +43,8 @@ public final class SendCommand implements Callable<Integer> {
     @Mixin
     ServerConnection server;
 
-    @Option(names = "--chunk-size", defaultValue = "1048576",
-            description = "bytes per IngestChunk, at most 8 MiB (default: ${DEFAULT-VALUE})")
-    int chunkSize;
+    @Mixin
+    ChunkSizeOption chunkSize;
 
     @Spec
     CommandSpec spec;
@@ -68,8 +67,10 @@ public final class SendCommand implements Callable<Integer> {
             err.println("glean send: " + directory + " is not a folder");
             return 2;
         }
-        if (chunkSize < 1 || chunkSize > 8 << 20) {
-            err.println("glean send: --chunk-size must be between 1 and 8388608 bytes");
+        try {
+            chunkSize.bytes();
+        } catch (IllegalArgumentException e) {
+            err.println("glean send: " + e.getMessage());
             return 2;
         }
         Map<String, List<Path>> studies = DicomFolder.studiesUnder(directory, reader, err);
@@ -86,7 +87,7 @@ public final class SendCommand implements Callable<Integer> {
         }
         int failed = 0;
         try {
-            IngestStudyClient client = new IngestStudyClient(channel, chunkSize);
+            IngestStudyClient client = new IngestStudyClient(channel, chunkSize.bytes());
             for (Map.Entry<String, List<Path>> study : studies.entrySet()) {
                 try {
                     print(client.send(study.getValue()), out);
