@@ -6,7 +6,7 @@ package org.glean.security;
  *
  * @param outcome {@link #OK}, or the gRPC status code the call was answered with
  * @param studyInstanceUid the study concerned; the trail keeps only its SHA-256
- * @param target any other object concerned, in words ("model 50e54f48dac38dab", "user bob")
+ * @param target any other object concerned, in words ("model bb985f073178d5e7", "user bob")
  * @param fromState a task's state before, for task transitions
  * @param toState a task's state after
  * @param detail what else a reader needs, in words; never patient data or UIDs

@@ -36,6 +36,6 @@ class BundledModelManifestTest {
                 DetectorCheckpoint.readManifest(BUNDLED_MODEL).normalisationStatistics().toString());
 
         // fitted over its validation split's detections from the candidate threshold 0.1 (docs/model-card.md)
-        assertThat(statistics.objectCount()).isEqualTo(313);
+        assertThat(statistics.objectCount()).isEqualTo(280);
     }
 }
