@@ -4,7 +4,7 @@ MVN := ./mvnw -B -ntp
 PIXELMED_JAR := /usr/share/java/pixelmed.jar
 PIXELMED_IMAGEIO_JAR := /usr/share/java/pixelmed_imageio.jar
 M2_PIXELMED := $(HOME)/.m2/repository/com/pixelmed/pixelmed/debian/pixelmed-debian.jar
-APT_PACKAGES := libpixelmed-java libpixelmed-imageio-java dcmtk orthanc orthanc-dicomweb python3-grpcio python3-torch dicom3tools
+APT_PACKAGES := libpixelmed-java libpixelmed-imageio-java dcmtk orthanc orthanc-dicomweb python3-grpcio python3-torch dicom3tools chromium chromium-driver
 
 .PHONY: run test package fuzz deps apt-deps
 
