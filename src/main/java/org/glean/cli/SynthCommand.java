@@ -101,6 +101,11 @@ public final class SynthCommand implements Callable<Integer> {
                     + "its strength in 0..this (default ${DEFAULT-VALUE}, site A as it is).")
     double variation;
 
+    @Option(names = "--size-variation", defaultValue = "0", paramLabel = "0..1",
+            description = "Site A only: how far each object's size is drawn beyond its class's range, from "
+                    + "halved to doubled (masses to 1.5×) at 1 (default ${DEFAULT-VALUE}, site A's sizes).")
+    double sizeVariation;
+
     @Override
     public Integer call() throws Exception {
         SynthOptions options;
@@ -111,7 +116,7 @@ public final class SynthCommand implements Callable<Integer> {
             options = new SynthOptions(seed, studies, slices, projections,
                     size == null ? family.defaultCtSize() : size, ctFraction, SynthOptions.Range.parse(objects),
                     normalFraction, SynthOptions.Range.parse(noise), SynthOptions.Range.parse(blur), shiftProbability,
-                    kinds, family, size == null ? family.defaultDxSize() : size, variation);
+                    kinds, family, size == null ? family.defaultDxSize() : size, variation, sizeVariation);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -110,24 +110,27 @@ final class Lesion {
      */
     static Lesion draw(LesionClass lesionClass, SplittableRandom random, double x, double y, double slice,
                        double scale, double slicePixels, boolean ct) {
-        return draw(lesionClass, random, x, y, slice, scale, slicePixels, ct, Variation.NONE);
+        return draw(lesionClass, random, x, y, slice, scale, slicePixels, ct, Variation.NONE, 1);
     }
 
-    /** A new lesion as {@link #draw(LesionClass, SplittableRandom, double, double, double, double, double, boolean)}, its form drawn by {@code variation}. */
+    /**
+     * A new lesion as {@link #draw(LesionClass, SplittableRandom, double, double, double, double, double, boolean)},
+     * its form drawn by {@code variation} and its size at site A multiplied by {@code sizeFactor}.
+     */
     static Lesion draw(LesionClass lesionClass, SplittableRandom random, double x, double y, double slice,
-                       double scale, double slicePixels, boolean ct, Variation variation) {
+                       double scale, double slicePixels, boolean ct, Variation variation, double sizeFactor) {
         Variation.Form drawnForm = variation.form(lesionClass);
         FormShape form = drawnForm == Variation.Form.SOLID ? FormShape.SOLID
                 : FormShape.draw(drawnForm, variation.formParameters(), ct);
         return switch (lesionClass) {
             case NODULE -> {
-                double r = Draw.uniform(random, 4, 12);
+                double r = Draw.uniform(random, 4, 12) * sizeFactor;
                 yield new Lesion(lesionClass, x, y, slice, r * scale, r / slicePixels * Draw.uniform(random, 0.9, 1.2),
                         1.0, ct ? Draw.uniform(random, 20, 80) : Draw.uniform(random, 150, 300), ct ? 6 : 4,
                         0.05, null, random, form);
             }
             case MASS -> {
-                double r = Draw.uniform(random, 15, 35);
+                double r = Draw.uniform(random, 15, 35) * sizeFactor;
                 double halfDepth = r / slicePixels * Draw.uniform(random, 0.5, 0.8);
                 double intensity = ct ? Draw.uniform(random, 10, 50) : Draw.uniform(random, 110, 220);
                 if (drawnForm == Variation.Form.GROUND_GLASS) {
@@ -138,7 +141,7 @@ final class Lesion {
                         0.28, null, random, form);
             }
             case CALCIFICATION -> {
-                double clusterRadius = Draw.uniform(random, 3, 7) * scale;
+                double clusterRadius = Draw.uniform(random, 3, 7) * sizeFactor * scale;
                 Dot[] dots = new Dot[Draw.integer(random, 3, 8)];
                 double lineAngle = drawnForm == Variation.Form.LINEAR ? Draw.uniform(random, 0, StrictMath.PI) : 0;
                 for (int i = 0; i < dots.length; i++) {

@@ -36,6 +36,7 @@ public final class PhantomGenerator implements StudyGenerator {
     private static final long ANATOMY = 4;
     private static final long PLACEMENT = 5;
     private static final long VARIATION = 6;
+    private static final long OBJECT_SIZES = 7;
 
     private final SynthOptions options;
 
@@ -76,10 +77,12 @@ public final class PhantomGenerator implements StudyGenerator {
         for (int i = 0; i < objects; i++) {
             LesionClass lesionClass = ctLesionClass(placement.nextDouble());
             double centerSlice = slices == 1 ? 0 : Draw.uniform(placement, -0.4, slices - 0.6);
+            // drawn once per object, so that a large one is not replaced by a smaller one when it fits badly
+            double sizeFactor = variation.sizeFactor(lesionClass);
             for (int attempt = 0; attempt < PLACEMENT_ATTEMPTS; attempt++) {
                 double[] point = anatomy.pointNearLungs(placement);
                 Lesion lesion = Lesion.draw(lesionClass, placement, point[0], point[1], centerSlice, scale,
-                        slicePixels, true, variation);
+                        slicePixels, true, variation, sizeFactor);
                 if (fits(lesion, lesions, size)
                         && anatomy.inLung(lesion.centerX, lesion.centerY, StrictMath.rint(centerSlice), margin(lesion))) {
                     lesions.add(lesion);
@@ -131,9 +134,11 @@ public final class PhantomGenerator implements StudyGenerator {
         List<ObjectBox> boxes = new ArrayList<>();
         for (int i = 0; i < objects; i++) {
             LesionClass lesionClass = LesionClass.values()[Draw.integer(placement, 0, LesionClass.values().length - 1)];
+            double sizeFactor = variation.sizeFactor(lesionClass);
             for (int attempt = 0; attempt < PLACEMENT_ATTEMPTS; attempt++) {
                 double[] point = anatomy.pointNearLungs(placement);
-                Lesion lesion = Lesion.draw(lesionClass, placement, point[0], point[1], 0, scale, 1, false, variation);
+                Lesion lesion = Lesion.draw(lesionClass, placement, point[0], point[1], 0, scale, 1, false, variation,
+                        sizeFactor);
                 if (fits(lesion, lesions, size) && anatomy.inLung(lesion.centerX, lesion.centerY, margin(lesion))) {
                     Coverage coverage = lesion.coverage(0, true, size);
                     if (coverage != null) {
@@ -203,7 +208,8 @@ public final class PhantomGenerator implements StudyGenerator {
     }
 
     private Variation variation(int study, int series) {
-        return Variation.draw(Draw.stream(options.seed(), study, VARIATION, series), options.variation());
+        return Variation.draw(Draw.stream(options.seed(), study, VARIATION, series), options.variation(),
+                Draw.stream(options.seed(), study, OBJECT_SIZES, series), options.sizeVariation());
     }
 
     private String uid(String kind, int... path) {

@@ -27,6 +27,8 @@ import java.util.stream.Collectors;
  * @param dxImageSize Rows and Columns of every DX image
  * @param variation how far site A's anatomy, acquisition, noise and object forms are drawn beyond
  *     its own, 0..1 (see {@link Variation}); 0 for site A itself, and for site B, which has its own
+ * @param sizeVariation how far each object's size is drawn beyond its class's range at site A, 0..1
+ *     (see {@link Variation#sizeFactor}); 0 keeps site A's sizes
  */
 public record SynthOptions(
         long seed,
@@ -43,7 +45,8 @@ public record SynthOptions(
         List<Shift> shiftKinds,
         Site site,
         int dxImageSize,
-        double variation) {
+        double variation,
+        double sizeVariation) {
 
     /** An inclusive range {@code min:max}; {@code min == max} for a fixed value. */
     public record Range(double min, double max) {
@@ -102,6 +105,14 @@ public record SynthOptions(
                 normalFraction, noise, blur, shiftProbability, shiftKinds, site, dxImageSize, 0);
     }
 
+    /** Options of {@code site} with {@code variation} but site A's object sizes. */
+    public SynthOptions(long seed, int studies, int slicesPerSeries, int projectionsPerStudy, int imageSize,
+                        double ctFraction, Range objectsPerImage, double normalFraction, Range noise, Range blur,
+                        double shiftProbability, List<Shift> shiftKinds, Site site, int dxImageSize, double variation) {
+        this(seed, studies, slicesPerSeries, projectionsPerStudy, imageSize, ctFraction, objectsPerImage,
+                normalFraction, noise, blur, shiftProbability, shiftKinds, site, dxImageSize, variation, 0);
+    }
+
     public SynthOptions {
         require(studies >= 1, "studies must be at least 1");
         require(slicesPerSeries >= 1, "slices per CT series must be at least 1");
@@ -122,6 +133,8 @@ public record SynthOptions(
         Objects.requireNonNull(site, "site");
         require(variation >= 0 && variation <= 1, "the variation must be within 0..1");
         require(variation == 0 || site == Site.A, "only site A's generator varies; site B is drawn as it is");
+        require(sizeVariation >= 0 && sizeVariation <= 1, "the size variation must be within 0..1");
+        require(sizeVariation == 0 || site == Site.A, "only site A's object sizes vary; site B is drawn as it is");
         require(site.shiftKinds().containsAll(shiftKinds), "site " + site.label() + " draws only the shifts "
                 + site.shiftKinds().stream().map(Shift::label).collect(Collectors.joining(",")));
     }
@@ -150,6 +163,9 @@ public record SynthOptions(
         }
         if (variation > 0) {
             info.put("variation", Double.toString(variation));
+        }
+        if (sizeVariation > 0) {
+            info.put("size_variation", Double.toString(sizeVariation));
         }
         return info;
     }

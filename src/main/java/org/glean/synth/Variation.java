@@ -14,7 +14,8 @@ import java.util.SplittableRandom;
  * density, contrast enhancement of vessels and heart (CT), a patient table (CT), the lungs',
  * ribs' and heart's projected densities, collimator borders and a density curve (DX), correlated
  * and signal-dependent noise, and the objects' forms (spiculated and part-solid nodules,
- * cavitated and ground-glass masses, calcifications along a line).
+ * cavitated and ground-glass masses, calcifications along a line). Apart from these, and from a
+ * stream of its own, the objects' sizes: see {@link #sizeFactor}.
  */
 final class Variation {
 
@@ -24,10 +25,12 @@ final class Variation {
     }
 
     /** Site A's knobs, unchanged. */
-    static final Variation NONE = new Variation(null, 0);
+    static final Variation NONE = new Variation(null, 0, null, 0);
 
     private final SplittableRandom forms;
     private final double strength;
+    private final SplittableRandom sizes;
+    private final double sizeAmount;
     final double bodyExponent;
     final double lungExponent;
     final double lungScale;
@@ -49,7 +52,9 @@ final class Variation {
     final double noiseCorrelation;
     final boolean signalDependentNoise;
 
-    private Variation(SplittableRandom random, double amount) {
+    private Variation(SplittableRandom random, double amount, SplittableRandom sizes, double sizeAmount) {
+        this.sizes = sizes;
+        this.sizeAmount = sizeAmount;
         forms = random;
         strength = random == null ? 0 : Draw.uniform(random, 0, amount);
         double s = strength;
@@ -71,9 +76,27 @@ final class Variation {
         signalDependentNoise = chance(random, 0.6 * s);
     }
 
-    /** The knobs of one series: site A's own when {@code amount} is 0. */
-    static Variation draw(SplittableRandom random, double amount) {
-        return amount == 0 ? NONE : new Variation(random, amount);
+    /**
+     * The knobs of one series: site A's own when {@code amount} and {@code sizeAmount} are 0. The
+     * object sizes come from {@code sizes} alone, so that sets drawn without them stay as they were.
+     */
+    static Variation draw(SplittableRandom random, double amount, SplittableRandom sizes, double sizeAmount) {
+        return amount == 0 && sizeAmount == 0 ? NONE
+                : new Variation(amount == 0 ? null : random, amount, sizeAmount == 0 ? null : sizes, sizeAmount);
+    }
+
+    /**
+     * What the next object of {@code lesionClass} multiplies its size at site A by: log-uniform
+     * between halved and doubled (masses at most 1.5×, to stay inside the lungs), the range's
+     * exponents times the size amount; 1 without size variation. Another site's objects need not
+     * have site A's sizes, and a detector that knows only those misses the others by box size.
+     */
+    double sizeFactor(LesionClass lesionClass) {
+        if (sizes == null) {
+            return 1;
+        }
+        double largest = lesionClass == LesionClass.MASS ? 1.5 : 2;
+        return StrictMath.exp(sizeAmount * Draw.uniform(sizes, StrictMath.log(0.5), StrictMath.log(largest)));
     }
 
     /** The form of the next object of {@code lesionClass}: other than solid with the series' strength as odds. */
