@@ -1,8 +1,6 @@
 package org.glean.cli;
 
 import com.google.protobuf.Timestamp;
-import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -61,16 +59,14 @@ public final class AuditCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ManagedChannel channel;
         ListAuditRequest request;
         try {
             request = request();
-            channel = server.open();
         } catch (IllegalArgumentException e) {
             err.println("glean audit: " + e.getMessage());
             return 2;
         }
-        try {
+        return server.call(spec, channel -> {
             IdentityGrpc.IdentityBlockingStub identity = IdentityGrpc.newBlockingStub(channel)
                     .withDeadlineAfter(10, TimeUnit.MINUTES);
             if (verify) {
@@ -78,12 +74,7 @@ public final class AuditCommand implements Callable<Integer> {
             }
             identity.listAudit(request).getEntriesList().forEach(entry -> out.println(line(entry)));
             return 0;
-        } catch (StatusRuntimeException e) {
-            err.println("glean audit: " + server.answered(e));
-            return 1;
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
+        });
     }
 
     private ListAuditRequest request() {

@@ -1,6 +1,5 @@
 package org.glean.cli;
 
-import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -39,15 +38,8 @@ public final class DeleteStudyCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ManagedChannel channel;
-        try {
-            channel = server.open();
-        } catch (IllegalArgumentException e) {
-            err.println("glean delete-study: " + e.getMessage());
-            return 2;
-        }
-        int failed = 0;
-        try {
+        return server.call(spec, channel -> {
+            int failed = 0;
             for (String study : studies) {
                 try {
                     DeletedStudy deleted = StudyIngestGrpc.newBlockingStub(channel)
@@ -63,8 +55,6 @@ public final class DeleteStudyCommand implements Callable<Integer> {
                 }
             }
             return failed == 0 ? 0 : 1;
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
+        });
     }
 }

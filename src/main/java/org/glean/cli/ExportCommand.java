@@ -1,7 +1,5 @@
 package org.glean.cli;
 
-import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -62,45 +60,32 @@ public final class ExportCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
         if (images != null && Files.exists(images)) {
             err.println("glean export: --images " + images + " exists; name a folder that does not");
             return 2;
         }
-        ManagedChannel channel;
-        try {
-            channel = server.open();
-        } catch (IllegalArgumentException e) {
-            err.println("glean export: " + e.getMessage());
-            return 2;
-        }
-        CocoFile coco;
-        try {
+        return server.call(spec, channel -> {
             CurationGrpc.CurationBlockingStub curation = CurationGrpc.newBlockingStub(channel);
             List<ExportedTask> tasks = new ArrayList<>();
             curation.withDeadlineAfter(10, TimeUnit.MINUTES)
                     .exportAnnotations(ExportAnnotationsRequest.getDefaultInstance()).forEachRemaining(tasks::add);
             Map<String, String> fileNames = images == null ? Map.of() : writeImages(curation, tasks);
-            coco = toCoco(tasks, fileNames);
-        } catch (StatusRuntimeException e) {
-            err.println("glean export: " + server.answered(e));
-            return 1;
-        } finally {
-            channel.shutdownNow();
-        }
-        try {
-            coco.validate("the export");
-        } catch (InvalidDatasetException e) {
-            err.println("glean export: the server's annotations do not make a valid COCO file: " + e.getMessage());
-            return 1;
-        }
-        coco.write(out);
-        spec.commandLine().getOut().printf(
-                "glean export: %d image(s) with %d box(es) from %s task(s) written to %s%s%n",
-                coco.images().size(), coco.annotations().size(), coco.info().get("tasks"), out,
-                images == null ? "" : ", their instances de-identified to " + images);
-        return 0;
+            CocoFile coco = toCoco(tasks, fileNames);
+            try {
+                coco.validate("the export");
+            } catch (InvalidDatasetException e) {
+                err.println("glean export: the server's annotations do not make a valid COCO file: " + e.getMessage());
+                return 1;
+            }
+            coco.write(out);
+            spec.commandLine().getOut().printf(
+                    "glean export: %d image(s) with %d box(es) from %s task(s) written to %s%s%n",
+                    coco.images().size(), coco.annotations().size(), coco.info().get("tasks"), out,
+                    images == null ? "" : ", their instances de-identified to " + images);
+            return 0;
+        });
     }
 
     /**

@@ -1,6 +1,5 @@
 package org.glean.cli;
 
-import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import org.glean.api.IngestStudyClient;
 import org.glean.proto.v1.StudyAnalysis;
 import org.glean.pacs.DicomWebClient;
@@ -99,33 +97,27 @@ public final class PullCommand implements Callable<Integer> {
         }
         StudyQuery query = new StudyQuery(Optional.ofNullable(modality), Optional.ofNullable(studyDate),
                 Optional.ofNullable(station), Optional.ofNullable(description));
-        ManagedChannel channel;
-        try {
-            channel = server.open();
-        } catch (IllegalArgumentException e) {
-            err.println("glean pull: " + e.getMessage());
-            return 2;
-        }
-        Path folder = Files.createTempDirectory("glean-pull");
-        try {
-            IngestStudyClient client = new IngestStudyClient(channel, chunkSize.bytes());
-            int[] failed = {0};
-            SourcePass.Outcome outcome = new SourcePass(origin, query, pageSize).run(java.util.Set.of(),
-                    study -> send(origin, client, study, folder, err, failed),
-                    (position, total, study, taken) -> {
-                        out.printf("[%d/%d] Study %s: %d instances taken%n", position, total,
-                                study.studyInstanceUid(), taken.stored());
-                        out.flush();
-                    });
-            out.printf("%d of %d matching studies taken%n", outcome.taken() - failed[0], outcome.matched());
-            return failed[0] == 0 ? 0 : 1;
-        } catch (IOException e) {
-            err.println("glean pull: " + e.getMessage());
-            return 1;
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            deleteFolder(folder);
-        }
+        return server.call(spec, channel -> {
+            Path folder = Files.createTempDirectory("glean-pull");
+            try {
+                IngestStudyClient client = new IngestStudyClient(channel, chunkSize.bytes());
+                int[] failed = {0};
+                SourcePass.Outcome outcome = new SourcePass(origin, query, pageSize).run(java.util.Set.of(),
+                        study -> send(origin, client, study, folder, err, failed),
+                        (position, total, study, taken) -> {
+                            out.printf("[%d/%d] Study %s: %d instances taken%n", position, total,
+                                    study.studyInstanceUid(), taken.stored());
+                            out.flush();
+                        });
+                out.printf("%d of %d matching studies taken%n", outcome.taken() - failed[0], outcome.matched());
+                return failed[0] == 0 ? 0 : 1;
+            } catch (IOException e) {
+                err.println("glean pull: " + e.getMessage());
+                return 1;
+            } finally {
+                deleteFolder(folder);
+            }
+        });
     }
 
     // Retrieves one study into the folder, sends it, and empties the folder again.

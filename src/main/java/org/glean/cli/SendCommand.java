@@ -1,6 +1,5 @@
 package org.glean.cli;
 
-import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -11,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import org.glean.api.IngestStudyClient;
 import org.glean.proto.v1.ImageAnalysis;
 import org.glean.proto.v1.InstanceStatus;
@@ -78,15 +76,8 @@ public final class SendCommand implements Callable<Integer> {
             err.println("glean send: no DICOM files under " + directory);
             return 1;
         }
-        ManagedChannel channel;
-        try {
-            channel = server.open();
-        } catch (IllegalArgumentException e) {
-            err.println("glean send: " + e.getMessage());
-            return 2;
-        }
-        int failed = 0;
-        try {
+        return server.call(spec, channel -> {
+            int failed = 0;
             IngestStudyClient client = new IngestStudyClient(channel, chunkSize.bytes());
             for (Map.Entry<String, List<Path>> study : studies.entrySet()) {
                 try {
@@ -98,11 +89,9 @@ public final class SendCommand implements Callable<Integer> {
                 }
                 out.flush();
             }
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
-        out.printf("%d of %d studies sent%n", studies.size() - failed, studies.size());
-        return failed == 0 ? 0 : 1;
+            out.printf("%d of %d studies sent%n", studies.size() - failed, studies.size());
+            return failed == 0 ? 0 : 1;
+        });
     }
 
     private static void print(StudyAnalysis study, PrintWriter out) {

@@ -4,11 +4,14 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.glean.security.BearerToken;
 import org.glean.security.ClientChannels;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** How a command reaches a Glean server: address, TLS trust, and the bearer token its calls carry. */
@@ -59,9 +62,34 @@ public final class ServerConnection {
         return builder().build();
     }
 
-    /** A channel whose calls carry the bearer token; IllegalArgumentException when there is none. */
-    ManagedChannel open() throws IOException {
-        return builder().intercept(new BearerToken(token()).onEveryCall()).build();
+    /** What a command does over its channel, answering the command's exit status. */
+    @FunctionalInterface
+    interface ChannelWork {
+        int on(ManagedChannel channel) throws IOException, InterruptedException;
+    }
+
+    /**
+     * Runs {@code work} over a channel whose calls carry the bearer token, and shuts the channel down
+     * after it. Exit status 2, with the reason, when there is no token or the TLS options do not go
+     * together; 1, with the server's answer, for a failed call that {@code work} does not handle.
+     */
+    int call(CommandSpec spec, ChannelWork work) throws IOException, InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        ManagedChannel channel;
+        try {
+            channel = builder().intercept(new BearerToken(token()).onEveryCall()).build();
+        } catch (IllegalArgumentException e) {
+            err.println(spec.qualifiedName() + ": " + e.getMessage());
+            return 2;
+        }
+        try {
+            return work.on(channel);
+        } catch (StatusRuntimeException e) {
+            err.println(spec.qualifiedName() + ": " + answered(e));
+            return 1;
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
     }
 
     private NettyChannelBuilder builder() {

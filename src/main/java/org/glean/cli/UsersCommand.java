@@ -1,7 +1,5 @@
 package org.glean.cli;
 
-import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -44,27 +42,20 @@ public final class UsersCommand {
         public Integer call() throws IOException, InterruptedException {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            ManagedChannel channel;
-            char[] password;
-            try {
-                channel = server.open();
-                password = Passwords.read("Password for " + name + ": ");
-            } catch (IllegalArgumentException e) {
-                err.println("glean users add: " + e.getMessage());
-                return 2;
-            }
-            try {
+            return server.call(spec, channel -> {
+                char[] password;
+                try {
+                    password = Passwords.read("Password for " + name + ": ");
+                } catch (IllegalArgumentException e) {
+                    err.println("glean users add: " + e.getMessage());
+                    return 2;
+                }
                 User user = IdentityGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
                         .addUser(AddUserRequest.newBuilder().setName(name).addAllRoles(roles)
                                 .setPassword(new String(password)).build());
                 out.println("Added " + user.getName() + " with the roles " + String.join(", ", user.getRolesList()));
                 return 0;
-            } catch (StatusRuntimeException e) {
-                err.println("glean users add: " + server.answered(e));
-                return 1;
-            } finally {
-                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            }
+            });
         }
     }
 }
