@@ -7,6 +7,9 @@ import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.StreamObserver;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -227,6 +230,8 @@ class CrashRecoveryIT {
                     () -> StudyIngestGrpc.newBlockingStub(withoutToken)
                     .withDeadlineAfter(10, TimeUnit.SECONDS)
                     .getStudy(GetStudyRequest.newBuilder().setStudyInstanceUid(study.studyInstanceUid()).build()));
+            ServingStatus health = HealthGrpc.newBlockingStub(withoutToken).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .check(HealthCheckRequest.getDefaultInstance()).getStatus();
             inProgress.send(study.files().subList(SLICES / 2, SLICES));
             inProgress.finish();
 
@@ -234,6 +239,7 @@ class CrashRecoveryIT {
             assertThat(inProgress.analysis().getInstanceCount()).isEqualTo(SLICES);
             assertThat(refused.getStatus().getCode()).as("a new call while stopping, before its token is checked")
                     .isEqualTo(Status.Code.UNAVAILABLE);
+            assertThat(health).as("out of service for load balancers while draining").isEqualTo(ServingStatus.NOT_SERVING);
             OptionalInt status = server.awaitExit(Duration.ofSeconds(50));
             assertThat(status).as("exits within glean.shutdown.drain-timeout").isPresent();
             assertThat(status.getAsInt()).as(server.logTail()).isZero();
