@@ -1,6 +1,5 @@
 package org.glean.api;
 
-import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -14,7 +13,6 @@ import java.time.Instant;
 import java.util.concurrent.Phaser;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * gRPC's part of a graceful stop: counts Glean's calls in progress and, once {@link #stopAccepting}
@@ -51,7 +49,7 @@ public class CallDrain implements ServerInterceptor, Prioritized {
             ended();
             throw e;
         }
-        return new Counted<>(listener);
+        return new OnCallEnd<>(listener, this::ended);
     }
 
     /** From now on new calls are refused. */
@@ -81,39 +79,5 @@ public class CallDrain implements ServerInterceptor, Prioritized {
 
     private void ended() {
         calls.arriveAndDeregister();
-    }
-
-    // gRPC ends every call with exactly one of onComplete and onCancel; counted down once regardless.
-    private final class Counted<Q> extends SimpleForwardingServerCallListener<Q> {
-
-        private final AtomicBoolean ended = new AtomicBoolean();
-
-        Counted(ServerCall.Listener<Q> listener) {
-            super(listener);
-        }
-
-        @Override
-        public void onComplete() {
-            try {
-                super.onComplete();
-            } finally {
-                end();
-            }
-        }
-
-        @Override
-        public void onCancel() {
-            try {
-                super.onCancel();
-            } finally {
-                end();
-            }
-        }
-
-        private void end() {
-            if (ended.compareAndSet(false, true)) {
-                ended();
-            }
-        }
     }
 }

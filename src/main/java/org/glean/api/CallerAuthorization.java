@@ -54,7 +54,7 @@ public class CallerAuthorization implements ServerInterceptor {
 
     private static final Logger LOG = Logger.getLogger(CallerAuthorization.class);
     private static final List<String> ACTOR_FIELDS = List.of("annotator_id", "changed_by", "requested_by");
-    private static final Context.Key<Caller> CALLER = Context.key("glean-caller");
+    static final Context.Key<Caller> CALLER = Context.key("glean-caller");
     private static final Context.Key<CallAudit> AUDIT = Context.key("glean-call-audit");
     private static final Context.Key<String> PEER = Context.key("glean-peer");
     // Refusals waiting for their audit row; beyond this a flood of bad calls is logged, not queued.
