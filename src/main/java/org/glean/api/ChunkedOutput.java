@@ -16,17 +16,15 @@ final class ChunkedOutput<T> extends OutputStream {
 
     static final int CHUNK_BYTES = 1 << 20;
 
-    private final ServerCallStreamObserver<T> call;
+    private final ReadySender<T> sender;
     private final Function<ByteString, T> message;
     private final byte[] chunk = new byte[CHUNK_BYTES];
     private int filled;
 
     /** Must be made while the call's method runs, before it returns: it installs the call's handlers. */
     ChunkedOutput(ServerCallStreamObserver<T> call, Function<ByteString, T> message) {
-        this.call = call;
+        this.sender = new ReadySender<>(call);
         this.message = message;
-        call.setOnReadyHandler(this::wake);
-        call.setOnCancelHandler(this::wake);
     }
 
     @Override
@@ -59,23 +57,8 @@ final class ChunkedOutput<T> extends OutputStream {
         }
     }
 
-    private synchronized void send() throws IOException {
-        try {
-            while (!call.isReady() && !call.isCancelled()) {
-                wait();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while the client was not ready", e);
-        }
-        if (call.isCancelled()) {
-            throw new IOException("the client cancelled the call");
-        }
-        call.onNext(message.apply(ByteString.copyFrom(chunk, 0, filled)));
+    private void send() throws IOException {
+        sender.send(message.apply(ByteString.copyFrom(chunk, 0, filled)));
         filled = 0;
-    }
-
-    private synchronized void wake() {
-        notifyAll();
     }
 }

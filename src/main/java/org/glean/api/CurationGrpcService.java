@@ -8,6 +8,7 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Set;
 import org.glean.proto.v1.AnnotationTask;
@@ -147,7 +148,18 @@ public class CurationGrpcService extends CurationGrpc.CurationImplBase {
     public void exportAnnotations(ExportAnnotationsRequest request, StreamObserver<ExportedTask> responseObserver) {
         trail.append(AuditEntry.of(CallerAuthorization.actor(), AuditAction.ANNOTATIONS_EXPORTED)
                 .detail("every submitted task, " + curation.submittedCount() + " when the export began"));
-        export.forEachSubmitted(task -> responseObserver.onNext(exported(task)));
+        ReadySender<ExportedTask> sender = new ReadySender<>((ServerCallStreamObserver<ExportedTask>) responseObserver);
+        try {
+            export.forEachSubmitted(task -> {
+                try {
+                    sender.send(exported(task));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            return; // the client went away; nothing to answer
+        }
         responseObserver.onCompleted();
     }
 
