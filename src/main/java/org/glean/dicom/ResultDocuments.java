@@ -46,6 +46,10 @@ public final class ResultDocuments {
      * SNOMED CT concept would claim a clinical equivalence the model was never validated for.
      */
     public static final String GLEAN_SCHEME = "99GLEAN";
+    /** SOP Class UID of region reports. */
+    public static final String COMPREHENSIVE_SR = SOPClass.ComprehensiveSRStorage;
+    /** SOP Class UID of key object selections. */
+    public static final String KEY_OBJECT_SELECTION = SOPClass.KeyObjectSelectionDocumentStorage;
     /** The algorithm name in each detector's measurement group (TID 4019). */
     public static final String ALGORITHM_NAME = "Glean MDN-SSD detector";
 
@@ -173,7 +177,7 @@ public final class ResultDocuments {
                 index++;
             }
             AttributeList list = new StructuredReport(root).getAttributeList();
-            document(list, study, ids, SOPClass.ComprehensiveSRStorage, "SR", List.copyOf(library.values()));
+            document(list, study, ids, COMPREHENSIVE_SR, "SR", List.copyOf(library.values()));
             put(list, TagFromName.CompletionFlag, "COMPLETE");
             put(list, TagFromName.VerificationFlag, "UNVERIFIED");
             list.put(new SequenceAttribute(TagFromName.PerformedProcedureCodeSequence));
@@ -207,7 +211,7 @@ public final class ResultDocuments {
                 image(items, root, "CONTAINS", frame);
             }
             AttributeList list = new StructuredReport(root).getAttributeList();
-            document(list, study, ids, SOPClass.KeyObjectSelectionDocumentStorage, "KO", frames);
+            document(list, study, ids, KEY_OBJECT_SELECTION, "KO", frames);
             return part10(list);
         } catch (DicomException e) {
             throw new IllegalArgumentException("the key object selection cannot be encoded: " + e.getMessage(), e);
