@@ -44,7 +44,16 @@ public class Outbox {
         /** Tried and failed; tried again at its next attempt time. */
         RETRYING,
         /** The destination accepted it. */
-        DELIVERED
+        DELIVERED;
+
+        /** The state by its name, or IllegalArgumentException naming the states. */
+        public static State named(String name) {
+            try {
+                return valueOf(name);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("state " + name + " is not one of PENDING, RETRYING, DELIVERED", e);
+            }
+        }
     }
 
     /**
@@ -65,6 +74,14 @@ public class Outbox {
 
     /** What to list; null fields do not filter. */
     public record Filter(String destination, State state, String studyInstanceUid, int limit) {
+
+        public static final int MAX_LIMIT = 10_000;
+
+        public Filter {
+            if (limit < 1 || limit > MAX_LIMIT) {
+                throw new IllegalArgumentException("limit must be 1 to " + MAX_LIMIT + ", got " + limit);
+            }
+        }
     }
 
     /** Work in one transaction. */
