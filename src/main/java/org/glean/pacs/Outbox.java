@@ -188,6 +188,21 @@ public class Outbox {
         }
     }
 
+    /**
+     * Removes the study's documents with their deliveries, in the caller's transaction (the
+     * study's deletion): what was not delivered yet is never sent, and no patient data of the
+     * study stays here.
+     *
+     * @return the number of documents removed
+     */
+    public int deleteOfStudy(Connection connection, String studyInstanceUid) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM pacs_outbox_document WHERE study_instance_uid = ?")) {
+            delete.setString(1, studyInstanceUid);
+            return delete.executeUpdate();
+        }
+    }
+
     /** Deliveries that match, the newest first. */
     public List<Entry> list(Filter filter) {
         return inTransaction(connection -> {
