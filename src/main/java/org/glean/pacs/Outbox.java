@@ -69,7 +69,7 @@ public class Outbox {
     }
 
     /** A delivery claimed for sending, with the document's bytes. */
-    public record Claimed(long id, String sopInstanceUid, DocumentKind kind, int attempts, byte[] part10) {
+    public record Claimed(long id, String sopInstanceUid, int attempts, byte[] part10) {
     }
 
     /** What to list; null fields do not filter. */
@@ -139,7 +139,7 @@ public class Outbox {
      */
     public Optional<Claimed> claimDue(Connection connection, String destination) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("""
-                SELECT d.id, d.sop_instance_uid, doc.kind, d.attempts, doc.part10
+                SELECT d.id, d.sop_instance_uid, d.attempts, doc.part10
                 FROM pacs_outbox_delivery d JOIN pacs_outbox_document doc USING (sop_instance_uid)
                 WHERE d.destination = ? AND d.state <> 'DELIVERED' AND d.next_attempt_at <= now()
                 ORDER BY d.next_attempt_at, d.id
@@ -150,8 +150,7 @@ public class Outbox {
                 if (!row.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new Claimed(row.getLong(1), row.getString(2), DocumentKind.ofCode(row.getString(3)),
-                        row.getInt(4), row.getBytes(5)));
+                return Optional.of(new Claimed(row.getLong(1), row.getString(2), row.getInt(3), row.getBytes(4)));
             }
         }
     }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -50,10 +51,6 @@ public class OutboxDelivery {
         });
     }
 
-    /** What one round delivered and what failed, over every destination. */
-    public record Round(int delivered, int failed) {
-    }
-
     void start(@Observes StartupEvent startup) {
         if (senders.isEmpty()) {
             return;
@@ -78,7 +75,7 @@ public class OutboxDelivery {
 
     /** The destinations documents are written for: the enabled ones that take {@code kind}. */
     public Set<String> destinationsTaking(DocumentKind kind) {
-        Set<String> names = new java.util.TreeSet<>();
+        Set<String> names = new TreeSet<>();
         config.destinations().forEach((name, destination) -> {
             if (destination.enabled() && destination.takes().contains(kind)) {
                 names.add(name);
@@ -94,24 +91,14 @@ public class OutboxDelivery {
         }
     }
 
-    /** Runs a round now, on the caller's thread; for tests and the worker. */
-    public synchronized Round deliverDue() {
-        int delivered = 0;
-        int failed = 0;
+    // Per destination, the due deliveries until none is left or one fails.
+    private synchronized void deliverDue() {
         for (Map.Entry<String, DocumentSender> destination : senders.entrySet()) {
-            while (true) {
-                Optional<Boolean> outcome = deliverOne(destination.getKey(), destination.getValue());
-                if (outcome.isEmpty()) {
-                    break;
-                }
-                if (!outcome.get()) {
-                    failed++;
-                    break;
-                }
-                delivered++;
-            }
+            Optional<Boolean> outcome;
+            do {
+                outcome = deliverOne(destination.getKey(), destination.getValue());
+            } while (outcome.orElse(false));
         }
-        return new Round(delivered, failed);
     }
 
     private void scheduledRound() {

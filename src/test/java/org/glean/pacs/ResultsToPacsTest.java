@@ -28,6 +28,7 @@ import org.glean.curation.AnnotationTask;
 import org.glean.curation.CurationService;
 import org.glean.curation.ImageAnnotation;
 import org.glean.dicom.DicomTools;
+import org.glean.dicom.ResultDocuments;
 import org.glean.inference.AnalysisRepository;
 import org.glean.inference.StudyScores;
 import org.glean.inference.TinyModel;
@@ -59,8 +60,8 @@ class ResultsToPacsTest extends LoopbackGrpcTest {
 
     private static final String STOW = OrthancDestinationsTestResource.STOW;
     private static final String DIMSE = OrthancDestinationsTestResource.DIMSE;
-    private static final String COMPREHENSIVE_SR = "1.2.840.10008.5.1.4.1.1.88.33";
-    private static final String KEY_OBJECT_SELECTION = "1.2.840.10008.5.1.4.1.1.88.59";
+    private static final String COMPREHENSIVE_SR = ResultDocuments.COMPREHENSIVE_SR;
+    private static final String KEY_OBJECT_SELECTION = ResultDocuments.KEY_OBJECT_SELECTION;
     private static String firstStudy;
 
     @Inject
