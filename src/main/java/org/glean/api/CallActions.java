@@ -7,6 +7,7 @@ import org.glean.proto.v1.CurationGrpc;
 import org.glean.proto.v1.IdentityGrpc;
 import org.glean.proto.v1.InferenceGrpc;
 import org.glean.proto.v1.ModelsGrpc;
+import org.glean.proto.v1.OutboxGrpc;
 import org.glean.proto.v1.StudyIngestGrpc;
 import org.glean.security.AuditAction;
 
@@ -42,6 +43,7 @@ final class CallActions {
         put(IdentityGrpc.getAddUserMethod(), AuditAction.USER_ADDED);
         put(IdentityGrpc.getListAuditMethod(), AuditAction.AUDIT_READ);
         put(IdentityGrpc.getVerifyAuditMethod(), AuditAction.AUDIT_READ);
+        put(OutboxGrpc.getListOutboxMethod(), AuditAction.OUTBOX_READ);
     }
 
     private CallActions() {

@@ -15,6 +15,7 @@ import org.glean.proto.v1.CurationGrpc;
 import org.glean.proto.v1.IdentityGrpc;
 import org.glean.proto.v1.InferenceGrpc;
 import org.glean.proto.v1.ModelsGrpc;
+import org.glean.proto.v1.OutboxGrpc;
 import org.glean.proto.v1.StudyIngestGrpc;
 import org.glean.security.Role;
 
@@ -41,6 +42,7 @@ final class CallPermissions {
                 CurationGrpc.getExportInstanceMethod(),
                 ModelsGrpc.getStartFineTuneMethod(), ModelsGrpc.getWatchJobMethod(), ModelsGrpc.getListModelsMethod(),
                 ModelsGrpc.getPromoteMethod(), ModelsGrpc.getRollbackMethod());
+        allow(EnumSet.of(CURATOR), OutboxGrpc.getListOutboxMethod());
         allow(EnumSet.of(INFERENCE), InferenceGrpc.getDetectMethod());
         allow(EnumSet.noneOf(Role.class), IdentityGrpc.getAddUserMethod(), IdentityGrpc.getListAuditMethod(),
                 IdentityGrpc.getVerifyAuditMethod(), StudyIngestGrpc.getDeleteStudyMethod());

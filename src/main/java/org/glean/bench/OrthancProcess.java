@@ -26,6 +26,7 @@ public final class OrthancProcess implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
     private static final Pattern COUNT_INSTANCES = Pattern.compile("\"CountInstances\"\\s*:\\s*(\\d+)");
     private static final Pattern VERSION = Pattern.compile("\"Version\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern QUOTED = Pattern.compile("\"([^\"]+)\"");
 
     // Debian's orthanc-dicomweb package puts its plugin here.
     private static final String DICOMWEB_PLUGIN = "/usr/share/orthanc/plugins/libOrthancDicomWeb.so";
@@ -124,6 +125,22 @@ public final class OrthancProcess implements AutoCloseable {
     /** How many instances it holds. */
     public long instanceCount() throws IOException, InterruptedException {
         return Long.parseLong(field(get("/statistics"), COUNT_INSTANCES, "CountInstances"));
+    }
+
+    /** The Part-10 bytes of every instance it holds, as its REST API gives them. */
+    public List<byte[]> instanceFiles() throws IOException, InterruptedException {
+        List<byte[]> files = new java.util.ArrayList<>();
+        Matcher ids = QUOTED.matcher(get("/instances"));
+        while (ids.find()) {
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":"
+                    + httpPort + "/instances/" + ids.group(1) + "/file")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                throw new IOException("Orthanc answered an instance's file with HTTP " + response.statusCode());
+            }
+            files.add(response.body());
+        }
+        return files;
     }
 
     public String version() throws IOException, InterruptedException {

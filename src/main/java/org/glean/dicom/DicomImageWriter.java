@@ -214,7 +214,7 @@ public final class DicomImageWriter {
         return all;
     }
 
-    private static void put(AttributeList list, AttributeTag tag, String... values) throws DicomException {
+    static void put(AttributeList list, AttributeTag tag, String... values) throws DicomException {
         Attribute attribute = AttributeFactory.newAttribute(tag);
         for (String value : values) {
             attribute.addValue(value);

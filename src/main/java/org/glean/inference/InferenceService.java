@@ -1,6 +1,7 @@
 package org.glean.inference;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,8 +32,9 @@ import org.jboss.logging.Logger;
  * IngestStudy call decoded on receipt ({@link ScoringOnReceipt}), the others decoded from the
  * store — in batches of glean.inference.batch-size (in this process or on a remote instance),
  * z-scores the objects' uncertainties and rates images and the study (method.md §5), and persists
- * the result with curation's decision in one transaction. A frame that cannot be decoded is
- * reported with its reason and the others are scored. Logs name studies and instances by UID only.
+ * the result with curation's decision in one transaction, then fires {@link StudyScored}. A frame
+ * that cannot be decoded is reported with its reason and the others are scored. Logs name studies
+ * and instances by UID only.
  */
 @ApplicationScoped
 public class InferenceService {
@@ -51,11 +53,13 @@ public class InferenceService {
     private final ModelRegistry registry;
     private final CurationService curation;
     private final PipelineMetrics metrics;
+    private final Event<StudyScored> studyScored;
 
     public InferenceService(DicomReader reader, InstanceStore store, StudyRepository studies,
             AnalysisRepository analyses, DetectionBackend backend, InferenceConfig config, ModelRegistry registry,
-            CurationService curation, PipelineMetrics metrics) {
+            CurationService curation, PipelineMetrics metrics, Event<StudyScored> studyScored) {
         this.metrics = metrics;
+        this.studyScored = studyScored;
         this.registry = registry;
         this.curation = curation;
         this.reader = reader;
@@ -139,6 +143,7 @@ public class InferenceService {
         long start = System.nanoTime();
         Optional<CurationDecision> decision = persist(studyInstanceUid, scores);
         metrics.recordSince(PipelineStage.PERSISTENCE, start);
+        studyScored.fire(new StudyScored(studyInstanceUid, scores, decision));
         return new AnalysedStudy(study, scores, decision);
     }
 

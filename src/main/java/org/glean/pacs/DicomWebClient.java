@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 
-/** What Glean asks of a DICOMweb origin (PS3.18): find studies (QIDO-RS) and retrieve one (WADO-RS). */
+/**
+ * What Glean asks of a DICOMweb service (PS3.18): find studies (QIDO-RS), retrieve one (WADO-RS),
+ * store an instance (STOW-RS).
+ */
 public interface DicomWebClient {
 
     /**
@@ -24,6 +27,14 @@ public interface DicomWebClient {
      * @throws MalformedMultipartException when the answer breaks off or is not well-formed
      */
     void retrieveStudy(String studyInstanceUid, InstanceConsumer instances) throws IOException, InterruptedException;
+
+    /**
+     * Stores one Part-10 instance. A service that answers that it holds the instance already
+     * (failure reason 0111H, duplicate SOP instance) counts as having stored it.
+     *
+     * @throws DicomWebException when the service refuses the instance, fails or cannot be reached
+     */
+    void store(byte[] part10) throws IOException, InterruptedException;
 
     /** Takes one retrieved instance; {@code bytes} is valid only during the call. */
     @FunctionalInterface

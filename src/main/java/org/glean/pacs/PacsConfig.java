@@ -5,13 +5,21 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 
-/** PACS sources Glean polls for new studies (docs/pacs.md). */
+/** PACS sources Glean polls for new studies, and destinations it sends its results to (docs/pacs.md). */
 @ConfigMapping(prefix = "glean.pacs")
 public interface PacsConfig {
 
     /** The sources by name: {@code glean.pacs.sources.<name>.*}. */
     Map<String, Source> sources();
+
+    /** The destinations by name: {@code glean.pacs.destinations.<name>.*}. */
+    Map<String, Destination> destinations();
+
+    /** How the outbox delivers to the destinations. */
+    Outbox outbox();
 
     /** The wait after a failed pass, doubling with each failure in a row up to {@code max}. */
     Backoff backoff();
@@ -23,17 +31,19 @@ public interface PacsConfig {
 
         @WithDefault("10M")
         Duration max();
+
+        /** The wait after {@code failures} failures in a row: initial, doubled for each further one, at most max. */
+        default Duration after(int failures) {
+            Duration wait = initial();
+            for (int i = 1; i < failures && wait.compareTo(max()) < 0; i++) {
+                wait = wait.multipliedBy(2);
+            }
+            return wait.compareTo(max()) > 0 ? max() : wait;
+        }
     }
 
-    /** One DICOMweb origin and what to take from it. */
-    interface Source {
-
-        /** Whether the server polls it; {@code glean pull --source} works either way. */
-        @WithDefault("true")
-        boolean enabled();
-
-        /** The DICOMweb service root, e.g. {@code http://pacs:8042/dicom-web}. */
-        String url();
+    /** How to reach a DICOMweb service: sign-in and patience. */
+    interface DicomWebAccess {
 
         /** For HTTP Basic authentication, with {@link #password}. */
         Optional<String> username();
@@ -43,19 +53,36 @@ public interface PacsConfig {
         /** For bearer-token authentication instead of Basic. */
         Optional<String> bearerToken();
 
-        /** Which studies to take. */
-        Query query();
-
-        /** Time from the end of one pass to the start of the next. */
-        @WithDefault("5M")
-        Duration pollInterval();
-
         @WithDefault("10S")
         Duration connectTimeout();
 
         /** How long the PACS may take to begin an answer. */
         @WithDefault("2M")
         Duration requestTimeout();
+
+        default DicomWebEndpoint endpoint(String url) {
+            return new DicomWebEndpoint(java.net.URI.create(url),
+                    DicomWebEndpoint.authorization(username(), password(), bearerToken()), connectTimeout(),
+                    requestTimeout());
+        }
+    }
+
+    /** One DICOMweb origin and what to take from it. */
+    interface Source extends DicomWebAccess {
+
+        /** Whether the server polls it; {@code glean pull --source} works either way. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The DICOMweb service root, e.g. {@code http://pacs:8042/dicom-web}. */
+        String url();
+
+        /** Which studies to take. */
+        Query query();
+
+        /** Time from the end of one pass to the start of the next. */
+        @WithDefault("5M")
+        Duration pollInterval();
 
         /**
          * Studies asked for per QIDO-RS request (limit and offset), or 0 to ask for every match at
@@ -66,9 +93,7 @@ public interface PacsConfig {
         int pageSize();
 
         default DicomWebEndpoint endpoint() {
-            return new DicomWebEndpoint(java.net.URI.create(url()),
-                    DicomWebEndpoint.authorization(username(), password(), bearerToken()), connectTimeout(),
-                    requestTimeout());
+            return endpoint(url());
         }
 
         default StudyQuery studyQuery() {
@@ -90,5 +115,49 @@ public interface PacsConfig {
 
         /** StudyDescription; {@code *} is a wildcard. */
         Optional<String> studyDescription();
+    }
+
+    /**
+     * Where Glean's results go: a DICOMweb service (STOW-RS at {@code url}) or a DICOM storage
+     * SCP (C-STORE at {@code host} and {@code port}), and which documents it takes.
+     */
+    interface Destination extends DicomWebAccess {
+
+        /** Whether the outbox delivers to it; documents for it wait while it is off. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Which documents it takes: {@code sr}, {@code kos}, {@code annotation-sr}. */
+        @WithDefault("sr,kos,annotation-sr")
+        Set<DocumentKind> takes();
+
+        /** The DICOMweb service root for STOW-RS, e.g. {@code http://pacs:8042/dicom-web}. */
+        Optional<String> url();
+
+        /** The storage SCP's host for C-STORE, instead of a URL. */
+        Optional<String> host();
+
+        OptionalInt port();
+
+        /** The SCP's AE title. */
+        @WithDefault("ANY-SCP")
+        String calledAeTitle();
+
+        /** Glean's AE title towards the SCP. */
+        @WithDefault("GLEAN")
+        String callingAeTitle();
+    }
+
+    /** The outbox's delivery: how often it looks for due documents, and its backoff after failures. */
+    interface Outbox {
+
+        @WithDefault("5S")
+        Duration pollInterval();
+
+        /**
+         * The wait before retrying a failed delivery: {@code initial} doubled with each failure of
+         * that delivery, up to {@code max}, then between half and all of it at random (jitter).
+         */
+        Backoff backoff();
     }
 }

@@ -157,20 +157,12 @@ public class SourcePoller {
 
         private void failed(Exception e) {
             failuresInARow++;
-            Duration wait = backoff();
+            Duration wait = config.backoff().after(failuresInARow);
             if (failuresInARow == 1) {
                 LOG.warnf("PACS source %s fails: %s. Retrying after %s, doubling up to %s; studies taken so far"
                         + " are kept", name, describe(e), wait, config.backoff().max());
             }
             scheduleIn(wait);
-        }
-
-        private Duration backoff() {
-            Duration wait = config.backoff().initial();
-            for (int i = 1; i < failuresInARow && wait.compareTo(config.backoff().max()) < 0; i++) {
-                wait = wait.multipliedBy(2);
-            }
-            return wait.compareTo(config.backoff().max()) > 0 ? config.backoff().max() : wait;
         }
 
         // Replaces whatever was scheduled: a pass on demand moves the next scheduled one.

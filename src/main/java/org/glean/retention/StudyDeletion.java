@@ -12,6 +12,7 @@ import org.glean.inference.AnalysisRepository;
 import org.glean.ingest.StoreRemovals;
 import org.glean.ingest.StudyNotFoundException;
 import org.glean.ingest.StudyRepository;
+import org.glean.pacs.Outbox;
 import org.glean.security.Actor;
 import org.glean.security.AuditAction;
 import org.glean.security.AuditEntry;
@@ -22,7 +23,7 @@ import org.jboss.logging.Logger;
 /**
  * The one way a study is deleted, whoever asks (an admin's DeleteStudy, the retention period):
  * in one transaction the study's row is locked, its analyses, annotation tasks (submitted
- * annotations included), instances and series are deleted, its files are listed for removal and
+ * annotations included), documents in the PACS outbox, instances and series are deleted, its files are listed for removal and
  * the deletion is recorded in the audit trail; fine-tuning jobs' reasons that named its UIDs name
  * them no more. Once that has committed nothing of the study is visible, and its files are
  * removed ({@link StoreRemovals}). Model versions trained on its annotations stay: their
@@ -39,15 +40,17 @@ public class StudyDeletion {
     private final CurationService curation;
     private final StoreRemovals removals;
     private final FineTuneJobs fineTuning;
+    private final Outbox outbox;
     private final AuditTrail trail;
 
     public StudyDeletion(StudyRepository studies, AnalysisRepository analyses, CurationService curation,
-            StoreRemovals removals, FineTuneJobs fineTuning, AuditTrail trail) {
+            StoreRemovals removals, FineTuneJobs fineTuning, Outbox outbox, AuditTrail trail) {
         this.studies = studies;
         this.analyses = analyses;
         this.curation = curation;
         this.removals = removals;
         this.fineTuning = fineTuning;
+        this.outbox = outbox;
         this.trail = trail;
     }
 
@@ -73,6 +76,7 @@ public class StudyDeletion {
                 }
                 int analysesDeleted = analyses.deleteOfStudy(connection, studyId.get());
                 CurationService.DeletedTasks tasks = curation.deleteTasksOf(connection, studyInstanceUid);
+                outbox.deleteOfStudy(connection, studyInstanceUid);
                 StudyRepository.DeletedRows rows = studies.deleteLocked(connection, studyId.get(), studyInstanceUid);
                 List<String> uids = new ArrayList<>(rows.sopInstanceUids());
                 uids.add(studyInstanceUid);

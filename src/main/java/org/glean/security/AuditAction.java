@@ -61,5 +61,7 @@ public enum AuditAction {
     /** AddUser. */
     USER_ADDED,
     /** ListAudit or VerifyAudit. */
-    AUDIT_READ
+    AUDIT_READ,
+    /** ListOutbox: the deliveries of results to the PACS. */
+    OUTBOX_READ
 }

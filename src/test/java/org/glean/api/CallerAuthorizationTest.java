@@ -33,6 +33,7 @@ import org.glean.proto.v1.IdentityGrpc;
 import org.glean.proto.v1.InferenceGrpc;
 import org.glean.proto.v1.IssueTokenRequest;
 import org.glean.proto.v1.ModelsGrpc;
+import org.glean.proto.v1.OutboxGrpc;
 import org.glean.proto.v1.StudyIngestGrpc;
 import org.glean.security.BearerToken;
 import org.glean.security.Role;
@@ -56,7 +57,7 @@ class CallerAuthorizationTest {
 
     private static final List<ServiceDescriptor> SERVICES = List.of(StudyIngestGrpc.getServiceDescriptor(),
             CurationGrpc.getServiceDescriptor(), ModelsGrpc.getServiceDescriptor(), InferenceGrpc.getServiceDescriptor(),
-            IdentityGrpc.getServiceDescriptor());
+            IdentityGrpc.getServiceDescriptor(), OutboxGrpc.getServiceDescriptor());
 
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;

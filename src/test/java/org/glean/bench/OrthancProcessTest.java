@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,9 @@ class OrthancProcessTest {
             orthanc.awaitReady(Duration.ofMinutes(1));
             orthancProcess = ProcessHandle.current().children()
                     .filter(child -> child.info().command().orElse("").endsWith("Orthanc"))
+                    // this one's, not an Orthanc a test resource of the same JVM still runs
+                    .filter(child -> List.of(child.info().arguments().orElse(new String[0]))
+                            .contains(dir.resolve("orthanc.json").toAbsolutePath().toString()))
                     .findFirst().orElseThrow();
 
             Duration elapsed = Storescu.send(OrthancProcess.AE_TITLE, orthanc.dicomPort(), instances,

@@ -3,15 +3,10 @@ package org.glean.dicom;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,8 +26,8 @@ class DicomImageWriterTest {
         Path file = dir.resolve("ct.dcm");
         writer.write(instance(ImageSopClass.CT_IMAGE, List.of(ramp(-1000))), file);
 
-        assertThat(verify(file)).isEmpty();
-        String dump = run("dcmdump", "+P", "0008,0016", "+P", "0008,0060", "+P", "0028,0103", "+P", "0028,0101",
+        assertThat(DicomTools.verify(file)).isEmpty();
+        String dump = DicomTools.run("dcmdump", "+P", "0008,0016", "+P", "0008,0060", "+P", "0028,0103", "+P", "0028,0101",
                 "+P", "0028,1052", "+P", "0028,1053", "+P", "0020,1041", "+P", "0002,0010", "+P", "0028,0030",
                 file.toString());
         assertThat(dump)
@@ -46,7 +41,7 @@ class DicomImageWriterTest {
                 .contains("(0028,0030) DS [0.75\\0.75]")
                 .contains("(0002,0010) UI =LittleEndianExplicit");
         // the first stored value is -1000 HU in two's complement
-        assertThat(run("dcmdump", "+P", "7fe0,0010", file.toString())).contains("OW fc18\\fc19");
+        assertThat(DicomTools.run("dcmdump", "+P", "7fe0,0010", file.toString())).contains("OW fc18\\fc19");
     }
 
     @Test
@@ -54,8 +49,8 @@ class DicomImageWriterTest {
         Path file = dir.resolve("dx.dcm");
         writer.write(instance(ImageSopClass.DIGITAL_XRAY_FOR_PRESENTATION, List.of(ramp(40_000))), file);
 
-        assertThat(verify(file)).isEmpty();
-        assertThat(run("dcmdump", "+P", "0008,0016", "+P", "0008,0060", "+P", "0028,0103",
+        assertThat(DicomTools.verify(file)).isEmpty();
+        assertThat(DicomTools.run("dcmdump", "+P", "0008,0016", "+P", "0008,0060", "+P", "0028,0103",
                 "+P", "0008,0068", "+P", "0028,1050", "+P", "0028,1051", file.toString()))
                 .contains("(0008,0016) UI =DigitalXRayImageStorageForPresentation")
                 .contains("(0008,0060) CS [DX]")
@@ -71,8 +66,8 @@ class DicomImageWriterTest {
         writer.write(instance(ImageSopClass.MULTIFRAME_GRAYSCALE_WORD_SECONDARY_CAPTURE,
                 List.of(ramp(65531), ramp(100), ramp(2000))), file);
 
-        assertThat(verify(file)).isEmpty();
-        String dump = run("dcmdump", "+P", "0028,0008", "+P", "7fe0,0010", file.toString());
+        assertThat(DicomTools.verify(file)).isEmpty();
+        String dump = DicomTools.run("dcmdump", "+P", "0028,0008", "+P", "7fe0,0010", file.toString());
         assertThat(dump).contains("(0028,0008) IS [3]").contains("(7fe0,0010) OW fffb\\fffc").contains("# " + 3 * 2 * ROWS * COLUMNS + ", 1 PixelData");
     }
 
@@ -110,11 +105,11 @@ class DicomImageWriterTest {
         writer.write(instance(ImageSopClass.DIGITAL_XRAY_FOR_PRESENTATION, twelveBits,
                 List.of(ramp(4095 - ROWS * COLUMNS + 1))), dx);
 
-        assertThat(verify(ct)).isEmpty();
-        assertThat(verify(dx)).isEmpty();
-        assertThat(run("dcmdump", "+P", "0028,1052", "+P", "0028,0120", "+P", "0028,0101", ct.toString()))
+        assertThat(DicomTools.verify(ct)).isEmpty();
+        assertThat(DicomTools.verify(dx)).isEmpty();
+        assertThat(DicomTools.run("dcmdump", "+P", "0028,1052", "+P", "0028,0120", "+P", "0028,0101", ct.toString()))
                 .contains("(0028,1052) DS [-1024]").contains("(0028,0120) SS -2000").contains("(0028,0101) US 16");
-        assertThat(run("dcmdump", "+P", "0028,0101", "+P", "0028,0102", dx.toString()))
+        assertThat(DicomTools.run("dcmdump", "+P", "0028,0101", "+P", "0028,0102", dx.toString()))
                 .contains("(0028,0101) US 12").contains("(0028,0102) US 11");
         DicomReader reader = new PixelMedDicomReader();
         assertThat(reader.decode(ct).frames().get(0)[0]).isEqualTo(-3024f);
@@ -176,25 +171,5 @@ class DicomImageWriterTest {
                 DerivedUids.derive(1, "frame-of-reference"), 0.75, 2.5, encoding);
         return new MonochromeInstance(study, series, DerivedUids.derive(1, "instance"), 3, ROWS, COLUMNS, frames,
                 40, 400, -37.5);
-    }
-
-    /** dciodvfy's (dicom3tools) errors and warnings for {@code file} against its SOP class's IOD. */
-    static List<String> verify(Path file) throws IOException, InterruptedException {
-        String report = run("dciodvfy", file.toString());
-        return report.lines().filter(line -> line.startsWith("Error") || line.startsWith("Warning"))
-                .collect(Collectors.toList());
-    }
-
-    static String run(String... command) throws IOException, InterruptedException {
-        List<String> line = new ArrayList<>(List.of(command));
-        Process process;
-        try {
-            process = new ProcessBuilder(line).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new IOException(command[0] + " is not installed: `make deps` installs dcmtk and dicom3tools", e);
-        }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return output;
     }
 }

@@ -29,12 +29,15 @@ import org.glean.proto.v1.StudyIngestGrpc;
 import org.glean.curation.CurationFixtures;
 import org.glean.curation.CurationService;
 import org.glean.curation.ScoredStudy;
+import org.glean.dicom.ResultDocuments;
 import org.glean.ingest.DcmtkFiles;
 import org.glean.ingest.DcmtkFiles.Spec;
 import org.glean.ingest.DcmtkFiles.Syntax;
 import org.glean.ingest.InstanceStore;
 import org.glean.ingest.StoreRemovals;
 import org.glean.security.Actor;
+import org.glean.pacs.DocumentKind;
+import org.glean.pacs.Outbox;
 import org.glean.security.AuditRecord;
 import org.glean.security.AuditRows;
 import org.glean.security.AuditTrail;
@@ -75,6 +78,9 @@ class StudyDeletionTest {
     @Inject
     AuditTrail trail;
 
+    @Inject
+    Outbox outbox;
+
     @TempDir
     Path dir;
 
@@ -112,6 +118,8 @@ class StudyDeletionTest {
         analysis(study);
         long taskId = submittedTask(study);
         long jobId = failedJobNaming(ingested.sopInstanceUids().get(1));
+        outbox.add(new Outbox.OutgoingDocument(DcmtkFiles.newUid(), study, DocumentKind.SR,
+                ResultDocuments.COMPREHENSIVE_SR, new byte[] {1}), List.of("pacs"));
         String admin = "admin-" + UUID.randomUUID();
 
         DeletedStudy deleted = delete(admin, study, Role.ADMIN);
@@ -128,6 +136,7 @@ class StudyDeletionTest {
         assertThat(rows("SELECT count(*) FROM annotation_task WHERE study_instance_uid = ?", study)).isZero();
         assertThat(rows("SELECT count(*) FROM task_image WHERE task_id = ?", taskId)).isZero();
         assertThat(rows("SELECT count(*) FROM curation_decision WHERE study_instance_uid = ?", study)).isZero();
+        assertThat(rows("SELECT count(*) FROM pacs_outbox_document WHERE study_instance_uid = ?", study)).isZero();
         assertThat(rows("SELECT count(*) FROM store_file_removal WHERE study = audit_study_ref(?)", study)).isZero();
         assertThat(strings("SELECT reason FROM fine_tune_job WHERE id = ?", jobId)).containsExactly(
                 "the submitted annotations: SOPInstanceUID (a deleted study's UID) frame 1: its file is missing");

@@ -1,0 +1,262 @@
+package org.glean.pacs;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The outbox in PostgreSQL (tables pacs_outbox_document and pacs_outbox_delivery): each generated
+ * document once, with one delivery per destination that takes it. A delivery is claimed with
+ * {@code FOR UPDATE SKIP LOCKED} in a transaction that stays open while it is sent and is marked
+ * in that same transaction, so that replicas never send the same row at once, and a process that
+ * dies mid-send leaves the row as it was, to be sent again. Times come from the database's clock.
+ */
+@ApplicationScoped
+public class Outbox {
+
+    private static final int MAX_ERROR = 1000;
+
+    private final DataSource dataSource;
+
+    public Outbox(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** A document to deliver. */
+    public record OutgoingDocument(String sopInstanceUid, String studyInstanceUid, DocumentKind kind,
+                                   String sopClassUid, byte[] part10) {
+    }
+
+    /** The delivery state of a document to a destination. */
+    public enum State {
+        /** Not tried yet. */
+        PENDING,
+        /** Tried and failed; tried again at its next attempt time. */
+        RETRYING,
+        /** The destination accepted it. */
+        DELIVERED;
+
+        /** The state by its name, or IllegalArgumentException naming the states. */
+        public static State named(String name) {
+            try {
+                return valueOf(name);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("state " + name + " is not one of PENDING, RETRYING, DELIVERED", e);
+            }
+        }
+    }
+
+    /**
+     * One delivery as listed.
+     *
+     * @param lastError     why the last attempt failed; null when none did or it was delivered since
+     * @param nextAttemptAt when it is tried (again); meaningless once delivered
+     * @param deliveredAt   null until delivered
+     */
+    public record Entry(long id, String destination, String sopInstanceUid, String studyInstanceUid,
+                        DocumentKind kind, State state, int attempts, String lastError, Instant createdAt,
+                        Instant nextAttemptAt, Instant deliveredAt) {
+    }
+
+    /** A delivery claimed for sending, with the document's bytes. */
+    public record Claimed(long id, String sopInstanceUid, int attempts, byte[] part10) {
+    }
+
+    /** What to list; null fields do not filter. */
+    public record Filter(String destination, State state, String studyInstanceUid, int limit) {
+
+        public static final int MAX_LIMIT = 10_000;
+
+        public Filter {
+            if (limit < 1 || limit > MAX_LIMIT) {
+                throw new IllegalArgumentException("limit must be 1 to " + MAX_LIMIT + ", got " + limit);
+            }
+        }
+    }
+
+    /** Work in one transaction. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Records a document and a delivery of it for each of {@code destinations}, in one
+     * transaction. A document or delivery recorded before (the same SOPInstanceUID) stays as it is.
+     *
+     * @return the number of deliveries added
+     */
+    public int add(OutgoingDocument document, Collection<String> destinations) {
+        return inTransaction(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    INSERT INTO pacs_outbox_document (sop_instance_uid, study_instance_uid, kind, sop_class_uid,
+                        part10, created_at)
+                    VALUES (?, ?, ?, ?, ?, now()) ON CONFLICT DO NOTHING""")) {
+                insert.setString(1, document.sopInstanceUid());
+                insert.setString(2, document.studyInstanceUid());
+                insert.setString(3, document.kind().code());
+                insert.setString(4, document.sopClassUid());
+                insert.setBytes(5, document.part10());
+                insert.executeUpdate();
+            }
+            int added = 0;
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    INSERT INTO pacs_outbox_delivery (destination, sop_instance_uid, state, next_attempt_at,
+                        created_at)
+                    VALUES (?, ?, 'PENDING', now(), now()) ON CONFLICT DO NOTHING""")) {
+                for (String destination : destinations) {
+                    insert.setString(1, destination);
+                    insert.setString(2, document.sopInstanceUid());
+                    added += insert.executeUpdate();
+                }
+            }
+            if (added > 0) {
+                // A document delivered everywhere before has given up its bytes; a new destination needs them.
+                try (PreparedStatement refill = connection.prepareStatement(
+                        "UPDATE pacs_outbox_document SET part10 = ? WHERE sop_instance_uid = ? AND part10 IS NULL")) {
+                    refill.setBytes(1, document.part10());
+                    refill.setString(2, document.sopInstanceUid());
+                    refill.executeUpdate();
+                }
+            }
+            return added;
+        });
+    }
+
+    /**
+     * The destination's delivery that has waited longest among those due now, locked for this
+     * transaction; other transactions skip it.
+     */
+    public Optional<Claimed> claimDue(Connection connection, String destination) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT d.id, d.sop_instance_uid, d.attempts, doc.part10
+                FROM pacs_outbox_delivery d JOIN pacs_outbox_document doc USING (sop_instance_uid)
+                WHERE d.destination = ? AND d.state <> 'DELIVERED' AND d.next_attempt_at <= now()
+                ORDER BY d.next_attempt_at, d.id
+                LIMIT 1
+                FOR UPDATE OF d SKIP LOCKED""")) {
+            select.setString(1, destination);
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Claimed(row.getLong(1), row.getString(2), row.getInt(3), row.getBytes(4)));
+            }
+        }
+    }
+
+    /** Marks a claimed delivery done; the document gives up its bytes once no delivery of it waits. */
+    public void markDelivered(Connection connection, Claimed claimed) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE pacs_outbox_delivery SET state = 'DELIVERED', attempts = attempts + 1, last_error = NULL,
+                    delivered_at = now()
+                WHERE id = ?""")) {
+            update.setLong(1, claimed.id());
+            update.executeUpdate();
+        }
+        try (PreparedStatement forget = connection.prepareStatement("""
+                UPDATE pacs_outbox_document doc SET part10 = NULL
+                WHERE sop_instance_uid = ? AND NOT EXISTS (SELECT 1 FROM pacs_outbox_delivery d
+                    WHERE d.sop_instance_uid = doc.sop_instance_uid AND d.state <> 'DELIVERED')""")) {
+            forget.setString(1, claimed.sopInstanceUid());
+            forget.executeUpdate();
+        }
+    }
+
+    /** Records a failed attempt at a claimed delivery; it is due again after {@code retryAfter}. */
+    public void markFailed(Connection connection, Claimed claimed, String error, Duration retryAfter)
+            throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE pacs_outbox_delivery SET state = 'RETRYING', attempts = attempts + 1, last_error = ?,
+                    next_attempt_at = now() + make_interval(secs => ?)
+                WHERE id = ?""")) {
+            update.setString(1, error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error);
+            update.setDouble(2, retryAfter.toMillis() / 1000.0);
+            update.setLong(3, claimed.id());
+            update.executeUpdate();
+        }
+    }
+
+    /**
+     * Removes the study's documents with their deliveries, in the caller's transaction (the
+     * study's deletion): what was not delivered yet is never sent, and no patient data of the
+     * study stays here.
+     *
+     * @return the number of documents removed
+     */
+    public int deleteOfStudy(Connection connection, String studyInstanceUid) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM pacs_outbox_document WHERE study_instance_uid = ?")) {
+            delete.setString(1, studyInstanceUid);
+            return delete.executeUpdate();
+        }
+    }
+
+    /** Deliveries that match, the newest first. */
+    public List<Entry> list(Filter filter) {
+        return inTransaction(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("""
+                    SELECT d.id, d.destination, d.sop_instance_uid, doc.study_instance_uid, doc.kind, d.state,
+                        d.attempts, d.last_error, d.created_at, d.next_attempt_at, d.delivered_at
+                    FROM pacs_outbox_delivery d JOIN pacs_outbox_document doc USING (sop_instance_uid)
+                    WHERE (?::text IS NULL OR d.destination = ?) AND (?::text IS NULL OR d.state = ?)
+                        AND (?::text IS NULL OR doc.study_instance_uid = ?)
+                    ORDER BY d.id DESC
+                    LIMIT ?""")) {
+                String state = filter.state() == null ? null : filter.state().name();
+                select.setString(1, filter.destination());
+                select.setString(2, filter.destination());
+                select.setString(3, state);
+                select.setString(4, state);
+                select.setString(5, filter.studyInstanceUid());
+                select.setString(6, filter.studyInstanceUid());
+                select.setInt(7, filter.limit());
+                List<Entry> entries = new ArrayList<>();
+                try (ResultSet row = select.executeQuery()) {
+                    while (row.next()) {
+                        entries.add(new Entry(row.getLong(1), row.getString(2), row.getString(3), row.getString(4),
+                                DocumentKind.ofCode(row.getString(5)), State.valueOf(row.getString(6)), row.getInt(7),
+                                row.getString(8), instant(row.getTimestamp(9)), instant(row.getTimestamp(10)),
+                                instant(row.getTimestamp(11))));
+                    }
+                }
+                return entries;
+            }
+        });
+    }
+
+    /** Runs {@code work} in a transaction of its own: commits when it returns, rolls back when it throws. */
+    public <T> T inTransaction(Work<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            // By its state only: PostgreSQL's message may quote a row's values.
+            throw new IllegalStateException("the PACS outbox could not be read or written (SQLState "
+                    + e.getSQLState() + ")", e);
+        }
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}
