@@ -1,8 +1,6 @@
 package org.glean.cli;
 
 import com.google.protobuf.Timestamp;
-import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -61,23 +59,11 @@ public final class OutboxCommand implements Callable<Integer> {
         if (study != null) {
             request.setStudyInstanceUid(study);
         }
-        ManagedChannel channel;
-        try {
-            channel = server.open();
-        } catch (IllegalArgumentException e) {
-            err.println("glean outbox: " + e.getMessage());
-            return 2;
-        }
-        try {
+        return server.call(spec, channel -> {
             OutboxGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.MINUTES).listOutbox(request.build())
                     .getDeliveriesList().forEach(entry -> out.println(line(entry)));
             return 0;
-        } catch (StatusRuntimeException e) {
-            err.println("glean outbox: " + server.answered(e));
-            return 1;
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
+        });
     }
 
     // #id destination kind STATE attempts n [delivered …|next …] study … sop …[: last error]
