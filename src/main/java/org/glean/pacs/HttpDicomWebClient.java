@@ -136,11 +136,9 @@ public final class HttpDicomWebClient implements DicomWebClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArrays(List.of(head, part10, tail)));
         HttpResponse<InputStream> response = send("STOW-RS store", request, "application/dicom+json, application/json",
                 STOW_ANSWERS);
+        // 200: stored; 202: stored with warnings, or some failed; 409: none stored. Failures say why,
+        // and some services answer 200 with them too.
         try (InputStream body = response.body()) {
-            if (response.statusCode() == 200) {
-                return;
-            }
-            // 202: stored with warnings, or some failed; 409: none stored. The failures say why.
             JsonNode answer;
             try {
                 answer = JSON.readTree(body);
@@ -149,7 +147,7 @@ public final class HttpDicomWebClient implements DicomWebClient {
             }
             JsonNode failed = answer == null ? null : answer.path("00081198").path("Value");
             if (failed == null || !failed.isArray() || failed.isEmpty()) {
-                if (response.statusCode() == 202) {
+                if (response.statusCode() != 409) {
                     return;
                 }
                 throw new DicomWebException("STOW-RS store: " + endpoint.origin() + " answered HTTP 409 without "

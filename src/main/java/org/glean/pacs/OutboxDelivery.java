@@ -126,6 +126,11 @@ public class OutboxDelivery {
             } catch (IOException e) {
                 outbox.markFailed(connection, claimed, e.getMessage(), retryAfter(claimed.attempts() + 1));
                 return Optional.of(false);
+            } catch (RuntimeException e) {
+                // A toolkit's own failure: by its kind only, as its message may quote the document.
+                outbox.markFailed(connection, claimed, "sending failed unexpectedly (" + e.getClass().getName()
+                        + ")", retryAfter(claimed.attempts() + 1));
+                return Optional.of(false);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("stopped while sending; the delivery stays due", e);

@@ -1,6 +1,7 @@
 package org.glean.pacs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
@@ -103,6 +104,24 @@ class BrokenPacsTest {
         answer("/dicom-web/studies", 401, "text/plain", ascii("no"));
         assertThatThrownBy(() -> client.searchStudies(StudyQuery.ALL, 0, 0)).isInstanceOf(DicomWebException.class)
                 .hasMessageContaining("HTTP 401").hasMessageContaining("credentials");
+    }
+
+    @Test
+    void aStowRefusalSaysItsReasonAndADuplicateCountsAsStored() {
+        byte[] document = {1, 2, 3};
+        String failed = "{\"00081198\": {\"vr\": \"SQ\", \"Value\": [{\"00081197\": {\"vr\": \"US\", \"Value\": [%d]}}]}}";
+        answer("/dicom-web/studies", 409, "application/dicom+json", ascii(failed.formatted(0xC000)));
+        assertThatThrownBy(() -> client.store(document)).isInstanceOf(DicomWebException.class)
+                .hasMessageContaining("refused the instance (failure reason C000H)");
+
+        pacs.removeContext("/dicom-web/studies");
+        answer("/dicom-web/studies", 409, "application/dicom+json", ascii(failed.formatted(0x0111)));
+        assertThatCode(() -> client.store(document)).doesNotThrowAnyException();
+
+        pacs.removeContext("/dicom-web/studies");
+        answer("/dicom-web/studies", 415, "text/plain", ascii("no"));
+        assertThatThrownBy(() -> client.store(document)).isInstanceOf(DicomWebException.class)
+                .hasMessageContaining("HTTP 415").hasMessageContaining("STOW-RS");
     }
 
     // Chunked, so that the end of the bytes ends the answer cleanly: the multipart itself is what is broken.
