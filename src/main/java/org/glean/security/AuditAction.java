@@ -61,5 +61,13 @@ public enum AuditAction {
     /** AddUser. */
     USER_ADDED,
     /** ListAudit or VerifyAudit. */
-    AUDIT_READ
+    AUDIT_READ,
+    /** DICOMweb QIDO-RS: a search for studies, series or instances. */
+    IMAGES_SEARCHED,
+    /** DICOMweb WADO-RS metadata of a study, series or instance. */
+    METADATA_READ,
+    /** DICOMweb WADO-RS retrieval of a study's, series' or instance's Part-10 files. */
+    INSTANCES_RETRIEVED,
+    /** DICOMweb WADO-RS frames or rendered images: at most one row per caller and study in a window. */
+    FRAMES_READ
 }
