@@ -164,7 +164,7 @@ public class DicomWebResource {
             }
         }
         trail.append(entry(AuditAction.METADATA_READ, study)
-                .detail("metadata of a " + level + ", " + instances.size() + " instance(s)"));
+                .detail(level + " metadata, " + instances.size() + " instance(s)"));
         return Response.ok((jakarta.ws.rs.core.StreamingOutput) out -> json.writeValue(out, datasets), DICOM_JSON)
                 .build();
     }
