@@ -9,31 +9,18 @@ import java.io.ByteArrayInputStream;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.glean.security.Role;
 import org.glean.security.TestTokens;
-import org.glean.server.LoopbackGrpcTest;
 import org.glean.server.PostgresTestResource;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
-class DicomWebRenderedTest extends LoopbackGrpcTest {
+class DicomWebRenderedTest extends DicomWebTest {
 
-    private static IngestedStudy study;
-    private DicomWebCalls calls;
     private final String viewer = TestTokens.token("dr-rendered", Role.ANNOTATOR);
-
-    @BeforeEach
-    void sendStudyOnce() throws Exception {
-        calls = new DicomWebCalls(port);
-        if (study == null) {
-            study = IngestedStudy.send(channel, Files.createTempDirectory("dicomweb-rendered"));
-        }
-    }
 
     @Test
     void withoutAWindowTheFramesRangeSpansBlackToWhite() throws Exception {

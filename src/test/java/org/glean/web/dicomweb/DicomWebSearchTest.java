@@ -7,32 +7,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import org.glean.security.Role;
 import org.glean.security.TestTokens;
-import org.glean.server.LoopbackGrpcTest;
 import org.glean.server.PostgresTestResource;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
-class DicomWebSearchTest extends LoopbackGrpcTest {
+class DicomWebSearchTest extends DicomWebTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static IngestedStudy study;
-    private DicomWebCalls calls;
     private final String viewer = TestTokens.token("dr-search", Role.ANNOTATOR);
-
-    @BeforeEach
-    void sendStudyOnce() throws Exception {
-        calls = new DicomWebCalls(port);
-        if (study == null) {
-            study = IngestedStudy.send(channel, Files.createTempDirectory("dicomweb-search"));
-        }
-    }
 
     @Test
     void aStudyIsFoundByItsUidWithItsModalitiesAndCounts() throws Exception {
@@ -62,7 +49,7 @@ class DicomWebSearchTest extends LoopbackGrpcTest {
         assertThat(none.statusCode()).isEqualTo(200);
         assertThat(new String(none.body())).isEqualTo("[]");
 
-        IngestedStudy newer = IngestedStudy.send(channel, Files.createTempDirectory("dicomweb-search-newer"));
+        IngestedStudy newer = IngestedStudy.send(channel, newFolder());
         assertThat(studyUids(calls.get("studies?limit=2", viewer, null))).startsWith(newer.studyUid(),
                 study.studyUid());
         assertThat(studyUids(calls.get("studies?limit=1&offset=1", viewer, null))).containsExactly(study.studyUid());
