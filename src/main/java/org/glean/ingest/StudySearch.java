@@ -8,22 +8,89 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
+import org.glean.ingest.StoredFiles.InstanceFile;
 
 /**
- * Finds held studies by what Glean indexes of them: StudyInstanceUID and the modalities of their
- * series. Glean keeps no patient names, IDs or dates in its tables, so nothing else can be matched
- * here. Like {@link StoredFiles}, instances whose file the store has lost do not count.
+ * Finds held studies, series and instances by what Glean indexes of them: UIDs, modalities, series
+ * and instance numbers, SOP classes. Glean keeps no patient names, IDs or dates in its tables, so
+ * nothing else can be matched here. Like {@link StoredFiles}, instances whose file the store has
+ * lost do not count.
  */
 @ApplicationScoped
 public class StudySearch {
 
     private final DataSource dataSource;
+    private final StoredFiles files;
 
-    public StudySearch(DataSource dataSource) {
+    public StudySearch(DataSource dataSource, StoredFiles files) {
         this.dataSource = dataSource;
+        this.files = files;
+    }
+
+    /** One series as held: the first instance's view of it, and how many instances it has. */
+    public record SeriesSummary(String studyInstanceUid, String seriesInstanceUid, String modality, int seriesNumber,
+            int instanceCount) {
+    }
+
+    /** Which series to find; an empty set does not filter. */
+    public record SeriesFilter(Set<String> seriesInstanceUids, Set<String> modalities, Set<Integer> seriesNumbers) {
+    }
+
+    /** Which instances to find; an empty set does not filter. */
+    public record InstanceFilter(Set<String> sopInstanceUids, Set<String> sopClassUids, Set<Integer> instanceNumbers) {
+    }
+
+    /**
+     * The study's series that match, by SeriesNumber then UID, {@code limit} at most after
+     * skipping {@code offset}; empty when the study is not held.
+     */
+    public Optional<List<SeriesSummary>> series(String studyInstanceUid, SeriesFilter filter, int limit, int offset) {
+        Map<String, List<InstanceFile>> bySeries = files.study(studyInstanceUid).stream()
+                .collect(Collectors.groupingBy(InstanceFile::seriesInstanceUid, LinkedHashMap::new, Collectors.toList()));
+        if (bySeries.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(page(bySeries.values().stream()
+                .map(instances -> {
+                    InstanceFile first = instances.get(0);
+                    return new SeriesSummary(first.studyInstanceUid(), first.seriesInstanceUid(), first.modality(),
+                            first.seriesNumber(), instances.size());
+                })
+                .filter(series -> matches(filter.seriesInstanceUids(), series.seriesInstanceUid())
+                        && matches(filter.modalities(), series.modality())
+                        && matches(filter.seriesNumbers(), series.seriesNumber())), limit, offset));
+    }
+
+    /**
+     * The series' instances that match, by InstanceNumber then UID, {@code limit} at most after
+     * skipping {@code offset}; empty when the series is not held in that study.
+     */
+    public Optional<List<InstanceFile>> instances(String studyInstanceUid, String seriesInstanceUid,
+            InstanceFilter filter, int limit, int offset) {
+        List<InstanceFile> instances = files.series(studyInstanceUid, seriesInstanceUid);
+        if (instances.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(page(instances.stream()
+                .filter(instance -> matches(filter.sopInstanceUids(), instance.sopInstanceUid())
+                        && matches(filter.sopClassUids(), instance.sopClassUid())
+                        && matches(filter.instanceNumbers(), instance.instanceNumber())), limit, offset));
+    }
+
+    private static <T> boolean matches(Set<T> wanted, T value) {
+        return wanted.isEmpty() || wanted.contains(value);
+    }
+
+    private static <T> List<T> page(Stream<T> matches, int limit, int offset) {
+        return matches.skip(offset).limit(limit).toList();
     }
 
     /**

@@ -13,16 +13,12 @@ import jakarta.ws.rs.core.UriInfo;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import org.glean.ingest.StoredFiles;
-import org.glean.ingest.StoredFiles.InstanceFile;
 import org.glean.ingest.StudySearch;
 import org.glean.security.AuditAction;
 import org.glean.security.AuditEntry;
@@ -71,15 +67,13 @@ public class QidoResource {
     private static final Key INSTANCE_NUMBER = new Key("InstanceNumber", "00200013");
 
     private final StudySearch search;
-    private final StoredFiles files;
     private final AuditTrail trail;
     private final DicomWebCaller caller;
     private final DicomJsonAnswers answers;
 
-    public QidoResource(StudySearch search, StoredFiles files, AuditTrail trail, DicomWebCaller caller,
+    public QidoResource(StudySearch search, AuditTrail trail, DicomWebCaller caller,
             DicomJsonAnswers answers) {
         this.search = search;
-        this.files = files;
         this.trail = trail;
         this.caller = caller;
         this.answers = answers;
@@ -95,7 +89,7 @@ public class QidoResource {
         if (modalities.size() > 1) {
             throw DicomWebProblem.badRequest("ModalitiesInStudy matches one modality at a time");
         }
-        List<Map<String, Object>> found = search.find(new LinkedHashSet<>(uids),
+        List<Map<String, Object>> found = search.find(Set.copyOf(uids),
                         modalities.isEmpty() ? null : modalities.get(0), limit(query), offset(query)).stream()
                 .map(study -> dataset(
                         "0020000D", element("UI", study.studyInstanceUid()),
@@ -115,24 +109,17 @@ public class QidoResource {
         DicomJsonAnswers.requireAccepted(accept);
         DicomJsonAnswers.requireUids(study);
         MultivaluedMap<String, String> query = uri.getQueryParameters();
-        List<InstanceFile> instances = files.study(study);
-        if (instances.isEmpty()) {
-            throw DicomWebProblem.notFound("study");
-        }
-        Map<String, List<InstanceFile>> bySeries = instances.stream()
-                .collect(Collectors.groupingBy(InstanceFile::seriesInstanceUid, LinkedHashMap::new, Collectors.toList()));
-        Predicate<InstanceFile> matches = matching(query, SERIES_UID, InstanceFile::seriesInstanceUid)
-                .and(matching(query, MODALITY, InstanceFile::modality))
-                .and(matching(query, SERIES_NUMBER, file -> String.valueOf(file.seriesNumber())));
-        List<Map<String, Object>> found = page(bySeries.values().stream().map(list -> list.get(0)).filter(matches)
-                .map(first -> dataset(
-                        "0020000D", element("UI", first.studyInstanceUid()),
-                        "0020000E", element("UI", first.seriesInstanceUid()),
-                        "00080060", element("CS", nonEmpty(first.modality())),
-                        "00200011", element("IS", first.seriesNumber() == 0 ? new Object[0]
-                                : new Object[] {first.seriesNumber()}),
-                        "00201209", element("IS", bySeries.get(first.seriesInstanceUid()).size())))
-                .toList(), query);
+        StudySearch.SeriesFilter filter = new StudySearch.SeriesFilter(Set.copyOf(SERIES_UID.values(query)),
+                Set.copyOf(MODALITY.values(query)), numbers(SERIES_NUMBER, query));
+        List<Map<String, Object>> found = search.series(study, filter, limit(query), offset(query))
+                .orElseThrow(() -> DicomWebProblem.notFound("study")).stream()
+                .map(series -> dataset(
+                        "0020000D", element("UI", series.studyInstanceUid()),
+                        "0020000E", element("UI", series.seriesInstanceUid()),
+                        "00080060", element("CS", present(series.modality(), !series.modality().isEmpty())),
+                        "00200011", element("IS", present(series.seriesNumber(), series.seriesNumber() != 0)),
+                        "00201209", element("IS", series.instanceCount())))
+                .toList();
         trail.append(AuditEntry.of(caller.actor(), AuditAction.IMAGES_SEARCHED).study(study)
                 .detail("series searched, " + found.size() + " found"));
         return answer(found, query, Set.of(SERIES_UID, MODALITY, SERIES_NUMBER));
@@ -145,42 +132,42 @@ public class QidoResource {
         DicomJsonAnswers.requireAccepted(accept);
         DicomJsonAnswers.requireUids(study, series);
         MultivaluedMap<String, String> query = uri.getQueryParameters();
-        List<InstanceFile> instances = files.series(study, series);
-        if (instances.isEmpty()) {
-            throw DicomWebProblem.notFound("series");
-        }
-        Predicate<InstanceFile> matches = matching(query, SOP_UID, InstanceFile::sopInstanceUid)
-                .and(matching(query, SOP_CLASS, InstanceFile::sopClassUid))
-                .and(matching(query, INSTANCE_NUMBER, file -> String.valueOf(file.instanceNumber())));
-        List<Map<String, Object>> found = page(instances.stream().filter(matches).map(file -> {
-            boolean image = file.rows() > 0;
-            return dataset(
-                    "0020000D", element("UI", file.studyInstanceUid()),
-                    "0020000E", element("UI", file.seriesInstanceUid()),
-                    "00080016", element("UI", file.sopClassUid()),
-                    "00080018", element("UI", file.sopInstanceUid()),
-                    "00083002", element("UI", file.transferSyntaxUid()),
-                    "00200013", element("IS", file.instanceNumber() == 0 ? new Object[0]
-                            : new Object[] {file.instanceNumber()}),
-                    "00280008", element("IS", image ? new Object[] {file.numberOfFrames()} : new Object[0]),
-                    "00280010", element("US", image ? new Object[] {file.rows()} : new Object[0]),
-                    "00280011", element("US", image ? new Object[] {file.columns()} : new Object[0]));
-        }).toList(), query);
+        StudySearch.InstanceFilter filter = new StudySearch.InstanceFilter(Set.copyOf(SOP_UID.values(query)),
+                Set.copyOf(SOP_CLASS.values(query)), numbers(INSTANCE_NUMBER, query));
+        List<Map<String, Object>> found = search.instances(study, series, filter, limit(query), offset(query))
+                .orElseThrow(() -> DicomWebProblem.notFound("series")).stream()
+                .map(file -> {
+                    // Rows 0: an instance without pixel data, which has no size or frames to tell
+                    boolean image = file.rows() > 0;
+                    return dataset(
+                            "0020000D", element("UI", file.studyInstanceUid()),
+                            "0020000E", element("UI", file.seriesInstanceUid()),
+                            "00080016", element("UI", file.sopClassUid()),
+                            "00080018", element("UI", file.sopInstanceUid()),
+                            "00083002", element("UI", file.transferSyntaxUid()),
+                            "00200013", element("IS", present(file.instanceNumber(), file.instanceNumber() != 0)),
+                            "00280008", element("IS", present(file.numberOfFrames(), image)),
+                            "00280010", element("US", present(file.rows(), image)),
+                            "00280011", element("US", present(file.columns(), image)));
+                })
+                .toList();
         trail.append(AuditEntry.of(caller.actor(), AuditAction.IMAGES_SEARCHED).study(study)
                 .detail("instances searched, " + found.size() + " found"));
         return answer(found, query, Set.of(SOP_UID, SOP_CLASS, INSTANCE_NUMBER));
     }
 
-    /** Keeps a file when the key is not asked for, or its value is one of those asked for. */
-    private static Predicate<InstanceFile> matching(MultivaluedMap<String, String> query, Key key,
-            Function<InstanceFile, String> value) {
-        List<String> wanted = key.values(query);
-        return file -> wanted.isEmpty() || wanted.contains(value.apply(file));
+    /** The key's values as integers; 400 for one that is not. */
+    private static Set<Integer> numbers(Key key, MultivaluedMap<String, String> query) {
+        try {
+            return key.values(query).stream().map(Integer::valueOf).collect(Collectors.toSet());
+        } catch (NumberFormatException e) {
+            throw DicomWebProblem.badRequest(key.keyword() + " must be whole numbers");
+        }
     }
 
-    private static List<Map<String, Object>> page(List<Map<String, Object>> all, MultivaluedMap<String, String> query) {
-        int offset = Math.min(offset(query), all.size());
-        return all.subList(offset, Math.min(all.size(), offset + limit(query)));
+    /** The value, or none where Glean's record stands for an absent attribute (0, an empty string). */
+    private static Object[] present(Object value, boolean held) {
+        return held ? new Object[] {value} : new Object[0];
     }
 
     /** The datasets, with a Warning naming the matching keys that were ignored. */
@@ -228,10 +215,6 @@ public class QidoResource {
         }
     }
 
-    private static Object[] nonEmpty(String value) {
-        return value.isEmpty() ? new Object[0] : new Object[] {value};
-    }
-
     /** One attribute of the DICOM JSON model; no values, no Value. */
     private static Map<String, Object> element(String vr, Object... values) {
         Map<String, Object> element = new LinkedHashMap<>();
@@ -244,7 +227,7 @@ public class QidoResource {
 
     /** Tag, element, tag, element, ... in tag order. */
     private static Map<String, Object> dataset(Object... tagsAndElements) {
-        Map<String, Object> dataset = new java.util.TreeMap<>();
+        Map<String, Object> dataset = new TreeMap<>();
         for (int i = 0; i < tagsAndElements.length; i += 2) {
             dataset.put((String) tagsAndElements[i], tagsAndElements[i + 1]);
         }

@@ -77,10 +77,12 @@ class DicomWebSearchTest extends DicomWebTest {
         assertThat(summary).containsExactly(study.ctSeriesUid() + " CT 1 2", study.multiFrameSeriesUid() + " OT 2 2",
                 study.jpegLsSeriesUid() + " CT 3 1");
 
-        JsonNode ot = JSON.readTree(calls.get("studies/" + study.studyUid() + "/series?Modality=OT", viewer, null)
-                .body());
-        assertThat(ot.size()).isEqualTo(1);
-        assertThat(values(ot.get(0), "0020000E")).containsExactly(study.multiFrameSeriesUid());
+        for (String match : List.of("Modality=OT", "SeriesNumber=2", "00200011=2&00080060=OT")) {
+            JsonNode ot = JSON.readTree(calls.get("studies/" + study.studyUid() + "/series?" + match, viewer, null)
+                    .body());
+            assertThat(ot.size()).as(match).isEqualTo(1);
+            assertThat(values(ot.get(0), "0020000E")).containsExactly(study.multiFrameSeriesUid());
+        }
     }
 
     @Test
@@ -111,6 +113,8 @@ class DicomWebSearchTest extends DicomWebTest {
             assertThat(calls.get("studies?" + paging, viewer, null).statusCode()).as(paging).isEqualTo(400);
         }
         assertThat(calls.get("studies?StudyInstanceUID=x.1", viewer, null).statusCode()).isEqualTo(400);
+        assertThat(calls.get("studies/" + study.studyUid() + "/series?SeriesNumber=two", viewer, null).statusCode())
+                .isEqualTo(400);
         assertThat(calls.get("studies/1.2.3.999/series", viewer, null).statusCode()).isEqualTo(404);
         assertThat(calls.get("studies/" + study.studyUid() + "/series/1.2.3.999/instances", viewer, null).statusCode())
                 .isEqualTo(404);
