@@ -77,11 +77,6 @@ public class DicomWebResource {
         }
         List<Integer> numbers = frameNumbers(frameList);
         InstanceFile file = instance(study, series, instance);
-        int last = numbers.stream().mapToInt(Integer::intValue).max().orElseThrow();
-        if (last > file.numberOfFrames()) {
-            throw new DicomWebProblem(Response.Status.NOT_FOUND, "no such frame: the instance has "
-                    + file.numberOfFrames() + " frame(s), numbered from 1");
-        }
         NativeFrames frames = nativeFrames(file, numbers);
         recordFramesRead(study);
         MultipartRelated body = new MultipartRelated(OCTET_STREAM);
@@ -114,7 +109,20 @@ public class DicomWebResource {
         return numbers;
     }
 
+    /**
+     * The frames decoded, once the numbers are known to name frames of the instance: 404 for one
+     * beyond its last frame (that frame resource does not exist), 400 for a list longer than the
+     * instance has frames (repeats would otherwise multiply what one request holds in memory).
+     */
     private NativeFrames nativeFrames(InstanceFile file, List<Integer> numbers) {
+        if (numbers.stream().anyMatch(number -> number > file.numberOfFrames())) {
+            throw new DicomWebProblem(Response.Status.NOT_FOUND, "no such frame: the instance has "
+                    + file.numberOfFrames() + " frame(s), numbered from 1");
+        }
+        if (numbers.size() > file.numberOfFrames()) {
+            throw DicomWebProblem.badRequest("the frame list names more frames than the instance has ("
+                    + file.numberOfFrames() + ")");
+        }
         try {
             return reader.readNativeFrames(file.file(), numbers);
         } catch (UnsupportedDicomException e) {
@@ -157,10 +165,6 @@ public class DicomWebResource {
                         + " image/jpeg; ask for one of those"));
         RenderedFrame.Window chosen = window(window);
         InstanceFile file = instance(study, series, instance);
-        if (frame > file.numberOfFrames()) {
-            throw new DicomWebProblem(Response.Status.NOT_FOUND, "no such frame: the instance has "
-                    + file.numberOfFrames() + " frame(s), numbered from 1");
-        }
         BufferedImage image = RenderedFrame.render(nativeFrames(file, List.of(frame)), 0, chosen);
         ByteArrayOutputStream encoded = new ByteArrayOutputStream();
         try {

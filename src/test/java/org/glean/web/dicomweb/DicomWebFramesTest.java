@@ -82,6 +82,8 @@ class DicomWebFramesTest extends DicomWebTest {
             assertThat(response.statusCode()).as(list).isEqualTo(400);
             assertThat(new String(response.body())).contains("frame numbers from 1");
         }
+        assertThat(calls.get(path + "1,2,1", viewer, null).statusCode()).as("more frames than the instance has")
+                .isEqualTo(400);
         HttpResponse<byte[]> beyond = calls.get(path + "1,3", viewer, null);
         assertThat(beyond.statusCode()).isEqualTo(404);
         assertThat(new String(beyond.body())).isEqualTo("{\"error\":\"no such frame: the instance has 2 frame(s),"
