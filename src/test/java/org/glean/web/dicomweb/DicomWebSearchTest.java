@@ -49,7 +49,7 @@ class DicomWebSearchTest extends DicomWebTest {
         assertThat(none.statusCode()).isEqualTo(200);
         assertThat(new String(none.body())).isEqualTo("[]");
 
-        IngestedStudy newer = IngestedStudy.send(channel, newFolder());
+        IngestedStudy newer = IngestedStudy.send(channel, sentFiles);
         assertThat(studyUids(calls.get("studies?limit=2", viewer, null))).startsWith(newer.studyUid(),
                 study.studyUid());
         assertThat(studyUids(calls.get("studies?limit=1&offset=1", viewer, null))).containsExactly(study.studyUid());
