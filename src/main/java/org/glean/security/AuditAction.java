@@ -63,5 +63,13 @@ public enum AuditAction {
     /** ListAudit or VerifyAudit. */
     AUDIT_READ,
     /** ListOutbox: the deliveries of results to the PACS. */
-    OUTBOX_READ
+    OUTBOX_READ,
+    /** DICOMweb QIDO-RS: a search for studies, series or instances. */
+    IMAGES_SEARCHED,
+    /** DICOMweb WADO-RS metadata of a study, series or instance. */
+    METADATA_READ,
+    /** DICOMweb WADO-RS retrieval of a study's, series' or instance's Part-10 files. */
+    INSTANCES_RETRIEVED,
+    /** DICOMweb WADO-RS frames or rendered images: at most one row per caller and study in a window. */
+    FRAMES_READ
 }
