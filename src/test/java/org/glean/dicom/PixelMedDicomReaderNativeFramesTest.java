@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.glean.dicom.DicomImageWriterTest.instance;
 import static org.glean.dicom.DicomImageWriterTest.ramp;
-import static org.glean.dicom.DicomImageWriterTest.run;
+import static org.glean.dicom.DicomTools.run;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
