@@ -48,7 +48,6 @@ import org.jboss.logging.Logger;
 public class CurationGrpcService extends CurationGrpc.CurationImplBase {
 
     private static final int DEFAULT_QUEUE_LIMIT = 100;
-    private static final int MAX_QUEUE_LIMIT = 1000;
 
     private static final Logger LOG = Logger.getLogger(CurationGrpcService.class);
 
@@ -82,16 +81,10 @@ public class CurationGrpcService extends CurationGrpc.CurationImplBase {
     @Blocking
     public void listQueue(ListQueueRequest request, StreamObserver<ListQueueResponse> responseObserver) {
         answer(responseObserver, () -> {
-            int limit = request.getLimit() == 0 ? DEFAULT_QUEUE_LIMIT : request.getLimit();
-            if (limit < 0 || limit > MAX_QUEUE_LIMIT) {
-                throw new IllegalArgumentException("limit must be at most " + MAX_QUEUE_LIMIT + ", got "
-                        + Integer.toUnsignedString(request.getLimit()));
-            }
-            ListQueueResponse.Builder response = ListQueueResponse.newBuilder();
-            curation.queue(limit).forEach(task -> response.addTasks(CurationMessages.of(task)));
-            response.setWaiting(curation.waitingCount());
-            trail.append(AuditEntry.of(CallerAuthorization.actor(), AuditAction.QUEUE_READ)
-                    .detail(response.getTasksCount() + " of " + response.getWaiting() + " waiting tasks"));
+            CurationService.Queue queue = curation.readQueue(CallerAuthorization.actor(),
+                    request.getLimit() == 0 ? DEFAULT_QUEUE_LIMIT : Integer.toUnsignedLong(request.getLimit()));
+            ListQueueResponse.Builder response = ListQueueResponse.newBuilder().setWaiting(queue.waiting());
+            queue.tasks().forEach(task -> response.addTasks(CurationMessages.of(task)));
             return response.build();
         });
     }

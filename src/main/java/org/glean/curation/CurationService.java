@@ -18,6 +18,7 @@ import org.glean.curation.ScoredStudy.PreAnnotation;
 import org.glean.curation.ScoredStudy.ScoredImage;
 import org.glean.security.Actor;
 import org.glean.security.AuditAction;
+import org.glean.security.AuditEntry;
 import org.glean.security.AuditTrail;
 import org.glean.security.SameTransaction;
 import org.glean.security.UidReference;
@@ -37,15 +38,19 @@ public class CurationService {
 
     private static final Logger LOG = Logger.getLogger(CurationService.class);
     private static final int MAX_SKIP_REASON = 1000;
+    /** The most tasks of each kind one read of the queue lists. */
+    public static final int MAX_QUEUE_READ = 1000;
 
     private final CurationTables tables;
     private final CurationConfig config;
+    private final AuditTrail trail;
     private final Event<AnnotationSubmitted> annotationSubmitted;
 
     public CurationService(DataSource dataSource, CurationConfig config, AuditTrail trail,
             Event<AnnotationSubmitted> annotationSubmitted) {
         this.tables = new CurationTables(dataSource, trail);
         this.config = config;
+        this.trail = trail;
         this.annotationSubmitted = annotationSubmitted;
     }
 
@@ -152,6 +157,61 @@ public class CurationService {
         });
         LOG.infof("Curation %s set by %s", policy.describe(), policy.changedBy());
         return policy;
+    }
+
+    /** A curator's look at the queue: the waiting tasks first in line, and how many wait. */
+    public record Queue(List<AnnotationTask> tasks, long waiting) {
+
+        public Queue {
+            tasks = List.copyOf(tasks);
+        }
+    }
+
+    /** A curator's look at the work under way: tasks held now, and the latest submitted. */
+    public record TasksAtWork(List<AnnotationTask> claimed, List<AnnotationTask> latestSubmitted) {
+
+        public TasksAtWork {
+            claimed = List.copyOf(claimed);
+            latestSubmitted = List.copyOf(latestSubmitted);
+        }
+    }
+
+    /**
+     * The waiting tasks as {@link #queue(int)} lists them, at most {@code limit}, and how many
+     * wait; the read is recorded in the audit trail as the reader's QUEUE_READ.
+     *
+     * @throws IllegalArgumentException when {@code limit} is not 1 to {@value #MAX_QUEUE_READ}
+     */
+    public Queue readQueue(Actor reader, long limit) {
+        List<AnnotationTask> tasks = queue(checkedLimit(limit));
+        long waiting = waitingCount();
+        trail.append(AuditEntry.of(reader, AuditAction.QUEUE_READ).detail(tasks.size() + " of " + waiting
+                + " waiting tasks"));
+        return new Queue(tasks, waiting);
+    }
+
+    /**
+     * CLAIMED tasks, the lease that ends first first, and the latest SUBMITTED ones, at most
+     * {@code limit} of each, without images or history; the read is recorded in the audit trail
+     * as the reader's QUEUE_READ.
+     *
+     * @throws IllegalArgumentException when {@code limit} is not 1 to {@value #MAX_QUEUE_READ}
+     */
+    public TasksAtWork readTasksAtWork(Actor reader, long limit) {
+        int most = checkedLimit(limit);
+        expireLeases();
+        TasksAtWork work = tables.inTransaction(connection -> new TasksAtWork(tables.claimedTasks(connection, most),
+                tables.latestSubmittedTasks(connection, most)));
+        trail.append(AuditEntry.of(reader, AuditAction.QUEUE_READ).detail(work.claimed().size() + " claimed and "
+                + work.latestSubmitted().size() + " latest submitted tasks"));
+        return work;
+    }
+
+    private static int checkedLimit(long limit) {
+        if (limit < 1 || limit > MAX_QUEUE_READ) {
+            throw new IllegalArgumentException("limit must be 1 to " + MAX_QUEUE_READ + ", got " + limit);
+        }
+        return (int) limit;
     }
 
     /**

@@ -328,9 +328,23 @@ final class CurationTables {
     }
 
     List<AnnotationTask> waitingTasks(Connection connection, int limit) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT " + TASK_COLUMNS + """
-                 FROM annotation_task WHERE state IN ('QUEUED', 'EXPIRED')
-                ORDER BY informativeness DESC, id LIMIT ?""")) {
+        return tasks(connection, "state IN ('QUEUED', 'EXPIRED') ORDER BY informativeness DESC, id", limit);
+    }
+
+    /** CLAIMED tasks, the lease that ends first first. */
+    List<AnnotationTask> claimedTasks(Connection connection, int limit) throws SQLException {
+        return tasks(connection, "state = 'CLAIMED' ORDER BY lease_expires_at, id", limit);
+    }
+
+    /** SUBMITTED tasks, the latest first. */
+    List<AnnotationTask> latestSubmittedTasks(Connection connection, int limit) throws SQLException {
+        return tasks(connection, "state = 'SUBMITTED' ORDER BY submitted_at DESC, id DESC", limit);
+    }
+
+    // Summaries; the condition and order name the states as literals, for the partial indexes of V5.
+    private List<AnnotationTask> tasks(Connection connection, String whereAndOrder, int limit) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + TASK_COLUMNS
+                + " FROM annotation_task WHERE " + whereAndOrder + " LIMIT ?")) {
             select.setInt(1, limit);
             List<AnnotationTask> tasks = new ArrayList<>();
             try (ResultSet row = select.executeQuery()) {
