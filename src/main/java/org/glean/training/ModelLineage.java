@@ -92,20 +92,25 @@ final class ModelLineage {
     }
 
     /**
-     * Every version that has been current, in the order each first became current: by a recorded
-     * promotion, or, for one made current at start-up, when it was registered.
+     * Every version that has been current, in the order each first became current: by its first
+     * recorded promotion or, for one made current at start-up (replaced before any promotion of
+     * it, or never), when it was registered.
      */
     List<LearningCurve.Point> everCurrent() {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement("""
-                     SELECT v.version_id, v.training_annotations, v.validation_map, v.is_current,
-                            v.rolled_back_at IS NOT NULL AS rolled_back,
-                            coalesce((SELECT min(p.occurred_at) FROM model_promotion p WHERE p.version_id = v.version_id),
-                                     v.registered_at) AS first_current_at
-                     FROM model_version v
-                     WHERE v.is_current OR v.retired_at IS NOT NULL
-                        OR EXISTS (SELECT 1 FROM model_promotion p WHERE p.version_id = v.version_id)
-                     ORDER BY first_current_at, v.version_id""");
+                     SELECT version_id, training_annotations, validation_map, is_current, rolled_back,
+                            CASE WHEN first_promoted IS NULL OR first_replaced < first_promoted THEN registered_at
+                                 ELSE first_promoted END AS first_current_at
+                     FROM (SELECT v.*, v.rolled_back_at IS NOT NULL AS rolled_back,
+                                  (SELECT min(occurred_at) FROM model_promotion p
+                                   WHERE p.version_id = v.version_id) AS first_promoted,
+                                  (SELECT min(occurred_at) FROM model_promotion p
+                                   WHERE p.previous_version = v.version_id) AS first_replaced
+                           FROM model_version v) versions
+                     WHERE is_current OR retired_at IS NOT NULL
+                        OR first_promoted IS NOT NULL OR first_replaced IS NOT NULL
+                     ORDER BY first_current_at, version_id""");
              ResultSet row = select.executeQuery()) {
             List<LearningCurve.Point> points = new ArrayList<>();
             while (row.next()) {

@@ -14,7 +14,8 @@ import java.util.List;
  * @param retiredAt       when it stopped being current; null unless RETIRED
  */
 public record ModelVersionInfo(String versionId, State state, String source, String parentVersion,
-                               Double validationMap, Integer trainingAnnotations, String candidateReason, boolean rolledBack, List<String> classes,
+                               Double validationMap, Integer trainingAnnotations, String candidateReason,
+                               boolean rolledBack, List<String> classes,
                                Instant registeredAt, Instant retiredAt) {
 
     public enum State {

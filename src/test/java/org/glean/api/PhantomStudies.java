@@ -114,7 +114,8 @@ public final class PhantomStudies {
         Map<Long, String> classes = new HashMap<>();
         truth.categories().forEach(category -> classes.put(category.id(), category.name()));
         Map<Long, String> frameOfImage = new HashMap<>();
-        truth.images().forEach(image -> frameOfImage.put(image.id(), image.sopInstanceUid() + "/" + image.frameNumber()));
+        truth.images().forEach(image -> frameOfImage.put(image.id(),
+                image.sopInstanceUid() + "/" + image.frameNumber()));
         Map<String, List<Box>> boxes = new HashMap<>();
         for (CocoFile.Annotation annotation : truth.annotations()) {
             List<Double> b = annotation.bbox();
