@@ -61,5 +61,9 @@ public enum AuditAction {
     /** AddUser. */
     USER_ADDED,
     /** ListAudit or VerifyAudit. */
-    AUDIT_READ
+    AUDIT_READ,
+    /** DELETE /api/session: the browser's session cookie cleared (the token itself runs out by its expiry). */
+    SIGNED_OUT,
+    /** A request to the web workspace or DICOMweb whose resource names no action of its own (recorded when refused). */
+    WEB_REQUEST
 }
