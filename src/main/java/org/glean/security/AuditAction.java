@@ -28,6 +28,8 @@ public enum AuditAction {
     SUBMITTED,
     /** ReleaseTask. */
     RELEASED,
+    /** An annotator extended the lease of a task they hold (the workspace's renewal). */
+    LEASE_RENEWED,
     /** SkipTask. */
     SKIPPED,
     /** ExportAnnotations. */
