@@ -67,5 +67,13 @@ public enum AuditAction {
     /** DELETE /api/session: the browser's session cookie cleared (the token itself runs out by its expiry). */
     SIGNED_OUT,
     /** A request to the web workspace or DICOMweb whose resource names no action of its own (recorded when refused). */
-    WEB_REQUEST
+    WEB_REQUEST,
+    /** DICOMweb QIDO-RS: a search for studies, series or instances. */
+    IMAGES_SEARCHED,
+    /** DICOMweb WADO-RS metadata of a study, series or instance. */
+    METADATA_READ,
+    /** DICOMweb WADO-RS retrieval of a study's, series' or instance's Part-10 files. */
+    INSTANCES_RETRIEVED,
+    /** DICOMweb WADO-RS frames or rendered images: at most one row per caller and study in a window. */
+    FRAMES_READ
 }
