@@ -9,7 +9,6 @@ import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Set;
 import org.glean.proto.v1.AnnotationTask;
 import org.glean.proto.v1.ClaimNextTaskRequest;
 import org.glean.proto.v1.ClaimNextTaskResponse;
@@ -29,12 +28,9 @@ import org.glean.proto.v1.SetPolicyRequest;
 import org.glean.proto.v1.SkipTaskRequest;
 import org.glean.proto.v1.SubmitAnnotationRequest;
 import org.glean.curation.CurationService;
-import org.glean.curation.TaskNotYoursException;
 import org.glean.security.AuditAction;
 import org.glean.security.AuditEntry;
 import org.glean.security.AuditTrail;
-import org.glean.security.Caller;
-import org.glean.security.Role;
 import org.glean.training.AnnotationExport;
 import org.glean.training.InstanceNotExportedException;
 import org.jboss.logging.Logger;
@@ -104,8 +100,8 @@ public class CurationGrpcService extends CurationGrpc.CurationImplBase {
     @Blocking
     public void getTask(GetTaskRequest request, StreamObserver<AnnotationTask> responseObserver) {
         answer(responseObserver, () -> {
-            org.glean.curation.AnnotationTask task = readableBy(CallerAuthorization.current(),
-                    curation.task(request.getTaskId()));
+            org.glean.curation.AnnotationTask task = curation.taskReadBy(request.getTaskId(),
+                    CallerAuthorization.current());
             trail.append(AuditEntry.of(CallerAuthorization.actor(), AuditAction.TASK_READ).task(task.id())
                     .study(task.studyInstanceUid()).detail(task.state() + ", " + task.images().size() + " frame(s)"));
             return CurationMessages.of(task);
@@ -186,16 +182,6 @@ public class CurationGrpcService extends CurationGrpc.CurationImplBase {
             message.addImages(frame);
         }
         return message.build();
-    }
-
-    // Annotators read their own tasks only; those who are curators too (and admins) every task.
-    private static org.glean.curation.AnnotationTask readableBy(Caller caller, org.glean.curation.AnnotationTask task)
-            throws TaskNotYoursException {
-        if (!caller.mayActAs(Set.of(Role.CURATOR)) && !caller.subject().equals(task.annotatorId())) {
-            throw new TaskNotYoursException("task " + task.id() + " is not " + caller.subject()
-                    + "'s: annotators read the tasks they hold or submitted");
-        }
-        return task;
     }
 
     private static Duration duration(com.google.protobuf.Duration duration) {

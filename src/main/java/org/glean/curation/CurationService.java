@@ -20,6 +20,8 @@ import org.glean.security.Actor;
 import org.glean.security.AuditAction;
 import org.glean.security.AuditEntry;
 import org.glean.security.AuditTrail;
+import org.glean.security.Caller;
+import org.glean.security.Role;
 import org.glean.security.SameTransaction;
 import org.glean.security.UidReference;
 import org.jboss.logging.Logger;
@@ -238,12 +240,7 @@ public class CurationService {
      */
     public Optional<AnnotationTask> claimNext(Actor annotatorId, Duration lease) {
         Actor annotator = Actors.require("annotator_id", annotatorId);
-        Duration leaseDuration = lease == null ? config.leaseDuration() : lease;
-        if (leaseDuration.isNegative() || leaseDuration.isZero()
-                || leaseDuration.compareTo(config.maxLeaseDuration()) > 0) {
-            throw new IllegalArgumentException("lease must be positive and at most " + config.maxLeaseDuration()
-                    + " (glean.curation.max-lease-duration), got " + leaseDuration);
-        }
+        Duration leaseDuration = checkedLease(lease);
         expireLeases();
         return tables.inTransaction(connection -> {
             Optional<Long> claimed = tables.claimFirstWaiting(connection, annotator, leaseDuration);
@@ -256,6 +253,19 @@ public class CurationService {
         expireLeases();
         return tables.inTransaction(connection -> tables.findTask(connection, taskId))
                 .orElseThrow(() -> new TaskNotFoundException(taskId));
+    }
+
+    /**
+     * A task with its images and history, for a reader: annotators read the tasks they hold or
+     * submitted; curators (and admins) every task.
+     */
+    public AnnotationTask taskReadBy(long taskId, Caller reader) throws TaskNotFoundException, TaskNotYoursException {
+        AnnotationTask task = task(taskId);
+        if (!reader.mayActAs(Set.of(Role.CURATOR)) && !reader.subject().equals(task.annotatorId())) {
+            throw new TaskNotYoursException("task " + task.id() + " is not " + reader.subject()
+                    + "'s: annotators read the tasks they hold or submitted");
+        }
+        return task;
     }
 
     /**
@@ -281,6 +291,21 @@ public class CurationService {
         });
         annotationSubmitted.fire(new AnnotationSubmitted(submitted.id(), submitted.studyInstanceUid()));
         return submitted;
+    }
+
+    /**
+     * Extends the annotator's lease on a task they hold to {@code lease} from now (null for
+     * glean.curation.lease-duration); a lease that already ran out cannot be renewed.
+     */
+    public AnnotationTask renewLease(long taskId, Actor annotatorId, Duration lease) throws CurationException {
+        Actor annotator = Actors.require("annotator_id", annotatorId);
+        Duration leaseDuration = checkedLease(lease);
+        expireLeases();
+        return tables.inTransaction(connection -> {
+            AnnotationTask task = heldBy(connection, taskId, annotator);
+            tables.renewLease(connection, task, annotator, leaseDuration);
+            return tables.findTask(connection, taskId).orElseThrow();
+        });
     }
 
     /** Gives a claimed task back to the queue. */
@@ -419,16 +444,27 @@ public class CurationService {
                             + annotator.name());
                 }
                 if (!task.leaseExpiresAt().isAfter(tables.now(connection))) {
-                    throw new TaskStateException(name + ": the lease of " + annotator.name() + " ran out at "
+                    throw new LeaseExpiredException(name + ": the lease of " + annotator.name() + " ran out at "
                             + task.leaseExpiresAt() + "; claim a task again");
                 }
                 return task;
             }
             case QUEUED -> throw new TaskStateException(name + " is not claimed; claim it with ClaimNextTask first");
-            case EXPIRED -> throw new TaskStateException(name + ": its lease ran out and it waits in the queue again; "
+            case EXPIRED -> throw new LeaseExpiredException(name + ": its lease ran out and it waits in the queue again; "
                     + "claim it with ClaimNextTask to work on it");
             default -> throw new TaskStateException(name + " is " + task.state() + " already; it takes no more changes");
         }
+    }
+
+    // A lease asked for (null: the configured default), within glean.curation.max-lease-duration.
+    private Duration checkedLease(Duration lease) {
+        Duration leaseDuration = lease == null ? config.leaseDuration() : lease;
+        if (leaseDuration.isNegative() || leaseDuration.isZero()
+                || leaseDuration.compareTo(config.maxLeaseDuration()) > 0) {
+            throw new IllegalArgumentException("lease must be positive and at most " + config.maxLeaseDuration()
+                    + " (glean.curation.max-lease-duration), got " + leaseDuration);
+        }
+        return leaseDuration;
     }
 
     private static void checkScored(ScoredStudy study, List<String> classNames) {

@@ -408,6 +408,23 @@ final class CurationTables {
         return Optional.of(taskId);
     }
 
+    /** Sets the held task's lease to end {@code lease} from now, recording it (CLAIMED to CLAIMED). */
+    void renewLease(Connection connection, AnnotationTask task, Actor annotator, Duration lease) throws SQLException {
+        Instant leaseEnd;
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE annotation_task SET lease_expires_at = now() + make_interval(secs => ?) WHERE id = ?
+                RETURNING lease_expires_at""")) {
+            update.setDouble(1, lease.toMillis() / 1000.0);
+            update.setLong(2, task.id());
+            try (ResultSet row = update.executeQuery()) {
+                row.next();
+                leaseEnd = instant(row, 1);
+            }
+        }
+        audit(connection, annotator, AuditAction.LEASE_RENEWED, task.id(), task.studyInstanceUid(), task.state(),
+                TaskState.CLAIMED, "leased until " + leaseEnd);
+    }
+
     /** Returns every task whose lease ran out to the queue as EXPIRED, recording it; skips tasks other calls hold. */
     int expireLeases(Connection connection) throws SQLException {
         try (PreparedStatement expire = connection.prepareStatement("""

@@ -3,6 +3,8 @@ package org.glean.dicom;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Reads DICOM Part-10 files, and writes de-identified copies of them. The one place that knows
@@ -21,6 +23,25 @@ public interface DicomReader {
 
     /** Reads, validates and decodes every frame; the same failures as {@link #readHeader}. */
     DecodedImage decode(Path part10) throws MalformedDicomException, UnsupportedDicomException;
+
+    /**
+     * Reads, validates and decodes the frames numbered {@code frameNumbers} (from 1, in the order
+     * given, repeats allowed) as stored values, for viewers; the same failures as {@link #readHeader}.
+     *
+     * @throws IllegalArgumentException when a number is not 1 to NumberOfFrames
+     */
+    NativeFrames readNativeFrames(Path part10, List<Integer> frameNumbers)
+            throws MalformedDicomException, UnsupportedDicomException;
+
+    /**
+     * The dataset, File Meta Information and Pixel Data aside, in the DICOM JSON model of PS3.18
+     * §F.2, as maps and lists for a JSON writer; binary values over 1 KiB are left out. Reads
+     * instances Glean cannot decode too.
+     *
+     * @throws MalformedDicomException when the bytes are not a well-formed Part-10 instance
+     * @throws UnsupportedDicomException when Glean cannot read the instance's transfer syntax
+     */
+    Map<String, Object> readMetadata(Path part10) throws MalformedDicomException, UnsupportedDicomException;
 
     /**
      * Writes a de-identified copy of the instance to {@code out}: {@link ConfidentialityProfile}

@@ -26,8 +26,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
  * {@link DicomReader} on PixelMed. PixelMed only ever parses a file that
@@ -67,11 +69,61 @@ public final class PixelMedDicomReader implements DicomReader {
     @Override
     public DecodedImage decode(Path part10) throws MalformedDicomException, UnsupportedDicomException {
         Inspection inspection = inspect(part10);
-        if (readableInPlace(inspection.structure())) {
-            return new DecodedImage(inspection.header(), framesInPlace(part10, inspection));
+        DicomHeader header = inspection.header();
+        StoredValueMapping mapping = mapping(header);
+        List<float[]> frames = new ArrayList<>(header.numberOfFrames());
+        forEachFrame(part10, inspection, IntStream.range(0, header.numberOfFrames()).toArray(), cells -> {
+            float[] values = new float[cells.length];
+            mapping.apply(cells, values);
+            frames.add(values);
+        });
+        return new DecodedImage(header, frames);
+    }
+
+    @Override
+    public NativeFrames readNativeFrames(Path part10, List<Integer> frameNumbers)
+            throws MalformedDicomException, UnsupportedDicomException {
+        Inspection inspection = inspect(part10);
+        DicomHeader header = inspection.header();
+        int[] indices = new int[frameNumbers.size()];
+        for (int i = 0; i < indices.length; i++) {
+            int number = frameNumbers.get(i);
+            if (number < 1 || number > header.numberOfFrames()) {
+                throw new IllegalArgumentException("frame " + number + " is not 1 to " + header.numberOfFrames());
+            }
+            indices[i] = number - 1;
         }
-        AttributeList attributes = parse(part10, inspection.structure(), null);
-        return new DecodedImage(inspection.header(), frames(attributes, inspection));
+        List<byte[]> frames = new ArrayList<>(indices.length);
+        forEachFrame(part10, inspection, indices, cells -> frames.add(NativeFrames.encode(cells,
+                header.bitsAllocated(), header.bitsStored(), header.pixelRepresentation() == 1)));
+        return new NativeFrames(header, frames);
+    }
+
+    @Override
+    public Map<String, Object> readMetadata(Path part10) throws MalformedDicomException, UnsupportedDicomException {
+        AttributeList attributes = parse(part10, validator.validate(part10), TagFromName.PixelData);
+        try {
+            return DicomJson.of(attributes);
+        } catch (DicomException e) {
+            throw new MalformedDicomException("the dataset could not be read as values (" + e.getClass().getSimpleName()
+                    + ")", e);
+        }
+    }
+
+    /** Receives one frame's cells as the file or the codec hands them over; the array is reused. */
+    @FunctionalInterface
+    private interface FrameCells {
+        void accept(int[] cells);
+    }
+
+    /** Hands over the cells of the frames at {@code indices} (from 0), in that order. */
+    private static void forEachFrame(Path part10, Inspection inspection, int[] indices, FrameCells sink)
+            throws MalformedDicomException {
+        if (readableInPlace(inspection.structure())) {
+            framesInPlace(part10, inspection, indices, sink);
+        } else {
+            frames(parse(part10, inspection.structure(), null), inspection, indices, sink);
+        }
     }
 
     @Override
@@ -261,20 +313,19 @@ public final class PixelMedDicomReader implements DicomReader {
     }
 
     // The walk found where the value starts and checked its length against Rows × Columns ×
-    // NumberOfFrames × BitsAllocated, so each frame is there to read, one pass, no toolkit copies.
-    private static List<float[]> framesInPlace(Path file, Inspection inspection) {
+    // NumberOfFrames × BitsAllocated, so each frame is there to read, no toolkit copies.
+    private static void framesInPlace(Path file, Inspection inspection, int[] indices, FrameCells sink) {
         DicomHeader header = inspection.header();
-        StoredValueMapping mapping = mapping(header);
         int cellsPerFrame = header.rows() * header.columns();
         int bytesPerCell = header.bitsAllocated() / 8;
-        List<float[]> frames = new ArrayList<>(header.numberOfFrames());
         ByteBuffer frameBytes = ByteBuffer.allocate(cellsPerFrame * bytesPerCell)
                 .order(inspection.structure().transferSyntax().encoding().byteOrder);
         short[] words = new short[bytesPerCell == 2 ? cellsPerFrame : 0];
         int[] cells = new int[cellsPerFrame];
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long position = inspection.structure().pixelData().valueOffset();
-            for (int frame = 0; frame < header.numberOfFrames(); frame++) {
+            long pixelData = inspection.structure().pixelData().valueOffset();
+            for (int frame : indices) {
+                long position = pixelData + (long) frame * frameBytes.capacity();
                 frameBytes.clear();
                 while (frameBytes.hasRemaining()) {
                     int read = channel.read(frameBytes, position);
@@ -294,14 +345,11 @@ public final class PixelMedDicomReader implements DicomReader {
                         cells[i] = bytes[i] & 0xFF;
                     }
                 }
-                float[] values = new float[cellsPerFrame];
-                mapping.apply(cells, values);
-                frames.add(values);
+                sink.accept(cells);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
-        return frames;
     }
 
     private static StoredValueMapping mapping(DicomHeader header) {
@@ -310,14 +358,12 @@ public final class PixelMedDicomReader implements DicomReader {
                 header.rescaleIntercept());
     }
 
-    private static List<float[]> frames(AttributeList attributes, Inspection inspection)
+    private static void frames(AttributeList attributes, Inspection inspection, int[] indices, FrameCells sink)
             throws MalformedDicomException {
         DicomHeader header = inspection.header();
         String syntax = inspection.structure().transferSyntax().label();
-        StoredValueMapping mapping = mapping(header);
         int rows = header.rows();
         int columns = header.columns();
-        List<float[]> frames = new ArrayList<>(header.numberOfFrames());
         try {
             SourceImage image = new SourceImage(attributes);
             if (image.getNumberOfBufferedImages() != header.numberOfFrames()) {
@@ -327,9 +373,9 @@ public final class PixelMedDicomReader implements DicomReader {
                                 + " is %d", syntax, image.getNumberOfBufferedImages(), header.numberOfFrames()));
             }
             int[] cells = new int[rows * columns];
-            for (int frame = 0; frame < header.numberOfFrames(); frame++) {
+            for (int frame : indices) {
                 // SourceImage hands 16-bit cells over unsigned whatever PixelRepresentation says;
-                // the mapping restores the sign.
+                // the sink restores the sign from BitsStored.
                 Raster raster = image.getBufferedImage(frame).getRaster();
                 if (raster.getWidth() != columns || raster.getHeight() != rows) {
                     throw new MalformedDicomException(String.format(
@@ -337,15 +383,12 @@ public final class PixelMedDicomReader implements DicomReader {
                             raster.getWidth(), raster.getHeight(), columns, rows));
                 }
                 raster.getSamples(0, 0, columns, rows, 0, cells);
-                float[] values = new float[cells.length];
-                mapping.apply(cells, values);
-                frames.add(values);
+                sink.accept(cells);
             }
         } catch (DicomException | RuntimeException e) {
             // Codec failures on untrusted bitstreams surface as any runtime exception.
             throw new MalformedDicomException("Pixel Data could not be decoded as " + syntax + ": " + e, e);
         }
-        return frames;
     }
 
     private static String uid(AttributeList attributes, AttributeTag tag) throws MalformedDicomException {

@@ -28,6 +28,8 @@ public enum AuditAction {
     SUBMITTED,
     /** ReleaseTask. */
     RELEASED,
+    /** An annotator extended the lease of a task they hold (the workspace's renewal). */
+    LEASE_RENEWED,
     /** SkipTask. */
     SKIPPED,
     /** ExportAnnotations. */
@@ -61,5 +63,17 @@ public enum AuditAction {
     /** AddUser. */
     USER_ADDED,
     /** ListAudit or VerifyAudit. */
-    AUDIT_READ
+    AUDIT_READ,
+    /** DELETE /api/session: the browser's session cookie cleared (the token itself runs out by its expiry). */
+    SIGNED_OUT,
+    /** A request to the web workspace or DICOMweb whose resource names no action of its own (recorded when refused). */
+    WEB_REQUEST,
+    /** DICOMweb QIDO-RS: a search for studies, series or instances. */
+    IMAGES_SEARCHED,
+    /** DICOMweb WADO-RS metadata of a study, series or instance. */
+    METADATA_READ,
+    /** DICOMweb WADO-RS retrieval of a study's, series' or instance's Part-10 files. */
+    INSTANCES_RETRIEVED,
+    /** DICOMweb WADO-RS frames or rendered images: at most one row per caller and study in a window. */
+    FRAMES_READ
 }
