@@ -29,6 +29,9 @@ import org.glean.security.Actor;
 import org.glean.security.AuditAction;
 import org.glean.security.AuditEntry;
 import org.glean.security.AuditTrail;
+import org.glean.training.JobNotFoundException;
+import org.glean.training.ModelVersionNotFoundException;
+import org.glean.training.TrainingRefusedException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -36,8 +39,9 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 /**
  * The one table of which refusal is which HTTP answer, for every REST resource. A request refused
  * for who makes it (no valid token: 401; a role it lacks: 403; a state-changing request without
- * {@link WebSession#REQUEST_HEADER}: 403) or by a service (an unknown task: 404; a lease that ran
- * out, a task someone else holds: 409; an invalid annotation: 422; bad input: 400) is answered with
+ * {@link WebSession#REQUEST_HEADER}: 403) or by a service (an unknown task, model version or job:
+ * 404; a lease that ran out, a task someone else holds, a training refusal: 409; an invalid
+ * annotation: 422; bad input: 400) is answered with
  * a {@link Refusal} and recorded in the audit trail, as refused gRPC calls are: the actor (anonymous
  * when unknown), the resource's action ({@link AuditedAs}), the task its path names, and the path
  * template, never the path itself or the service's words, which may hold UIDs.
@@ -112,6 +116,20 @@ public class WebRefusals {
             HttpServerRequest request, UriInfo uri) {
         return refusedByService(new Refusal(422, "invalid-annotation", "The boxes could not be saved: "
                 + String.join("; ", e.problems()) + "."), resource, request, uri);
+    }
+
+    /** An unknown model version or fine-tuning job. */
+    @ServerExceptionMapper({ModelVersionNotFoundException.class, JobNotFoundException.class})
+    public Uni<Response> modelOrJobNotFound(Exception e, ResourceInfo resource, HttpServerRequest request,
+            UriInfo uri) {
+        return refusedByService(new Refusal(404, "not-found", sentence(e.getMessage())), resource, request, uri);
+    }
+
+    /** A job while another runs, promoting the current version, nothing to roll back to, remote inference. */
+    @ServerExceptionMapper
+    public Uni<Response> trainingRefused(TrainingRefusedException e, ResourceInfo resource, HttpServerRequest request,
+            UriInfo uri) {
+        return refusedByService(new Refusal(409, "refused", sentence(e.getMessage())), resource, request, uri);
     }
 
     @ServerExceptionMapper
