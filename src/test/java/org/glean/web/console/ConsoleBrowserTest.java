@@ -16,9 +16,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.glean.proto.v1.CurationGrpc;
 import org.glean.proto.v1.CurationPolicy;
 import org.glean.proto.v1.GetPolicyRequest;
-import org.glean.proto.v1.ListModelsRequest;
 import org.glean.proto.v1.ModelVersion;
-import org.glean.proto.v1.ModelsGrpc;
 import org.glean.security.Actor;
 import org.glean.security.AuditAction;
 import org.glean.security.AuditRecord;
@@ -79,9 +77,10 @@ class ConsoleBrowserTest {
     @Test
     void aCuratorChangesThePolicyAndPromotesACandidateWithAReason() {
         users.add("dr-console", EnumSet.of(Role.CURATOR), PASSWORD.toCharArray(), Actor.GLEAN);
-        String candidate = listModels().stream().filter(version -> version.getState() == ModelVersion.State.CANDIDATE)
-                .findFirst().orElseThrow().getVersionId();
-        String first = current();
+        String candidate = ModelVersions.list(channel).stream()
+                .filter(version -> version.getState() == ModelVersion.State.CANDIDATE).findFirst()
+                .orElseThrow().getVersionId();
+        String first = ModelVersions.current(channel);
         long policyVersion = policy().getVersion();
 
         try (Browser browser = Browser.open(port)) {
@@ -128,7 +127,7 @@ class ConsoleBrowserTest {
             browser.waitFor(d -> !d.findElements(By.cssSelector("tr[data-version='" + candidate
                     + "'][data-state='CURRENT']")).isEmpty());
 
-            assertThat(current()).isEqualTo(candidate);
+            assertThat(ModelVersions.current(channel)).isEqualTo(candidate);
             assertThat(AuditRows.of(trail, AuditAction.PROMOTED)).extracting(AuditRecord::actor, AuditRecord::detail)
                     .containsExactly(tuple("dr-console", "PROMOTE, replacing " + first
                             + ": fewer misses on the site B phantoms"));
@@ -191,15 +190,5 @@ class ConsoleBrowserTest {
     private CurationPolicy policy() {
         return CurationGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
                 .getPolicy(GetPolicyRequest.getDefaultInstance());
-    }
-
-    private String current() {
-        return listModels().stream().filter(version -> version.getState() == ModelVersion.State.CURRENT).findFirst()
-                .orElseThrow().getVersionId();
-    }
-
-    private List<ModelVersion> listModels() {
-        return ModelsGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
-                .listModels(ListModelsRequest.getDefaultInstance()).getVersionsList();
     }
 }

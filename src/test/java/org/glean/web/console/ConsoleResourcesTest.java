@@ -30,10 +30,8 @@ import org.glean.proto.v1.ClaimNextTaskRequest;
 import org.glean.proto.v1.CurationGrpc;
 import org.glean.proto.v1.CurationPolicy;
 import org.glean.proto.v1.GetPolicyRequest;
-import org.glean.proto.v1.ListModelsRequest;
 import org.glean.proto.v1.ListQueueRequest;
 import org.glean.proto.v1.ModelVersion;
-import org.glean.proto.v1.ModelsGrpc;
 import org.glean.security.AuditAction;
 import org.glean.security.AuditRecord;
 import org.glean.security.AuditRows;
@@ -316,7 +314,8 @@ class ConsoleResourcesTest {
         assertThat(version.path("validationMap").asDouble()).isEqualTo(last.path("validationMap").asDouble());
         assertThat(version.path("candidateReason").asText()).isEqualTo(last.path("reason").asText());
         assertThat(WebRequests.body(response)).extracting(node -> node.path("versionId").asText())
-                .containsExactlyElementsOf(listModels().stream().map(ModelVersion::getVersionId).toList());
+                .containsExactlyElementsOf(ModelVersions.list(channel).stream().map(ModelVersion::getVersionId)
+                        .toList());
         JsonNode curve = WebRequests.body(get("/api/console/models/learning-curve"));
         assertThat(curve.path("annotationsNow").asLong()).isEqualTo(studies.studyUids().size());
         assertThat(curve.path("points")).singleElement().satisfies(point -> {
@@ -328,8 +327,8 @@ class ConsoleResourcesTest {
     @Test
     @Order(6)
     void promoteAndRollbackTakeAReasonAndChangeTheCurrentVersionAsGrpcSees() {
-        String first = current();
-        String candidate = listModels().stream().filter(version -> version.getTrainingAnnotations() > 0)
+        String first = ModelVersions.current(channel);
+        String candidate = ModelVersions.list(channel).stream().filter(version -> version.getTrainingAnnotations() > 0)
                 .findFirst().orElseThrow().getVersionId();
 
         HttpResponse<String> noReason = send("POST", "/api/console/models/" + candidate + "/promote",
@@ -350,7 +349,7 @@ class ConsoleResourcesTest {
         assertThat(promoted.statusCode()).as(promoted.body()).isEqualTo(200);
         assertThat(WebRequests.body(promoted).path("versionId").asText()).isEqualTo(candidate);
         assertThat(WebRequests.body(promoted).path("state").asText()).isEqualTo("CURRENT");
-        assertThat(current()).isEqualTo(candidate);
+        assertThat(ModelVersions.current(channel)).isEqualTo(candidate);
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(WebRequests.body(again).path("code").asText()).isEqualTo("refused");
         assertThat(WebRequests.body(again).path("message").asText())
@@ -376,7 +375,7 @@ class ConsoleResourcesTest {
         assertThat(rollbackWithoutReason.statusCode()).isEqualTo(400);
         assertThat(rolledBack.statusCode()).as(rolledBack.body()).isEqualTo(200);
         assertThat(WebRequests.body(rolledBack).path("versionId").asText()).isEqualTo(first);
-        assertThat(current()).isEqualTo(first);
+        assertThat(ModelVersions.current(channel)).isEqualTo(first);
         assertThat(nothingLeft.statusCode()).isEqualTo(409);
         assertThat(WebRequests.body(nothingLeft).path("message").asText())
                 .startsWith("There is no earlier version to roll back to");
@@ -442,16 +441,6 @@ class ConsoleResourcesTest {
             }
         }
         throw new AssertionError("no version " + versionId + " in " + versions);
-    }
-
-    private String current() {
-        return listModels().stream().filter(version -> version.getState() == ModelVersion.State.CURRENT).findFirst()
-                .orElseThrow().getVersionId();
-    }
-
-    private List<ModelVersion> listModels() {
-        return ModelsGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
-                .listModels(ListModelsRequest.getDefaultInstance()).getVersionsList();
     }
 
     private CurationGrpc.CurationBlockingStub curation() {
