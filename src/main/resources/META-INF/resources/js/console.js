@@ -298,8 +298,10 @@ function drawCurve(curve) {
     transform: `rotate(-90 14 ${(height - margin.bottom) / 2})` }, 'validation mAP@0.5'));
   chart.append(svg('line', { x1: x(curve.annotationsNow), x2: x(curve.annotationsNow), y1: margin.top,
     y2: height - margin.bottom, class: 'now' }));
-  chart.append(svg('text', { x: x(curve.annotationsNow) - 4, y: margin.top + 10, class: 'tick', 'text-anchor': 'end' },
-    `now: ${curve.annotationsNow}`));
+  // the label goes inside the plot, on whichever side of the line has room
+  const nowOnLeft = x(curve.annotationsNow) < (width + margin.left) / 2;
+  chart.append(svg('text', { x: x(curve.annotationsNow) + (nowOnLeft ? 4 : -4), y: margin.top + 24, class: 'tick',
+    'text-anchor': nowOnLeft ? 'start' : 'end' }, `now: ${curve.annotationsNow} annotations`));
   if (plotted.length > 1) {
     chart.append(svg('polyline', { class: 'line', points: plotted.map((point) =>
       `${x(point.trainingAnnotations)},${y(point.validationMap)}`).join(' ') }));
