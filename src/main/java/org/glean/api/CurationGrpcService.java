@@ -10,7 +10,6 @@ import io.smallrye.common.annotation.Blocking;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.Set;
 import org.glean.proto.v1.AnnotationTask;
 import org.glean.proto.v1.ClaimNextTaskRequest;
 import org.glean.proto.v1.ClaimNextTaskResponse;
@@ -30,12 +29,9 @@ import org.glean.proto.v1.SetPolicyRequest;
 import org.glean.proto.v1.SkipTaskRequest;
 import org.glean.proto.v1.SubmitAnnotationRequest;
 import org.glean.curation.CurationService;
-import org.glean.curation.TaskNotYoursException;
 import org.glean.security.AuditAction;
 import org.glean.security.AuditEntry;
 import org.glean.security.AuditTrail;
-import org.glean.security.Caller;
-import org.glean.security.Role;
 import org.glean.training.AnnotationExport;
 import org.glean.training.InstanceNotExportedException;
 import org.jboss.logging.Logger;
@@ -49,7 +45,6 @@ import org.jboss.logging.Logger;
 public class CurationGrpcService extends CurationGrpc.CurationImplBase {
 
     private static final int DEFAULT_QUEUE_LIMIT = 100;
-    private static final int MAX_QUEUE_LIMIT = 1000;
 
     private static final Logger LOG = Logger.getLogger(CurationGrpcService.class);
 
@@ -83,16 +78,10 @@ public class CurationGrpcService extends CurationGrpc.CurationImplBase {
     @Blocking
     public void listQueue(ListQueueRequest request, StreamObserver<ListQueueResponse> responseObserver) {
         answer(responseObserver, () -> {
-            int limit = request.getLimit() == 0 ? DEFAULT_QUEUE_LIMIT : request.getLimit();
-            if (limit < 0 || limit > MAX_QUEUE_LIMIT) {
-                throw new IllegalArgumentException("limit must be at most " + MAX_QUEUE_LIMIT + ", got "
-                        + Integer.toUnsignedString(request.getLimit()));
-            }
-            ListQueueResponse.Builder response = ListQueueResponse.newBuilder();
-            curation.queue(limit).forEach(task -> response.addTasks(CurationMessages.of(task)));
-            response.setWaiting(curation.waitingCount());
-            trail.append(AuditEntry.of(CallerAuthorization.actor(), AuditAction.QUEUE_READ)
-                    .detail(response.getTasksCount() + " of " + response.getWaiting() + " waiting tasks"));
+            CurationService.Queue queue = curation.readQueue(CallerAuthorization.actor(),
+                    request.getLimit() == 0 ? DEFAULT_QUEUE_LIMIT : Integer.toUnsignedLong(request.getLimit()));
+            ListQueueResponse.Builder response = ListQueueResponse.newBuilder().setWaiting(queue.waiting());
+            queue.tasks().forEach(task -> response.addTasks(CurationMessages.of(task)));
             return response.build();
         });
     }
@@ -112,8 +101,8 @@ public class CurationGrpcService extends CurationGrpc.CurationImplBase {
     @Blocking
     public void getTask(GetTaskRequest request, StreamObserver<AnnotationTask> responseObserver) {
         answer(responseObserver, () -> {
-            org.glean.curation.AnnotationTask task = readableBy(CallerAuthorization.current(),
-                    curation.task(request.getTaskId()));
+            org.glean.curation.AnnotationTask task = curation.taskReadBy(request.getTaskId(),
+                    CallerAuthorization.current());
             trail.append(AuditEntry.of(CallerAuthorization.actor(), AuditAction.TASK_READ).task(task.id())
                     .study(task.studyInstanceUid()).detail(task.state() + ", " + task.images().size() + " frame(s)"));
             return CurationMessages.of(task);
@@ -205,16 +194,6 @@ public class CurationGrpcService extends CurationGrpc.CurationImplBase {
             message.addImages(frame);
         }
         return message.build();
-    }
-
-    // Annotators read their own tasks only; those who are curators too (and admins) every task.
-    private static org.glean.curation.AnnotationTask readableBy(Caller caller, org.glean.curation.AnnotationTask task)
-            throws TaskNotYoursException {
-        if (!caller.mayActAs(Set.of(Role.CURATOR)) && !caller.subject().equals(task.annotatorId())) {
-            throw new TaskNotYoursException("task " + task.id() + " is not " + caller.subject()
-                    + "'s: annotators read the tasks they hold or submitted");
-        }
-        return task;
     }
 
     private static Duration duration(com.google.protobuf.Duration duration) {

@@ -42,23 +42,15 @@ public class IdentityGrpcService extends IdentityGrpc.IdentityImplBase {
         this.trail = trail;
     }
 
-    // A sign-in is recorded under the name it claimed as target; the actor is that user only once
-    // the password proved it.
     @Override
     @Blocking
     public void issueToken(IssueTokenRequest request, StreamObserver<IssuedToken> responseObserver) {
-        String peer = CallerAuthorization.peer();
-        String user = "user " + request.getUser();
-        tokens.issueForUser(request.getUser(), request.getPassword().toCharArray()).ifPresentOrElse(token -> {
-            trail.append(AuditEntry.of(new Actor(request.getUser(), peer), AuditAction.TOKEN_ISSUED).target(user));
-            responseObserver.onNext(IssuedToken.newBuilder().setToken(token).build());
-            responseObserver.onCompleted();
-        }, () -> {
-            trail.append(AuditEntry.of(new Actor(Actor.ANONYMOUS, peer), AuditAction.TOKEN_ISSUED).target(user)
-                    .outcome(Status.Code.UNAUTHENTICATED.name()).detail("unknown user or wrong password"));
-            responseObserver.onError(Status.UNAUTHENTICATED.withDescription("unknown user or wrong password")
-                    .asRuntimeException());
-        });
+        tokens.signIn(request.getUser(), request.getPassword().toCharArray(), CallerAuthorization.peer())
+                .ifPresentOrElse(issued -> {
+                    responseObserver.onNext(IssuedToken.newBuilder().setToken(issued.token()).build());
+                    responseObserver.onCompleted();
+                }, () -> responseObserver.onError(Status.UNAUTHENTICATED.withDescription(TokenService.REFUSED)
+                        .asRuntimeException()));
     }
 
     @Override

@@ -62,7 +62,10 @@ final class ModelsMessages {
         if (version.validationMap() != null) {
             message.setValidationMap(version.validationMap());
         }
-        if (version.state() == ModelVersionInfo.State.CANDIDATE && version.candidateReason() != null) {
+        if (version.trainingAnnotations() != null) {
+            message.setTrainingAnnotations(version.trainingAnnotations());
+        }
+        if (version.candidateReason() != null) {
             message.setCandidateReason(version.candidateReason());
         }
         if (version.retiredAt() != null) {

@@ -18,7 +18,10 @@ import org.glean.curation.ScoredStudy.PreAnnotation;
 import org.glean.curation.ScoredStudy.ScoredImage;
 import org.glean.security.Actor;
 import org.glean.security.AuditAction;
+import org.glean.security.AuditEntry;
 import org.glean.security.AuditTrail;
+import org.glean.security.Caller;
+import org.glean.security.Role;
 import org.glean.security.SameTransaction;
 import org.glean.security.UidReference;
 import org.jboss.logging.Logger;
@@ -37,15 +40,19 @@ public class CurationService {
 
     private static final Logger LOG = Logger.getLogger(CurationService.class);
     private static final int MAX_SKIP_REASON = 1000;
+    /** The most tasks of each kind one read of the queue lists. */
+    public static final int MAX_QUEUE_READ = 1000;
 
     private final CurationTables tables;
     private final CurationConfig config;
+    private final AuditTrail trail;
     private final Event<AnnotationSubmitted> annotationSubmitted;
 
     public CurationService(DataSource dataSource, CurationConfig config, AuditTrail trail,
             Event<AnnotationSubmitted> annotationSubmitted) {
         this.tables = new CurationTables(dataSource, trail);
         this.config = config;
+        this.trail = trail;
         this.annotationSubmitted = annotationSubmitted;
     }
 
@@ -154,6 +161,61 @@ public class CurationService {
         return policy;
     }
 
+    /** A curator's look at the queue: the waiting tasks first in line, and how many wait. */
+    public record Queue(List<AnnotationTask> tasks, long waiting) {
+
+        public Queue {
+            tasks = List.copyOf(tasks);
+        }
+    }
+
+    /** A curator's look at the work under way: tasks held now, and the latest submitted. */
+    public record TasksAtWork(List<AnnotationTask> claimed, List<AnnotationTask> latestSubmitted) {
+
+        public TasksAtWork {
+            claimed = List.copyOf(claimed);
+            latestSubmitted = List.copyOf(latestSubmitted);
+        }
+    }
+
+    /**
+     * The waiting tasks as {@link #queue(int)} lists them, at most {@code limit}, and how many
+     * wait; the read is recorded in the audit trail as the reader's QUEUE_READ.
+     *
+     * @throws IllegalArgumentException when {@code limit} is not 1 to {@value #MAX_QUEUE_READ}
+     */
+    public Queue readQueue(Actor reader, long limit) {
+        List<AnnotationTask> tasks = queue(checkedLimit(limit));
+        long waiting = waitingCount();
+        trail.append(AuditEntry.of(reader, AuditAction.QUEUE_READ).detail(tasks.size() + " of " + waiting
+                + " waiting tasks"));
+        return new Queue(tasks, waiting);
+    }
+
+    /**
+     * CLAIMED tasks, the lease that ends first first, and the latest SUBMITTED ones, at most
+     * {@code limit} of each, without images or history; the read is recorded in the audit trail
+     * as the reader's QUEUE_READ.
+     *
+     * @throws IllegalArgumentException when {@code limit} is not 1 to {@value #MAX_QUEUE_READ}
+     */
+    public TasksAtWork readTasksAtWork(Actor reader, long limit) {
+        int most = checkedLimit(limit);
+        expireLeases();
+        TasksAtWork work = tables.inTransaction(connection -> new TasksAtWork(tables.claimedTasks(connection, most),
+                tables.latestSubmittedTasks(connection, most)));
+        trail.append(AuditEntry.of(reader, AuditAction.QUEUE_READ).detail(work.claimed().size() + " claimed and "
+                + work.latestSubmitted().size() + " latest submitted tasks"));
+        return work;
+    }
+
+    private static int checkedLimit(long limit) {
+        if (limit < 1 || limit > MAX_QUEUE_READ) {
+            throw new IllegalArgumentException("limit must be 1 to " + MAX_QUEUE_READ + ", got " + limit);
+        }
+        return (int) limit;
+    }
+
     /**
      * Waiting tasks (QUEUED, EXPIRED) in the order they are claimed, without images or history.
      *
@@ -178,12 +240,7 @@ public class CurationService {
      */
     public Optional<AnnotationTask> claimNext(Actor annotatorId, Duration lease) {
         Actor annotator = Actors.require("annotator_id", annotatorId);
-        Duration leaseDuration = lease == null ? config.leaseDuration() : lease;
-        if (leaseDuration.isNegative() || leaseDuration.isZero()
-                || leaseDuration.compareTo(config.maxLeaseDuration()) > 0) {
-            throw new IllegalArgumentException("lease must be positive and at most " + config.maxLeaseDuration()
-                    + " (glean.curation.max-lease-duration), got " + leaseDuration);
-        }
+        Duration leaseDuration = checkedLease(lease);
         expireLeases();
         return tables.inTransaction(connection -> {
             Optional<Long> claimed = tables.claimFirstWaiting(connection, annotator, leaseDuration);
@@ -196,6 +253,19 @@ public class CurationService {
         expireLeases();
         return tables.inTransaction(connection -> tables.findTask(connection, taskId))
                 .orElseThrow(() -> new TaskNotFoundException(taskId));
+    }
+
+    /**
+     * A task with its images and history, for a reader: annotators read the tasks they hold or
+     * submitted; curators (and admins) every task.
+     */
+    public AnnotationTask taskReadBy(long taskId, Caller reader) throws TaskNotFoundException, TaskNotYoursException {
+        AnnotationTask task = task(taskId);
+        if (!reader.mayActAs(Set.of(Role.CURATOR)) && !reader.subject().equals(task.annotatorId())) {
+            throw new TaskNotYoursException("task " + task.id() + " is not " + reader.subject()
+                    + "'s: annotators read the tasks they hold or submitted");
+        }
+        return task;
     }
 
     /**
@@ -221,6 +291,21 @@ public class CurationService {
         });
         annotationSubmitted.fire(new AnnotationSubmitted(submitted.id(), submitted.studyInstanceUid()));
         return submitted;
+    }
+
+    /**
+     * Extends the annotator's lease on a task they hold to {@code lease} from now (null for
+     * glean.curation.lease-duration); a lease that already ran out cannot be renewed.
+     */
+    public AnnotationTask renewLease(long taskId, Actor annotatorId, Duration lease) throws CurationException {
+        Actor annotator = Actors.require("annotator_id", annotatorId);
+        Duration leaseDuration = checkedLease(lease);
+        expireLeases();
+        return tables.inTransaction(connection -> {
+            AnnotationTask task = heldBy(connection, taskId, annotator);
+            tables.renewLease(connection, task, annotator, leaseDuration);
+            return tables.findTask(connection, taskId).orElseThrow();
+        });
     }
 
     /** Gives a claimed task back to the queue. */
@@ -359,16 +444,27 @@ public class CurationService {
                             + annotator.name());
                 }
                 if (!task.leaseExpiresAt().isAfter(tables.now(connection))) {
-                    throw new TaskStateException(name + ": the lease of " + annotator.name() + " ran out at "
+                    throw new LeaseExpiredException(name + ": the lease of " + annotator.name() + " ran out at "
                             + task.leaseExpiresAt() + "; claim a task again");
                 }
                 return task;
             }
             case QUEUED -> throw new TaskStateException(name + " is not claimed; claim it with ClaimNextTask first");
-            case EXPIRED -> throw new TaskStateException(name + ": its lease ran out and it waits in the queue again; "
+            case EXPIRED -> throw new LeaseExpiredException(name + ": its lease ran out and it waits in the queue again; "
                     + "claim it with ClaimNextTask to work on it");
             default -> throw new TaskStateException(name + " is " + task.state() + " already; it takes no more changes");
         }
+    }
+
+    // A lease asked for (null: the configured default), within glean.curation.max-lease-duration.
+    private Duration checkedLease(Duration lease) {
+        Duration leaseDuration = lease == null ? config.leaseDuration() : lease;
+        if (leaseDuration.isNegative() || leaseDuration.isZero()
+                || leaseDuration.compareTo(config.maxLeaseDuration()) > 0) {
+            throw new IllegalArgumentException("lease must be positive and at most " + config.maxLeaseDuration()
+                    + " (glean.curation.max-lease-duration), got " + leaseDuration);
+        }
+        return leaseDuration;
     }
 
     private static void checkScored(ScoredStudy study, List<String> classNames) {

@@ -328,9 +328,23 @@ final class CurationTables {
     }
 
     List<AnnotationTask> waitingTasks(Connection connection, int limit) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT " + TASK_COLUMNS + """
-                 FROM annotation_task WHERE state IN ('QUEUED', 'EXPIRED')
-                ORDER BY informativeness DESC, id LIMIT ?""")) {
+        return tasks(connection, "state IN ('QUEUED', 'EXPIRED') ORDER BY informativeness DESC, id", limit);
+    }
+
+    /** CLAIMED tasks, the lease that ends first first. */
+    List<AnnotationTask> claimedTasks(Connection connection, int limit) throws SQLException {
+        return tasks(connection, "state = 'CLAIMED' ORDER BY lease_expires_at, id", limit);
+    }
+
+    /** SUBMITTED tasks, the latest first. */
+    List<AnnotationTask> latestSubmittedTasks(Connection connection, int limit) throws SQLException {
+        return tasks(connection, "state = 'SUBMITTED' ORDER BY submitted_at DESC, id DESC", limit);
+    }
+
+    // Summaries; the condition and order name the states as literals, for the partial indexes of V5.
+    private List<AnnotationTask> tasks(Connection connection, String whereAndOrder, int limit) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + TASK_COLUMNS
+                + " FROM annotation_task WHERE " + whereAndOrder + " LIMIT ?")) {
             select.setInt(1, limit);
             List<AnnotationTask> tasks = new ArrayList<>();
             try (ResultSet row = select.executeQuery()) {
@@ -392,6 +406,23 @@ final class CurationTables {
         audit(connection, annotator, AuditAction.CLAIMED, taskId, studyInstanceUid, before, TaskState.CLAIMED,
                 "leased until " + leaseEnd);
         return Optional.of(taskId);
+    }
+
+    /** Sets the held task's lease to end {@code lease} from now, recording it (CLAIMED to CLAIMED). */
+    void renewLease(Connection connection, AnnotationTask task, Actor annotator, Duration lease) throws SQLException {
+        Instant leaseEnd;
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE annotation_task SET lease_expires_at = now() + make_interval(secs => ?) WHERE id = ?
+                RETURNING lease_expires_at""")) {
+            update.setDouble(1, lease.toMillis() / 1000.0);
+            update.setLong(2, task.id());
+            try (ResultSet row = update.executeQuery()) {
+                row.next();
+                leaseEnd = instant(row, 1);
+            }
+        }
+        audit(connection, annotator, AuditAction.LEASE_RENEWED, task.id(), task.studyInstanceUid(), task.state(),
+                TaskState.CLAIMED, "leased until " + leaseEnd);
     }
 
     /** Returns every task whose lease ran out to the queue as EXPIRED, recording it; skips tasks other calls hold. */

@@ -22,7 +22,12 @@ public record Actor(String name, String peer) {
 
     /** A peer as the trail writes it: IP address and port, an IPv6 address in brackets. */
     public static String address(InetSocketAddress address) {
-        String host = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+        return address(address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress(),
+                address.getPort());
+    }
+
+    /** A peer's IP address and port as the trail writes them. */
+    public static String address(String host, int port) {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 }

@@ -28,6 +28,8 @@ public enum AuditAction {
     SUBMITTED,
     /** ReleaseTask. */
     RELEASED,
+    /** An annotator extended the lease of a task they hold (the workspace's renewal). */
+    LEASE_RENEWED,
     /** SkipTask. */
     SKIPPED,
     /** ExportAnnotations. */
@@ -64,6 +66,10 @@ public enum AuditAction {
     AUDIT_READ,
     /** ListOutbox: the deliveries of results to the PACS. */
     OUTBOX_READ,
+    /** DELETE /api/session: the browser's session cookie cleared (the token itself runs out by its expiry). */
+    SIGNED_OUT,
+    /** A request to the web workspace or DICOMweb whose resource names no action of its own (recorded when refused). */
+    WEB_REQUEST,
     /** DICOMweb QIDO-RS: a search for studies, series or instances. */
     IMAGES_SEARCHED,
     /** DICOMweb WADO-RS metadata of a study, series or instance. */

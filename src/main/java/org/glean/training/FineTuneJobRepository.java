@@ -143,6 +143,18 @@ final class FineTuneJobRepository {
         }
     }
 
+    /** The job created last. */
+    Optional<FineTuneJob> latest() {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT * FROM fine_tune_job ORDER BY id DESC LIMIT 1");
+             ResultSet row = select.executeQuery()) {
+            return row.next() ? Optional.of(job(row)) : Optional.empty();
+        } catch (SQLException e) {
+            throw new PersistenceException("reading the latest fine-tuning job failed: " + e.getMessage(), e);
+        }
+    }
+
     Optional<FineTuneJob> running() {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement(

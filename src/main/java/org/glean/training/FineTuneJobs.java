@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -192,6 +193,14 @@ public class FineTuneJobs {
         };
     }
 
+    /**
+     * The job started last, running or ended, with its latest progress; empty before the first.
+     * Only one job runs at a time, so a running job is always the last one started.
+     */
+    public Optional<FineTuneJob> latest() {
+        return jobs.latest().map(job -> running.getOrDefault(job.id(), job));
+    }
+
     /** The job as stored. */
     public FineTuneJob job(long jobId) throws JobNotFoundException {
         FineTuneJob now = running.get(jobId);
@@ -253,7 +262,7 @@ public class FineTuneJobs {
         PromotionGate.Verdict verdict = PromotionGate.judge(candidate.versionId(), result.candidateMap(), current,
                 currentMap, result.heldOut(), new PromotionGate.Evidence(config.gate().minHeldOutStudies(),
                         config.gate().minHeldOutObjects()));
-        promotion.recordOrigin(candidate.versionId(), parent.versionId(), result.candidateMap(),
+        promotion.recordOrigin(candidate.versionId(), parent.versionId(), result.candidateMap(), result.annotations(),
                 verdict.promote() ? null : verdict.reason());
         if (verdict.promote()) {
             promotion.promoteByGate(candidate.versionId(), verdict.reason());

@@ -37,9 +37,10 @@ final class FineTuneRun {
      * @param parentMap       the parent's held-out mAP@0.5, before training
      * @param validation      the held-out frames, for judging another current version
      * @param heldOut         how many studies and objects they hold
+     * @param annotations     the submitted annotations it trained and validated on
      */
     record Result(Path modelDirectory, double candidateMap, double parentMap, PreprocessedDataset validation,
-                  PromotionGate.Evidence heldOut) {
+                  PromotionGate.Evidence heldOut, int annotations) {
     }
 
     private final SubmittedAnnotations data;
@@ -64,8 +65,8 @@ final class FineTuneRun {
             throws FineTuneFailedException, IOException {
         ModelManifest parentManifest = parent.manifest();
         List<String> classes = parentManifest.network().classes();
-        PreprocessedDataset all = data.load(parentManifest.preprocessing(), classes);
-        HeldOutSplit.Split parts = split.split(all);
+        SubmittedAnnotations.Loaded loaded = data.load(parentManifest.preprocessing(), classes);
+        HeldOutSplit.Split parts = split.split(loaded.data());
         check(parts);
         PreprocessedDataset training = parts.training();
         PreprocessedDataset validation = parts.validation();
@@ -106,7 +107,7 @@ final class FineTuneRun {
         }
         int objects = validation.items().stream().mapToInt(item -> item.truths().size()).sum();
         return new Result(modelDirectory, outcome.bestMap(), parentMap, validation,
-                new PromotionGate.Evidence(parts.validationStudies().size(), objects));
+                new PromotionGate.Evidence(parts.validationStudies().size(), objects), loaded.annotations());
     }
 
     // Training needs an object to learn from, validation a study to judge by.

@@ -30,14 +30,19 @@ final class ModelLineage {
         this.dataSource = dataSource;
     }
 
-    /** Records what the job that made {@code versionId} found. */
-    void recordOrigin(String versionId, String parentVersion, double validationMap, String candidateReason) {
-        update("UPDATE model_version SET parent_version = ?, validation_map = ?, candidate_reason = ? WHERE version_id = ?",
+    /** Records what the job that made {@code versionId} found, and how many annotations it had. */
+    void recordOrigin(String versionId, String parentVersion, double validationMap, int annotations,
+                      String candidateReason) {
+        update("""
+                UPDATE model_version SET parent_version = ?, validation_map = ?, training_annotations = ?,
+                    candidate_reason = ?
+                WHERE version_id = ?""",
                 statement -> {
                     statement.setString(1, parentVersion);
                     statement.setDouble(2, validationMap);
-                    statement.setString(3, candidateReason);
-                    statement.setString(4, versionId);
+                    statement.setInt(3, annotations);
+                    statement.setString(4, candidateReason);
+                    statement.setString(5, versionId);
                 });
     }
 
@@ -86,11 +91,45 @@ final class ModelLineage {
         }
     }
 
+    /**
+     * Every version that has been current, in the order each first became current: by its first
+     * recorded promotion or, for one made current at start-up (replaced before any promotion of
+     * it, or never), when it was registered.
+     */
+    List<LearningCurve.Point> everCurrent() {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("""
+                     SELECT version_id, training_annotations, validation_map, is_current, rolled_back,
+                            CASE WHEN first_promoted IS NULL OR first_replaced < first_promoted THEN registered_at
+                                 ELSE first_promoted END AS first_current_at
+                     FROM (SELECT v.*, v.rolled_back_at IS NOT NULL AS rolled_back,
+                                  (SELECT min(occurred_at) FROM model_promotion p
+                                   WHERE p.version_id = v.version_id) AS first_promoted,
+                                  (SELECT min(occurred_at) FROM model_promotion p
+                                   WHERE p.previous_version = v.version_id) AS first_replaced
+                           FROM model_version v) versions
+                     WHERE is_current OR retired_at IS NOT NULL
+                        OR first_promoted IS NOT NULL OR first_replaced IS NOT NULL
+                     ORDER BY first_current_at, version_id""");
+             ResultSet row = select.executeQuery()) {
+            List<LearningCurve.Point> points = new ArrayList<>();
+            while (row.next()) {
+                points.add(new LearningCurve.Point(row.getString("version_id"),
+                        (Integer) row.getObject("training_annotations"), (Double) row.getObject("validation_map"),
+                        instant(row.getTimestamp("first_current_at")), row.getBoolean("is_current"),
+                        row.getBoolean("rolled_back")));
+            }
+            return points;
+        } catch (SQLException e) {
+            throw new PersistenceException("reading the model versions failed: " + e.getMessage(), e);
+        }
+    }
+
     List<ModelVersionInfo> all() {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement("""
-                     SELECT version_id, source, is_current, parent_version, validation_map, candidate_reason,
-                            rolled_back_at IS NOT NULL AS rolled_back, registered_at, retired_at,
+                     SELECT version_id, source, is_current, parent_version, validation_map, training_annotations,
+                            candidate_reason, rolled_back_at IS NOT NULL AS rolled_back, registered_at, retired_at,
                             ARRAY(SELECT jsonb_array_elements_text(manifest -> 'network' -> 'classes')) AS classes
                      FROM model_version ORDER BY registered_at, version_id""");
              ResultSet row = select.executeQuery()) {
@@ -100,9 +139,12 @@ final class ModelLineage {
                 ModelVersionInfo.State state = row.getBoolean("is_current") ? ModelVersionInfo.State.CURRENT
                         : retiredAt != null ? ModelVersionInfo.State.RETIRED : ModelVersionInfo.State.CANDIDATE;
                 Array classes = row.getArray("classes");
+                // a version promoted by hand after its gate refused it is no candidate any more
                 versions.add(new ModelVersionInfo(row.getString("version_id"), state, row.getString("source"),
                         row.getString("parent_version"), (Double) row.getObject("validation_map"),
-                        row.getString("candidate_reason"), row.getBoolean("rolled_back"),
+                        (Integer) row.getObject("training_annotations"),
+                        state == ModelVersionInfo.State.CANDIDATE ? row.getString("candidate_reason") : null,
+                        row.getBoolean("rolled_back"),
                         List.of((String[]) classes.getArray()), instant(row.getTimestamp("registered_at")),
                         state == ModelVersionInfo.State.RETIRED ? retiredAt : null));
             }

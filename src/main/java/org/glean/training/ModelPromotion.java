@@ -81,6 +81,12 @@ public class ModelPromotion {
         return lineage.all();
     }
 
+    /** The learning curve of this deployment, with the annotations submitted so far. */
+    public LearningCurve learningCurve() {
+        registry.currentVersionId();
+        return new LearningCurve(lineage.everCurrent(), curation.submittedCount());
+    }
+
     /** An operator makes a version current, whatever the gate said of it. */
     public synchronized ModelVersionInfo promote(String versionId, Actor actor, String reason)
             throws ModelVersionNotFoundException, TrainingRefusedException {
@@ -114,8 +120,9 @@ public class ModelPromotion {
     }
 
     /** Records where a job's version came from and what its gate said. */
-    void recordOrigin(String versionId, String parentVersion, double validationMap, String candidateReason) {
-        lineage.recordOrigin(versionId, parentVersion, validationMap, candidateReason);
+    void recordOrigin(String versionId, String parentVersion, double validationMap, int annotations,
+                      String candidateReason) {
+        lineage.recordOrigin(versionId, parentVersion, validationMap, annotations, candidateReason);
     }
 
     /** Fine-tuning and promotion change this process's model; in remote mode another instance scores. */

@@ -44,14 +44,23 @@ final class SubmittedAnnotations {
     }
 
     /**
+     * A job's data.
+     *
+     * @param annotations the submitted annotations (tasks) among it
+     */
+    record Loaded(PreprocessedDataset data, int annotations) {
+    }
+
+    /**
      * Loads the annotations and the initial set for a model with {@code classes}.
      *
      * @throws FineTuneFailedException when there is nothing to train on, or the data is unusable (every problem named)
      */
-    PreprocessedDataset load(Preprocessing preprocessing, List<String> classes)
-            throws FineTuneFailedException, IOException {
+    Loaded load(Preprocessing preprocessing, List<String> classes) throws FineTuneFailedException, IOException {
         List<PreprocessedDataset> parts = new ArrayList<>();
-        CocoFile annotations = annotations(classes);
+        List<AnnotationTask> tasks = new ArrayList<>();
+        curation.forEachSubmitted(tasks::add);
+        CocoFile annotations = annotations(tasks, classes);
         if (!annotations.images().isEmpty()) {
             parts.add(load(() -> PreprocessedDataset.load(store.root(), annotations, SOURCE, reader, preprocessing,
                     classes, loaded -> { }), SOURCE));
@@ -70,7 +79,7 @@ final class SubmittedAnnotations {
             throw new FineTuneFailedException("there is nothing to train on: no annotation has been submitted "
                     + "(Curation.SubmitAnnotation) and no initial labelled set is configured (glean.training.initial-data)");
         }
-        return PreprocessedDataset.combine(parts);
+        return new Loaded(PreprocessedDataset.combine(parts), tasks.size());
     }
 
     private interface Loading {
@@ -91,9 +100,7 @@ final class SubmittedAnnotations {
      * stored file, not a UID. Frames whose instance is no longer stored, and boxes of a class the
      * model does not know, are named all at once.
      */
-    private CocoFile annotations(List<String> classes) throws FineTuneFailedException {
-        List<AnnotationTask> tasks = new ArrayList<>();
-        curation.forEachSubmitted(tasks::add);
+    private CocoFile annotations(List<AnnotationTask> tasks, List<String> classes) throws FineTuneFailedException {
         List<String> problems = new ArrayList<>();
         List<CocoFile.Image> images = new ArrayList<>();
         List<CocoFile.Annotation> boxes = new ArrayList<>();

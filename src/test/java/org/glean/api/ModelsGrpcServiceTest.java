@@ -55,7 +55,6 @@ import org.glean.proto.v1.StudyIngestGrpc;
 import org.glean.proto.v1.SubmitAnnotationRequest;
 import org.glean.proto.v1.TaskState;
 import org.glean.proto.v1.WatchJobRequest;
-import org.glean.cli.GleanCommand;
 import org.glean.detector.DetectorCheckpoint;
 import org.glean.inference.ModelsConfig;
 import org.glean.ingest.InstanceStore;
@@ -63,7 +62,6 @@ import org.glean.ingest.StudyRepository;
 import org.glean.security.UidReference;
 import org.glean.server.LoopbackChannels;
 import org.glean.server.PostgresTestResource;
-import org.glean.training.CocoFile;
 import org.glean.training.FineTuneJobs;
 import org.glean.security.AuditAction;
 import org.glean.security.AuditRecord;
@@ -98,9 +96,9 @@ class ModelsGrpcServiceTest {
     private static final long DEADLINE_SECONDS = 120;
     private static final int SLICES = 1;
     // Annotated studies, 256² like the bundled model's data: half held out (glean.training.held-out-share=0.5).
-    private static Path annotated;
+    private static PhantomStudies annotated;
     // Studies that wait in the queue when versions change.
-    private static Path waiting;
+    private static PhantomStudies waiting;
     private static String firstVersion;
     // Installed beside it, never current until promoted by hand.
     private static String otherVersion;
@@ -134,16 +132,8 @@ class ModelsGrpcServiceTest {
     @BeforeAll
     static void phantoms() throws Exception {
         Path root = Files.createTempDirectory("glean-fine-tune-data-");
-        annotated = root.resolve("annotated");
-        waiting = root.resolve("waiting");
-        synth(annotated, "21", "6");
-        synth(waiting, "22", "5");
-    }
-
-    private static void synth(Path out, String seed, String studies) {
-        assertThat(GleanCommand.execute("synth", "--out", out.toString(), "--seed", seed, "--studies", studies,
-                "--slices", String.valueOf(SLICES), "--ct-fraction", "1", "--normal-fraction", "0", "--objects", "1:2"))
-                .isZero();
+        annotated = PhantomStudies.synth(root.resolve("annotated"), "21", 6, SLICES);
+        waiting = PhantomStudies.synth(root.resolve("waiting"), "22", 5, SLICES);
     }
 
     @BeforeEach
@@ -184,10 +174,11 @@ class ModelsGrpcServiceTest {
     @Test
     @Order(2)
     void enoughAnnotationsStartAJobThatStreamsItsProgressAndTheGateKeepsAWorseVersionAsACandidate() throws Exception {
-        Set<String> studies = studiesOf(annotated);
+        Set<String> studies = annotated.studyUids();
         assertThat(studies).hasSize(FineTuneTestResource.AUTO_FINE_TUNE_AFTER);
 
-        int frames = annotateEveryStudy(annotated);
+        annotated.ingestAll(channel);
+        int frames = annotated.annotateEveryTask(curation());
 
         long jobId = latestJob();
         StatusRuntimeException second = catchStatus(() -> models().startFineTune(
@@ -226,6 +217,9 @@ class ModelsGrpcServiceTest {
                         ModelVersion::getParentVersion, ModelVersion::getValidationMap)
                 .containsExactly(ModelVersion.State.CANDIDATE, last.getReason(), firstVersion, last.getValidationMap());
         assertThat(versions.get(firstVersion).getState()).isEqualTo(ModelVersion.State.CURRENT);
+        // the learning curve's abscissa: every submitted annotation, held-out ones included
+        assertThat(versions.get(worseVersion).getTrainingAnnotations()).isEqualTo(studies.size());
+        assertThat(versions.get(firstVersion).hasTrainingAnnotations()).isFalse();
         assertThat(DetectorCheckpoint.readManifest(Path.of(versions.get(worseVersion).getSource())).parentVersion())
                 .isEqualTo(firstVersion);
     }
@@ -259,7 +253,7 @@ class ModelsGrpcServiceTest {
                 .containsExactly("glean");
         assertThat(versions.get(worseVersion).getState()).isEqualTo(ModelVersion.State.RETIRED);
         // studies are scored by the promoted version from now on
-        assertThat(IngestCalls.ingest(channel, filesOf(waiting).get(0).toArray(Path[]::new)).getModelVersion())
+        assertThat(IngestCalls.ingest(channel, waiting.files().get(0).toArray(Path[]::new)).getModelVersion())
                 .isEqualTo(betterVersion);
     }
 
@@ -300,7 +294,7 @@ class ModelsGrpcServiceTest {
     @Test
     @Order(5)
     void promotionRescoresTheWaitingTasksAndTheQueueReorders() {
-        List<List<Path>> studies = filesOf(waiting);
+        List<List<Path>> studies = waiting.files();
         for (List<Path> study : studies) {
             IngestCalls.ingest(channel, study.toArray(Path[]::new));
         }
@@ -333,7 +327,7 @@ class ModelsGrpcServiceTest {
     @Test
     @Order(6)
     void swapsUnderConcurrentIngestStudyCallsFailNoCall() throws Exception {
-        List<List<Path>> studies = filesOf(waiting);
+        List<List<Path>> studies = waiting.files();
         int clients = 4;
         AtomicBoolean swapping = new AtomicBoolean(true);
         CountDownLatch started = new CountDownLatch(clients);
@@ -408,7 +402,7 @@ class ModelsGrpcServiceTest {
     @Test
     @Order(8)
     void jobWhoseAnnotatedInstanceLeftTheStoreFailsNamingItAndMakesNoVersion() throws Exception {
-        String sopInstanceUid = CocoFile.read(annotated.resolve("coco.json")).images().get(0).sopInstanceUid();
+        String sopInstanceUid = annotated.truth().images().get(0).sopInstanceUid();
         Path stored = store.pathOf(studies.acceptedContent(List.of(sopInstanceUid)).get(sopInstanceUid));
         Path aside = Files.createTempFile("glean-instance-aside-", ".dcm");
         List<ModelVersion> before = listModels();
@@ -429,42 +423,6 @@ class ModelsGrpcServiceTest {
                         + " is missing from the instance store (glean.store.dir); restore it or send the study again")
                 .doesNotContain(sopInstanceUid);
         assertThat(listModels()).isEqualTo(before);
-    }
-
-    // Claims every task the queue hands out and submits the phantoms' true boxes; returns the frames annotated.
-    private int annotateEveryStudy(Path folder) throws Exception {
-        for (List<Path> study : filesOf(folder)) {
-            IngestCalls.ingest(channel, study.toArray(Path[]::new));
-        }
-        CocoFile truth = CocoFile.read(folder.resolve("coco.json"));
-        Map<Long, String> classes = new HashMap<>();
-        truth.categories().forEach(category -> classes.put(category.id(), category.name()));
-        Map<String, List<Box>> boxes = new HashMap<>();
-        Map<Long, String> frameOfImage = new HashMap<>();
-        truth.images().forEach(image -> frameOfImage.put(image.id(), image.sopInstanceUid() + "/" + image.frameNumber()));
-        for (CocoFile.Annotation annotation : truth.annotations()) {
-            List<Double> b = annotation.bbox();
-            boxes.computeIfAbsent(frameOfImage.get(annotation.imageId()), key -> new ArrayList<>())
-                    .add(Box.newBuilder().setLabel(classes.get(annotation.categoryId())).setXmin(b.get(0))
-                            .setYmin(b.get(1)).setXmax(b.get(0) + b.get(2)).setYmax(b.get(1) + b.get(3)).build());
-        }
-        int frames = 0;
-        while (true) {
-            var claim = curation().claimNextTask(ClaimNextTaskRequest.newBuilder().setAnnotatorId(OPERATOR).build());
-            if (!claim.hasTask()) {
-                return frames;
-            }
-            AnnotationTask task = claim.getTask();
-            SubmitAnnotationRequest.Builder submission = SubmitAnnotationRequest.newBuilder()
-                    .setTaskId(task.getTaskId()).setAnnotatorId(OPERATOR);
-            for (var image : task.getImagesList()) {
-                submission.addImages(ImageAnnotation.newBuilder().setSopInstanceUid(image.getSopInstanceUid())
-                        .setFrame(image.getFrame())
-                        .addAllBoxes(boxes.getOrDefault(image.getSopInstanceUid() + "/" + image.getFrame(), List.of())));
-                frames++;
-            }
-            curation().submitAnnotation(submission.build());
-        }
     }
 
     private long latestJob() throws Exception {
@@ -517,23 +475,5 @@ class ModelsGrpcServiceTest {
             return e;
         }
         throw new AssertionError("the call succeeded; a refusal was expected");
-    }
-
-    // The folder's DICOM files grouped by study (series-N/instance-NNNN under study-NNNN), in order.
-    private static List<List<Path>> filesOf(Path folder) {
-        try (Stream<Path> files = Files.walk(folder)) {
-            Map<Path, List<Path>> byStudy = new TreeMap<>();
-            files.filter(file -> file.toString().endsWith(".dcm")).sorted()
-                    .forEach(file -> byStudy.computeIfAbsent(folder.relativize(file).getName(0), s -> new ArrayList<>())
-                            .add(file));
-            return List.copyOf(byStudy.values());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Set<String> studiesOf(Path folder) throws Exception {
-        return Set.copyOf(CocoFile.read(folder.resolve("coco.json")).images().stream()
-                .map(CocoFile.Image::studyInstanceUid).toList());
     }
 }

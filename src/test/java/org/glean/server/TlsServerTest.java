@@ -14,6 +14,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.HttpCookie;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,11 +34,14 @@ import org.glean.cli.GleanCommand;
 import org.glean.ingest.CStoreIngest;
 import org.glean.ingest.DcmtkFiles;
 import org.glean.metrics.PipelineTimes;
+import org.glean.security.Actor;
 import org.glean.security.ClientChannels;
 import org.glean.security.LocalCertificateAuthority;
 import org.glean.security.Role;
 import org.glean.security.TestCertificates;
 import org.glean.security.TestTokens;
+import org.glean.security.UserStore;
+import org.glean.web.WebSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +56,9 @@ class TlsServerTest {
 
     @Inject
     CStoreIngest cStore;
+
+    @Inject
+    UserStore users;
 
     @TempDir
     Path dir;
@@ -81,6 +88,21 @@ class TlsServerTest {
         JsonNode body = new ObjectMapper().readTree(ready.body());
         assertThat(body.path("status").asText()).isEqualTo("UP");
         assertThat(body.path("checks").findValuesAsText("name")).contains("database", "instance-store", "model");
+    }
+
+    /** The browser's session cookie is Secure over TLS, so that it never travels in plaintext. */
+    @Test
+    void aBrowserSignInOverTlsSetsASecureCookie() throws Exception {
+        users.add("dr-tls", Set.of(Role.ANNOTATOR), "correct horse battery".toCharArray(), Actor.GLEAN);
+
+        HttpResponse<String> signIn = ClientChannels.https(ca()).send(HttpRequest.newBuilder(
+                        URI.create("https://localhost:" + tlsPort + "/api/session"))
+                .header(WebSession.REQUEST_HEADER, "page").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"dr-tls\",\"password\":\"correct horse battery\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(signIn.statusCode()).as(signIn.body()).isEqualTo(200);
+        assertThat(HttpCookie.parse(signIn.headers().firstValue("Set-Cookie").orElseThrow()).get(0).getSecure()).isTrue();
     }
 
     /** What bench-scoring reads: the pipeline timers, over TLS trusting the local CA. */
