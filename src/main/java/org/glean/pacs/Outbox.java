@@ -32,9 +32,28 @@ public class Outbox {
         this.dataSource = dataSource;
     }
 
-    /** A document to deliver. */
+    /**
+     * A document to deliver.
+     *
+     * @param modelVersion the model version of the analysis or task it comes from
+     * @param taskId       the annotation task of an annotation's SR; null for the other kinds
+     */
     public record OutgoingDocument(String sopInstanceUid, String studyInstanceUid, DocumentKind kind,
-                                   String sopClassUid, byte[] part10) {
+                                   String sopClassUid, byte[] part10, String modelVersion, Long taskId) {
+    }
+
+    /** Where a walk over recent results stands: after {@code at}, then after {@code id}. */
+    public record Position(Instant at, long id) {
+
+        public static final Position START = new Position(Instant.EPOCH, 0);
+    }
+
+    /**
+     * A result that some destination taking it has no delivery of.
+     *
+     * @param taskId the submitted task, for an annotation; null for a scored study
+     */
+    public record Gap(Position position, String studyInstanceUid, String modelVersion, Long taskId) {
     }
 
     /** The delivery state of a document to a destination. */
@@ -100,13 +119,19 @@ public class Outbox {
         return inTransaction(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("""
                     INSERT INTO pacs_outbox_document (sop_instance_uid, study_instance_uid, kind, sop_class_uid,
-                        part10, created_at)
-                    VALUES (?, ?, ?, ?, ?, now()) ON CONFLICT DO NOTHING""")) {
+                        part10, created_at, model_version, task_id)
+                    VALUES (?, ?, ?, ?, ?, now(), ?, ?)
+                    ON CONFLICT (sop_instance_uid) DO UPDATE
+                        SET model_version = EXCLUDED.model_version, task_id = EXCLUDED.task_id
+                        WHERE pacs_outbox_document.model_version IS NULL""")) {
+                // A document written before its cause was recorded (V18) gets it now.
                 insert.setString(1, document.sopInstanceUid());
                 insert.setString(2, document.studyInstanceUid());
                 insert.setString(3, document.kind().code());
                 insert.setString(4, document.sopClassUid());
                 insert.setBytes(5, document.part10());
+                insert.setString(6, document.modelVersion());
+                insert.setObject(7, document.taskId(), java.sql.Types.BIGINT);
                 insert.executeUpdate();
             }
             int added = 0;
@@ -199,6 +224,78 @@ public class Outbox {
                 "DELETE FROM pacs_outbox_document WHERE study_instance_uid = ?")) {
             delete.setString(1, studyInstanceUid);
             return delete.executeUpdate();
+        }
+    }
+
+    /**
+     * Scored studies after {@code after}, analysed within {@code window}, whose latest analysis
+     * (with at least one frame) lacks a delivery of its report to one of {@code forReports}, or,
+     * when curation queued it under that model version, of its selection to one of
+     * {@code forSelections}; at most {@code limit}, the oldest analysis first.
+     */
+    public List<Gap> scoredGaps(Position after, Duration window, Collection<String> forReports,
+            Collection<String> forSelections, int limit) {
+        return inTransaction(connection -> gaps(connection, """
+                SELECT a.analysed_at, s.id, s.study_instance_uid, a.model_version, NULL::bigint
+                FROM study_analysis a JOIN study s ON s.id = a.study_id
+                WHERE a.analysed_at > now() - make_interval(secs => ?) AND (a.analysed_at, a.study_id) > (?, ?)
+                    AND NOT EXISTS (SELECT 1 FROM study_analysis later WHERE later.study_id = a.study_id
+                        AND (later.analysed_at, later.id) > (a.analysed_at, a.id))
+                    AND jsonb_array_length(a.scores -> 'images') > 0
+                    AND (EXISTS (SELECT 1 FROM unnest(?::text[]) AS wanted(destination) WHERE NOT EXISTS (
+                            SELECT 1 FROM pacs_outbox_document doc JOIN pacs_outbox_delivery d USING (sop_instance_uid)
+                            WHERE doc.study_instance_uid = s.study_instance_uid AND doc.kind = 'sr'
+                                AND doc.model_version = a.model_version AND d.destination = wanted.destination))
+                        OR EXISTS (SELECT 1 FROM curation_decision c WHERE c.study_instance_uid = s.study_instance_uid
+                                AND c.model_version = a.model_version AND c.outcome = 'QUEUED')
+                            AND EXISTS (SELECT 1 FROM unnest(?::text[]) AS wanted(destination) WHERE NOT EXISTS (
+                                SELECT 1 FROM pacs_outbox_document doc
+                                JOIN pacs_outbox_delivery d USING (sop_instance_uid)
+                                WHERE doc.study_instance_uid = s.study_instance_uid AND doc.kind = 'kos'
+                                    AND doc.model_version = a.model_version AND d.destination = wanted.destination)))
+                ORDER BY a.analysed_at, a.study_id
+                LIMIT ?""", after, window, limit, forReports, forSelections));
+    }
+
+    /**
+     * Annotation tasks after {@code after}, submitted within {@code window}, that lack a delivery
+     * of their SR to one of {@code destinations}; at most {@code limit}, the oldest submission first.
+     */
+    public List<Gap> annotationGaps(Position after, Duration window, Collection<String> destinations, int limit) {
+        return inTransaction(connection -> gaps(connection, """
+                SELECT t.submitted_at, t.id, t.study_instance_uid, t.model_version, t.id
+                FROM annotation_task t
+                WHERE t.state = 'SUBMITTED' AND t.submitted_at > now() - make_interval(secs => ?)
+                    AND (t.submitted_at, t.id) > (?, ?)
+                    AND EXISTS (SELECT 1 FROM unnest(?::text[]) AS wanted(destination) WHERE NOT EXISTS (
+                        SELECT 1 FROM pacs_outbox_document doc JOIN pacs_outbox_delivery d USING (sop_instance_uid)
+                        WHERE doc.task_id = t.id AND doc.kind = 'annotation-sr' AND d.destination = wanted.destination))
+                ORDER BY t.submitted_at, t.id
+                LIMIT ?""", after, window, limit, destinations));
+    }
+
+    // The query's parameters: window, position, then one text array per destination set, then the limit.
+    @SafeVarargs
+    private static List<Gap> gaps(Connection connection, String sql, Position after, Duration window, int limit,
+            Collection<String>... destinationSets) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            int parameter = 1;
+            select.setDouble(parameter++, window.toMillis() / 1000.0);
+            select.setTimestamp(parameter++, Timestamp.from(after.at()));
+            select.setLong(parameter++, after.id());
+            for (Collection<String> destinations : destinationSets) {
+                select.setArray(parameter++, connection.createArrayOf("text", destinations.toArray()));
+            }
+            select.setInt(parameter, limit);
+            List<Gap> gaps = new ArrayList<>();
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    long taskId = row.getLong(5);
+                    gaps.add(new Gap(new Position(instant(row.getTimestamp(1)), row.getLong(2)), row.getString(3),
+                            row.getString(4), row.wasNull() ? null : taskId));
+                }
+            }
+            return gaps;
         }
     }
 

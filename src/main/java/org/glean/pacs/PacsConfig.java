@@ -159,5 +159,19 @@ public interface PacsConfig {
          * that delivery, up to {@code max}, then between half and all of it at random (jitter).
          */
         Backoff backoff();
+
+        /** The catch-up of results that should be in the outbox and are not (see OutboxCatchUp). */
+        CatchUp catchUp();
+    }
+
+    interface CatchUp {
+
+        /** How often it looks, after the look at start-up. */
+        @WithDefault("10M")
+        Duration interval();
+
+        /** How far back: results scored or submitted longer ago than this are not looked for. */
+        @WithDefault("7D")
+        Duration window();
     }
 }

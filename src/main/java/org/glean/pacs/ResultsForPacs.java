@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.glean.curation.AnnotationSubmitted;
 import org.glean.curation.AnnotationTask;
@@ -38,7 +39,7 @@ import org.jboss.logging.Logger;
  * annotation, and a clinician's submitted annotation. The documents reference the source images
  * by their stored headers and copy patient and study from them. A document is written only for
  * the destinations that take its kind; with none configured nothing is read. A failure here is
- * logged and does not undo what caused it; scoring or submitting again writes the document.
+ * logged and does not undo what caused it; {@link OutboxCatchUp} writes what is missing later.
  */
 @ApplicationScoped
 public class ResultsForPacs {
@@ -67,25 +68,8 @@ public class ResultsForPacs {
     }
 
     void onStudyScored(@Observes StudyScored scored) {
-        if (scored.scores().images().isEmpty()) {
-            return;
-        }
         try {
-            StudyScores scores = scored.scores();
-            Set<String> forReports = delivery.destinationsTaking(DocumentKind.SR);
-            boolean queued = scored.decision().map(decision -> decision.outcome() == CurationDecision.Outcome.QUEUED)
-                    .orElse(false);
-            Set<String> forSelections = queued ? delivery.destinationsTaking(DocumentKind.KOS) : Set.of();
-            if (forReports.isEmpty() && forSelections.isEmpty()) {
-                return;
-            }
-            Sources sources = new Sources(scored.studyInstanceUid());
-            if (!forReports.isEmpty()) {
-                add(DocumentKind.SR, forReports, sources, detectorReport(scores, sources));
-            }
-            if (!forSelections.isEmpty()) {
-                add(DocumentKind.KOS, forSelections, sources, selection(scores, scored.decision().get(), sources));
-            }
+            writeScored(scored.studyInstanceUid(), scored.scores(), scored.decision());
         } catch (MalformedDicomException | RuntimeException e) {
             LOG.errorf("The results of study %s were not written to the PACS outbox: %s",
                     UidReference.of(scored.studyInstanceUid()), e.getMessage());
@@ -93,30 +77,71 @@ public class ResultsForPacs {
     }
 
     void onAnnotationSubmitted(@Observes AnnotationSubmitted submitted) {
-        Set<String> destinations = delivery.destinationsTaking(DocumentKind.ANNOTATION_SR);
-        if (destinations.isEmpty()) {
-            return;
-        }
         try {
-            AnnotationTask task = curation.task(submitted.taskId());
-            Sources sources = new Sources(task.studyInstanceUid());
-            List<ReportedRegion> regions = new ArrayList<>();
-            for (AnnotationTask.Image image : task.images()) {
-                for (AnnotationTask.AnnotatedBox box : image.annotation() == null
-                        ? List.<AnnotationTask.AnnotatedBox>of() : image.annotation()) {
-                    regions.add(new ReportedRegion(sources.frame(image.sopInstanceUid(), image.frame()), box.label(),
-                            box.xmin(), box.ymin(), box.xmax(), box.ymax(), null));
-                }
-            }
-            DocumentIds ids = DocumentIds.derived(task.studyInstanceUid(), ANNOTATIONS_SERIES, "Glean annotations",
-                    DocumentKind.ANNOTATION_SR.code(), task.modelVersion(), Long.toString(task.id()));
-            byte[] bytes = documents.regionReport(sources.context(task.images().get(0).sopInstanceUid()), ids,
-                    RegionReport.ofAnnotator(submitter(task), regions));
-            add(DocumentKind.ANNOTATION_SR, destinations, sources, new Document(ids, bytes));
+            writeAnnotation(submitted.taskId());
         } catch (TaskNotFoundException | MalformedDicomException | RuntimeException e) {
             LOG.errorf("The annotation of task %d was not written to the PACS outbox: %s", submitted.taskId(),
                     e.getMessage());
         }
+    }
+
+    /**
+     * Writes the detector's report of a scored study and, when curation queued it, its selection,
+     * for the destinations that take them; what is in the outbox already stays as it is.
+     *
+     * @return the number of deliveries added
+     */
+    int writeScored(String studyInstanceUid, StudyScores scores, Optional<CurationDecision> decision)
+            throws MalformedDicomException {
+        if (scores.images().isEmpty()) {
+            return 0;
+        }
+        Set<String> forReports = delivery.destinationsTaking(DocumentKind.SR);
+        boolean queued = decision.map(made -> made.outcome() == CurationDecision.Outcome.QUEUED).orElse(false);
+        Set<String> forSelections = queued ? delivery.destinationsTaking(DocumentKind.KOS) : Set.of();
+        int added = 0;
+        if (forReports.isEmpty() && forSelections.isEmpty()) {
+            return added;
+        }
+        Sources sources = new Sources(studyInstanceUid);
+        if (!forReports.isEmpty()) {
+            added += add(DocumentKind.SR, forReports, sources, detectorReport(scores, sources),
+                    scores.modelVersion(), null);
+        }
+        if (!forSelections.isEmpty()) {
+            added += add(DocumentKind.KOS, forSelections, sources, selection(scores, decision.get(), sources),
+                    scores.modelVersion(), null);
+        }
+        return added;
+    }
+
+    /**
+     * Writes the SR of a submitted annotation for the destinations that take it; what is in the
+     * outbox already stays as it is.
+     *
+     * @return the number of deliveries added
+     */
+    int writeAnnotation(long taskId) throws TaskNotFoundException, MalformedDicomException {
+        Set<String> destinations = delivery.destinationsTaking(DocumentKind.ANNOTATION_SR);
+        if (destinations.isEmpty()) {
+            return 0;
+        }
+        AnnotationTask task = curation.task(taskId);
+        Sources sources = new Sources(task.studyInstanceUid());
+        List<ReportedRegion> regions = new ArrayList<>();
+        for (AnnotationTask.Image image : task.images()) {
+            for (AnnotationTask.AnnotatedBox box : image.annotation() == null
+                    ? List.<AnnotationTask.AnnotatedBox>of() : image.annotation()) {
+                regions.add(new ReportedRegion(sources.frame(image.sopInstanceUid(), image.frame()), box.label(),
+                        box.xmin(), box.ymin(), box.xmax(), box.ymax(), null));
+            }
+        }
+        DocumentIds ids = DocumentIds.derived(task.studyInstanceUid(), ANNOTATIONS_SERIES, "Glean annotations",
+                DocumentKind.ANNOTATION_SR.code(), task.modelVersion(), Long.toString(task.id()));
+        byte[] bytes = documents.regionReport(sources.context(task.images().get(0).sopInstanceUid()), ids,
+                RegionReport.ofAnnotator(submitter(task), regions));
+        return add(DocumentKind.ANNOTATION_SR, destinations, sources, new Document(ids, bytes), task.modelVersion(),
+                task.id());
     }
 
     private record Document(DocumentIds ids, byte[] part10) {
@@ -164,16 +189,18 @@ public class ResultsForPacs {
                 description, frames));
     }
 
-    private void add(DocumentKind kind, Set<String> destinations, Sources sources, Document document) {
+    private int add(DocumentKind kind, Set<String> destinations, Sources sources, Document document,
+            String modelVersion, Long taskId) {
         String sopClass = kind == DocumentKind.KOS ? ResultDocuments.KEY_OBJECT_SELECTION
                 : ResultDocuments.COMPREHENSIVE_SR;
         int added = outbox.add(new Outbox.OutgoingDocument(document.ids().sopInstanceUid(), sources.studyInstanceUid,
-                kind, sopClass, document.part10()), destinations);
+                kind, sopClass, document.part10(), modelVersion, taskId), destinations);
         if (added > 0) {
             LOG.infof("Study %s: %s for %s in the PACS outbox", UidReference.of(sources.studyInstanceUid), kind.code(),
                     destinations);
             delivery.wake();
         }
+        return added;
     }
 
     // Who submitted: the task's history says, as the token's subject that made the call.

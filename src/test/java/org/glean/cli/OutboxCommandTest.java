@@ -53,7 +53,7 @@ class OutboxCommandTest {
         String study = DcmtkFiles.newUid();
         String sop = DerivedUids.derive(7, "outbox-command", study);
         outbox.add(new Outbox.OutgoingDocument(sop, study, DocumentKind.KOS, ResultDocuments.KEY_OBJECT_SELECTION,
-                new byte[] {1, 2, 3}), List.of("pacs-a", "pacs-b"));
+                new byte[] {1, 2, 3}, "v1", null), List.of("pacs-a", "pacs-b"));
         Path curatorToken = Files.writeString(dir.resolve("token"), TestTokens.token("curator-o", Role.CURATOR));
 
         Output listed = glean("outbox", "--study", study, "--destination", "pacs-b", "--host", "127.0.0.1", "--port",

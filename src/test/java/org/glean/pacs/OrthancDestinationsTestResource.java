@@ -46,7 +46,8 @@ public class OrthancDestinationsTestResource implements QuarkusTestResourceLifec
                 "glean.pacs.destinations." + DIMSE + ".called-ae-title", OrthancProcess.AE_TITLE,
                 "glean.pacs.outbox.poll-interval", "200MS",
                 "glean.pacs.outbox.backoff.initial", "300MS",
-                "glean.pacs.outbox.backoff.max", "1S");
+                "glean.pacs.outbox.backoff.max", "1S",
+                "glean.pacs.outbox.catch-up.interval", "1H");
     }
 
     /** Stops the STOW-RS destination, as a PACS going down. */

@@ -49,7 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
  * in both, by STOW-RS and by C-STORE, as a valid SR whose boxes and references are the stored
  * analysis and a KOS of the frames queued for annotation; a submitted annotation arrives as an SR;
  * a destination that is down keeps its documents in the outbox, counted, until it is back, and a
- * delivery cut off between sending and marking is sent again without a duplicate.
+ * delivery cut off between sending and marking is sent again without a duplicate; documents lost
+ * between the commit and the outbox are written again, once, by the catch-up.
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
@@ -66,6 +67,9 @@ class ResultsToPacsTest extends LoopbackGrpcTest {
 
     @Inject
     Outbox outbox;
+
+    @Inject
+    OutboxCatchUp catchUp;
 
     @Inject
     AnalysisRepository analyses;
@@ -186,6 +190,33 @@ class ResultsToPacsTest extends LoopbackGrpcTest {
         assertThat(documents(OrthancDestinationsTestResource.stowOrthanc, study, COMPREHENSIVE_SR)).hasSize(1);
         assertThat(documents(OrthancDestinationsTestResource.stowOrthanc, study, KEY_OBJECT_SELECTION)).hasSize(1);
         assertThat(entries(study, STOW)).allSatisfy(entry -> assertThat(entry.lastError()).isNull());
+    }
+
+    @Test
+    @Order(4)
+    void documentsLostBetweenTheCommitAndTheOutboxAreWrittenAgainOnceByTheCatchUp() throws Exception {
+        List<Outbox.Entry> before = outbox.list(new Outbox.Filter(null, null, firstStudy, 100));
+        assertThat(before).hasSize(6);
+        // As a process that stopped after scoring and submitting committed, before the outbox was written.
+        outbox.inTransaction(connection -> outbox.deleteOfStudy(connection, firstStudy));
+        assertThat(outbox.list(new Outbox.Filter(null, null, firstStudy, 100))).isEmpty();
+
+        assertThat(catchUp.sweep()).isGreaterThanOrEqualTo(6);
+
+        awaitDelivered(firstStudy, 6);
+        List<Outbox.Entry> after = outbox.list(new Outbox.Filter(null, null, firstStudy, 100));
+        assertThat(after).extracting(entry -> entry.destination() + " " + entry.kind() + " " + entry.sopInstanceUid())
+                .containsExactlyInAnyOrderElementsOf(before.stream()
+                        .map(entry -> entry.destination() + " " + entry.kind() + " " + entry.sopInstanceUid()).toList());
+        for (OrthancProcess orthanc : List.of(OrthancDestinationsTestResource.stowOrthanc,
+                OrthancDestinationsTestResource.dimseOrthanc)) {
+            assertThat(documents(orthanc, firstStudy, COMPREHENSIVE_SR)).hasSize(2);
+            assertThat(documents(orthanc, firstStudy, KEY_OBJECT_SELECTION)).hasSize(1);
+        }
+
+        assertThat(catchUp.sweep()).isZero();
+        assertThat(outbox.list(new Outbox.Filter(null, null, firstStudy, 100))).extracting(Outbox.Entry::id)
+                .containsExactlyInAnyOrderElementsOf(after.stream().map(Outbox.Entry::id).toList());
     }
 
     private static final class CutOff extends RuntimeException {

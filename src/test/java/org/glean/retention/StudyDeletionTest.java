@@ -119,7 +119,7 @@ class StudyDeletionTest {
         long taskId = submittedTask(study);
         long jobId = failedJobNaming(ingested.sopInstanceUids().get(1));
         outbox.add(new Outbox.OutgoingDocument(DcmtkFiles.newUid(), study, DocumentKind.SR,
-                ResultDocuments.COMPREHENSIVE_SR, new byte[] {1}), List.of("pacs"));
+                ResultDocuments.COMPREHENSIVE_SR, new byte[] {1}, "v1", null), List.of("pacs"));
         String admin = "admin-" + UUID.randomUUID();
 
         DeletedStudy deleted = delete(admin, study, Role.ADMIN);
