@@ -15,11 +15,7 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.jwt.build.Jwt;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -37,8 +33,6 @@ import org.glean.proto.v1.StudyIngestGrpc;
 import org.glean.security.BearerToken;
 import org.glean.security.Role;
 import org.glean.security.TestTokens;
-import org.glean.security.TokenIssuer;
-import org.glean.security.TokenSigningKey;
 import org.glean.server.LoopbackChannels;
 import org.glean.server.PostgresTestResource;
 import org.junit.jupiter.api.AfterEach;
@@ -75,19 +69,12 @@ class CallerAuthorizationTest {
 
     @Test
     void everyCallWithoutAValidTokenIsUnauthenticated() {
-        String expired = Jwt.issuer(TestTokens.ISSUER).subject("late").groups(Role.ADMIN.claim())
-                .issuedAt(Instant.now().minusSeconds(7200)).expiresAt(Instant.now().minusSeconds(3600))
-                .sign(TokenSigningKey.read(TestTokens.SIGNING_KEY));
-        String otherKey = new TokenIssuer(TestTokens.ISSUER, TokenSigningKey.generate().getPrivate())
-                .issue("forger", EnumSet.of(Role.ADMIN), Duration.ofMinutes(5));
-        String otherIssuer = new TokenIssuer("someone-else", TokenSigningKey.read(TestTokens.SIGNING_KEY))
-                .issue("stranger", EnumSet.of(Role.ADMIN), Duration.ofMinutes(5));
         for (MethodDescriptor<?, ?> method : guardedMethods()) {
             assertThat(call(method, null)).as("%s without a token", method.getFullMethodName())
                     .isEqualTo(Status.Code.UNAUTHENTICATED);
             assertThat(call(method, "not.a.jwt")).as("%s with a malformed token", method.getFullMethodName())
                     .isEqualTo(Status.Code.UNAUTHENTICATED);
-            for (String token : List.of(expired, otherKey, otherIssuer)) {
+            for (String token : TestTokens.invalid(Role.ADMIN)) {
                 assertThat(call(method, token)).as("%s with an expired, forged or foreign token",
                         method.getFullMethodName()).isEqualTo(Status.Code.UNAUTHENTICATED);
             }

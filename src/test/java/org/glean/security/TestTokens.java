@@ -1,7 +1,9 @@
 package org.glean.security;
 
+import io.smallrye.jwt.build.Jwt;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 
@@ -25,6 +27,21 @@ public final class TestTokens {
     public static String token(String subject, Role... roles) {
         return TEST_KEY.issue(subject, roles.length == 0 ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(List.of(roles)),
                 Duration.ofMinutes(10));
+    }
+
+    /**
+     * Tokens for the role that Glean must refuse as unauthenticated: an expired one, one signed by
+     * another key, and one of another issuer.
+     */
+    public static List<String> invalid(Role role) {
+        String expired = Jwt.issuer(ISSUER).subject("late").groups(role.claim())
+                .issuedAt(Instant.now().minusSeconds(7200)).expiresAt(Instant.now().minusSeconds(3600))
+                .sign(TokenSigningKey.read(SIGNING_KEY));
+        String otherKey = new TokenIssuer(ISSUER, TokenSigningKey.generate().getPrivate())
+                .issue("forger", EnumSet.of(role), Duration.ofMinutes(5));
+        String otherIssuer = new TokenIssuer("someone-else", TokenSigningKey.read(SIGNING_KEY))
+                .issue("stranger", EnumSet.of(role), Duration.ofMinutes(5));
+        return List.of(expired, otherKey, otherIssuer);
     }
 
     /** Call credentials that act as the subject with the roles. */

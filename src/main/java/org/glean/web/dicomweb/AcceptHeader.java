@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
@@ -77,7 +78,7 @@ final class AcceptHeader {
     }
 
     /** The first acceptable range (in the header's order) that satisfies {@code producible}. */
-    java.util.Optional<MediaRange> first(Predicate<MediaRange> producible) {
+    Optional<MediaRange> first(Predicate<MediaRange> producible) {
         return ranges.stream().filter(producible).findFirst();
     }
 

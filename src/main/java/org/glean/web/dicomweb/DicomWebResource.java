@@ -1,30 +1,31 @@
 package org.glean.web.dicomweb;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.quarkus.security.identity.SecurityIdentity;
-import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
-import io.vertx.core.net.SocketAddress;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.net.InetSocketAddress;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import org.glean.dicom.DicomReader;
-import org.glean.dicom.DicomUid;
 import org.glean.dicom.MalformedDicomException;
 import org.glean.dicom.NativeFrames;
+import org.glean.dicom.RenderedFrame;
 import org.glean.dicom.UnsupportedDicomException;
 import org.glean.ingest.StoredFiles;
 import org.glean.ingest.StoredFiles.InstanceFile;
-import org.glean.security.Actor;
 import org.glean.security.AuditAction;
 import org.glean.security.AuditEntry;
 import org.glean.security.AuditTrail;
@@ -32,15 +33,14 @@ import org.glean.security.WindowedReadAudit;
 import org.jboss.logging.Logger;
 
 /**
- * DICOMweb (PS3.18) for viewers, over what Glean stores: WADO-RS frames, metadata and Part-10
- * retrieval. Translates HTTP, checks the caller's role, reads through {@link StoredFiles} and the
+ * DICOMweb (PS3.18) for viewers, over what Glean stores: WADO-RS frames, rendered frames, metadata
+ * and Part-10 retrieval. Translates HTTP, checks the caller's role, reads through {@link StoredFiles} and the
  * {@link DicomReader}, and writes each read to the audit trail before answering.
  */
 @Path("/dicomweb/studies")
 @RolesAllowed({"annotator", "curator", "admin"})
 public class DicomWebResource {
 
-    static final String DICOM_JSON = "application/dicom+json";
     static final String OCTET_STREAM = "application/octet-stream";
     static final String DICOM = "application/dicom";
     private static final Logger LOG = Logger.getLogger(DicomWebResource.class);
@@ -51,19 +51,17 @@ public class DicomWebResource {
     private final DicomReader reader;
     private final AuditTrail trail;
     private final WindowedReadAudit framesAudit;
-    private final SecurityIdentity identity;
-    private final CurrentVertxRequest request;
-    private final ObjectMapper json;
+    private final DicomWebCaller caller;
+    private final DicomJsonAnswers answers;
 
     public DicomWebResource(StoredFiles files, DicomReader reader, AuditTrail trail, WindowedReadAudit framesAudit,
-            SecurityIdentity identity, CurrentVertxRequest request, ObjectMapper json) {
+            DicomWebCaller caller, DicomJsonAnswers answers) {
         this.files = files;
         this.reader = reader;
         this.trail = trail;
         this.framesAudit = framesAudit;
-        this.identity = identity;
-        this.request = request;
-        this.json = json;
+        this.caller = caller;
+        this.answers = answers;
     }
 
     // ---- frames ----
@@ -79,14 +77,8 @@ public class DicomWebResource {
         }
         List<Integer> numbers = frameNumbers(frameList);
         InstanceFile file = instance(study, series, instance);
-        int last = numbers.stream().mapToInt(Integer::intValue).max().orElseThrow();
-        if (last > file.numberOfFrames()) {
-            throw new DicomWebProblem(Response.Status.NOT_FOUND, "no such frame: the instance has "
-                    + file.numberOfFrames() + " frame(s), numbered from 1");
-        }
         NativeFrames frames = nativeFrames(file, numbers);
-        framesAudit.record(entry(AuditAction.FRAMES_READ, study)
-                .detail("frames or rendered images; more of the study within the audit window are not recorded"));
+        recordFramesRead(study);
         MultipartRelated body = new MultipartRelated(OCTET_STREAM);
         String partType = OCTET_STREAM + "; transfer-syntax=" + NativeFrames.TRANSFER_SYNTAX_UID;
         List<MultipartRelated.Part> parts = frames.frames().stream()
@@ -117,7 +109,20 @@ public class DicomWebResource {
         return numbers;
     }
 
+    /**
+     * The frames decoded, once the numbers are known to name frames of the instance: 404 for one
+     * beyond its last frame (that frame resource does not exist), 400 for a list longer than the
+     * instance has frames (repeats would otherwise multiply what one request holds in memory).
+     */
     private NativeFrames nativeFrames(InstanceFile file, List<Integer> numbers) {
+        if (numbers.stream().anyMatch(number -> number > file.numberOfFrames())) {
+            throw new DicomWebProblem(Response.Status.NOT_FOUND, "no such frame: the instance has "
+                    + file.numberOfFrames() + " frame(s), numbered from 1");
+        }
+        if (numbers.size() > file.numberOfFrames()) {
+            throw DicomWebProblem.badRequest("the frame list names more frames than the instance has ("
+                    + file.numberOfFrames() + ")");
+        }
         try {
             return reader.readNativeFrames(file.file(), numbers);
         } catch (UnsupportedDicomException e) {
@@ -128,13 +133,73 @@ public class DicomWebResource {
         }
     }
 
+    // ---- rendered ----
+
+    @GET
+    @Path("{study}/series/{series}/instances/{instance}/rendered")
+    public Response renderedInstance(@PathParam("study") String study, @PathParam("series") String series,
+            @PathParam("instance") String instance, @QueryParam("window") String window,
+            @HeaderParam(HttpHeaders.ACCEPT) List<String> accept) {
+        return rendered(study, series, instance, 1, window, accept);
+    }
+
+    @GET
+    @Path("{study}/series/{series}/instances/{instance}/frames/{frame}/rendered")
+    public Response renderedFrame(@PathParam("study") String study, @PathParam("series") String series,
+            @PathParam("instance") String instance, @PathParam("frame") String frame,
+            @QueryParam("window") String window, @HeaderParam(HttpHeaders.ACCEPT) List<String> accept) {
+        List<Integer> numbers = frameNumbers(frame);
+        if (numbers.size() != 1) {
+            throw DicomWebProblem.badRequest("a rendered image is one frame: name one frame number");
+        }
+        return rendered(study, series, instance, numbers.get(0), window, accept);
+    }
+
+    /** One frame as PNG (or JPEG when asked for first); a multi-frame instance's rendering is its first frame. */
+    private Response rendered(String study, String series, String instance, int frame, String window,
+            List<String> accept) {
+        String format = AcceptHeader.parse(accept)
+                .first(range -> range.covers("image", "png") || range.covers("image", "jpeg"))
+                .map(range -> range.covers("image", "png") ? "png" : "jpeg")
+                .orElseThrow(() -> DicomWebProblem.notAcceptable("rendered images are answered as image/png or"
+                        + " image/jpeg; ask for one of those"));
+        RenderedFrame.Window chosen = window(window);
+        InstanceFile file = instance(study, series, instance);
+        BufferedImage image = RenderedFrame.render(nativeFrames(file, List.of(frame)), 0, chosen);
+        ByteArrayOutputStream encoded = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(image, format, encoded);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        recordFramesRead(study);
+        return Response.ok(encoded.toByteArray(), "image/" + format).build();
+    }
+
+    /** The window query parameter, {@code center,width[,linear]}; null when absent. */
+    private static RenderedFrame.Window window(String parameter) {
+        if (parameter == null) {
+            return null;
+        }
+        String[] parts = parameter.split(",", -1);
+        try {
+            if ((parts.length == 2 || parts.length == 3 && parts[2].strip().equals("linear"))) {
+                return new RenderedFrame.Window(Double.parseDouble(parts[0].strip()), Double.parseDouble(parts[1].strip()));
+            }
+        } catch (IllegalArgumentException e) {
+            // falls through to the message below: a number that is none, or a width below 1
+        }
+        throw DicomWebProblem.badRequest("window must be center,width,linear with numbers and a width of at least 1"
+                + " (e.g. window=40,400,linear)");
+    }
+
     // ---- metadata ----
 
     @GET
     @Path("{study}/metadata")
     public Response studyMetadata(@PathParam("study") String study,
             @HeaderParam(HttpHeaders.ACCEPT) List<String> accept) {
-        acceptDicomJson(accept);
+        DicomJsonAnswers.requireAccepted(accept);
         return metadata(study, "study", study(study));
     }
 
@@ -142,7 +207,7 @@ public class DicomWebResource {
     @Path("{study}/series/{series}/metadata")
     public Response seriesMetadata(@PathParam("study") String study, @PathParam("series") String series,
             @HeaderParam(HttpHeaders.ACCEPT) List<String> accept) {
-        acceptDicomJson(accept);
+        DicomJsonAnswers.requireAccepted(accept);
         return metadata(study, "series", series(study, series));
     }
 
@@ -150,7 +215,7 @@ public class DicomWebResource {
     @Path("{study}/series/{series}/instances/{instance}/metadata")
     public Response instanceMetadata(@PathParam("study") String study, @PathParam("series") String series,
             @PathParam("instance") String instance, @HeaderParam(HttpHeaders.ACCEPT) List<String> accept) {
-        acceptDicomJson(accept);
+        DicomJsonAnswers.requireAccepted(accept);
         return metadata(study, "instance", List.of(instance(study, series, instance)));
     }
 
@@ -165,15 +230,7 @@ public class DicomWebResource {
         }
         trail.append(entry(AuditAction.METADATA_READ, study)
                 .detail(level + " metadata, " + instances.size() + " instance(s)"));
-        return Response.ok((jakarta.ws.rs.core.StreamingOutput) out -> json.writeValue(out, datasets), DICOM_JSON)
-                .build();
-    }
-
-    static void acceptDicomJson(List<String> accept) {
-        AcceptHeader header = AcceptHeader.parse(accept);
-        if (!header.allows("application", "dicom+json") && !header.allows("application", "json")) {
-            throw DicomWebProblem.notAcceptable("this resource is answered as " + DICOM_JSON + "; ask for that");
-        }
+        return answers.ok(datasets).build();
     }
 
     // ---- retrieve: Part-10 files ----
@@ -220,7 +277,7 @@ public class DicomWebResource {
                 .detail(level + ", " + instances.size() + " instance(s), " + bytes + " bytes"));
         if (!asStored) {
             InstanceFile file = instances.get(0);
-            return Response.ok((jakarta.ws.rs.core.StreamingOutput) out -> Files.copy(file.file(), out),
+            return Response.ok((StreamingOutput) out -> Files.copy(file.file(), out),
                     DICOM + "; transfer-syntax=" + file.transferSyntaxUid()).build();
         }
         MultipartRelated body = new MultipartRelated(DICOM);
@@ -239,12 +296,12 @@ public class DicomWebResource {
     // ---- shared ----
 
     private InstanceFile instance(String study, String series, String instance) {
-        requireUids(study, series, instance);
+        DicomJsonAnswers.requireUids(study, series, instance);
         return files.instance(study, series, instance).orElseThrow(() -> DicomWebProblem.notFound("instance"));
     }
 
     private List<InstanceFile> series(String study, String series) {
-        requireUids(study, series);
+        DicomJsonAnswers.requireUids(study, series);
         List<InstanceFile> instances = files.series(study, series);
         if (instances.isEmpty()) {
             throw DicomWebProblem.notFound("series");
@@ -253,7 +310,7 @@ public class DicomWebResource {
     }
 
     private List<InstanceFile> study(String study) {
-        requireUids(study);
+        DicomJsonAnswers.requireUids(study);
         List<InstanceFile> instances = files.study(study);
         if (instances.isEmpty()) {
             throw DicomWebProblem.notFound("study");
@@ -261,24 +318,13 @@ public class DicomWebResource {
         return instances;
     }
 
-    static void requireUids(String... uids) {
-        for (String uid : uids) {
-            if (!DicomUid.isValid(uid)) {
-                throw DicomWebProblem.badRequest("a UID in the path is not a DICOM UID (digits and dots, at most "
-                        + DicomUid.MAX_LENGTH + " characters)");
-            }
-        }
+    private void recordFramesRead(String study) {
+        framesAudit.record(entry(AuditAction.FRAMES_READ, study)
+                .detail("frames or rendered images; more of the study within the audit window are not recorded"));
     }
 
     private AuditEntry entry(AuditAction action, String study) {
-        return AuditEntry.of(actor(), action).study(study);
-    }
-
-    private Actor actor() {
-        SocketAddress remote = request.getCurrent().request().remoteAddress();
-        String peer = remote == null ? null
-                : Actor.address(InetSocketAddress.createUnresolved(remote.hostAddress(), remote.port()));
-        return new Actor(identity.getPrincipal().getName(), peer);
+        return AuditEntry.of(caller.actor(), action).study(study);
     }
 
     /** A stored file Glean accepted once and cannot read now: the store's problem, not the caller's. */

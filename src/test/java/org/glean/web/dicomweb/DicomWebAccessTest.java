@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -14,26 +13,13 @@ import org.glean.security.Role;
 import org.glean.security.TestTokens;
 import org.glean.security.TokenIssuer;
 import org.glean.security.TokenSigningKey;
-import org.glean.server.LoopbackGrpcTest;
 import org.glean.server.PostgresTestResource;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Every DICOMweb resource takes a valid token of a role that reads images. */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
-class DicomWebAccessTest extends LoopbackGrpcTest {
-
-    private static IngestedStudy study;
-    private DicomWebCalls calls;
-
-    @BeforeEach
-    void sendStudyOnce() throws Exception {
-        calls = new DicomWebCalls(port);
-        if (study == null) {
-            study = IngestedStudy.send(channel, Files.createTempDirectory("dicomweb-access"));
-        }
-    }
+class DicomWebAccessTest extends DicomWebTest {
 
     private List<String> everyResource() {
         String instance = study.instancePath(study.explicitLittle());

@@ -8,8 +8,8 @@ import jakarta.inject.Inject;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.glean.dicom.DecodedImage;
 import org.glean.dicom.DicomReader;
 import org.glean.security.AuditAction;
@@ -18,18 +18,15 @@ import org.glean.security.AuditRows;
 import org.glean.security.AuditTrail;
 import org.glean.security.Role;
 import org.glean.security.TestTokens;
-import org.glean.server.LoopbackGrpcTest;
 import org.glean.server.PostgresTestResource;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
-class DicomWebFramesTest extends LoopbackGrpcTest {
+class DicomWebFramesTest extends DicomWebTest {
 
     private static final String NATIVE_PART = "application/octet-stream; transfer-syntax=1.2.840.10008.1.2.1";
     private static final String FRAMES_ACCEPT = "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*";
-    private static IngestedStudy study;
 
     @Inject
     DicomReader reader;
@@ -37,23 +34,14 @@ class DicomWebFramesTest extends LoopbackGrpcTest {
     @Inject
     AuditTrail trail;
 
-    private DicomWebCalls calls;
     private final String viewer = TestTokens.token("dr-frames", Role.ANNOTATOR);
-
-    @BeforeEach
-    void sendStudyOnce() throws Exception {
-        calls = new DicomWebCalls(port);
-        if (study == null) {
-            study = IngestedStudy.send(channel, Files.createTempDirectory("dicomweb-frames"));
-        }
-    }
 
     @Test
     void everyFrameOfEverySyntaxIsItsStoredValuesUncompressedBitForBit() throws Exception {
         for (IngestedStudy.Sent instance : List.of(study.explicitLittle(), study.bigEndian(), study.jpegLossless(),
                 study.rle())) {
             int frames = instance.spec().frames();
-            String list = String.join(",", java.util.stream.IntStream.rangeClosed(1, frames).mapToObj(String::valueOf)
+            String list = String.join(",", IntStream.rangeClosed(1, frames).mapToObj(String::valueOf)
                     .toList());
             HttpResponse<byte[]> response = calls.get(study.instancePath(instance) + "/frames/" + list, viewer,
                     FRAMES_ACCEPT);
@@ -94,6 +82,8 @@ class DicomWebFramesTest extends LoopbackGrpcTest {
             assertThat(response.statusCode()).as(list).isEqualTo(400);
             assertThat(new String(response.body())).contains("frame numbers from 1");
         }
+        assertThat(calls.get(path + "1,2,1", viewer, null).statusCode()).as("more frames than the instance has")
+                .isEqualTo(400);
         HttpResponse<byte[]> beyond = calls.get(path + "1,3", viewer, null);
         assertThat(beyond.statusCode()).isEqualTo(404);
         assertThat(new String(beyond.body())).isEqualTo("{\"error\":\"no such frame: the instance has 2 frame(s),"

@@ -18,31 +18,19 @@ import org.glean.security.AuditRows;
 import org.glean.security.AuditTrail;
 import org.glean.security.Role;
 import org.glean.security.TestTokens;
-import org.glean.server.LoopbackGrpcTest;
 import org.glean.server.PostgresTestResource;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
-class DicomWebMetadataTest extends LoopbackGrpcTest {
+class DicomWebMetadataTest extends DicomWebTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static IngestedStudy study;
 
     @Inject
     AuditTrail trail;
 
-    private DicomWebCalls calls;
     private final String viewer = TestTokens.token("dr-metadata", Role.ANNOTATOR);
-
-    @BeforeEach
-    void sendStudyOnce() throws Exception {
-        calls = new DicomWebCalls(port);
-        if (study == null) {
-            study = IngestedStudy.send(channel, Files.createTempDirectory("dicomweb-metadata"));
-        }
-    }
 
     @Test
     void instanceMetadataCarriesWhatAViewerRendersWith() throws Exception {

@@ -6,37 +6,23 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.util.List;
 import org.glean.security.AuditAction;
 import org.glean.security.AuditRows;
 import org.glean.security.AuditTrail;
 import org.glean.security.Role;
 import org.glean.security.TestTokens;
-import org.glean.server.LoopbackGrpcTest;
 import org.glean.server.PostgresTestResource;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
-class DicomWebRetrieveTest extends LoopbackGrpcTest {
-
-    private static IngestedStudy study;
+class DicomWebRetrieveTest extends DicomWebTest {
 
     @Inject
     AuditTrail trail;
 
-    private DicomWebCalls calls;
     private final String viewer = TestTokens.token("dr-retrieve", Role.ANNOTATOR);
-
-    @BeforeEach
-    void sendStudyOnce() throws Exception {
-        calls = new DicomWebCalls(port);
-        if (study == null) {
-            study = IngestedStudy.send(channel, Files.createTempDirectory("dicomweb-retrieve"));
-        }
-    }
 
     @Test
     void aStudyComesBackAsTheFilesSentByteForByteEachInItsOwnSyntax() {
