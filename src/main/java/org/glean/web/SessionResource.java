@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.glean.security.Actor;
 import org.glean.security.AuditAction;
@@ -101,7 +102,7 @@ public class SessionResource {
         }
     }
 
-    private static List<String> gleanRoles(java.util.Set<String> groups) {
+    private static List<String> gleanRoles(Set<String> groups) {
         return groups.stream().filter(group -> Role.ofClaim(group).isPresent()).sorted().toList();
     }
 

@@ -22,7 +22,9 @@ const $ = (id) => document.getElementById(id);
 const state = {
   user: null, task: null, series: [], seriesIndex: 0, slice: 0, draft: null, selected: null,
   frames: new Map(), descriptions: new Map(), clockOffset: 0, expired: false, busy: false,
-  timing: null, nextBoxId: 1, hover: null, edit: null, driverShown: true,
+  timing: null, nextBoxId: 1, edit: null,
+  // aborts the image requests of a study left behind, so that they do not slow the next one
+  loads: new AbortController(),
 };
 /** What the page measured: {what: 'next' | 'submit', ms}, from the request to the first image drawn. */
 window.gleanTimings = [];
@@ -81,7 +83,7 @@ function initialDraft(task) {
 
 // ---------------------------------------------------------------- tasks
 
-/** Claims and opens the next study; {@code start} is when the annotator asked for it (performance.now()). */
+/** Claims and opens the next study; start is when the annotator asked for it (performance.now()). */
 async function takeNext(what, start = performance.now()) {
   if (state.busy) return;
   state.busy = true;
@@ -101,7 +103,13 @@ async function takeNext(what, start = performance.now()) {
   }
 }
 
+function stopLoading() {
+  state.loads.abort();
+  state.loads = new AbortController();
+}
+
 async function openTask(task) {
+  stopLoading();
   state.task = task;
   state.series = task.series;
   state.frames = new Map();
@@ -116,7 +124,7 @@ async function openTask(task) {
   $('workspace').classList.remove('idle');
   $('start').hidden = true;
   $('task-info').hidden = false;
-  $('task-id').textContent = `task ${task.id}`;
+  $('task-id').textContent = String(task.id);
   fillLabels(task.classNames);
   showWhy(task);
   showLease();
@@ -128,6 +136,7 @@ async function openTask(task) {
 }
 
 function closeTask(message) {
+  stopLoading();
   state.task = null;
   $('workspace').classList.add('idle');
   $('start').hidden = false;
@@ -171,6 +180,7 @@ async function submit() {
   const start = performance.now();
   try {
     await api(`/api/annotation/tasks/${task.id}/submission`, { method: 'POST', body: submission() });
+    performance.measure('glean-submission', { start, end: performance.now() });
   } catch (e) {
     state.busy = false;
     refused(e);
@@ -333,7 +343,7 @@ function currentBoxes() {
 function description(series, sopInstanceUid) {
   if (!state.descriptions.has(sopInstanceUid)) {
     state.descriptions.set(sopInstanceUid, instanceDescription(state.task.studyInstanceUid, series.seriesInstanceUid,
-      sopInstanceUid));
+      sopInstanceUid, state.loads.signal));
   }
   return state.descriptions.get(sopInstanceUid);
 }
@@ -343,7 +353,7 @@ function loadFrame(series, image) {
   if (!state.frames.has(key)) {
     const study = state.task.studyInstanceUid;
     const frame = Promise.all([description(series, image.sopInstanceUid),
-      frameBytes(study, series.seriesInstanceUid, image.sopInstanceUid, image.frame)])
+      frameBytes(study, series.seriesInstanceUid, image.sopInstanceUid, image.frame, state.loads.signal)])
       .then(([pixels, bytes]) => new Frame(storedValues(bytes, pixels), pixels));
     frame.catch(() => state.frames.delete(key));
     state.frames.set(key, frame);
@@ -361,7 +371,7 @@ async function showCurrent(resetWindow) {
   try {
     frame = await loadFrame(series, image);
   } catch (e) {
-    notify(e.message);
+    if (e.name !== 'AbortError') notify(e.message);
     return;
   }
   if (task !== state.task || image !== currentImage()) return;
@@ -380,7 +390,7 @@ async function prefetchSeries() {
   const task = state.task;
   const series = state.series[state.seriesIndex];
   try {
-    const descriptions = await seriesDescriptions(task.studyInstanceUid, series.seriesInstanceUid);
+    const descriptions = await seriesDescriptions(task.studyInstanceUid, series.seriesInstanceUid, state.loads.signal);
     for (const [sop, d] of descriptions) {
       if (!state.descriptions.has(sop)) state.descriptions.set(sop, Promise.resolve(d));
     }

@@ -38,26 +38,27 @@ function base(study, series) {
 }
 
 /** The pixel description of every instance of a series, by SOPInstanceUID. */
-export async function seriesDescriptions(study, series) {
-  const datasets = await api(`${base(study, series)}/metadata`);
+export async function seriesDescriptions(study, series, signal) {
+  const datasets = await api(`${base(study, series)}/metadata`, { signal });
   const descriptions = new Map();
   for (const dataset of datasets) descriptions.set(value(dataset, TAG.sopInstanceUid), pixelDescription(dataset));
   return descriptions;
 }
 
 /** The pixel description of one instance. */
-export async function instanceDescription(study, series, instance) {
-  const datasets = await api(`${base(study, series)}/instances/${encodeURIComponent(instance)}/metadata`);
+export async function instanceDescription(study, series, instance, signal) {
+  const datasets = await api(`${base(study, series)}/instances/${encodeURIComponent(instance)}/metadata`, { signal });
   return pixelDescription(datasets[0]);
 }
 
-/** One frame's stored values as raw bytes (the first part of the multipart answer). */
-export async function frameBytes(study, series, instance, frame) {
+/** One frame's stored values as raw bytes (the first part of the multipart answer); signal aborts it. */
+export async function frameBytes(study, series, instance, frame, signal) {
   let response;
   try {
     response = await fetch(`${base(study, series)}/instances/${encodeURIComponent(instance)}/frames/${frame}`,
-      { headers: { Accept: FRAMES_ACCEPT }, credentials: 'same-origin' });
+      { headers: { Accept: FRAMES_ACCEPT }, credentials: 'same-origin', signal });
   } catch (e) {
+    if (e.name === 'AbortError') throw e;
     throw new ApiError(0, 'connection-lost', 'The connection to Glean was lost while loading an image. Check the network; your work is kept in this page.');
   }
   if (!response.ok) {

@@ -147,6 +147,29 @@ class CurationServiceTest {
     }
 
     @Test
+    void theHolderRenewsALeaseButNotOneThatRanOutNorSomeoneElses() throws Exception {
+        curation.decide(study(1.0), CLASSES);
+        AnnotationTask claimed = curation.claimNext(annotator("annotator-a"), Duration.ofSeconds(30)).orElseThrow();
+
+        AnnotationTask renewed = curation.renewLease(claimed.id(), annotator("annotator-a"), Duration.ofHours(1));
+
+        assertThat(renewed.state()).isEqualTo(TaskState.CLAIMED);
+        assertThat(renewed.leaseExpiresAt()).isAfter(claimed.leaseExpiresAt().plus(Duration.ofMinutes(50)));
+        assertThat(renewed.history()).last().satisfies(event -> {
+            assertThat(event.action()).isEqualTo("LEASE_RENEWED");
+            assertThat(event.actor()).isEqualTo("annotator-a");
+            assertThat(event.detail()).startsWith("leased until ");
+        });
+        assertThatThrownBy(() -> curation.renewLease(claimed.id(), annotator("annotator-b"), null))
+                .isInstanceOf(TaskNotYoursException.class);
+
+        curation.renewLease(claimed.id(), annotator("annotator-a"), Duration.ofMillis(300));
+        Thread.sleep(600);
+        assertThatThrownBy(() -> curation.renewLease(claimed.id(), annotator("annotator-a"), null))
+                .isInstanceOf(LeaseExpiredException.class).hasMessageContaining("its lease ran out");
+    }
+
+    @Test
     void claimedTasksAreNotDisplacedByTheBudget() {
         curation.setPolicy(budget(1));
         CurationDecision first = curation.decide(study(1.0), CLASSES);
