@@ -124,7 +124,7 @@ public class Outbox {
                     ON CONFLICT (sop_instance_uid) DO UPDATE
                         SET model_version = EXCLUDED.model_version, task_id = EXCLUDED.task_id
                         WHERE pacs_outbox_document.model_version IS NULL""")) {
-                // A document written before its cause was recorded (V18) gets it now.
+                // A document written before its cause was recorded (V15) gets it now.
                 insert.setString(1, document.sopInstanceUid());
                 insert.setString(2, document.studyInstanceUid());
                 insert.setString(3, document.kind().code());
