@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 import org.glean.curation.CurationDecision.Outcome;
 import org.glean.curation.ScoredStudy.PreAnnotation;
 import org.glean.curation.ScoredStudy.ScoredImage;
+import org.glean.persistence.Jdbc;
 import org.glean.security.Actor;
 import org.glean.security.AuditAction;
 import org.glean.security.AuditEntry;
@@ -85,7 +86,7 @@ public class CurationService {
             if (earlier.isPresent()) {
                 return earlier.get();
             }
-            Instant now = tables.now(connection);
+            Instant now = Jdbc.now(connection);
             CurationPolicy policy = tables.currentPolicy(connection);
             Selection selection = select(connection, policy, study, now);
             Long taskId = selection.openTaskId();
@@ -443,7 +444,7 @@ public class CurationService {
                     throw new TaskNotYoursException(name + " is claimed by another annotator, not by "
                             + annotator.name());
                 }
-                if (!task.leaseExpiresAt().isAfter(tables.now(connection))) {
+                if (!task.leaseExpiresAt().isAfter(Jdbc.now(connection))) {
                     throw new LeaseExpiredException(name + ": the lease of " + annotator.name() + " ran out at "
                             + task.leaseExpiresAt() + "; claim a task again");
                 }

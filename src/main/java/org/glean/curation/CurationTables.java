@@ -10,8 +10,6 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,6 +21,7 @@ import org.glean.curation.AnnotationTask.TaskEvent;
 import org.glean.curation.CurationDecision.Outcome;
 import org.glean.curation.ScoredStudy.PreAnnotation;
 import org.glean.curation.ScoredStudy.ScoredImage;
+import org.glean.persistence.Jdbc;
 import org.glean.security.Actor;
 import org.glean.security.AuditAction;
 import org.glean.security.AuditEntry;
@@ -55,25 +54,10 @@ final class CurationTables {
         this.trail = trail;
     }
 
-    /** Work in one transaction; {@code E} is the refusal it may throw, RuntimeException for none. */
-    interface Work<T, E extends Exception> {
-        T run(Connection connection) throws SQLException, E;
-    }
-
     /** Runs {@code work} in one transaction; commits when it returns, rolls back when it throws. */
-    <T, E extends Exception> T inTransaction(Work<T, E> work) throws E {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (Exception e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+    <T, E extends Exception> T inTransaction(Jdbc.Work<T, E> work) throws E {
+        try {
+            return Jdbc.inTransaction(dataSource, work);
         } catch (SQLException e) {
             throw new CurationStorageException(e);
         }
@@ -87,19 +71,7 @@ final class CurationTables {
     }
 
     void lockDecisions(Connection connection) throws SQLException {
-        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-            lock.setLong(1, DECISION_LOCK);
-            lock.execute();
-        }
-    }
-
-    /** The transaction's time on the database's clock, which every replica shares. */
-    Instant now(Connection connection) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT now()");
-             ResultSet row = select.executeQuery()) {
-            row.next();
-            return instant(row, 1);
-        }
+        Jdbc.advisoryLock(connection, DECISION_LOCK);
     }
 
     // ---- policies ----
@@ -138,7 +110,7 @@ final class CurationTables {
     private static CurationPolicy policy(ResultSet row) throws SQLException {
         return new CurationPolicy(row.getLong("version"), row.getObject("informativeness_threshold", Double.class),
                 row.getInt("budget_per_period"), Duration.ofSeconds(row.getLong("budget_period_seconds")),
-                row.getString("changed_by"), instant(row, "changed_at"));
+                row.getString("changed_by"), Jdbc.instant(row, "changed_at"));
     }
 
     // ---- decisions ----
@@ -159,7 +131,7 @@ final class CurationTables {
                 return Optional.of(new CurationDecision(row.getString("study_instance_uid"),
                         row.getString("model_version"), row.getDouble("informativeness"),
                         Outcome.valueOf(row.getString("outcome")), row.getString("reason"),
-                        row.getObject("task_id", Long.class), policy(row), instant(row, "decided_at")));
+                        row.getObject("task_id", Long.class), policy(row), Jdbc.instant(row, "decided_at")));
             }
         }
     }
@@ -176,7 +148,7 @@ final class CurationTables {
             insert.setString(5, decision.reason());
             insert.setObject(6, decision.taskId(), Types.BIGINT);
             insert.setLong(7, decision.policy().version());
-            insert.setObject(8, timestamp(decision.decidedAt()));
+            insert.setObject(8, Jdbc.timestamp(decision.decidedAt()));
             insert.executeUpdate();
         }
         trail.append(connection, AuditEntry.of(Actor.GLEAN, AuditAction.DECIDED).study(decision.studyInstanceUid())
@@ -190,8 +162,8 @@ final class CurationTables {
         try (PreparedStatement count = connection.prepareStatement("""
                 SELECT count(*) FROM annotation_task
                 WHERE created_at >= ? AND created_at < ? AND displaced_by IS NULL""")) {
-            count.setObject(1, timestamp(periodStart));
-            count.setObject(2, timestamp(periodEnd));
+            count.setObject(1, Jdbc.timestamp(periodStart));
+            count.setObject(2, Jdbc.timestamp(periodEnd));
             try (ResultSet row = count.executeQuery()) {
                 row.next();
                 return row.getLong(1);
@@ -206,8 +178,8 @@ final class CurationTables {
                  FROM annotation_task
                 WHERE created_at >= ? AND created_at < ? AND state IN ('QUEUED', 'EXPIRED')
                 ORDER BY informativeness, id DESC LIMIT 1 FOR UPDATE""")) {
-            select.setObject(1, timestamp(periodStart));
-            select.setObject(2, timestamp(periodEnd));
+            select.setObject(1, Jdbc.timestamp(periodStart));
+            select.setObject(2, Jdbc.timestamp(periodEnd));
             return first(select);
         }
     }
@@ -248,7 +220,7 @@ final class CurationTables {
             insert.setString(2, study.modelVersion());
             insert.setDouble(3, study.informativeness());
             insert.setArray(4, connection.createArrayOf("text", classNames.toArray()));
-            insert.setObject(5, timestamp(now));
+            insert.setObject(5, Jdbc.timestamp(now));
             try (ResultSet row = insert.executeQuery()) {
                 row.next();
                 taskId = row.getLong(1);
@@ -400,7 +372,7 @@ final class CurationTables {
                 taskId = row.getLong(1);
                 before = TaskState.valueOf(row.getString(2));
                 studyInstanceUid = row.getString(3);
-                leaseEnd = instant(row, 4);
+                leaseEnd = Jdbc.instant(row, 4);
             }
         }
         audit(connection, annotator, AuditAction.CLAIMED, taskId, studyInstanceUid, before, TaskState.CLAIMED,
@@ -418,7 +390,7 @@ final class CurationTables {
             update.setLong(2, task.id());
             try (ResultSet row = update.executeQuery()) {
                 row.next();
-                leaseEnd = instant(row, 1);
+                leaseEnd = Jdbc.instant(row, 1);
             }
         }
         audit(connection, annotator, AuditAction.LEASE_RENEWED, task.id(), task.studyInstanceUid(), task.state(),
@@ -582,7 +554,7 @@ final class CurationTables {
             try (ResultSet row = select.executeQuery()) {
                 while (row.next()) {
                     String from = row.getString(4);
-                    events.add(new TaskEvent(instant(row, 1), row.getString(2), row.getString(3),
+                    events.add(new TaskEvent(Jdbc.instant(row, 1), row.getString(2), row.getString(3),
                             from == null ? null : TaskState.valueOf(from), TaskState.valueOf(row.getString(5)),
                             row.getString(6)));
                 }
@@ -602,7 +574,8 @@ final class CurationTables {
         return new AnnotationTask(row.getLong("id"), row.getString("study_instance_uid"),
                 row.getString("model_version"), row.getDouble("informativeness"),
                 TaskState.valueOf(row.getString("state")), row.getString("annotator_id"),
-                instant(row, "lease_expires_at"), instant(row, "created_at"), instant(row, "submitted_at"),
+                Jdbc.instant(row, "lease_expires_at"), Jdbc.instant(row, "created_at"),
+                Jdbc.instant(row, "submitted_at"),
                 row.getString("skip_reason"), List.of((String[]) row.getArray("class_names").getArray()), images,
                 history);
     }
@@ -627,19 +600,5 @@ final class CurationTables {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored boxes are not valid JSON", e);
         }
-    }
-
-    private static Instant instant(ResultSet row, String column) throws SQLException {
-        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
-
-    private static Instant instant(ResultSet row, int column) throws SQLException {
-        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
-
-    private static OffsetDateTime timestamp(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
     }
 }
