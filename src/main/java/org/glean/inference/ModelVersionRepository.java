@@ -2,6 +2,7 @@ package org.glean.inference;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,7 +20,8 @@ import org.glean.uncertainty.UncertaintyStatistics;
  * The model_version table in plain JDBC, so that {@code glean calibrate} can use it without the
  * server: versions with their manifests, the current one, and statistics from calibration.
  */
-public final class ModelVersionRepository {
+@ApplicationScoped
+public class ModelVersionRepository {
 
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 

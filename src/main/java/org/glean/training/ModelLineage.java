@@ -1,5 +1,6 @@
 package org.glean.training;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.PersistenceException;
 import java.sql.Array;
 import java.sql.Connection;
@@ -19,7 +20,8 @@ import org.glean.persistence.Jdbc;
  * gate verdict of each version (columns of model_version), and the history of promotions
  * (model_promotion). The current version itself is the registry's.
  */
-final class ModelLineage {
+@ApplicationScoped
+class ModelLineage {
 
     /** Why the current version changed. */
     enum Action { GATE, PROMOTE, ROLLBACK }
