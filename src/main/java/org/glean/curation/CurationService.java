@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 import org.glean.curation.CurationDecision.Outcome;
 import org.glean.curation.ScoredStudy.PreAnnotation;
 import org.glean.curation.ScoredStudy.ScoredImage;
+import org.glean.persistence.Jdbc;
 import org.glean.security.Actor;
 import org.glean.security.AuditAction;
 import org.glean.security.AuditEntry;
@@ -43,17 +44,42 @@ public class CurationService {
     /** The most tasks of each kind one read of the queue lists. */
     public static final int MAX_QUEUE_READ = 1000;
 
-    private final CurationTables tables;
+    private final DataSource dataSource;
+    private final PolicyRepository policies;
+    private final DecisionRepository decisions;
+    private final TaskRepository tasks;
+    private final TaskImageRepository images;
     private final CurationConfig config;
     private final AuditTrail trail;
     private final Event<AnnotationSubmitted> annotationSubmitted;
 
-    public CurationService(DataSource dataSource, CurationConfig config, AuditTrail trail,
+    CurationService(DataSource dataSource, PolicyRepository policies, DecisionRepository decisions,
+            TaskRepository tasks, TaskImageRepository images, CurationConfig config, AuditTrail trail,
             Event<AnnotationSubmitted> annotationSubmitted) {
-        this.tables = new CurationTables(dataSource, trail);
+        this.dataSource = dataSource;
+        this.policies = policies;
+        this.decisions = decisions;
+        this.tasks = tasks;
+        this.images = images;
         this.config = config;
         this.trail = trail;
         this.annotationSubmitted = annotationSubmitted;
+    }
+
+    /** The database failed; nothing of the call was written. */
+    static final class CurationStorageException extends RuntimeException {
+        CurationStorageException(SQLException cause) {
+            super("curation storage failed: " + cause.getMessage(), cause);
+        }
+    }
+
+    // One transaction of the repositories' statements; commits when it returns, rolls back when it throws.
+    private <T, E extends Exception> T inTransaction(Jdbc.Work<T, E> work) throws E {
+        try {
+            return Jdbc.inTransaction(dataSource, work);
+        } catch (SQLException e) {
+            throw new CurationStorageException(e);
+        }
     }
 
     /**
@@ -77,27 +103,27 @@ public class CurationService {
      */
     public CurationDecision decide(ScoredStudy study, List<String> classNames, SameTransaction alongside) {
         checkScored(study, classNames);
-        CurationDecision decision = tables.inTransaction(connection -> {
+        CurationDecision decision = inTransaction(connection -> {
             alongside.write(connection);
-            tables.lockDecisions(connection);
-            Optional<CurationDecision> earlier = tables.decision(connection, study.studyInstanceUid(),
+            decisions.lock(connection);
+            Optional<CurationDecision> earlier = decisions.find(connection, study.studyInstanceUid(),
                     study.modelVersion());
             if (earlier.isPresent()) {
                 return earlier.get();
             }
-            Instant now = tables.now(connection);
-            CurationPolicy policy = tables.currentPolicy(connection);
+            Instant now = Jdbc.now(connection);
+            CurationPolicy policy = policies.current(connection);
             Selection selection = select(connection, policy, study, now);
             Long taskId = selection.openTaskId();
             if (selection.outcome() == Outcome.QUEUED) {
-                taskId = tables.insertTask(connection, study, classNames, now, selection.reason());
+                taskId = tasks.insertTask(connection, study, classNames, now, selection.reason());
                 if (selection.displacedTaskId() != null) {
-                    tables.displace(connection, selection.displacedTaskId(), taskId, policy);
+                    tasks.displace(connection, selection.displacedTaskId(), taskId, policy);
                 }
             }
             CurationDecision made = new CurationDecision(study.studyInstanceUid(), study.modelVersion(),
                     study.informativeness(), selection.outcome(), selection.reason(), taskId, policy, now);
-            tables.insertDecision(connection, made);
+            decisions.insert(connection, made);
             return made;
         });
         LOG.infof("Study %s under model %s: %s (%s)", UidReference.of(study.studyInstanceUid()), study.modelVersion(),
@@ -115,14 +141,14 @@ public class CurationService {
      */
     public boolean rescoreWaiting(ScoredStudy study, List<String> classNames) {
         checkScored(study, classNames);
-        boolean rescored = tables.inTransaction(connection -> {
-            Optional<AnnotationTask> open = tables.openTask(connection, study.studyInstanceUid());
+        boolean rescored = inTransaction(connection -> {
+            Optional<AnnotationTask> open = tasks.openTask(connection, study.studyInstanceUid());
             if (open.isEmpty()) {
                 return false;
             }
             AnnotationTask task;
             try {
-                task = tables.lockTask(connection, open.get().id());
+                task = tasks.lockTask(connection, open.get().id());
             } catch (TaskNotFoundException e) {
                 throw new IllegalStateException("task " + open.get().id() + " vanished; tasks are never deleted", e);
             }
@@ -130,7 +156,7 @@ public class CurationService {
             if (task.state() != TaskState.QUEUED && task.state() != TaskState.EXPIRED) {
                 return false;
             }
-            tables.rescore(connection, task, study, classNames);
+            tasks.rescore(connection, task, study, classNames);
             return true;
         });
         if (rescored) {
@@ -143,19 +169,19 @@ public class CurationService {
 
     /** The recorded decision for a study under a model version, if one was taken. */
     public Optional<CurationDecision> decision(String studyInstanceUid, String modelVersion) {
-        return tables.inTransaction(connection -> tables.decision(connection, studyInstanceUid, modelVersion));
+        return inTransaction(connection -> decisions.find(connection, studyInstanceUid, modelVersion));
     }
 
     /** The policy in force. */
     public CurationPolicy policy() {
-        return tables.inTransaction(tables::currentPolicy);
+        return inTransaction(policies::current);
     }
 
     /** Puts a new policy in force for every later decision, and records who did it. */
     public CurationPolicy setPolicy(CurationPolicy.Change change) {
-        CurationPolicy policy = tables.inTransaction(connection -> {
-            tables.lockDecisions(connection);
-            return tables.insertPolicy(connection, change);
+        CurationPolicy policy = inTransaction(connection -> {
+            decisions.lock(connection);
+            return policies.insert(connection, change);
         });
         LOG.infof("Curation %s set by %s", policy.describe(), policy.changedBy());
         return policy;
@@ -185,11 +211,11 @@ public class CurationService {
      * @throws IllegalArgumentException when {@code limit} is not 1 to {@value #MAX_QUEUE_READ}
      */
     public Queue readQueue(Actor reader, long limit) {
-        List<AnnotationTask> tasks = queue(checkedLimit(limit));
+        List<AnnotationTask> first = queue(checkedLimit(limit));
         long waiting = waitingCount();
-        trail.append(AuditEntry.of(reader, AuditAction.QUEUE_READ).detail(tasks.size() + " of " + waiting
+        trail.append(AuditEntry.of(reader, AuditAction.QUEUE_READ).detail(first.size() + " of " + waiting
                 + " waiting tasks"));
-        return new Queue(tasks, waiting);
+        return new Queue(first, waiting);
     }
 
     /**
@@ -202,8 +228,8 @@ public class CurationService {
     public TasksAtWork readTasksAtWork(Actor reader, long limit) {
         int most = checkedLimit(limit);
         expireLeases();
-        TasksAtWork work = tables.inTransaction(connection -> new TasksAtWork(tables.claimedTasks(connection, most),
-                tables.latestSubmittedTasks(connection, most)));
+        TasksAtWork work = inTransaction(connection -> new TasksAtWork(tasks.claimedTasks(connection, most),
+                tasks.latestSubmittedTasks(connection, most)));
         trail.append(AuditEntry.of(reader, AuditAction.QUEUE_READ).detail(work.claimed().size() + " claimed and "
                 + work.latestSubmitted().size() + " latest submitted tasks"));
         return work;
@@ -223,12 +249,12 @@ public class CurationService {
      */
     public List<AnnotationTask> queue(int limit) {
         expireLeases();
-        return tables.inTransaction(connection -> tables.waitingTasks(connection, limit));
+        return inTransaction(connection -> tasks.waitingTasks(connection, limit));
     }
 
     /** Number of waiting tasks. */
     public long waitingCount() {
-        return tables.inTransaction(tables::waitingCount);
+        return inTransaction(tasks::waitingCount);
     }
 
     /**
@@ -242,16 +268,16 @@ public class CurationService {
         Actor annotator = Actors.require("annotator_id", annotatorId);
         Duration leaseDuration = checkedLease(lease);
         expireLeases();
-        return tables.inTransaction(connection -> {
-            Optional<Long> claimed = tables.claimFirstWaiting(connection, annotator, leaseDuration);
-            return claimed.isEmpty() ? Optional.empty() : tables.findTask(connection, claimed.get());
+        return inTransaction(connection -> {
+            Optional<Long> claimed = tasks.claimFirstWaiting(connection, annotator, leaseDuration);
+            return claimed.isEmpty() ? Optional.empty() : tasks.findTask(connection, claimed.get());
         });
     }
 
     /** A task with its images and history. */
     public AnnotationTask task(long taskId) throws TaskNotFoundException {
         expireLeases();
-        return tables.inTransaction(connection -> tables.findTask(connection, taskId))
+        return inTransaction(connection -> tasks.findTask(connection, taskId))
                 .orElseThrow(() -> new TaskNotFoundException(taskId));
     }
 
@@ -276,18 +302,18 @@ public class CurationService {
             throws CurationException {
         Actor annotator = Actors.require("annotator_id", annotatorId);
         expireLeases();
-        AnnotationTask submitted = tables.inTransaction(connection -> {
+        AnnotationTask submitted = inTransaction(connection -> {
             AnnotationTask task = heldBy(connection, taskId, annotator);
             List<String> problems = SubmissionCheck.problems(task, annotations);
             if (!problems.isEmpty()) {
                 throw new InvalidAnnotationException(taskId, problems);
             }
             int boxes = annotations.stream().mapToInt(image -> image.boxes().size()).sum();
-            tables.recordAnnotation(connection, task, annotations);
-            tables.transition(connection, task, TaskState.SUBMITTED, annotator, AuditAction.SUBMITTED,
+            images.recordAnnotation(connection, task, annotations);
+            tasks.transition(connection, task, TaskState.SUBMITTED, annotator, AuditAction.SUBMITTED,
                     boxes + " box(es) on " + annotations.stream().filter(image -> !image.boxes().isEmpty()).count()
                             + " of " + task.images().size() + " frame(s)");
-            return tables.findTask(connection, taskId).orElseThrow();
+            return tasks.findTask(connection, taskId).orElseThrow();
         });
         annotationSubmitted.fire(new AnnotationSubmitted(submitted.id(), submitted.studyInstanceUid()));
         return submitted;
@@ -301,10 +327,10 @@ public class CurationService {
         Actor annotator = Actors.require("annotator_id", annotatorId);
         Duration leaseDuration = checkedLease(lease);
         expireLeases();
-        return tables.inTransaction(connection -> {
+        return inTransaction(connection -> {
             AnnotationTask task = heldBy(connection, taskId, annotator);
-            tables.renewLease(connection, task, annotator, leaseDuration);
-            return tables.findTask(connection, taskId).orElseThrow();
+            tasks.renewLease(connection, task, annotator, leaseDuration);
+            return tasks.findTask(connection, taskId).orElseThrow();
         });
     }
 
@@ -312,11 +338,11 @@ public class CurationService {
     public AnnotationTask release(long taskId, Actor annotatorId) throws CurationException {
         Actor annotator = Actors.require("annotator_id", annotatorId);
         expireLeases();
-        return tables.inTransaction(connection -> {
+        return inTransaction(connection -> {
             AnnotationTask task = heldBy(connection, taskId, annotator);
-            tables.transition(connection, task, TaskState.QUEUED, annotator, AuditAction.RELEASED,
+            tasks.transition(connection, task, TaskState.QUEUED, annotator, AuditAction.RELEASED,
                     "given back to the queue");
-            return tables.findTask(connection, taskId).orElseThrow();
+            return tasks.findTask(connection, taskId).orElseThrow();
         });
     }
 
@@ -329,10 +355,10 @@ public class CurationService {
                     + " characters)");
         }
         expireLeases();
-        return tables.inTransaction(connection -> {
+        return inTransaction(connection -> {
             AnnotationTask task = heldBy(connection, taskId, annotator);
-            tables.transition(connection, task, TaskState.SKIPPED, annotator, AuditAction.SKIPPED, why);
-            return tables.findTask(connection, taskId).orElseThrow();
+            tasks.transition(connection, task, TaskState.SKIPPED, annotator, AuditAction.SKIPPED, why);
+            return tasks.findTask(connection, taskId).orElseThrow();
         });
     }
 
@@ -346,29 +372,30 @@ public class CurationService {
      * audit trail, which names the study only by a hash.
      */
     public DeletedTasks deleteTasksOf(Connection connection, String studyInstanceUid) throws SQLException {
-        return tables.deleteTasksOf(connection, studyInstanceUid);
+        decisions.deleteOfStudy(connection, studyInstanceUid);
+        return tasks.deleteOfStudy(connection, studyInstanceUid);
     }
 
     /** Number of SUBMITTED tasks. */
     public long submittedCount() {
-        return tables.inTransaction(tables::submittedCount);
+        return inTransaction(tasks::submittedCount);
     }
 
     /** Hands every SUBMITTED task, oldest submission first, to {@code consumer}, one at a time. */
     public void forEachSubmitted(Consumer<AnnotationTask> consumer) {
-        for (long taskId : tables.inTransaction(tables::submittedTaskIds)) {
-            consumer.accept(tables.inTransaction(connection -> tables.findTask(connection, taskId)).orElseThrow());
+        for (long taskId : inTransaction(tasks::submittedTaskIds)) {
+            consumer.accept(inTransaction(connection -> tasks.findTask(connection, taskId)).orElseThrow());
         }
     }
 
     /** Whether a SUBMITTED task has a frame of this instance. */
     public boolean isInSubmittedTask(String sopInstanceUid) {
-        return tables.inTransaction(connection -> tables.isInSubmittedTask(connection, sopInstanceUid));
+        return inTransaction(connection -> images.isInSubmittedTask(connection, sopInstanceUid));
     }
 
     /** Puts every task whose lease ran out back into the queue as EXPIRED; returns how many. */
     public int expireLeases() {
-        int expired = tables.inTransaction(tables::expireLeases);
+        int expired = inTransaction(tasks::expireLeases);
         if (expired > 0) {
             LOG.infof("%d annotation lease(s) ran out; the tasks wait in the queue again", expired);
         }
@@ -393,12 +420,12 @@ public class CurationService {
     private Selection select(Connection connection, CurationPolicy policy, ScoredStudy study, Instant now)
             throws SQLException {
         String informativeness = describeInformativeness(study.informativeness());
-        Optional<AnnotationTask> open = tables.openTask(connection, study.studyInstanceUid());
+        Optional<AnnotationTask> open = tasks.openTask(connection, study.studyInstanceUid());
         if (open.isPresent()) {
             return new Selection(Outcome.ALREADY_OPEN, "task " + open.get().id() + " (" + open.get().state()
                     + ") is already open for this study", open.get().id(), null);
         }
-        Optional<Long> submitted = tables.submittedTask(connection, study.studyInstanceUid());
+        Optional<Long> submitted = tasks.submittedTask(connection, study.studyInstanceUid());
         if (submitted.isPresent()) {
             return Selection.notQueued("the study was annotated already, in task " + submitted.get());
         }
@@ -412,13 +439,13 @@ public class CurationService {
         }
         Instant periodStart = policy.periodStart(now);
         Instant periodEnd = periodStart.plus(policy.budgetPeriod());
-        long used = tables.budgetUsed(connection, periodStart, periodEnd);
+        long used = tasks.budgetUsed(connection, periodStart, periodEnd);
         String period = "the period from " + periodStart + " to " + periodEnd;
         if (used < policy.budgetPerPeriod()) {
             return Selection.queued(informativeness + " selected as task " + (used + 1) + " of "
                     + policy.budgetPerPeriod() + " in " + period + " under " + policy.describe());
         }
-        Optional<AnnotationTask> weakest = tables.leastInformativeWaiting(connection, periodStart, periodEnd);
+        Optional<AnnotationTask> weakest = tasks.leastInformativeWaiting(connection, periodStart, periodEnd);
         if (weakest.isPresent() && study.informativeness() > weakest.get().informativeness()) {
             return new Selection(Outcome.QUEUED, informativeness + " beats task " + weakest.get().id()
                     + " (informativeness " + weakest.get().informativeness() + "), which it displaces: the budget of "
@@ -435,7 +462,7 @@ public class CurationService {
     // The task, locked, when this annotator holds its lease; otherwise why not.
     private AnnotationTask heldBy(Connection connection, long taskId, Actor annotator)
             throws SQLException, CurationException {
-        AnnotationTask task = tables.lockTask(connection, taskId);
+        AnnotationTask task = tasks.lockTask(connection, taskId);
         String name = "task " + taskId;
         switch (task.state()) {
             case CLAIMED -> {
@@ -443,7 +470,7 @@ public class CurationService {
                     throw new TaskNotYoursException(name + " is claimed by another annotator, not by "
                             + annotator.name());
                 }
-                if (!task.leaseExpiresAt().isAfter(tables.now(connection))) {
+                if (!task.leaseExpiresAt().isAfter(Jdbc.now(connection))) {
                     throw new LeaseExpiredException(name + ": the lease of " + annotator.name() + " ran out at "
                             + task.leaseExpiresAt() + "; claim a task again");
                 }

@@ -36,6 +36,7 @@ public class ReadinessHealthService extends HealthGrpc.HealthImplBase {
     private static final long WATCH_PERIOD_SECONDS = 5;
 
     private final SmallRyeHealthReporter reporter;
+    // Its own thread, not @Scheduled: one polling task per Watch call, cancelled with the call.
     private final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "glean-grpc-health-watch");
         thread.setDaemon(true);

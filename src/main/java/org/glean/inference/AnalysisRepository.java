@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.glean.persistence.Jdbc;
 import org.glean.security.UidReference;
 
 /** Persisted analyses (study_analysis), one per study and model version, and the files they read. */
@@ -48,7 +48,7 @@ public class AnalysisRepository {
             upsert.setString(1, scores.modelVersion());
             upsert.setDouble(2, scores.informativeness());
             upsert.setString(3, scores.toJson());
-            upsert.setTimestamp(4, Timestamp.from(analysedAt));
+            upsert.setObject(4, Jdbc.timestamp(analysedAt));
             upsert.setString(5, studyInstanceUid);
             if (upsert.executeUpdate() != 1) {
                 throw new PersistenceException("study " + UidReference.of(studyInstanceUid)

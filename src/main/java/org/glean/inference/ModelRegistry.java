@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import javax.sql.DataSource;
 import org.glean.detector.Detector;
 import org.glean.detector.DetectorCheckpoint;
 import org.glean.security.SameTransaction;
@@ -59,10 +58,10 @@ public class ModelRegistry implements ModelSupplier {
         }
     }
 
-    public ModelRegistry(ModelsConfig config, InferenceConfig inference, DataSource dataSource) {
+    public ModelRegistry(ModelsConfig config, InferenceConfig inference, ModelVersionRepository versions) {
         this.config = config;
         this.inference = inference;
-        this.versions = new ModelVersionRepository(dataSource);
+        this.versions = versions;
     }
 
     void onStart(@Observes StartupEvent event) {

@@ -2,16 +2,17 @@ package org.glean.inference;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.glean.persistence.Jdbc;
 import org.glean.security.SameTransaction;
 import org.glean.uncertainty.UncertaintyStatistics;
 
@@ -19,7 +20,8 @@ import org.glean.uncertainty.UncertaintyStatistics;
  * The model_version table in plain JDBC, so that {@code glean calibrate} can use it without the
  * server: versions with their manifests, the current one, and statistics from calibration.
  */
-public final class ModelVersionRepository {
+@ApplicationScoped
+public class ModelVersionRepository {
 
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
@@ -48,7 +50,7 @@ public final class ModelVersionRepository {
                 upsert.setString(1, model.versionId());
                 upsert.setString(2, model.source());
                 upsert.setString(3, GSON.toJson(model.manifest()));
-                upsert.setTimestamp(4, Timestamp.from(now));
+                upsert.setObject(4, Jdbc.timestamp(now));
                 upsert.addBatch();
             }
             upsert.executeBatch();
@@ -84,8 +86,7 @@ public final class ModelVersionRepository {
      * retired. {@code alongside} joins the transaction: the record of who changed it and why.
      */
     public void makeCurrent(String versionId, SameTransaction alongside) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
+        Jdbc.inTransaction(dataSource, connection -> {
             try (PreparedStatement clear = connection.prepareStatement(
                          "UPDATE model_version SET is_current = FALSE, retired_at = now() WHERE is_current AND version_id <> ?");
                  PreparedStatement set = connection.prepareStatement(
@@ -96,13 +97,10 @@ public final class ModelVersionRepository {
                 if (set.executeUpdate() != 1) {
                     throw new IllegalArgumentException("model version " + versionId + " is not registered");
                 }
-                alongside.write(connection);
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
             }
-        }
+            alongside.write(connection);
+            return null;
+        });
     }
 
     /** Replaces the version's normalisation statistics. */
@@ -112,7 +110,7 @@ public final class ModelVersionRepository {
                      UPDATE model_version SET normalisation_statistics = ?::jsonb, calibrated_at = ?
                      WHERE version_id = ?""")) {
             update.setString(1, statistics.toJson());
-            update.setTimestamp(2, Timestamp.from(now));
+            update.setObject(2, Jdbc.timestamp(now));
             update.setString(3, versionId);
             if (update.executeUpdate() != 1) {
                 throw new IllegalArgumentException("model version " + versionId + " is not registered");

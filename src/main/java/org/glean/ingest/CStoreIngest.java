@@ -13,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -181,11 +180,8 @@ public class CStoreIngest implements CStoreHandler {
                 rows.add(association.detail("no instance sent"));
             }
             try {
-                trail.inTransaction(connection -> {
-                    trail.append(connection, rows);
-                    return null;
-                });
-            } catch (SQLException | RuntimeException e) {
+                trail.append(rows);
+            } catch (RuntimeException e) {
                 LOG.errorf(e, "The audit rows of a DICOM association from %s could not be written", caller.peer());
             }
         }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import javax.sql.DataSource;
+import org.glean.persistence.Jdbc;
 import org.jboss.logging.Logger;
 
 /**
@@ -87,13 +88,9 @@ public class StoreRemovals {
     }
 
     private Batch removeBatch(String studyInstanceUid) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                    lock.setLong(1, LOCK);
-                    lock.execute();
-                }
+        try {
+            Batch batch = Jdbc.inTransaction(dataSource, connection -> {
+                Jdbc.advisoryLock(connection, LOCK);
                 List<String> done = new ArrayList<>();
                 int listed = 0;
                 int removed = 0;
@@ -124,18 +121,13 @@ public class StoreRemovals {
                     delete.setArray(1, connection.createArrayOf("text", done.toArray()));
                     delete.executeUpdate();
                 }
-                connection.commit();
-                if (listed > done.size()) {
-                    LOG.warnf("%d file(s) of deleted studies could not be removed; the next removal tries again",
-                            listed - done.size());
-                }
                 return new Batch(listed, removed, kept);
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
+            });
+            if (batch.listed() > batch.removed() + batch.kept()) {
+                LOG.warnf("%d file(s) of deleted studies could not be removed; the next removal tries again",
+                        batch.listed() - batch.removed() - batch.kept());
             }
+            return batch;
         } catch (SQLException e) {
             throw new IllegalStateException("removing the files of deleted studies failed: " + e.getMessage(), e);
         }

@@ -1,13 +1,11 @@
 package org.glean.ingest;
 
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -19,34 +17,28 @@ import org.jboss.logging.Logger;
 public class StudyQuietPeriodWatcher {
 
     private static final Logger LOG = Logger.getLogger(StudyQuietPeriodWatcher.class);
-    private static final Duration SHORTEST_CHECK_INTERVAL = Duration.ofMillis(100);
+    // The scheduler looks at its jobs once a second.
+    private static final Duration SHORTEST_CHECK_INTERVAL = Duration.ofSeconds(1);
     private static final Duration LONGEST_CHECK_INTERVAL = Duration.ofSeconds(5);
 
     private final IngestService ingest;
     private final Duration quietPeriod;
-    private ScheduledExecutorService scheduler;
+    private final Scheduler scheduler;
 
-    public StudyQuietPeriodWatcher(IngestService ingest, ScpConfig config) {
+    public StudyQuietPeriodWatcher(IngestService ingest, ScpConfig config, Scheduler scheduler) {
         this.ingest = ingest;
         this.quietPeriod = config.studyQuietPeriod();
+        this.scheduler = scheduler;
     }
 
     void start(@Observes StartupEvent startup) {
-        // Checking five times per period completes a study at most a fifth of a period late.
+        // Checking five times per period completes a study at most a fifth of a period late (at
+        // most a second, the scheduler's resolution, for a period under five seconds).
         Duration interval = clamp(quietPeriod.dividedBy(5));
-        scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "study-quiet-period");
-            thread.setDaemon(true);
-            return thread;
-        });
-        scheduler.scheduleWithFixedDelay(this::completeQuietStudies, interval.toMillis(), interval.toMillis(),
-                TimeUnit.MILLISECONDS);
-    }
-
-    void stop(@Observes ShutdownEvent shutdown) {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-        }
+        // Scheduled here, not by @Scheduled: the interval follows from the quiet period.
+        scheduler.newJob("study-quiet-period").setInterval(interval.toString()).setDelayed(interval.toString())
+                .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
+                .setTask(execution -> completeQuietStudies()).schedule();
     }
 
     private void completeQuietStudies() {

@@ -9,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -25,7 +24,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.glean.dicom.DicomHeader;
-import org.glean.security.AuditTrail;
+import org.glean.persistence.Jdbc;
 import org.glean.security.SameTransaction;
 import org.glean.security.UidReference;
 
@@ -48,12 +47,10 @@ public class StudyRepository {
 
     private final DataSource dataSource;
     private final InstanceStore store;
-    private final AuditTrail trail;
 
-    public StudyRepository(DataSource dataSource, InstanceStore store, AuditTrail trail) {
+    public StudyRepository(DataSource dataSource, InstanceStore store) {
         this.dataSource = dataSource;
         this.store = store;
-        this.trail = trail;
     }
 
     /**
@@ -153,21 +150,20 @@ public class StudyRepository {
      * whether its records are marked missing, reading them a batch at a time.
      */
     public void forEachReferencedFile(BiConsumer<String, Boolean> consumer) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false); // PostgreSQL fetches in batches only inside a transaction
-            try (PreparedStatement select = connection.prepareStatement("""
-                    SELECT content_sha256, bool_or(file_missing_since IS NOT NULL) FROM instance
-                    GROUP BY content_sha256""")) {
-                select.setFetchSize(FETCH_SIZE);
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        consumer.accept(rows.getString(1), rows.getBoolean(2));
+        try {
+            Jdbc.reading(dataSource, connection -> {
+                try (PreparedStatement select = connection.prepareStatement("""
+                        SELECT content_sha256, bool_or(file_missing_since IS NOT NULL) FROM instance
+                        GROUP BY content_sha256""")) {
+                    select.setFetchSize(FETCH_SIZE);
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            consumer.accept(rows.getString(1), rows.getBoolean(2));
+                        }
                     }
                 }
-            } finally {
-                connection.rollback();
-                connection.setAutoCommit(true);
-            }
+                return null;
+            });
         } catch (SQLException e) {
             throw new PersistenceException("reading the stored files' records failed", e);
         }
@@ -176,7 +172,7 @@ public class StudyRepository {
     /** Marks the records that name these files as missing their file, from {@code since}. */
     public void markFilesMissing(Collection<String> contentSha256s, Instant since) {
         update("UPDATE instance SET file_missing_since = ? WHERE content_sha256 = ANY (?::bpchar[])"
-                + " AND file_missing_since IS NULL", contentSha256s, timestamp(since));
+                + " AND file_missing_since IS NULL", contentSha256s, Jdbc.timestamp(since));
     }
 
     /** Clears the mark of the records that name this file: it is in the store again. */
@@ -212,12 +208,12 @@ public class StudyRepository {
      */
     public boolean markComplete(String studyInstanceUid, Instant completedAt, SameTransaction alongside) {
         try {
-            return trail.inTransaction(connection -> {
+            return Jdbc.inTransaction(dataSource, connection -> {
                 boolean completed;
                 try (PreparedStatement update = connection.prepareStatement("""
                         UPDATE study SET reception = 'COMPLETE', completed_at = ?
                         WHERE study_instance_uid = ? AND reception = 'RECEIVING'""")) {
-                    update.setObject(1, timestamp(completedAt));
+                    update.setObject(1, Jdbc.timestamp(completedAt));
                     update.setString(2, studyInstanceUid);
                     completed = update.executeUpdate() > 0;
                 }
@@ -333,25 +329,16 @@ public class StudyRepository {
     // costs more CPU than the statements.
     private List<InstanceOutcome> recordInTransaction(List<Received> group, boolean stopAtFirstRefusal,
             long maxStudyBytes, Instant receivedAt, CompletableFuture<Void> filesDurable) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                GroupPlan plan = record(connection, group, stopAtFirstRefusal, maxStudyBytes, receivedAt);
-                filesDurable.join();
-                for (Received inserted : plan.toInsert) {
-                    if (!store.holds(inserted.contentSha256())) {
-                        throw new StoredFileRemovedException();
-                    }
+        return Jdbc.inTransaction(dataSource, connection -> {
+            GroupPlan plan = record(connection, group, stopAtFirstRefusal, maxStudyBytes, receivedAt);
+            filesDurable.join();
+            for (Received inserted : plan.toInsert) {
+                if (!store.holds(inserted.contentSha256())) {
+                    throw new StoredFileRemovedException();
                 }
-                connection.commit();
-                return plan.outcomes;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
             }
-        }
+            return plan.outcomes;
+        });
     }
 
     private static GroupPlan record(Connection connection, List<Received> group, boolean stopAtFirstRefusal,
@@ -508,8 +495,8 @@ public class StudyRepository {
                 SELECT uid, 'RECEIVING', 0, ?, ? FROM unnest(?::text[]) AS uid
                 ON CONFLICT (study_instance_uid) DO NOTHING
                 RETURNING study_instance_uid, id""")) {
-            insert.setObject(1, timestamp(receivedAt));
-            insert.setObject(2, timestamp(receivedAt));
+            insert.setObject(1, Jdbc.timestamp(receivedAt));
+            insert.setObject(2, Jdbc.timestamp(receivedAt));
             insert.setArray(3, connection.createArrayOf("text", newStudies.toArray(String[]::new)));
             collectIds(insert, ids, newStudies.size());
         }
@@ -564,7 +551,7 @@ public class StudyRepository {
                     SELECT pg_advisory_xact_lock_shared(?))
                 SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM grown),
                        (SELECT count(*) FROM removals_held_off)""")) {
-            insert.setObject(1, timestamp(receivedAt));
+            insert.setObject(1, Jdbc.timestamp(receivedAt));
             column(insert, 2, "bigint", instances, received -> seriesIds.get(received.header().seriesInstanceUid()));
             column(insert, 3, "text", instances, received -> received.header().sopInstanceUid());
             column(insert, 4, "text", instances, received -> received.header().sopClassUid());
@@ -577,7 +564,7 @@ public class StudyRepository {
             column(insert, 11, "bigint", instances, Received::sizeBytes);
             column(insert, 12, "text", instances, received -> received.status().name());
             column(insert, 13, "text", instances, Received::rejectionReason);
-            insert.setObject(14, timestamp(receivedAt));
+            insert.setObject(14, Jdbc.timestamp(receivedAt));
             insert.setArray(15, connection.createArrayOf("bigint",
                     plan.addedBytes.keySet().stream().map(studyIds::get).toArray()));
             insert.setArray(16, connection.createArrayOf("bigint", plan.addedBytes.values().toArray()));
@@ -616,9 +603,6 @@ public class StudyRepository {
         return group.stream().map(received -> uid.apply(received.header())).distinct().toArray();
     }
 
-    private static OffsetDateTime timestamp(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
-    }
 
     private static StoredInstance asHeld(HeldInstance held, String receivedSha256) {
         StoredInstance.Disposition disposition = held.contentSha256().equals(receivedSha256)

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +12,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.glean.persistence.Jdbc;
 
 /**
  * The outbox in PostgreSQL (tables pacs_outbox_document and pacs_outbox_delivery): each generated
@@ -101,12 +101,6 @@ public class Outbox {
                 throw new IllegalArgumentException("limit must be 1 to " + MAX_LIMIT + ", got " + limit);
             }
         }
-    }
-
-    /** Work in one transaction. */
-    @FunctionalInterface
-    public interface Work<T> {
-        T run(Connection connection) throws SQLException;
     }
 
     /**
@@ -281,7 +275,7 @@ public class Outbox {
         try (PreparedStatement select = connection.prepareStatement(sql)) {
             int parameter = 1;
             select.setDouble(parameter++, window.toMillis() / 1000.0);
-            select.setTimestamp(parameter++, Timestamp.from(after.at()));
+            select.setObject(parameter++, Jdbc.timestamp(after.at()));
             select.setLong(parameter++, after.id());
             for (Collection<String> destinations : destinationSets) {
                 select.setArray(parameter++, connection.createArrayOf("text", destinations.toArray()));
@@ -291,7 +285,7 @@ public class Outbox {
             try (ResultSet row = select.executeQuery()) {
                 while (row.next()) {
                     long taskId = row.getLong(5);
-                    gaps.add(new Gap(new Position(instant(row.getTimestamp(1)), row.getLong(2)), row.getString(3),
+                    gaps.add(new Gap(new Position(Jdbc.instant(row, 1), row.getLong(2)), row.getString(3),
                             row.getString(4), row.wasNull() ? null : taskId));
                 }
             }
@@ -323,8 +317,8 @@ public class Outbox {
                     while (row.next()) {
                         entries.add(new Entry(row.getLong(1), row.getString(2), row.getString(3), row.getString(4),
                                 DocumentKind.ofCode(row.getString(5)), State.valueOf(row.getString(6)), row.getInt(7),
-                                row.getString(8), instant(row.getTimestamp(9)), instant(row.getTimestamp(10)),
-                                instant(row.getTimestamp(11))));
+                                row.getString(8), Jdbc.instant(row, 9), Jdbc.instant(row, 10),
+                                Jdbc.instant(row, 11)));
                     }
                 }
                 return entries;
@@ -333,27 +327,13 @@ public class Outbox {
     }
 
     /** Runs {@code work} in a transaction of its own: commits when it returns, rolls back when it throws. */
-    public <T> T inTransaction(Work<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+    public <T> T inTransaction(Jdbc.Work<T, RuntimeException> work) {
+        try {
+            return Jdbc.inTransaction(dataSource, work);
         } catch (SQLException e) {
             // By its state only: PostgreSQL's message may quote a row's values.
             throw new IllegalStateException("the PACS outbox could not be read or written (SQLState "
                     + e.getSQLState() + ")", e);
         }
-    }
-
-    private static Instant instant(Timestamp timestamp) {
-        return timestamp == null ? null : timestamp.toInstant();
     }
 }

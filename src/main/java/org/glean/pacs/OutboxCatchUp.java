@@ -1,16 +1,11 @@
 package org.glean.pacs;
 
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 import org.glean.curation.CurationService;
@@ -43,7 +38,6 @@ public class OutboxCatchUp {
     private final ResultsForPacs results;
     private final AnalysisRepository analyses;
     private final CurationService curation;
-    private ScheduledExecutorService worker;
 
     public OutboxCatchUp(PacsConfig config, Outbox outbox, OutboxDelivery delivery, ResultsForPacs results,
             AnalysisRepository analyses, CurationService curation) {
@@ -53,26 +47,6 @@ public class OutboxCatchUp {
         this.results = results;
         this.analyses = analyses;
         this.curation = curation;
-    }
-
-    void start(@Observes StartupEvent startup) {
-        if (config.destinations().values().stream().noneMatch(PacsConfig.Destination::enabled)) {
-            return;
-        }
-        worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "pacs-outbox-catch-up");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long every = config.outbox().catchUp().interval().toMillis();
-        worker.scheduleWithFixedDelay(this::scheduledSweep, 0, every, TimeUnit.MILLISECONDS);
-    }
-
-    void stop(@Observes ShutdownEvent shutdown) throws InterruptedException {
-        if (worker != null) {
-            worker.shutdownNow();
-            worker.awaitTermination(10, TimeUnit.SECONDS);
-        }
     }
 
     /**
@@ -114,7 +88,12 @@ public class OutboxCatchUp {
         return added;
     }
 
-    private void scheduledSweep() {
+    @Scheduled(identity = "pacs-outbox-catch-up", every = "${glean.pacs.outbox.catch-up.interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduledSweep() {
+        if (config.destinations().values().stream().noneMatch(PacsConfig.Destination::enabled)) {
+            return;
+        }
         try {
             sweep();
         } catch (RuntimeException e) {

@@ -37,6 +37,7 @@ public class OutboxDelivery {
     private final Map<String, DocumentSender> senders = new TreeMap<>();
     private final Map<String, Boolean> failing = new TreeMap<>();
     private final AtomicBoolean roundWaiting = new AtomicBoolean();
+    // Its own thread, not @Scheduled: wake() runs a round as soon as documents are added.
     private ScheduledExecutorService worker;
 
     public OutboxDelivery(PacsConfig config, Outbox outbox) {

@@ -5,11 +5,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.glean.persistence.Jdbc;
 
 /** Which studies each source has handed over (table pacs_source_study), so that none is taken twice. */
 @ApplicationScoped
@@ -50,7 +50,7 @@ public class SourceCheckpoints {
             insert.setString(2, studyInstanceUid);
             insert.setInt(3, stored);
             insert.setInt(4, refused);
-            insert.setTimestamp(5, Timestamp.from(now));
+            insert.setObject(5, Jdbc.timestamp(now));
             insert.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot record the checkpoint of PACS source " + source, e);

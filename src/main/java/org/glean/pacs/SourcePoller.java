@@ -32,6 +32,7 @@ public class SourcePoller {
     private final SourceCheckpoints checkpoints;
     private final StudyRetrieval retrieval;
     private final Map<String, SourceState> sources = new TreeMap<>();
+    // Its own threads, not @Scheduled: each source has its own interval and its own backoff after failures.
     private ScheduledExecutorService scheduler;
 
     public SourcePoller(PacsConfig config, SourceCheckpoints checkpoints, StudyRetrieval retrieval) {

@@ -1,7 +1,7 @@
 package org.glean.retention;
 
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
@@ -11,9 +11,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.glean.ingest.StoreRemovals;
 import org.glean.ingest.StudyNotFoundException;
@@ -38,7 +35,6 @@ public class RetentionJob {
     private final StudyDeletion deletion;
     private final StoreRemovals removals;
     private final RetentionConfig config;
-    private ScheduledExecutorService scheduler;
 
     public RetentionJob(DataSource dataSource, StudyDeletion deletion, StoreRemovals removals,
             RetentionConfig config) {
@@ -67,21 +63,8 @@ public class RetentionJob {
         if (config.period().isEmpty()) {
             return;
         }
-        long interval = config.checkInterval().toMillis();
-        scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "retention");
-            thread.setDaemon(true);
-            return thread;
-        });
-        scheduler.scheduleWithFixedDelay(this::runScheduled, interval, interval, TimeUnit.MILLISECONDS);
         LOG.infof("Retention: studies nothing needs are deleted %s after their last instance (checked every %s)",
                 config.period().get(), config.checkInterval());
-    }
-
-    void stop(@Observes ShutdownEvent shutdown) {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-        }
     }
 
     /**
@@ -116,7 +99,9 @@ public class RetentionJob {
         }
     }
 
-    private void runScheduled() {
+    @Scheduled(identity = "retention", every = "${glean.retention.check-interval}",
+            delayed = "${glean.retention.check-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void runScheduled() {
         try {
             int deleted = deleteExpired();
             if (deleted > 0) {

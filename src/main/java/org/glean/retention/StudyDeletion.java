@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import javax.sql.DataSource;
 import org.glean.curation.CurationService;
 import org.glean.dicom.DicomUid;
 import org.glean.inference.AnalysisRepository;
@@ -13,6 +14,7 @@ import org.glean.ingest.StoreRemovals;
 import org.glean.ingest.StudyNotFoundException;
 import org.glean.ingest.StudyRepository;
 import org.glean.pacs.Outbox;
+import org.glean.persistence.Jdbc;
 import org.glean.security.Actor;
 import org.glean.security.AuditAction;
 import org.glean.security.AuditEntry;
@@ -42,9 +44,10 @@ public class StudyDeletion {
     private final FineTuneJobs fineTuning;
     private final Outbox outbox;
     private final AuditTrail trail;
+    private final DataSource dataSource;
 
     public StudyDeletion(StudyRepository studies, AnalysisRepository analyses, CurationService curation,
-            StoreRemovals removals, FineTuneJobs fineTuning, Outbox outbox, AuditTrail trail) {
+            StoreRemovals removals, FineTuneJobs fineTuning, Outbox outbox, AuditTrail trail, DataSource dataSource) {
         this.studies = studies;
         this.analyses = analyses;
         this.curation = curation;
@@ -52,6 +55,7 @@ public class StudyDeletion {
         this.fineTuning = fineTuning;
         this.outbox = outbox;
         this.trail = trail;
+        this.dataSource = dataSource;
     }
 
     /**
@@ -69,7 +73,7 @@ public class StudyDeletion {
         }
         Optional<DeletedStudy> deleted;
         try {
-            deleted = trail.inTransaction(connection -> {
+            deleted = Jdbc.inTransaction(dataSource, connection -> {
                 Optional<Long> studyId = studies.lockForDeletion(connection, studyInstanceUid);
                 if (studyId.isEmpty()) {
                     return Optional.empty();

@@ -7,12 +7,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import javax.sql.DataSource;
+import org.glean.persistence.Jdbc;
 
 /**
  * The audit trail (db/migration/V8__audit_trail.sql): one append-only table, each row carrying
@@ -62,29 +61,6 @@ public class AuditTrail {
         }
     }
 
-    /** Work in one transaction: a change, with its audit rows appended last. */
-    @FunctionalInterface
-    public interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    /** Runs {@code work} in a transaction of its own: commits when it returns, rolls back when it throws. */
-    public <T> T inTransaction(Work<T> work) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
-        }
-    }
-
     /** {@link #append(Connection, List)} of one entry. */
     public void append(Connection connection, AuditEntry entry) throws SQLException {
         append(connection, List.of(entry));
@@ -92,8 +68,16 @@ public class AuditTrail {
 
     /** Appends one entry in a transaction of its own: for reads and refusals, which change nothing else. */
     public void append(AuditEntry entry) {
-        try (Connection connection = dataSource.getConnection()) {
-            append(connection, entry);
+        append(List.of(entry));
+    }
+
+    /** Appends the entries, all or none, in a transaction of their own. */
+    public void append(List<AuditEntry> entries) {
+        try {
+            Jdbc.inTransaction(dataSource, connection -> {
+                append(connection, entries);
+                return null;
+            });
         } catch (SQLException e) {
             throw new AuditTrailException("appending to the audit trail failed: " + e.getMessage(), e);
         }
@@ -115,7 +99,7 @@ public class AuditTrail {
         List<Object> values = new ArrayList<>();
         if (filter.since() != null) {
             conditions.add("occurred_at >= ?");
-            values.add(filter.since().atOffset(ZoneOffset.UTC));
+            values.add(Jdbc.timestamp(filter.since()));
         }
         if (filter.actor() != null) {
             conditions.add("actor = ?");
@@ -173,33 +157,31 @@ public class AuditTrail {
      * out of chain is reported.
      */
     public Verification verify() {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try (PreparedStatement select = connection.prepareStatement("SELECT * FROM audit_trail ORDER BY id")) {
-                // a cursor: rows arrive VERIFY_FETCH at a time
-                select.setFetchSize(VERIFY_FETCH);
-                long checked = 0;
-                long previousId = 0;
-                String previousHash = GENESIS;
-                Long brokenId = null;
-                String problem = null;
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        AuditRecord row = record(rows);
-                        if (brokenId == null) {
-                            checked++;
-                            problem = problem(row, previousId, previousHash);
-                            brokenId = problem == null ? null : row.id();
+        try {
+            return Jdbc.reading(dataSource, connection -> {
+                try (PreparedStatement select = connection.prepareStatement("SELECT * FROM audit_trail ORDER BY id")) {
+                    // a cursor: rows arrive VERIFY_FETCH at a time
+                    select.setFetchSize(VERIFY_FETCH);
+                    long checked = 0;
+                    long previousId = 0;
+                    String previousHash = GENESIS;
+                    Long brokenId = null;
+                    String problem = null;
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            AuditRecord row = record(rows);
+                            if (brokenId == null) {
+                                checked++;
+                                problem = problem(row, previousId, previousHash);
+                                brokenId = problem == null ? null : row.id();
+                            }
+                            previousId = row.id();
+                            previousHash = row.rowHash();
                         }
-                        previousId = row.id();
-                        previousHash = row.rowHash();
                     }
+                    return new Verification(checked, brokenId, problem, checked == 0 ? null : previousHash);
                 }
-                return new Verification(checked, brokenId, problem, checked == 0 ? null : previousHash);
-            } finally {
-                connection.rollback();
-                connection.setAutoCommit(true);
-            }
+            });
         } catch (SQLException e) {
             throw new AuditTrailException("reading the audit trail failed: " + e.getMessage(), e);
         }
@@ -220,7 +202,7 @@ public class AuditTrail {
     }
 
     private static AuditRecord record(ResultSet row) throws SQLException {
-        return new AuditRecord(row.getLong("id"), row.getObject("occurred_at", OffsetDateTime.class).toInstant(),
+        return new AuditRecord(row.getLong("id"), Jdbc.instant(row, "occurred_at"),
                 row.getString("actor"), row.getString("peer"), row.getString("action"), row.getString("outcome"),
                 row.getString("study"), row.getObject("task_id", Long.class), row.getString("target"),
                 row.getString("from_state"), row.getString("to_state"), row.getString("detail"),

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.glean.persistence.Jdbc;
 
 /**
  * The built-in users (db/migration/V7__users.sql): names, roles and password hashes. Every user
@@ -98,7 +99,7 @@ public class UserStore {
         String hash = PasswordHashing.hash(password);
         List<String> claims = roles.stream().map(Role::claim).sorted().toList();
         try {
-            return trail.inTransaction(connection -> {
+            return Jdbc.inTransaction(dataSource, connection -> {
                 try (PreparedStatement insert = connection.prepareStatement(sql)) {
                     insert.setString(1, name);
                     insert.setString(2, hash);

@@ -5,14 +5,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.sql.Types;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.glean.persistence.Jdbc;
 import org.glean.security.Actor;
 import org.glean.security.AuditAction;
 import org.glean.security.AuditEntry;
@@ -42,7 +41,7 @@ final class FineTuneJobRepository {
     Optional<FineTuneJob> insertRunning(FineTuneJob.Trigger trigger, Actor requestedBy, String parentVersion,
                                         int epochs, double learningRate) {
         try {
-            return Optional.of(trail.inTransaction(connection -> {
+            return Optional.of(Jdbc.inTransaction(dataSource, connection -> {
                 FineTuneJob job;
                 try (PreparedStatement insert = connection.prepareStatement("""
                         INSERT INTO fine_tune_job (state, trigger_kind, requested_by, parent_version, epochs,
@@ -123,7 +122,7 @@ final class FineTuneJobRepository {
             update.setString(11, job.candidateVersion());
             update.setString(12, job.outcome() == null ? null : job.outcome().name());
             update.setString(13, job.reason());
-            update.setTimestamp(14, job.finishedAt() == null ? null : Timestamp.from(job.finishedAt()));
+            update.setObject(14, Jdbc.timestamp(job.finishedAt()));
             update.setLong(15, job.id());
             update.executeUpdate();
         } catch (SQLException e) {
@@ -205,11 +204,6 @@ final class FineTuneJobRepository {
                 loss == null ? Double.NaN : loss, row.getDouble("images_per_second"),
                 (Double) row.getObject("validation_map"), (Double) row.getObject("current_map"),
                 row.getString("candidate_version"), outcome == null ? null : FineTuneJob.Outcome.valueOf(outcome),
-                row.getString("reason"), instant(row, "created_at"), instant(row, "finished_at"));
-    }
-
-    private static Instant instant(ResultSet row, String column) throws SQLException {
-        Timestamp value = row.getTimestamp(column);
-        return value == null ? null : value.toInstant();
+                row.getString("reason"), Jdbc.instant(row, "created_at"), Jdbc.instant(row, "finished_at"));
     }
 }

@@ -60,6 +60,7 @@ public class FineTuneJobs {
     private final ModelRegistry registry;
     private final ModelPromotion promotion;
     private final FineTuneRun training;
+    // Its own thread, not @Scheduled: it runs each job when it is started, one at a time.
     private final ExecutorService worker = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "glean-fine-tune");
         thread.setDaemon(true);

@@ -1,25 +1,27 @@
 package org.glean.training;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.PersistenceException;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.glean.persistence.Jdbc;
 
 /**
  * Where model versions come from and how they were put in service: the parent, validation mAP and
  * gate verdict of each version (columns of model_version), and the history of promotions
  * (model_promotion). The current version itself is the registry's.
  */
-final class ModelLineage {
+@ApplicationScoped
+class ModelLineage {
 
     /** Why the current version changed. */
     enum Action { GATE, PROMOTE, ROLLBACK }
@@ -116,7 +118,7 @@ final class ModelLineage {
             while (row.next()) {
                 points.add(new LearningCurve.Point(row.getString("version_id"),
                         (Integer) row.getObject("training_annotations"), (Double) row.getObject("validation_map"),
-                        instant(row.getTimestamp("first_current_at")), row.getBoolean("is_current"),
+                        Jdbc.instant(row, "first_current_at"), row.getBoolean("is_current"),
                         row.getBoolean("rolled_back")));
             }
             return points;
@@ -135,7 +137,7 @@ final class ModelLineage {
              ResultSet row = select.executeQuery()) {
             List<ModelVersionInfo> versions = new ArrayList<>();
             while (row.next()) {
-                Instant retiredAt = instant(row.getTimestamp("retired_at"));
+                Instant retiredAt = Jdbc.instant(row, "retired_at");
                 ModelVersionInfo.State state = row.getBoolean("is_current") ? ModelVersionInfo.State.CURRENT
                         : retiredAt != null ? ModelVersionInfo.State.RETIRED : ModelVersionInfo.State.CANDIDATE;
                 Array classes = row.getArray("classes");
@@ -145,7 +147,7 @@ final class ModelLineage {
                         (Integer) row.getObject("training_annotations"),
                         state == ModelVersionInfo.State.CANDIDATE ? row.getString("candidate_reason") : null,
                         row.getBoolean("rolled_back"),
-                        List.of((String[]) classes.getArray()), instant(row.getTimestamp("registered_at")),
+                        List.of((String[]) classes.getArray()), Jdbc.instant(row, "registered_at"),
                         state == ModelVersionInfo.State.RETIRED ? retiredAt : null));
             }
             return versions;
@@ -166,9 +168,5 @@ final class ModelLineage {
         } catch (SQLException e) {
             throw new PersistenceException("recording the model lineage failed: " + e.getMessage(), e);
         }
-    }
-
-    private static Instant instant(Timestamp timestamp) {
-        return timestamp == null ? null : timestamp.toInstant();
     }
 }

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
-import javax.sql.DataSource;
 import org.glean.curation.AnnotationTask;
 import org.glean.curation.CurationService;
 import org.glean.detector.Detector;
@@ -55,8 +54,9 @@ public class ModelPromotion {
     private final AuditTrail trail;
     private final int calibrationInstances;
 
-    public ModelPromotion(ModelRegistry registry, DataSource dataSource, AnalysisRepository analyses,
-                          InstanceStore store, DicomReader reader, InferenceConfig inference, InferenceService scoring,
+    public ModelPromotion(ModelRegistry registry, ModelVersionRepository versions, ModelLineage lineage,
+                          AnalysisRepository analyses, InstanceStore store, DicomReader reader,
+                          InferenceConfig inference, InferenceService scoring,
                           CurationService curation, FineTuneConfig config, AuditTrail trail) {
         if (config.calibrationInstances() < 1) {
             throw new IllegalArgumentException("glean.training.calibration-instances must be at least 1, got "
@@ -64,8 +64,8 @@ public class ModelPromotion {
         }
         this.calibrationInstances = config.calibrationInstances();
         this.registry = registry;
-        this.versions = new ModelVersionRepository(dataSource);
-        this.lineage = new ModelLineage(dataSource);
+        this.versions = versions;
+        this.lineage = lineage;
         this.analyses = analyses;
         this.store = store;
         this.reader = reader;

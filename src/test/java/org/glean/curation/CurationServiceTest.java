@@ -225,7 +225,11 @@ class CurationServiceTest {
         fresh.setURL(jdbcUrl);
         fresh.setUser(username);
         fresh.setPassword(password);
-        CurationService restarted = new CurationService(fresh, config, new AuditTrail(fresh), annotationSubmitted);
+        AuditTrail trail = new AuditTrail(fresh);
+        TaskImageRepository images = new TaskImageRepository();
+        CurationService restarted = new CurationService(fresh, new PolicyRepository(trail),
+                new DecisionRepository(trail), new TaskRepository(images, trail), images, config, trail,
+                annotationSubmitted);
 
         assertThat(restarted.task(submitted.id())).isEqualTo(submitted);
         assertThat(restarted.task(claimed.id())).isEqualTo(claimed);

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.sql.DataSource;
+import org.glean.persistence.Jdbc;
 import org.glean.server.PostgresTestResource;
 import org.junit.jupiter.api.Test;
 
@@ -131,7 +132,7 @@ class AuditTrailTest {
                 done.add(pool.submit(() -> {
                     for (int row = 0; row < rowsEach; row++) {
                         String detail = "writer " + number + ", row " + row;
-                        trail.inTransaction(connection -> {
+                        Jdbc.inTransaction(dataSource, connection -> {
                             // each commit waits for the log on disk, as the server's database does
                             try (Statement durable = connection.createStatement()) {
                                 durable.execute("SET LOCAL synchronous_commit = on");

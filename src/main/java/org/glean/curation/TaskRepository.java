@@ -1,197 +1,51 @@
 package org.glean.curation;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import javax.sql.DataSource;
-import org.glean.curation.AnnotationTask.AnnotatedBox;
 import org.glean.curation.AnnotationTask.TaskEvent;
-import org.glean.curation.CurationDecision.Outcome;
-import org.glean.curation.ScoredStudy.PreAnnotation;
-import org.glean.curation.ScoredStudy.ScoredImage;
+import org.glean.persistence.Jdbc;
 import org.glean.security.Actor;
 import org.glean.security.AuditAction;
 import org.glean.security.AuditEntry;
 import org.glean.security.AuditTrail;
 
 /**
- * The curation tables (db/migration/V5__curation.sql) in plain SQL over JDBC: the queue needs
- * {@code FOR UPDATE SKIP LOCKED} and advisory locks, and transactions that are explicit.
- * Every state change of a task, decision and policy change writes its audit trail row in the
- * same transaction; a task's history is read back from the trail.
+ * The annotation tasks (table annotation_task, db/migration/V5__curation.sql), in the caller's
+ * transaction: the queue, leases, the budget's counts. Plain JDBC for what Panache cannot say:
+ * claims take {@code FOR UPDATE SKIP LOCKED}, expiry moves tasks and writes their audit rows in
+ * one statement. Every state change writes its audit trail row in the same transaction; a
+ * task's history is read back from the trail.
  */
-final class CurationTables {
-
-    // pg_advisory_xact_lock key that serialises decisions and policy changes across replicas.
-    private static final long DECISION_LOCK = 0x676c65616e4355L;
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<List<PreAnnotation>> PRE_ANNOTATIONS = new TypeReference<>() { };
-    private static final TypeReference<List<AnnotatedBox>> BOXES = new TypeReference<>() { };
+@ApplicationScoped
+class TaskRepository {
 
     private static final String TASK_COLUMNS = """
             id, study_instance_uid, model_version, informativeness, state, annotator_id, lease_expires_at,
             created_at, submitted_at, skip_reason, class_names""";
 
-    private final DataSource dataSource;
+    private final TaskImageRepository images;
     private final AuditTrail trail;
 
-    CurationTables(DataSource dataSource, AuditTrail trail) {
-        this.dataSource = dataSource;
+    TaskRepository(TaskImageRepository images, AuditTrail trail) {
+        this.images = images;
         this.trail = trail;
     }
 
-    /** Work in one transaction; {@code E} is the refusal it may throw, RuntimeException for none. */
-    interface Work<T, E extends Exception> {
-        T run(Connection connection) throws SQLException, E;
-    }
-
-    /** Runs {@code work} in one transaction; commits when it returns, rolls back when it throws. */
-    <T, E extends Exception> T inTransaction(Work<T, E> work) throws E {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (Exception e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new CurationStorageException(e);
-        }
-    }
-
-    /** The database failed; nothing of the call was written. */
-    static final class CurationStorageException extends RuntimeException {
-        CurationStorageException(SQLException cause) {
-            super("curation storage failed: " + cause.getMessage(), cause);
-        }
-    }
-
-    void lockDecisions(Connection connection) throws SQLException {
-        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-            lock.setLong(1, DECISION_LOCK);
-            lock.execute();
-        }
-    }
-
-    /** The transaction's time on the database's clock, which every replica shares. */
-    Instant now(Connection connection) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT now()");
-             ResultSet row = select.executeQuery()) {
-            row.next();
-            return instant(row, 1);
-        }
-    }
-
-    // ---- policies ----
-
-    CurationPolicy currentPolicy(Connection connection) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT * FROM curation_policy ORDER BY version DESC LIMIT 1");
-             ResultSet row = select.executeQuery()) {
-            if (!row.next()) {
-                throw new IllegalStateException("curation_policy is empty; migration V5 inserts the first policy");
-            }
-            return policy(row);
-        }
-    }
-
-    CurationPolicy insertPolicy(Connection connection, CurationPolicy.Change change) throws SQLException {
-        CurationPolicy policy;
-        try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO curation_policy (informativeness_threshold, budget_per_period, budget_period_seconds,
-                                             changed_by, changed_at)
-                VALUES (?, ?, ?, ?, now()) RETURNING *""")) {
-            insert.setObject(1, change.informativenessThreshold(), Types.DOUBLE);
-            insert.setInt(2, change.budgetPerPeriod());
-            insert.setLong(3, change.budgetPeriod().toSeconds());
-            insert.setString(4, change.changedBy().name());
-            try (ResultSet row = insert.executeQuery()) {
-                row.next();
-                policy = policy(row);
-            }
-        }
-        trail.append(connection, AuditEntry.of(change.changedBy(), AuditAction.POLICY_CHANGED)
-                .target("policy " + policy.version()).detail("now in force: " + policy.describe()));
-        return policy;
-    }
-
-    private static CurationPolicy policy(ResultSet row) throws SQLException {
-        return new CurationPolicy(row.getLong("version"), row.getObject("informativeness_threshold", Double.class),
-                row.getInt("budget_per_period"), Duration.ofSeconds(row.getLong("budget_period_seconds")),
-                row.getString("changed_by"), instant(row, "changed_at"));
-    }
-
-    // ---- decisions ----
-
-    Optional<CurationDecision> decision(Connection connection, String studyInstanceUid, String modelVersion)
-            throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("""
-                SELECT d.study_instance_uid, d.model_version, d.informativeness, d.outcome, d.reason, d.task_id,
-                       d.decided_at, p.*
-                FROM curation_decision d JOIN curation_policy p ON p.version = d.policy_version
-                WHERE d.study_instance_uid = ? AND d.model_version = ?""")) {
-            select.setString(1, studyInstanceUid);
-            select.setString(2, modelVersion);
-            try (ResultSet row = select.executeQuery()) {
-                if (!row.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new CurationDecision(row.getString("study_instance_uid"),
-                        row.getString("model_version"), row.getDouble("informativeness"),
-                        Outcome.valueOf(row.getString("outcome")), row.getString("reason"),
-                        row.getObject("task_id", Long.class), policy(row), instant(row, "decided_at")));
-            }
-        }
-    }
-
-    void insertDecision(Connection connection, CurationDecision decision) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO curation_decision (study_instance_uid, model_version, informativeness, outcome, reason,
-                                               task_id, policy_version, decided_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
-            insert.setString(1, decision.studyInstanceUid());
-            insert.setString(2, decision.modelVersion());
-            insert.setDouble(3, decision.informativeness());
-            insert.setString(4, decision.outcome().name());
-            insert.setString(5, decision.reason());
-            insert.setObject(6, decision.taskId(), Types.BIGINT);
-            insert.setLong(7, decision.policy().version());
-            insert.setObject(8, timestamp(decision.decidedAt()));
-            insert.executeUpdate();
-        }
-        trail.append(connection, AuditEntry.of(Actor.GLEAN, AuditAction.DECIDED).study(decision.studyInstanceUid())
-                .task(decision.taskId()).detail(decision.outcome() + " for model " + decision.modelVersion() + ": "
-                        + decision.reason()));
-    }
-
-    // ---- the budget ----
-
+    /** Tasks created in the period that count against the budget: all but the displaced ones. */
     long budgetUsed(Connection connection, Instant periodStart, Instant periodEnd) throws SQLException {
         try (PreparedStatement count = connection.prepareStatement("""
                 SELECT count(*) FROM annotation_task
                 WHERE created_at >= ? AND created_at < ? AND displaced_by IS NULL""")) {
-            count.setObject(1, timestamp(periodStart));
-            count.setObject(2, timestamp(periodEnd));
+            count.setObject(1, Jdbc.timestamp(periodStart));
+            count.setObject(2, Jdbc.timestamp(periodEnd));
             try (ResultSet row = count.executeQuery()) {
                 row.next();
                 return row.getLong(1);
@@ -206,8 +60,8 @@ final class CurationTables {
                  FROM annotation_task
                 WHERE created_at >= ? AND created_at < ? AND state IN ('QUEUED', 'EXPIRED')
                 ORDER BY informativeness, id DESC LIMIT 1 FOR UPDATE""")) {
-            select.setObject(1, timestamp(periodStart));
-            select.setObject(2, timestamp(periodEnd));
+            select.setObject(1, Jdbc.timestamp(periodStart));
+            select.setObject(2, Jdbc.timestamp(periodEnd));
             return first(select);
         }
     }
@@ -235,8 +89,6 @@ final class CurationTables {
                 TaskState.SKIPPED, reason);
     }
 
-    // ---- tasks ----
-
     long insertTask(Connection connection, ScoredStudy study, List<String> classNames, Instant now, String reason)
             throws SQLException {
         long taskId;
@@ -248,39 +100,16 @@ final class CurationTables {
             insert.setString(2, study.modelVersion());
             insert.setDouble(3, study.informativeness());
             insert.setArray(4, connection.createArrayOf("text", classNames.toArray()));
-            insert.setObject(5, timestamp(now));
+            insert.setObject(5, Jdbc.timestamp(now));
             try (ResultSet row = insert.executeQuery()) {
                 row.next();
                 taskId = row.getLong(1);
             }
         }
-        insertImages(connection, taskId, study.images());
+        images.insert(connection, taskId, study.images());
         audit(connection, Actor.GLEAN, AuditAction.QUEUED, taskId, study.studyInstanceUid(), null, TaskState.QUEUED,
                 reason);
         return taskId;
-    }
-
-    /** The task's frames with the model's objects as pre-annotations, not annotated yet. */
-    private static void insertImages(Connection connection, long taskId, List<ScoredImage> images)
-            throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO task_image (task_id, position, sop_instance_uid, frame, pixel_rows, pixel_columns,
-                                        informativeness, pre_annotations)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb)""")) {
-            for (int position = 0; position < images.size(); position++) {
-                ScoredImage image = images.get(position);
-                insert.setLong(1, taskId);
-                insert.setInt(2, position);
-                insert.setString(3, image.sopInstanceUid());
-                insert.setInt(4, image.frame());
-                insert.setInt(5, image.rows());
-                insert.setInt(6, image.columns());
-                insert.setDouble(7, image.informativeness());
-                insert.setString(8, json(image.objects()));
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
     }
 
     /**
@@ -290,17 +119,14 @@ final class CurationTables {
     void rescore(Connection connection, AnnotationTask task, ScoredStudy study, List<String> classNames)
             throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("""
-                UPDATE annotation_task SET model_version = ?, informativeness = ?, class_names = ? WHERE id = ?""");
-             PreparedStatement delete = connection.prepareStatement("DELETE FROM task_image WHERE task_id = ?")) {
+                UPDATE annotation_task SET model_version = ?, informativeness = ?, class_names = ? WHERE id = ?""")) {
             update.setString(1, study.modelVersion());
             update.setDouble(2, study.informativeness());
             update.setArray(3, connection.createArrayOf("text", classNames.toArray()));
             update.setLong(4, task.id());
             update.executeUpdate();
-            delete.setLong(1, task.id());
-            delete.executeUpdate();
         }
-        insertImages(connection, task.id(), study.images());
+        images.replace(connection, task.id(), study.images());
         audit(connection, Actor.GLEAN, AuditAction.RESCORED, task.id(), task.studyInstanceUid(), task.state(),
                 task.state(),
                 "informativeness " + task.informativeness() + " under model " + task.modelVersion() + " became "
@@ -400,7 +226,7 @@ final class CurationTables {
                 taskId = row.getLong(1);
                 before = TaskState.valueOf(row.getString(2));
                 studyInstanceUid = row.getString(3);
-                leaseEnd = instant(row, 4);
+                leaseEnd = Jdbc.instant(row, 4);
             }
         }
         audit(connection, annotator, AuditAction.CLAIMED, taskId, studyInstanceUid, before, TaskState.CLAIMED,
@@ -418,7 +244,7 @@ final class CurationTables {
             update.setLong(2, task.id());
             try (ResultSet row = update.executeQuery()) {
                 row.next();
-                leaseEnd = instant(row, 1);
+                leaseEnd = Jdbc.instant(row, 1);
             }
         }
         audit(connection, annotator, AuditAction.LEASE_RENEWED, task.id(), task.studyInstanceUid(), task.state(),
@@ -462,39 +288,25 @@ final class CurationTables {
                 if (!row.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(summary(row, images(connection, taskId), history(connection, taskId)));
+                return Optional.of(summary(row, images.ofTask(connection, taskId), history(connection, taskId)));
             }
         }
     }
 
-    CurationService.DeletedTasks deleteTasksOf(Connection connection, String studyInstanceUid) throws SQLException {
+    /** Deletes every task of the study with its frames (delete the decisions that name them first). */
+    CurationService.DeletedTasks deleteOfStudy(Connection connection, String studyInstanceUid) throws SQLException {
         try (PreparedStatement delete = connection.prepareStatement("""
                 WITH tasks AS (
                     SELECT id, state FROM annotation_task WHERE study_instance_uid = ? FOR UPDATE),
                 images AS (
                     DELETE FROM task_image WHERE task_id IN (SELECT id FROM tasks)),
-                decisions AS (
-                    DELETE FROM curation_decision WHERE study_instance_uid = ?),
                 deleted AS (
                     DELETE FROM annotation_task WHERE id IN (SELECT id FROM tasks) RETURNING state)
                 SELECT count(*), count(*) FILTER (WHERE state = 'SUBMITTED') FROM deleted""")) {
             delete.setString(1, studyInstanceUid);
-            delete.setString(2, studyInstanceUid);
             try (ResultSet row = delete.executeQuery()) {
                 row.next();
                 return new CurationService.DeletedTasks(row.getInt(1), row.getInt(2));
-            }
-        }
-    }
-
-    boolean isInSubmittedTask(Connection connection, String sopInstanceUid) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("""
-                SELECT EXISTS (SELECT 1 FROM task_image i JOIN annotation_task t ON t.id = i.task_id
-                               WHERE i.sop_instance_uid = ? AND t.state = 'SUBMITTED')""")) {
-            select.setString(1, sopInstanceUid);
-            try (ResultSet row = select.executeQuery()) {
-                row.next();
-                return row.getBoolean(1);
             }
         }
     }
@@ -508,27 +320,6 @@ final class CurationTables {
                 ids.add(rows.getLong(1));
             }
             return ids;
-        }
-    }
-
-    /** Stores the boxes of every frame of the task: the listed ones, and no findings for the others. */
-    void recordAnnotation(Connection connection, AnnotationTask task, List<ImageAnnotation> annotations)
-            throws SQLException {
-        Map<String, List<AnnotatedBox>> boxes = new HashMap<>();
-        annotations.forEach(image -> boxes.put(SubmissionCheck.key(image.sopInstanceUid(), image.frame()),
-                image.boxes()));
-        try (PreparedStatement update = connection.prepareStatement("""
-                UPDATE task_image SET annotation = ?::jsonb
-                WHERE task_id = ? AND sop_instance_uid = ? AND frame = ?""")) {
-            for (AnnotationTask.Image image : task.images()) {
-                update.setString(1, json(boxes.getOrDefault(SubmissionCheck.key(image.sopInstanceUid(), image.frame()),
-                        List.of())));
-                update.setLong(2, task.id());
-                update.setString(3, image.sopInstanceUid());
-                update.setInt(4, image.frame());
-                update.addBatch();
-            }
-            update.executeBatch();
         }
     }
 
@@ -554,25 +345,6 @@ final class CurationTables {
         audit(connection, actor, action, task.id(), task.studyInstanceUid(), task.state(), to, detail);
     }
 
-    private List<AnnotationTask.Image> images(Connection connection, long taskId) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("""
-                SELECT sop_instance_uid, frame, pixel_rows, pixel_columns, informativeness, pre_annotations::text,
-                       annotation::text
-                FROM task_image WHERE task_id = ? ORDER BY position""")) {
-            select.setLong(1, taskId);
-            List<AnnotationTask.Image> images = new ArrayList<>();
-            try (ResultSet row = select.executeQuery()) {
-                while (row.next()) {
-                    String annotation = row.getString(7);
-                    images.add(new AnnotationTask.Image(row.getString(1), row.getInt(2), row.getInt(3),
-                            row.getInt(4), row.getDouble(5), parse(row.getString(6), PRE_ANNOTATIONS),
-                            annotation == null ? null : parse(annotation, BOXES)));
-                }
-            }
-            return images;
-        }
-    }
-
     private List<TaskEvent> history(Connection connection, long taskId) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("""
                 SELECT occurred_at, actor, action, from_state, to_state, detail
@@ -582,7 +354,7 @@ final class CurationTables {
             try (ResultSet row = select.executeQuery()) {
                 while (row.next()) {
                     String from = row.getString(4);
-                    events.add(new TaskEvent(instant(row, 1), row.getString(2), row.getString(3),
+                    events.add(new TaskEvent(Jdbc.instant(row, 1), row.getString(2), row.getString(3),
                             from == null ? null : TaskState.valueOf(from), TaskState.valueOf(row.getString(5)),
                             row.getString(6)));
                 }
@@ -602,7 +374,8 @@ final class CurationTables {
         return new AnnotationTask(row.getLong("id"), row.getString("study_instance_uid"),
                 row.getString("model_version"), row.getDouble("informativeness"),
                 TaskState.valueOf(row.getString("state")), row.getString("annotator_id"),
-                instant(row, "lease_expires_at"), instant(row, "created_at"), instant(row, "submitted_at"),
+                Jdbc.instant(row, "lease_expires_at"), Jdbc.instant(row, "created_at"),
+                Jdbc.instant(row, "submitted_at"),
                 row.getString("skip_reason"), List.of((String[]) row.getArray("class_names").getArray()), images,
                 history);
     }
@@ -611,35 +384,5 @@ final class CurationTables {
             TaskState from, TaskState to, String detail) throws SQLException {
         trail.append(connection, AuditEntry.of(actor, action).study(studyInstanceUid).task(taskId)
                 .transition(from == null ? null : from.name(), to.name()).detail(detail));
-    }
-
-    private static String json(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write boxes as JSON", e);
-        }
-    }
-
-    private static <T> T parse(String json, TypeReference<T> type) {
-        try {
-            return JSON.readValue(json, type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored boxes are not valid JSON", e);
-        }
-    }
-
-    private static Instant instant(ResultSet row, String column) throws SQLException {
-        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
-
-    private static Instant instant(ResultSet row, int column) throws SQLException {
-        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
-
-    private static OffsetDateTime timestamp(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
     }
 }
