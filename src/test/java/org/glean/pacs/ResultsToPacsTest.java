@@ -15,6 +15,8 @@ import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -162,6 +164,8 @@ class ResultsToPacsTest extends LoopbackGrpcTest {
         assertThat(entries(study, DIMSE)).hasSize(2)
                 .allSatisfy(entry -> assertThat(entry.state()).isEqualTo(Outbox.State.DELIVERED));
 
+        // Held back while the PACS restarts, so that the worker cannot deliver them before the cut-off below.
+        stowDueIn("1 hour");
         OrthancDestinationsTestResource.startStowOrthancAgain();
         // A delivery cut off after the PACS stored it, before the outbox marked it: as a process dying there.
         HttpDicomWebClient pacs = new HttpDicomWebClient(new DicomWebEndpoint(
@@ -169,11 +173,7 @@ class ResultsToPacsTest extends LoopbackGrpcTest {
                 Duration.ofSeconds(1), Duration.ofSeconds(20)));
         try {
             outbox.inTransaction(connection -> {
-                try (var due = connection.prepareStatement(
-                        "UPDATE pacs_outbox_delivery SET next_attempt_at = now() WHERE destination = ?")) {
-                    due.setString(1, STOW);
-                    due.executeUpdate();
-                }
+                dueIn(connection, "0 seconds");
                 Outbox.Claimed claimed = outbox.claimDue(connection, STOW).orElseThrow();
                 try {
                     pacs.store(claimed.part10());
@@ -185,6 +185,7 @@ class ResultsToPacsTest extends LoopbackGrpcTest {
         } catch (CutOff expected) {
             // rolled back: the row is as the crash would leave it
         }
+        stowDueIn("0 seconds");
 
         awaitDelivered(study, 4);
         assertThat(documents(OrthancDestinationsTestResource.stowOrthanc, study, COMPREHENSIVE_SR)).hasSize(1);
@@ -306,5 +307,18 @@ class ResultsToPacsTest extends LoopbackGrpcTest {
 
     private static List<Path> study(int index) {
         return new ArrayList<>(TinyModel.studies().values()).get(index);
+    }
+
+    private void stowDueIn(String interval) {
+        outbox.inTransaction(connection -> dueIn(connection, interval));
+    }
+
+    private static int dueIn(Connection connection, String interval) throws SQLException {
+        try (var due = connection.prepareStatement("UPDATE pacs_outbox_delivery"
+                + " SET next_attempt_at = now() + CAST(? AS interval) WHERE destination = ?")) {
+            due.setString(1, interval);
+            due.setString(2, STOW);
+            return due.executeUpdate();
+        }
     }
 }
