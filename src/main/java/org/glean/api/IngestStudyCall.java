@@ -121,7 +121,7 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
                 step.run();
             } catch (RuntimeException e) {
                 LOG.error("IngestStudy call failed", e);
-                fail(Status.INTERNAL.withDescription("Glean could not store the study; try again later"));
+                fail(Status.INTERNAL.withDescription("Glean could not store the study; try again later").withCause(e));
             }
         }, workers);
     }
@@ -165,7 +165,8 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
             failAfterStoring(Status.RESOURCE_EXHAUSTED.withDescription(origin + ": " + e.getMessage()));
         } catch (IOException e) {
             LOG.errorf(e, "%s: receiving failed", origin);
-            failAfterStoring(Status.INTERNAL.withDescription(origin + ": Glean could not store the instance; try again later"));
+            failAfterStoring(Status.INTERNAL.withDescription(origin + ": Glean could not store the instance; try again later")
+                    .withCause(e));
         }
     }
 
@@ -259,7 +260,8 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
             String origins = group.get(0).origin()
                     + (group.size() == 1 ? "" : " to " + group.get(group.size() - 1).origin());
             LOG.errorf(e, "%s: storing failed", origins);
-            return Status.INTERNAL.withDescription(origins + ": Glean could not store the instances; try again later");
+            return Status.INTERNAL.withDescription(origins + ": Glean could not store the instances; try again later")
+                    .withCause(e);
         }
     }
 

@@ -2,6 +2,7 @@ package org.glean.ingest;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import io.quarkus.runtime.configuration.MemorySize;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +19,7 @@ import org.glean.metrics.PipelineMetrics;
 import org.glean.metrics.PipelineStage;
 import org.glean.security.SameTransaction;
 import org.glean.security.UidReference;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,19 +40,38 @@ public class IngestService {
     private final IngestConfig config;
     private final Event<StudyReceived> studyReceived;
     private final PipelineMetrics metrics;
+    private final long minFreeBytes;
 
+    /**
+     * @param minFreeSpace the store's low-water mark, the same that readiness demands: below it
+     *     an instance is refused before a byte of it is written, rather than failing half-way on a
+     *     full disk
+     */
     public IngestService(DicomReader reader, InstanceStore store, StudyRepository repository, IngestConfig config,
-            Event<StudyReceived> studyReceived, PipelineMetrics metrics) {
+            Event<StudyReceived> studyReceived, PipelineMetrics metrics,
+            @ConfigProperty(name = "glean.health.min-free-space") MemorySize minFreeSpace) {
         this.reader = reader;
         this.store = store;
         this.repository = repository;
         this.config = config;
         this.studyReceived = studyReceived;
         this.metrics = metrics;
+        this.minFreeBytes = minFreeSpace.asLongValue();
     }
 
-    /** Starts receiving one instance; its size is bounded by glean.ingest.max-instance-size. */
-    public InstanceUpload newUpload() throws IOException {
+    /**
+     * Starts receiving one instance; its size is bounded by glean.ingest.max-instance-size.
+     *
+     * @throws SizeLimitException when the store's file system has less usable space than
+     *     glean.health.min-free-space; nothing is written then
+     */
+    public InstanceUpload newUpload() throws IOException, SizeLimitException {
+        long usable = store.usableSpace();
+        if (usable < minFreeBytes) {
+            throw new SizeLimitException("the instance store has " + usable + " bytes free, below "
+                    + "glean.health.min-free-space (" + minFreeBytes + " bytes), so Glean takes no instances and "
+                    + "wrote nothing of this one; send it again once space is freed or added");
+        }
         return store.newUpload(config.maxInstanceSize().asLongValue());
     }
 
