@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.health.v1.HealthGrpc;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -27,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
+import org.glean.health.HealthEndpoints;
 import org.glean.ingest.CStoreIngest;
 import org.glean.ingest.DcmtkFiles;
 import org.glean.ingest.DcmtkFiles.Spec;
@@ -35,7 +34,6 @@ import org.glean.ingest.InstanceStore;
 import org.glean.proto.v1.ClaimNextTaskRequest;
 import org.glean.proto.v1.CurationGrpc;
 import org.glean.proto.v1.StudyAnalysis;
-import org.glean.server.LoopbackChannels;
 import org.glean.server.LoopbackGrpcTest;
 import org.glean.server.RestartablePostgresTestResource;
 import org.junit.jupiter.api.Test;
@@ -118,13 +116,13 @@ class DatabaseOutageTest extends LoopbackGrpcTest {
                     files.get(studies.get(2).get(0)).toString()));
             assertThat(push.output()).contains("Received Store Response (Refused: OutOfResources)");
 
-            assertThat(healthStatus()).isEqualTo(ServingStatus.NOT_SERVING);
+            assertThat(HealthEndpoints.grpcStatus(port)).isEqualTo(ServingStatus.NOT_SERVING);
         } finally {
             RestartablePostgresTestResource.startDatabase();
         }
 
         long back = System.nanoTime();
-        while (healthStatus() != ServingStatus.SERVING) {
+        while (HealthEndpoints.grpcStatus(port) != ServingStatus.SERVING) {
             assertThat(Duration.ofNanos(System.nanoTime() - back)).as("ready again").isLessThan(Duration.ofSeconds(60));
             sleep(Duration.ofMillis(500));
         }
@@ -179,16 +177,6 @@ class DatabaseOutageTest extends LoopbackGrpcTest {
             }
         }
         return recorded;
-    }
-
-    private ServingStatus healthStatus() throws InterruptedException {
-        var health = LoopbackChannels.anonymous(port);
-        try {
-            return HealthGrpc.newBlockingStub(health).withDeadlineAfter(30, TimeUnit.SECONDS)
-                    .check(HealthCheckRequest.getDefaultInstance()).getStatus();
-        } finally {
-            LoopbackChannels.close(health);
-        }
     }
 
     private static String sha256(Path file) throws Exception {
