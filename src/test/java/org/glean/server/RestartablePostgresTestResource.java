@@ -8,7 +8,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * A real PostgreSQL (embedded, as {@code glean serve} starts it) that a test stops and starts
@@ -17,6 +19,7 @@ import java.util.Map;
  */
 public class RestartablePostgresTestResource implements QuarkusTestResourceLifecycleManager {
 
+    private static Path root;
     private static Path dataDir;
     private static int port;
     private static EmbeddedDatabase running;
@@ -24,7 +27,7 @@ public class RestartablePostgresTestResource implements QuarkusTestResourceLifec
     @Override
     public Map<String, String> start() {
         try {
-            Path root = Files.createTempDirectory("glean-outage-");
+            root = Files.createTempDirectory("glean-outage-");
             dataDir = root.resolve("postgres");
             port = freePort();
             startDatabase();
@@ -49,14 +52,20 @@ public class RestartablePostgresTestResource implements QuarkusTestResourceLifec
         running = EmbeddedDatabase.start(dataDir, port);
     }
 
+    /** Stops PostgreSQL and removes its data and the instance store. */
     @Override
     public synchronized void stop() {
-        if (running != null) {
-            try {
+        try {
+            if (running != null) {
                 stopDatabase();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
+            try (Stream<Path> walk = Files.walk(root)) {
+                for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
