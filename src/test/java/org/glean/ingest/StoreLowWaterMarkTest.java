@@ -7,6 +7,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -64,7 +65,7 @@ class StoreLowWaterMarkTest {
     int port;
 
     @ConfigProperty(name = "glean.health.min-free-space")
-    long mark;
+    MemorySize minFreeSpace;
 
     @Inject
     InstanceStore store;
@@ -80,6 +81,7 @@ class StoreLowWaterMarkTest {
 
     @Test
     void refusesInstancesBeforeWritingWhileFreeSpaceIsBelowTheMarkAndTakesThemOnceItIsBack() throws Exception {
+        long mark = minFreeSpace.asLongValue();
         ManagedChannel channel = LoopbackChannels.open(port);
         try {
             assertThat(IngestCalls.ingest(channel, newInstance().file()).getInstanceCount()).isEqualTo(1);
