@@ -1,14 +1,15 @@
 package org.glean.ingest;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import io.quarkus.runtime.configuration.MemorySize;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.glean.dicom.DecodedImage;
 import org.glean.dicom.DicomHeader;
 import org.glean.dicom.DicomReader;
@@ -19,7 +20,6 @@ import org.glean.metrics.PipelineMetrics;
 import org.glean.metrics.PipelineStage;
 import org.glean.security.SameTransaction;
 import org.glean.security.UidReference;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
