@@ -4,11 +4,15 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.glean.proto.v1.IngestChunk;
 import org.glean.proto.v1.StudyAnalysis;
 import org.glean.dicom.DecodedImage;
@@ -47,6 +51,9 @@ import org.jboss.logging.Logger;
  * study is scored; the analysis is persisted only after the last instance is stored. The call
  * is one row of the audit trail: written with the study's completion, or, when the call fails,
  * by {@link CallerAuthorization}, or here when the client gives up after sending instances.
+ * A client that sends nothing for {@code glean.limits.idle-stream-timeout} while Glean waits for
+ * a chunk is answered DEADLINE_EXCEEDED and its unfinished instance discarded, so that a stalled
+ * sender holds no upload, memory or call slot (nor a drain on shutdown) for long.
  */
 final class IngestStudyCall implements StreamObserver<IngestChunk> {
 
@@ -64,6 +71,11 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
     private final CallAudit audit;
     private final AuditTrail trail;
     private final long startNanos = System.nanoTime();
+    private final Duration idleTimeout;
+    private final ScheduledFuture<?> idleCheck;
+    // When a chunk last arrived or was asked for; and whether the client has sent its last one.
+    private volatile long lastHeardNanos = System.nanoTime();
+    private volatile boolean halfClosed;
     private CompletableFuture<Void> lastStep = CompletableFuture.completedFuture(null);
 
     // Touched only by the steps, which never overlap.
@@ -82,7 +94,7 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
 
     IngestStudyCall(IngestService ingest, InferenceService inference, ServerCallStreamObserver<StudyAnalysis> response,
             Executor workers, Executor storers, Executor detectors, PipelineMetrics metrics, CallAudit audit,
-            AuditTrail trail) {
+            AuditTrail trail, Duration idleTimeout, ScheduledExecutorService timers) {
         this.ingest = ingest;
         this.audit = audit;
         this.trail = trail;
@@ -95,10 +107,15 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
         response.setOnCancelHandler(() -> inTurn(this::cancelled));
         requested = CHUNKS_AHEAD;
         response.request(CHUNKS_AHEAD);
+        this.idleTimeout = idleTimeout;
+        long checkEvery = Math.max(50, idleTimeout.toMillis() / 10);
+        idleCheck = timers.scheduleWithFixedDelay(() -> inTurn(this::endIfIdle), checkEvery, checkEvery,
+                TimeUnit.MILLISECONDS);
     }
 
     @Override
     public void onNext(IngestChunk chunk) {
+        lastHeardNanos = System.nanoTime();
         inTurn(() -> receive(chunk));
     }
 
@@ -109,6 +126,7 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
 
     @Override
     public void onCompleted() {
+        halfClosed = true;
         inTurn(this::finish);
     }
 
@@ -121,7 +139,7 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
                 step.run();
             } catch (RuntimeException e) {
                 LOG.error("IngestStudy call failed", e);
-                fail(Status.INTERNAL.withDescription("Glean could not store the study; try again later"));
+                fail(Status.INTERNAL.withDescription("Glean could not store the study; try again later").withCause(e));
             }
         }, workers);
     }
@@ -165,7 +183,8 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
             failAfterStoring(Status.RESOURCE_EXHAUSTED.withDescription(origin + ": " + e.getMessage()));
         } catch (IOException e) {
             LOG.errorf(e, "%s: receiving failed", origin);
-            failAfterStoring(Status.INTERNAL.withDescription(origin + ": Glean could not store the instance; try again later"));
+            failAfterStoring(Status.INTERNAL.withDescription(origin + ": Glean could not store the instance; try again later")
+                    .withCause(e));
         }
     }
 
@@ -217,6 +236,9 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
 
     private void requestMore() {
         if (!receivingPaused && !detectorBehind && requested < CHUNKS_AHEAD) {
+            if (requested == 0) {
+                lastHeardNanos = System.nanoTime(); // the client could not send until now
+            }
             response.request(CHUNKS_AHEAD - requested);
             requested = CHUNKS_AHEAD;
         }
@@ -259,8 +281,21 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
             String origins = group.get(0).origin()
                     + (group.size() == 1 ? "" : " to " + group.get(group.size() - 1).origin());
             LOG.errorf(e, "%s: storing failed", origins);
-            return Status.INTERNAL.withDescription(origins + ": Glean could not store the instances; try again later");
+            return Status.INTERNAL.withDescription(origins + ": Glean could not store the instances; try again later")
+                    .withCause(e);
         }
+    }
+
+    // Idle only while Glean waits for a chunk: not while it holds the client back (flow control).
+    private void endIfIdle() {
+        if (halfClosed || requested == 0 || System.nanoTime() - lastHeardNanos < idleTimeout.toNanos()) {
+            return;
+        }
+        failAfterStoring(Status.DEADLINE_EXCEEDED.withDescription("no chunk arrived for " + idleTimeout.toSeconds()
+                + " s while Glean waited for one (glean.limits.idle-stream-timeout), so the call was ended"
+                + (expectedIndex == 0 ? "" : ": the " + expectedIndex + " instance(s) sent whole are stored")
+                + (upload == null ? "" : (expectedIndex == 0 ? ": " : ", ") + "the unfinished instance_index "
+                + expectedIndex + " was discarded") + "; send the study again, without long pauses between chunks"));
     }
 
     private void finish() {
@@ -297,6 +332,7 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
             return;
         }
         ended = true;
+        idleCheck.cancel(false);
         response.onNext(analysis);
         response.onCompleted();
         metrics.recordStudySince(startNanos);
@@ -337,6 +373,7 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
 
     private void abandon() {
         ended = true;
+        idleCheck.cancel(false);
         scoring.close();
         if (upload != null) {
             upload.discard();

@@ -7,10 +7,13 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.PreDestroy;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.glean.proto.v1.DeleteStudyRequest;
 import org.glean.proto.v1.DeletedStudy;
 import org.glean.proto.v1.GetStudyRequest;
@@ -46,20 +49,32 @@ public class StudyIngestGrpcService extends StudyIngestGrpc.StudyIngestImplBase 
     private final ExecutorService workers = pool("ingest-grpc-");
     private final ExecutorService storers = pool("ingest-store-");
     private final ExecutorService detectors = pool("ingest-detect-");
+    // Looks for IngestStudy calls whose client went silent.
+    private final ScheduledExecutorService idleChecks = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "ingest-idle-check");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Duration idleStreamTimeout;
 
     public StudyIngestGrpcService(IngestService ingest, InferenceService inference, PipelineMetrics metrics,
-            StudyDeletion deletion, AuditTrail trail) {
+            StudyDeletion deletion, AuditTrail trail,
+            @ConfigProperty(name = "glean.limits.idle-stream-timeout") Duration idleStreamTimeout) {
         this.ingest = ingest;
         this.inference = inference;
         this.metrics = metrics;
         this.deletion = deletion;
         this.trail = trail;
+        if (idleStreamTimeout.isNegative() || idleStreamTimeout.isZero()) {
+            throw new IllegalArgumentException("glean.limits.idle-stream-timeout must be positive, got " + idleStreamTimeout);
+        }
+        this.idleStreamTimeout = idleStreamTimeout;
     }
 
     @Override
     public StreamObserver<IngestChunk> ingestStudy(StreamObserver<StudyAnalysis> responseObserver) {
         return new IngestStudyCall(ingest, inference, (ServerCallStreamObserver<StudyAnalysis>) responseObserver, workers,
-                storers, detectors, metrics, CallerAuthorization.audit(), trail);
+                storers, detectors, metrics, CallerAuthorization.audit(), trail, idleStreamTimeout, idleChecks);
     }
 
     @Override
@@ -96,6 +111,7 @@ public class StudyIngestGrpcService extends StudyIngestGrpc.StudyIngestImplBase 
         workers.shutdownNow();
         storers.shutdownNow();
         detectors.shutdownNow();
+        idleChecks.shutdownNow();
     }
 
     private static ExecutorService pool(String threadNamePrefix) {

@@ -135,7 +135,12 @@ public final class GleanServerProcess implements AutoCloseable {
      * the server was started so), every call with an admin service token signed with the server's key.
      */
     public ManagedChannel channel() {
-        return channelBuilder().intercept(new BearerToken(token("glean-bench", Role.ADMIN)).onEveryCall()).build();
+        return channel("glean-bench", Role.ADMIN);
+    }
+
+    /** A channel whose calls carry a token of the subject with the roles. */
+    public ManagedChannel channel(String subject, Role... roles) {
+        return channelBuilder().intercept(new BearerToken(token(subject, roles)).onEveryCall()).build();
     }
 
     private NettyChannelBuilder channelBuilder() {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import javax.net.ssl.SSLContext;
+import org.glean.database.DatabaseOutage;
 import org.glean.dicom.CStoreHandler;
 import org.glean.dicom.CallerAllowList;
 import org.glean.dicom.CStoreOutcome;
@@ -163,7 +164,12 @@ public class CStoreIngest implements CStoreHandler {
 
         @Override
         public IncomingInstance begin() throws IOException {
-            return new Pushed(ingest.newUpload(), "C-STORE from " + caller.name(), this);
+            String origin = "C-STORE from " + caller.name();
+            try {
+                return new Pushed(ingest.newUpload(), origin, this);
+            } catch (SizeLimitException storeFull) {
+                return new Pushed(null, origin, this, storeFull);
+            }
         }
 
         void count(String studyInstanceUid, boolean stored) {
@@ -195,9 +201,15 @@ public class CStoreIngest implements CStoreHandler {
         private SizeLimitException overflow;
 
         Pushed(InstanceUpload upload, String origin, Association association) {
+            this(upload, origin, association, null);
+        }
+
+        // Refused from the start (no upload) when overflow is given: its data set is read off the wire and dropped.
+        Pushed(InstanceUpload upload, String origin, Association association, SizeLimitException overflow) {
             this.upload = upload;
             this.origin = origin;
             this.association = association;
+            this.overflow = overflow;
         }
 
         @Override
@@ -226,6 +238,9 @@ public class CStoreIngest implements CStoreHandler {
             } catch (SizeLimitException e) {
                 return refused(CStoreOutcome.outOfResources(e.getMessage()));
             } catch (IOException | RuntimeException e) {
+                if (DatabaseOutage.isCause(e)) {
+                    return refused(CStoreOutcome.outOfResources(DatabaseOutage.ADVICE));
+                }
                 LOG.errorf(e, "%s: storing failed", origin);
                 association.count(null, false);
                 return CStoreOutcome.processingFailure("Glean could not store the instance; try again later");
@@ -240,7 +255,9 @@ public class CStoreIngest implements CStoreHandler {
 
         @Override
         public void abort() {
-            upload.discard();
+            if (upload != null) {
+                upload.discard();
+            }
         }
     }
 }

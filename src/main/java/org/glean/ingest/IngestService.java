@@ -1,5 +1,6 @@
 package org.glean.ingest;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.glean.dicom.DecodedImage;
 import org.glean.dicom.DicomHeader;
 import org.glean.dicom.DicomReader;
@@ -38,19 +40,38 @@ public class IngestService {
     private final IngestConfig config;
     private final Event<StudyReceived> studyReceived;
     private final PipelineMetrics metrics;
+    private final long minFreeBytes;
 
+    /**
+     * @param minFreeSpace the store's low-water mark, the same that readiness demands: below it
+     *     an instance is refused before a byte of it is written, rather than failing half-way on a
+     *     full disk
+     */
     public IngestService(DicomReader reader, InstanceStore store, StudyRepository repository, IngestConfig config,
-            Event<StudyReceived> studyReceived, PipelineMetrics metrics) {
+            Event<StudyReceived> studyReceived, PipelineMetrics metrics,
+            @ConfigProperty(name = "glean.health.min-free-space") MemorySize minFreeSpace) {
         this.reader = reader;
         this.store = store;
         this.repository = repository;
         this.config = config;
         this.studyReceived = studyReceived;
         this.metrics = metrics;
+        this.minFreeBytes = minFreeSpace.asLongValue();
     }
 
-    /** Starts receiving one instance; its size is bounded by glean.ingest.max-instance-size. */
-    public InstanceUpload newUpload() throws IOException {
+    /**
+     * Starts receiving one instance; its size is bounded by glean.ingest.max-instance-size.
+     *
+     * @throws SizeLimitException when the store's file system has less usable space than
+     *     glean.health.min-free-space; nothing is written then
+     */
+    public InstanceUpload newUpload() throws IOException, SizeLimitException {
+        long usable = store.usableSpace();
+        if (usable < minFreeBytes) {
+            throw new SizeLimitException("the instance store has " + usable + " bytes free, below "
+                    + "glean.health.min-free-space (" + minFreeBytes + " bytes), so Glean takes no instances and "
+                    + "wrote nothing of this one; send it again once space is freed or added");
+        }
         return store.newUpload(config.maxInstanceSize().asLongValue());
     }
 

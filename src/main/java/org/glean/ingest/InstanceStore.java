@@ -215,6 +215,11 @@ public class InstanceStore {
         return root.resolve(contentSha256.substring(0, 2)).resolve(contentSha256 + ".dcm");
     }
 
+    /** Bytes its file system still has usable. */
+    public long usableSpace() throws IOException {
+        return Files.getFileStore(root).getUsableSpace();
+    }
+
     /** The store's root directory. */
     public Path root() {
         return root;

@@ -16,6 +16,7 @@ import org.glean.security.Actor;
 import org.glean.security.AuditAction;
 import org.glean.security.AuditEntry;
 import org.glean.security.AuditTrail;
+import org.jboss.logging.Logger;
 
 /** The fine_tune_job table in plain JDBC. */
 final class FineTuneJobRepository {
@@ -24,6 +25,10 @@ final class FineTuneJobRepository {
     static final String DELETED_UID = "(a deleted study's UID)";
     /** PostgreSQL's unique_violation: the one-running-job index refused a second. */
     private static final String UNIQUE_VIOLATION = "23505";
+
+    /** First key of the advisory locks of running jobs (the second is the job's id): "glFT". */
+    static final int RUNNING_JOB_LOCK = 0x676c4654;
+    private static final Logger LOG = Logger.getLogger(FineTuneJobRepository.class);
 
     private final DataSource dataSource;
     private final AuditTrail trail;
@@ -165,13 +170,57 @@ final class FineTuneJobRepository {
         }
     }
 
-    /** Marks every RUNNING job FAILED with {@code reason}; returns how many. */
+    /** A running job's lock, held until closed; see {@link #holdRunning}. */
+    interface RunningLock extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Takes the advisory lock that says "job {@code jobId} runs here", on a database session of
+     * its own held until the lock is closed; PostgreSQL frees it when this process ends however it
+     * ends (its connections close), so {@link #failRunning} on any replica knows whether the job
+     * is alive.
+     */
+    RunningLock holdRunning(long jobId) {
+        try {
+            Connection session = dataSource.getConnection();
+            try (PreparedStatement lock = session.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
+                lock.setInt(1, RUNNING_JOB_LOCK);
+                lock.setInt(2, Math.toIntExact(jobId));
+                lock.execute();
+            } catch (SQLException | RuntimeException e) {
+                session.close();
+                throw e;
+            }
+            // The pool keeps the session open after close(): the lock is given back explicitly.
+            return () -> {
+                try (session; PreparedStatement unlock = session.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
+                    unlock.setInt(1, RUNNING_JOB_LOCK);
+                    unlock.setInt(2, Math.toIntExact(jobId));
+                    unlock.execute();
+                } catch (SQLException e) {
+                    // a session that is gone (a database outage) holds no lock either
+                    LOG.warnf("Giving back fine-tuning job %d's lock failed: %s", jobId, e.getMessage());
+                }
+            };
+        } catch (SQLException e) {
+            throw new PersistenceException("locking fine-tuning job " + jobId + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Marks FAILED, with {@code reason}, every RUNNING job that no live process holds (its
+     * {@link #holdRunning} lock is free: its server is gone); a job another replica runs stays.
+     * Returns how many.
+     */
     int failRunning(String reason) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement update = connection.prepareStatement("""
                      UPDATE fine_tune_job SET state = 'FAILED', reason = ?, finished_at = now()
-                     WHERE state = 'RUNNING'""")) {
+                     WHERE state = 'RUNNING' AND pg_try_advisory_xact_lock(?, CAST(id AS INTEGER))""")) {
             update.setString(1, reason);
+            update.setInt(2, RUNNING_JOB_LOCK);
             return update.executeUpdate();
         } catch (SQLException e) {
             throw new PersistenceException("marking interrupted fine-tuning jobs failed: " + e.getMessage(), e);

@@ -43,7 +43,8 @@ import org.jboss.logging.Logger;
  * Fine-tuning jobs: started by hand or after glean.training.auto-fine-tune-after new annotations,
  * run one at a time on a background thread (the database refuses a second RUNNING job, across
  * replicas), recorded in PostgreSQL with their progress, and judged by the {@link PromotionGate}
- * at the end. A server that stops while a job runs marks it FAILED when it starts again; a
+ * at the end. A job that was running when its server stopped is marked FAILED by the next server
+ * to start; a job that another replica runs is left alone (it holds the job's advisory lock). A
  * finished job is found as it ended.
  */
 @ApplicationScoped
@@ -87,8 +88,9 @@ public class FineTuneJobs {
     }
 
     /**
-     * Marks FAILED every job recorded as RUNNING: at start-up, such a job was running when the
-     * server stopped, and nothing runs it any more.
+     * Marks FAILED every job recorded as RUNNING whose server is gone: at start-up, such a job was
+     * running when its server stopped, and nothing runs it any more. Jobs running on other
+     * replicas stay.
      */
     public void failInterruptedJobs() {
         int interrupted = jobs.failRunning(INTERRUPTED);
@@ -127,10 +129,16 @@ public class FineTuneJobs {
                         .map(other -> "fine-tuning job " + other.id() + " is running; watch it (Models.WatchJob) and "
                                 + "start again once it has ended")
                         .orElse("another fine-tuning job was running; try again")));
+        // At once: until the lock is held, a replica starting up would take the job for an interrupted one.
+        FineTuneJobRepository.RunningLock alive = jobs.holdRunning(job.id());
         running.put(job.id(), job);
         LOG.infof("Fine-tuning job %d started (%s, by %s) from model version %s: %d epochs, learning rate %s",
                 job.id(), trigger, job.requestedBy(), parent, passes, rate);
-        worker.execute(() -> run(job, parentFiles));
+        worker.execute(() -> {
+            try (alive) {
+                run(job, parentFiles);
+            }
+        });
         return job;
     }
 

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.glean.server.LoopbackChannels;
 
 /** Asks a test server's health endpoints without a token, as a probe would. */
-final class HealthEndpoints {
+public final class HealthEndpoints {
 
     /** An answer: the HTTP status and the JSON body. */
     record Answer(int status, JsonNode body) {
@@ -43,7 +43,7 @@ final class HealthEndpoints {
     }
 
     /** The gRPC health service's answer for the whole server, asked without credentials. */
-    static ServingStatus grpcStatus(int port) throws InterruptedException {
+    public static ServingStatus grpcStatus(int port) throws InterruptedException {
         ManagedChannel channel = LoopbackChannels.anonymous(port);
         try {
             return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
