@@ -9,7 +9,7 @@ import io.grpc.Status;
 import io.quarkus.grpc.GlobalInterceptor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.spi.Prioritized;
-import org.glean.database.DatabaseOutage;
+import org.glean.persistence.DatabaseOutage;
 
 /**
  * Every gRPC call that fails because the database is out of reach is answered UNAVAILABLE with

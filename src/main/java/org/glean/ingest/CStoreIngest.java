@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import javax.net.ssl.SSLContext;
-import org.glean.database.DatabaseOutage;
+import org.glean.persistence.DatabaseOutage;
 import org.glean.dicom.CStoreHandler;
 import org.glean.dicom.CallerAllowList;
 import org.glean.dicom.CStoreOutcome;

@@ -1,4 +1,4 @@
-package org.glean.database;
+package org.glean.persistence;
 
 import java.sql.SQLException;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package org.glean.database;
+package org.glean.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
