@@ -14,13 +14,25 @@ import org.glean.bench.OrthancProcess;
  * Debian's Orthanc on loopback as the DIMSE source {@code dimse} taking CT studies by C-FIND and
  * C-MOVE. Glean's C-STORE SCP listens on a port chosen here, so that Orthanc knows Glean (AE
  * {@code GLEAN}) as a DICOM node to move studies to. Like {@link OrthancDicomWebTestResource} it
- * polls once at start-up and then only on demand or after a failure, with a short backoff.
+ * polls once at start-up and then only on demand or after a failure, with a short backoff; with the
+ * init argument {@code polled=false} the server does not poll it at all, passes run only on demand.
  */
 public class OrthancDimseTestResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String SOURCE = "dimse";
     public static final String GLEAN_AE_TITLE = "GLEAN";
     static volatile OrthancProcess orthanc;
+    private boolean polled = true;
+
+    /** The Orthanc now running. */
+    public static OrthancProcess orthanc() {
+        return orthanc;
+    }
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        polled = !"false".equals(initArgs.get("polled"));
+    }
 
     @Override
     public Map<String, String> start() {
@@ -48,6 +60,7 @@ public class OrthancDimseTestResource implements QuarkusTestResourceLifecycleMan
                 Map.entry(prefix + "calling-ae-title", GLEAN_AE_TITLE),
                 Map.entry(prefix + "query.modality", "CT"),
                 Map.entry(prefix + "poll-interval", "1H"),
+                Map.entry(prefix + "enabled", Boolean.toString(polled)),
                 Map.entry(prefix + "connect-timeout", "2S"),
                 Map.entry("glean.pacs.backoff.initial", "200MS"),
                 Map.entry("glean.pacs.backoff.max", "1S"));

@@ -22,13 +22,13 @@ import org.glean.ingest.InstanceStore;
  * Studies written into an Orthanc for Glean to pull, remembered file by file, so that a test can
  * check that Glean stored each instance's data set exactly as sent and scored the study.
  */
-final class PacsStudies {
+public final class PacsStudies {
 
     private final Path dir;
     // Original files by StudyInstanceUID and SOPInstanceUID.
     private final Map<String, Map<String, Path>> originals = new HashMap<>();
 
-    PacsStudies(Path dir) {
+    public PacsStudies(Path dir) {
         this.dir = dir;
     }
 
@@ -36,7 +36,7 @@ final class PacsStudies {
      * Writes a study with seriesCount series of instancesPerSeries each into Orthanc; CT, or
      * secondary capture (modality OT) that a CT query leaves out.
      */
-    String load(OrthancProcess orthanc, int seriesCount, int instancesPerSeries, boolean secondaryCapture)
+    public String load(OrthancProcess orthanc, int seriesCount, int instancesPerSeries, boolean secondaryCapture)
             throws IOException, InterruptedException {
         String study = DcmtkFiles.newUid();
         for (int series = 1; series <= seriesCount; series++) {
@@ -52,7 +52,7 @@ final class PacsStudies {
     }
 
     /** Glean holds exactly the study's instances, each data set as sent, and has scored it once. */
-    void assertStoredAsSentAndScored(String study, AnalysisRepository analyses, InstanceStore store)
+    public void assertStoredAsSentAndScored(String study, AnalysisRepository analyses, InstanceStore store)
             throws Exception {
         Map<String, String> stored = analyses.acceptedContent(study);
         Map<String, Path> sent = originals.get(study);
