@@ -7,7 +7,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.glean.dicom.DimseException;
@@ -145,18 +144,7 @@ class DimseSourceTest {
 
         assertThatThrownBy(() -> poller.passNow(SOURCE, SourcePass.Progress.NONE))
                 .isInstanceOf(DimseException.class).hasMessageContaining("cannot connect");
-        Thread.sleep(1500); // several backoff rounds while Orthanc is down
-        SourcePoller.SourceStatus down = poller.status(SOURCE);
-        assertThat(down.failing()).isTrue();
-        assertThat(down.failuresInARow()).isGreaterThan(1);
-
-        OrthancDimseTestResource.startOrthancAgain();
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (poller.status(SOURCE).failing() && Instant.now().isBefore(deadline)) {
-            Thread.sleep(100);
-        }
-
-        assertThat(poller.status(SOURCE).failing()).isFalse();
+        SourceOutage.assertRetriedUntilBack(poller, SOURCE, OrthancDimseTestResource::startOrthancAgain);
         assertThat(checkpoints.taken(SOURCE)).contains(study).hasSize(4);
         studies.assertStoredAsSentAndScored(study, analyses, store);
     }

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.glean.inference.AnalysisRepository;
@@ -124,18 +123,7 @@ class SourcePollerTest {
         })).isInstanceOf(DicomWebException.class).hasMessageContaining("cannot connect");
 
         assertThat(checkpoints.taken(SOURCE)).hasSize(4);
-        Thread.sleep(1500); // several backoff rounds while Orthanc is down
-        SourcePoller.SourceStatus down = poller.status(SOURCE);
-        assertThat(down.failing()).isTrue();
-        assertThat(down.failuresInARow()).isGreaterThan(1);
-
-        OrthancDicomWebTestResource.startOrthancAgain();
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (poller.status(SOURCE).failing() && Instant.now().isBefore(deadline)) {
-            Thread.sleep(100);
-        }
-
-        assertThat(poller.status(SOURCE).failing()).isFalse();
+        SourceOutage.assertRetriedUntilBack(poller, SOURCE, OrthancDicomWebTestResource::startOrthancAgain);
         assertThat(checkpoints.taken(SOURCE)).containsAll(newStudies).hasSize(6);
         for (String study : newStudies) {
             assertStoredAsSentAndScored(study);
