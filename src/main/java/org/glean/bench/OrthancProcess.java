@@ -71,6 +71,25 @@ public final class OrthancProcess implements AutoCloseable {
         return start(workDir, ChildProcess.freePort(), ChildProcess.freePort(), false, List.copyOf(modalities));
     }
 
+    /** Starts Orthanc with its DICOMweb plugin, knowing these DICOM nodes. */
+    public static OrthancProcess startWithDicomWebKnowing(Path workDir, List<Modality> modalities)
+            throws IOException {
+        return start(workDir, ChildProcess.freePort(), ChildProcess.freePort(), true, List.copyOf(modalities));
+    }
+
+    /** Adds a DICOM node through the REST API, while it runs (until it stops). */
+    public void addModality(Modality modality) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + httpPort
+                        + "/modalities/" + modality.aeTitle())).timeout(Duration.ofSeconds(10))
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"AET\": \"%s\", \"Host\": \"%s\", \"Port\": %d}"
+                                .formatted(modality.aeTitle(), modality.host(), modality.port()))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("Orthanc refused the DICOM node " + modality.aeTitle() + " with HTTP "
+                    + response.statusCode());
+        }
+    }
+
     /** A free TCP port on this host, for a peer Orthanc is to know before it listens. */
     public static int freePort() throws IOException {
         return ChildProcess.freePort();
@@ -136,10 +155,16 @@ public final class OrthancProcess implements AutoCloseable {
 
     /** Stores one Part-10 file through the REST API. */
     public void store(Path file) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + httpPort + "/instances"))
-                        .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofFile(file)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + httpPort + "/instances"))
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofFile(file)).build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException staleConnection) {
+            // Orthanc drops an idle kept-alive connection after a second (Keep-Alive: timeout=1), and
+            // the client may send on one it has dropped; storing an instance again is harmless.
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        }
         if (response.statusCode() != 200) {
             throw new IOException("Orthanc refused " + file.getFileName() + " with HTTP " + response.statusCode());
         }
