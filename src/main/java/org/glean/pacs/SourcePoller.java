@@ -7,6 +7,7 @@ import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -65,7 +66,7 @@ public class SourcePoller {
     }
 
     /** The configured sources, by name. */
-    public java.util.List<SourceSummary> sources() {
+    public List<SourceSummary> sources() {
         return sources.values().stream().map(state -> new SourceSummary(state.name, state.source.describe(),
                 state.settings.enabled(), state.status())).toList();
     }
