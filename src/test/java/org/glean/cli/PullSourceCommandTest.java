@@ -3,6 +3,7 @@ package org.glean.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.glean.cli.GleanRun.glean;
 
+import io.grpc.ManagedChannel;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -10,6 +11,7 @@ import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.glean.cli.GleanRun.Output;
 import org.glean.inference.AnalysisRepository;
@@ -18,12 +20,16 @@ import org.glean.ingest.InstanceStore;
 import org.glean.pacs.OrthancDimseTestResource;
 import org.glean.pacs.PacsStudies;
 import org.glean.pacs.SourceCheckpoints;
+import org.glean.proto.v1.ListSourcesRequest;
+import org.glean.proto.v1.SourceInfo;
+import org.glean.proto.v1.SourcesGrpc;
 import org.glean.security.AuditAction;
 import org.glean.security.AuditRecord;
 import org.glean.security.AuditRows;
 import org.glean.security.AuditTrail;
 import org.glean.security.Role;
 import org.glean.security.TestTokens;
+import org.glean.server.LoopbackChannels;
 import org.glean.server.PostgresTestResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code glean pull --source NAME} against the test server and a real Orthanc configured there as
  * a DIMSE source the server does not poll: the server runs one pass (Sources.PullSource), streams
  * its progress without naming a study, remembers what it took, and a second pull takes nothing.
- * Only curators and admins may; each pass is in the audit trail.
+ * Only curators and admins may; each pass is in the audit trail. ListSources names the source.
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
@@ -87,6 +93,25 @@ class PullSourceCommandTest {
                 AuditAction.SOURCE_PULLED.name());
         assertThat(rows).extracting(AuditRecord::detail).contains(
                 "1 studies taken (4 instances stored, 0 refused); 1 matched, 0 taken before");
+    }
+
+    @Test
+    void listSourcesSaysHowEachIsReachedAndWhetherItIsPolled() throws Exception {
+        ManagedChannel channel = LoopbackChannels.open(port, TestTokens.as("curator-l", Role.CURATOR));
+        try {
+            List<SourceInfo> sources = SourcesGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .listSources(ListSourcesRequest.getDefaultInstance()).getSourcesList();
+
+            assertThat(sources).hasSize(1);
+            assertThat(sources.get(0).getName()).isEqualTo(SOURCE);
+            assertThat(sources.get(0).getLocation()).isEqualTo("C-FIND/C-MOVE at ORTHANC@127.0.0.1:"
+                    + OrthancDimseTestResource.orthanc().dicomPort() + ", moving to AE GLEAN");
+            assertThat(sources.get(0).getPolled()).isFalse();
+            assertThat(AuditRows.of(trail, "curator-l")).extracting(AuditRecord::action)
+                    .containsExactly(AuditAction.SOURCES_READ.name());
+        } finally {
+            LoopbackChannels.close(channel);
+        }
     }
 
     @Test
