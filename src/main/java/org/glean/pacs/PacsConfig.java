@@ -54,10 +54,11 @@ public interface PacsConfig {
         /** For bearer-token authentication instead of Basic. */
         Optional<String> bearerToken();
 
+        /** Waiting for a connection, over DICOMweb or DIMSE. */
         @WithDefault("10S")
         Duration connectTimeout();
 
-        /** How long the PACS may take to begin an answer. */
+        /** How long the PACS may take to begin an answer (DICOMweb). */
         @WithDefault("2M")
         Duration requestTimeout();
 
@@ -144,7 +145,7 @@ public interface PacsConfig {
         }
     }
 
-    /** QIDO-RS filters (PS3.18 §8.3.4); each absent one matches everything. */
+    /** QIDO-RS filters (PS3.18 §8.3.4), or C-FIND keys for a DIMSE source; each absent one matches everything. */
     interface Query {
 
         /** ModalitiesInStudy, e.g. {@code CT}. */
