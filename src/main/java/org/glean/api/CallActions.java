@@ -8,6 +8,7 @@ import org.glean.proto.v1.IdentityGrpc;
 import org.glean.proto.v1.InferenceGrpc;
 import org.glean.proto.v1.ModelsGrpc;
 import org.glean.proto.v1.OutboxGrpc;
+import org.glean.proto.v1.SourcesGrpc;
 import org.glean.proto.v1.StudyIngestGrpc;
 import org.glean.security.AuditAction;
 
@@ -44,6 +45,9 @@ final class CallActions {
         put(IdentityGrpc.getListAuditMethod(), AuditAction.AUDIT_READ);
         put(IdentityGrpc.getVerifyAuditMethod(), AuditAction.AUDIT_READ);
         put(OutboxGrpc.getListOutboxMethod(), AuditAction.OUTBOX_READ);
+        put(OutboxGrpc.getRetryDeliveryMethod(), AuditAction.OUTBOX_RETRIED);
+        put(SourcesGrpc.getListSourcesMethod(), AuditAction.SOURCES_READ);
+        put(SourcesGrpc.getPullSourceMethod(), AuditAction.SOURCE_PULLED);
     }
 
     private CallActions() {

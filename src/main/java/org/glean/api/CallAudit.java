@@ -61,9 +61,11 @@ final class CallAudit {
         Object jobId = field(named, "job_id");
         String version = text(named, "version_id");
         String user = text(named, "name");
+        String source = text(named, "source");
         return entry.target(version != null ? "model " + version
                 : jobId instanceof Long id && id != 0 ? "job " + id
-                : user != null ? "user " + user : null);
+                : user != null ? "user " + user
+                : source != null ? "source " + source : null);
     }
 
     private static String text(Message message, String name) {

@@ -16,6 +16,7 @@ import org.glean.proto.v1.IdentityGrpc;
 import org.glean.proto.v1.InferenceGrpc;
 import org.glean.proto.v1.ModelsGrpc;
 import org.glean.proto.v1.OutboxGrpc;
+import org.glean.proto.v1.SourcesGrpc;
 import org.glean.proto.v1.StudyIngestGrpc;
 import org.glean.security.Role;
 
@@ -43,9 +44,11 @@ final class CallPermissions {
                 ModelsGrpc.getStartFineTuneMethod(), ModelsGrpc.getWatchJobMethod(), ModelsGrpc.getListModelsMethod(),
                 ModelsGrpc.getPromoteMethod(), ModelsGrpc.getRollbackMethod());
         allow(EnumSet.of(CURATOR), OutboxGrpc.getListOutboxMethod());
+        allow(EnumSet.of(CURATOR), SourcesGrpc.getListSourcesMethod(), SourcesGrpc.getPullSourceMethod());
         allow(EnumSet.of(INFERENCE), InferenceGrpc.getDetectMethod());
         allow(EnumSet.noneOf(Role.class), IdentityGrpc.getAddUserMethod(), IdentityGrpc.getListAuditMethod(),
-                IdentityGrpc.getVerifyAuditMethod(), StudyIngestGrpc.getDeleteStudyMethod());
+                IdentityGrpc.getVerifyAuditMethod(), StudyIngestGrpc.getDeleteStudyMethod(),
+                OutboxGrpc.getRetryDeliveryMethod());
     }
 
     private CallPermissions() {

@@ -2,29 +2,35 @@ package org.glean.api;
 
 import static org.glean.api.UnaryAnswer.answer;
 
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import org.glean.pacs.Outbox;
+import org.glean.pacs.OutboxDelivery;
 import org.glean.proto.v1.ListOutboxRequest;
 import org.glean.proto.v1.ListOutboxResponse;
 import org.glean.proto.v1.OutboxEntry;
 import org.glean.proto.v1.OutboxGrpc;
+import org.glean.proto.v1.RetryDeliveryRequest;
+import org.glean.proto.v1.RetryDeliveryResponse;
 import org.glean.security.AuditAction;
 import org.glean.security.AuditEntry;
 import org.glean.security.AuditTrail;
 
-/** gRPC front of the PACS outbox: lists the deliveries of results to the PACS. */
+/** gRPC front of the PACS outbox: lists the deliveries of results to the PACS, and queues a failed one again. */
 @GrpcService
 public class OutboxGrpcService extends OutboxGrpc.OutboxImplBase {
 
     private static final int DEFAULT_LIMIT = 100;
 
     private final Outbox outbox;
+    private final OutboxDelivery delivery;
     private final AuditTrail trail;
 
-    public OutboxGrpcService(Outbox outbox, AuditTrail trail) {
+    public OutboxGrpcService(Outbox outbox, OutboxDelivery delivery, AuditTrail trail) {
         this.outbox = outbox;
+        this.delivery = delivery;
         this.trail = trail;
     }
 
@@ -43,6 +49,24 @@ public class OutboxGrpcService extends OutboxGrpc.OutboxImplBase {
                             + filter.destination() + ", state " + filter.state() + ", limit " + filter.limit()));
             return response.build();
         });
+    }
+
+    @Override
+    @Blocking
+    public void retryDelivery(RetryDeliveryRequest request, StreamObserver<RetryDeliveryResponse> responseObserver) {
+        Outbox.Requeue requeue = outbox.requeue(request.getId());
+        if (requeue != Outbox.Requeue.QUEUED) {
+            responseObserver.onError((requeue == Outbox.Requeue.NOT_FOUND ? Status.NOT_FOUND
+                    .withDescription("no outbox delivery #" + request.getId())
+                    : Status.FAILED_PRECONDITION.withDescription("outbox delivery #" + request.getId()
+                            + " is not FAILED; only a delivery given up can be queued again")).asRuntimeException());
+            return;
+        }
+        trail.append(AuditEntry.of(CallerAuthorization.actor(), AuditAction.OUTBOX_RETRIED)
+                .target("delivery " + request.getId()).detail("queued again after it failed"));
+        delivery.wake();
+        responseObserver.onNext(RetryDeliveryResponse.getDefaultInstance());
+        responseObserver.onCompleted();
     }
 
     private static OutboxEntry message(Outbox.Entry entry) {

@@ -36,33 +36,72 @@ public final class OrthancProcess implements AutoCloseable {
     private final int httpPort;
     private final int dicomPort;
     private final boolean dicomWeb;
+    private final List<Modality> modalities;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private OrthancProcess(ChildProcess process, Path workDir, int httpPort, int dicomPort, boolean dicomWeb) {
+    private OrthancProcess(ChildProcess process, Path workDir, int httpPort, int dicomPort, boolean dicomWeb,
+            List<Modality> modalities) {
         this.process = process;
         this.workDir = workDir;
         this.httpPort = httpPort;
         this.dicomPort = dicomPort;
         this.dicomWeb = dicomWeb;
+        this.modalities = modalities;
+    }
+
+    /**
+     * A DICOM node Orthanc knows (its DicomModalities): it answers that node's C-FIND and C-MOVE,
+     * and a C-MOVE to its AE title sends the instances to its host and port.
+     */
+    public record Modality(String aeTitle, String host, int port) {
     }
 
     /** Starts Orthanc with its configuration, storage and log in {@code workDir}. */
     public static OrthancProcess start(Path workDir) throws IOException {
-        return start(workDir, ChildProcess.freePort(), ChildProcess.freePort(), false);
+        return start(workDir, ChildProcess.freePort(), ChildProcess.freePort(), false, List.of());
     }
 
     /** Starts Orthanc with its DICOMweb plugin at {@link #dicomWebUrl}. */
     public static OrthancProcess startWithDicomWeb(Path workDir) throws IOException {
-        return start(workDir, ChildProcess.freePort(), ChildProcess.freePort(), true);
+        return start(workDir, ChildProcess.freePort(), ChildProcess.freePort(), true, List.of());
+    }
+
+    /** Starts Orthanc, without plugins, knowing these DICOM nodes. */
+    public static OrthancProcess startKnowing(Path workDir, List<Modality> modalities) throws IOException {
+        return start(workDir, ChildProcess.freePort(), ChildProcess.freePort(), false, List.copyOf(modalities));
+    }
+
+    /** Starts Orthanc with its DICOMweb plugin, knowing these DICOM nodes. */
+    public static OrthancProcess startWithDicomWebKnowing(Path workDir, List<Modality> modalities)
+            throws IOException {
+        return start(workDir, ChildProcess.freePort(), ChildProcess.freePort(), true, List.copyOf(modalities));
+    }
+
+    /** Adds a DICOM node through the REST API, while it runs (until it stops). */
+    public void addModality(Modality modality) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + httpPort
+                        + "/modalities/" + modality.aeTitle())).timeout(Duration.ofSeconds(10))
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"AET\": \"%s\", \"Host\": \"%s\", \"Port\": %d}"
+                                .formatted(modality.aeTitle(), modality.host(), modality.port()))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("Orthanc refused the DICOM node " + modality.aeTitle() + " with HTTP "
+                    + response.statusCode());
+        }
+    }
+
+    /** A free TCP port on this host, for a peer Orthanc is to know before it listens. */
+    public static int freePort() throws IOException {
+        return ChildProcess.freePort();
     }
 
     /** Starts this Orthanc again, after {@link #close}, on the same ports and storage. */
     public OrthancProcess startAgain() throws IOException {
-        return start(workDir, httpPort, dicomPort, dicomWeb);
+        return start(workDir, httpPort, dicomPort, dicomWeb, modalities);
     }
 
-    private static OrthancProcess start(Path workDir, int httpPort, int dicomPort, boolean dicomWeb)
-            throws IOException {
+    private static OrthancProcess start(Path workDir, int httpPort, int dicomPort, boolean dicomWeb,
+            List<Modality> modalities) throws IOException {
         Path storage = Files.createDirectories(workDir.resolve("orthanc-storage"));
         Path config = workDir.resolve("orthanc.json");
         Files.writeString(config, """
@@ -77,13 +116,16 @@ public final class OrthancProcess implements AutoCloseable {
                   "AuthenticationEnabled": false,
                   "DicomCheckCalledAet": false,
                   "Plugins": [%5$s],
-                  "DicomWeb": { "Enable": true, "Root": "/dicom-web/" }
+                  "DicomWeb": { "Enable": true, "Root": "/dicom-web/" },
+                  "DicomModalities": { %6$s }
                 }
                 """.formatted(storage.toAbsolutePath(), httpPort, dicomPort, AE_TITLE,
-                dicomWeb ? "\"" + DICOMWEB_PLUGIN + "\"" : ""));
+                dicomWeb ? "\"" + DICOMWEB_PLUGIN + "\"" : "",
+                modalities.stream().map(node -> "\"%1$s\": [\"%1$s\", \"%2$s\", %3$d]".formatted(node.aeTitle(),
+                        node.host(), node.port())).collect(java.util.stream.Collectors.joining(", "))));
         ChildProcess process = ChildProcess.start("Orthanc", List.of("Orthanc", config.toAbsolutePath().toString()),
                 Map.of("TCP_NODELAY", "1"), workDir.resolve("orthanc.log"), name -> false);
-        return new OrthancProcess(process, workDir, httpPort, dicomPort, dicomWeb);
+        return new OrthancProcess(process, workDir, httpPort, dicomPort, dicomWeb, modalities);
     }
 
     /** Waits until its REST API answers and its DICOM port accepts connections. */
@@ -113,10 +155,16 @@ public final class OrthancProcess implements AutoCloseable {
 
     /** Stores one Part-10 file through the REST API. */
     public void store(Path file) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + httpPort + "/instances"))
-                        .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofFile(file)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + httpPort + "/instances"))
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofFile(file)).build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException staleConnection) {
+            // Orthanc drops an idle kept-alive connection after a second (Keep-Alive: timeout=1), and
+            // the client may send on one it has dropped; storing an instance again is harmless.
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        }
         if (response.statusCode() != 200) {
             throw new IOException("Orthanc refused " + file.getFileName() + " with HTTP " + response.statusCode());
         }

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         description = "Glean: DICOM study scoring with an MDN detector. 'glean serve' runs the gRPC server.",
         subcommands = {CommandLine.HelpCommand.class, SendCommand.class, PullCommand.class, SynthCommand.class, TrainCommand.class,
                 EvalCommand.class, ValidateUncertaintyCommand.class, BenchModelCommand.class,
-                BenchIngestCommand.class, BenchScoringCommand.class, BenchLoadCommand.class, CalibrateCommand.class, ExportCommand.class,
+                BenchIngestCommand.class, BenchPullCommand.class, BenchScoringCommand.class, BenchLoadCommand.class,
+                CalibrateCommand.class, ExportCommand.class,
                 TokenCommand.class, UsersCommand.class, AuditCommand.class, DeleteStudyCommand.class, OutboxCommand.class,
                 SimulateCommand.class})
 public final class GleanCommand implements Runnable {

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.glean.proto.v1.ListOutboxRequest;
 import org.glean.proto.v1.OutboxEntry;
 import org.glean.proto.v1.OutboxGrpc;
+import org.glean.proto.v1.RetryDeliveryRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,13 +20,14 @@ import picocli.CommandLine.Spec;
 @Command(name = "outbox", mixinStandardHelpOptions = true,
         description = {"Lists what a Glean server sends back to the PACS: each document (sr, kos, annotation-sr) per "
                 + "destination with its state, attempts and last error, the newest first.",
+                "With --retry ID, queues a FAILED delivery again instead (an admin's token).",
                 "Needs a curator's or admin's token. Exit status: 0 listed; 1 the server refused; 2 bad arguments."})
 public final class OutboxCommand implements Callable<Integer> {
 
     @Option(names = "--destination", paramLabel = "NAME", description = "deliveries to this destination")
     String destination;
 
-    @Option(names = "--state", paramLabel = "STATE", description = "PENDING, RETRYING or DELIVERED")
+    @Option(names = "--state", paramLabel = "STATE", description = "PENDING, RETRYING, DELIVERED or FAILED")
     String state;
 
     @Option(names = "--study", paramLabel = "UID", description = "documents about this StudyInstanceUID")
@@ -34,6 +36,10 @@ public final class OutboxCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "100", description = "at most this many, the newest (default: "
             + "${DEFAULT-VALUE}, at most 10000)")
     int limit;
+
+    @Option(names = "--retry", paramLabel = "ID",
+            description = "queue this FAILED delivery again (its number from the listing) instead of listing")
+    Long retry;
 
     @Mixin
     ServerConnection server;
@@ -48,6 +54,14 @@ public final class OutboxCommand implements Callable<Integer> {
         if (limit < 1 || limit > 10_000) {
             err.println("glean outbox: --limit must be 1 to 10000, got " + limit);
             return 2;
+        }
+        if (retry != null) {
+            return server.call(spec, channel -> {
+                OutboxGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.MINUTES)
+                        .retryDelivery(RetryDeliveryRequest.newBuilder().setId(retry).build());
+                out.println("#" + retry + " queued again");
+                return 0;
+            });
         }
         ListOutboxRequest.Builder request = ListOutboxRequest.newBuilder().setLimit(limit);
         if (destination != null) {

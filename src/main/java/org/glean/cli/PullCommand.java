@@ -1,5 +1,6 @@
 package org.glean.cli;
 
+import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,11 +10,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.glean.api.IngestStudyClient;
+import org.glean.proto.v1.PullProgress;
+import org.glean.proto.v1.PullSourceRequest;
+import org.glean.proto.v1.SourcesGrpc;
 import org.glean.proto.v1.StudyAnalysis;
+import org.glean.proto.v1.StudyPulled;
 import org.glean.pacs.DicomWebClient;
 import org.glean.pacs.DicomWebEndpoint;
 import org.glean.pacs.HttpDicomWebClient;
@@ -30,16 +36,23 @@ import picocli.CommandLine.Spec;
  * {@code glean pull --url URL}: one pass over a DICOMweb origin from the command line. Finds the
  * matching studies (QIDO-RS), retrieves each (WADO-RS) into a temporary folder as it streams in,
  * and sends it to a Glean server in one IngestStudy call, like {@code glean send}.
+ * {@code glean pull --source NAME}: one pass of a source configured on the server, run there
+ * (Sources.PullSource), with its checkpoint, printing its progress.
  */
 @Command(name = "pull", mixinStandardHelpOptions = true,
-        description = {"Pulls the studies a DICOMweb origin (a PACS) matches and sends each to a Glean server.",
+        description = {"Pulls the studies a DICOMweb origin (a PACS) matches and sends each to a Glean server, or "
+                + "has the server run one pass of a source configured there (--source, a curator's token).",
                 "Studies already on the server are stored once however often they are pulled. Exit status: 0 when "
                         + "every study was taken, 1 when one was not or the origin failed, 2 for bad arguments."})
 public final class PullCommand implements Callable<Integer> {
 
-    @Option(names = "--url", required = true, paramLabel = "URL",
+    @Option(names = "--url", paramLabel = "URL",
             description = "DICOMweb service root, e.g. http://pacs:8042/dicom-web")
     URI url;
+
+    @Option(names = "--source", paramLabel = "NAME",
+            description = "a source configured on the server (glean.pacs.sources.NAME), instead of --url and a query")
+    String source;
 
     @Option(names = "--modality", description = "ModalitiesInStudy to match, e.g. CT")
     String modality;
@@ -85,6 +98,19 @@ public final class PullCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if ((url == null) == (source == null)) {
+            err.println("glean pull: give either --url (a DICOMweb origin) or --source (a source of the server)");
+            return 2;
+        }
+        if (source != null) {
+            if (modality != null || studyDate != null || station != null || description != null || pageSize != 0
+                    || pacsUser != null || pacsPasswordFile != null || pacsTokenFile != null) {
+                err.println("glean pull: --source uses the source's own query and access, set on the server; "
+                        + "leave out the query and PACS options");
+                return 2;
+            }
+            return server.call(spec, channel -> pullSource(channel, out));
+        }
         DicomWebClient origin;
         try {
             origin = new HttpDicomWebClient(new DicomWebEndpoint(url, DicomWebEndpoint.authorization(
@@ -102,7 +128,7 @@ public final class PullCommand implements Callable<Integer> {
             try {
                 IngestStudyClient client = new IngestStudyClient(channel, chunkSize.bytes());
                 int[] failed = {0};
-                SourcePass.Outcome outcome = new SourcePass(origin, query, pageSize).run(java.util.Set.of(),
+                SourcePass.Outcome outcome = SourcePass.overDicomWeb(origin, query, pageSize).run(java.util.Set.of(),
                         study -> send(origin, client, study, folder, err, failed),
                         (position, total, study, taken) -> {
                             out.printf("[%d/%d] Study %s: %d instances taken%n", position, total,
@@ -118,6 +144,33 @@ public final class PullCommand implements Callable<Integer> {
                 deleteFolder(folder);
             }
         });
+    }
+
+    // Streams the server's pass of the source; a failure of the PACS ends the stream with UNAVAILABLE.
+    private int pullSource(ManagedChannel channel, PrintWriter out) {
+        Iterator<PullProgress> progress = SourcesGrpc.newBlockingStub(channel)
+                .pullSource(PullSourceRequest.newBuilder().setSource(source).build());
+        while (progress.hasNext()) {
+            PullProgress step = progress.next();
+            switch (step.getStepCase()) {
+                case FOUND -> out.printf("Source %s: %d studies match, %d of them taken before%n", source,
+                        step.getFound().getMatched(), step.getFound().getAlreadyTaken());
+                case STUDY -> {
+                    StudyPulled study = step.getStudy();
+                    out.printf("[%d/%d] %s%n", study.getPosition(), study.getTotal(), "TAKEN".equals(study.getOutcome())
+                            ? "study taken: " + study.getInstancesStored() + " instances stored, "
+                                    + study.getInstancesRefused() + " refused"
+                            : "study not taken: " + study.getError());
+                }
+                case DONE -> out.printf("%d of %d matching studies taken (%d instances stored, %d refused)%n",
+                        step.getDone().getTaken(), step.getDone().getMatched(), step.getDone().getInstancesStored(),
+                        step.getDone().getInstancesRefused());
+                default -> {
+                }
+            }
+            out.flush();
+        }
+        return 0;
     }
 
     // Retrieves one study into the folder, sends it, and empties the folder again.

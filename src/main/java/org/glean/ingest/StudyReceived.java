@@ -16,7 +16,7 @@ public record StudyReceived(String studyInstanceUid, Completion completion) {
         CALL_ENDED,
         /** No instance arrived for glean.scp.study-quiet-period (C-STORE pushes, broken-off calls). */
         QUIET_PERIOD_PASSED,
-        /** Glean retrieved the whole study from a PACS source (WADO-RS) and stored it. */
+        /** Glean retrieved the whole study from a PACS source (WADO-RS, or C-MOVE to its SCP) and stored it. */
         RETRIEVED
     }
 }

@@ -23,11 +23,8 @@ interface DocumentSender {
      */
     static DocumentSender of(String name, PacsConfig.Destination destination) {
         String prefix = "glean.pacs.destinations." + name + ": ";
-        if (destination.url().isPresent() == destination.host().isPresent()) {
-            throw new IllegalArgumentException(prefix + "give either url (STOW-RS) or host and port (C-STORE)");
-        }
         try {
-            if (destination.url().isPresent()) {
+            if (destination.overDicomWeb()) {
                 DicomWebEndpoint endpoint = destination.endpoint(destination.url().get());
                 HttpDicomWebClient client = new HttpDicomWebClient(endpoint);
                 return new DocumentSender() {
@@ -42,8 +39,7 @@ interface DocumentSender {
                     }
                 };
             }
-            CStoreClient client = new CStoreClient(destination.host().get(), destination.port().orElse(-1),
-                    destination.calledAeTitle(), destination.callingAeTitle(), destination.connectTimeout());
+            CStoreClient client = new CStoreClient(destination.dimsePeer());
             return new DocumentSender() {
                 @Override
                 public void send(byte[] part10) throws IOException {

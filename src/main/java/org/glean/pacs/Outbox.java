@@ -63,16 +63,29 @@ public class Outbox {
         /** Tried and failed; tried again at its next attempt time. */
         RETRYING,
         /** The destination accepted it. */
-        DELIVERED;
+        DELIVERED,
+        /** Failed {@code glean.pacs.outbox.max-attempts} times; not tried again until queued again. */
+        FAILED;
 
         /** The state by its name, or IllegalArgumentException naming the states. */
         public static State named(String name) {
             try {
                 return valueOf(name);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("state " + name + " is not one of PENDING, RETRYING, DELIVERED", e);
+                throw new IllegalArgumentException("state " + name
+                        + " is not one of PENDING, RETRYING, DELIVERED, FAILED", e);
             }
         }
+    }
+
+    /** What asking to queue a delivery again did. */
+    public enum Requeue {
+        /** It was FAILED and is PENDING now, due at once, with its attempts counted from 0 again. */
+        QUEUED,
+        /** It is not FAILED (it is still tried, or delivered); nothing changed. */
+        NOT_FAILED,
+        /** No delivery has this number. */
+        NOT_FOUND
     }
 
     /**
@@ -160,7 +173,7 @@ public class Outbox {
         try (PreparedStatement select = connection.prepareStatement("""
                 SELECT d.id, d.sop_instance_uid, d.attempts, doc.part10
                 FROM pacs_outbox_delivery d JOIN pacs_outbox_document doc USING (sop_instance_uid)
-                WHERE d.destination = ? AND d.state <> 'DELIVERED' AND d.next_attempt_at <= now()
+                WHERE d.destination = ? AND d.state IN ('PENDING', 'RETRYING') AND d.next_attempt_at <= now()
                 ORDER BY d.next_attempt_at, d.id
                 LIMIT 1
                 FOR UPDATE OF d SKIP LOCKED""")) {
@@ -192,18 +205,49 @@ public class Outbox {
         }
     }
 
-    /** Records a failed attempt at a claimed delivery; it is due again after {@code retryAfter}. */
-    public void markFailed(Connection connection, Claimed claimed, String error, Duration retryAfter)
-            throws SQLException {
+    /**
+     * Records a failed attempt at a claimed delivery: it is due again after {@code retryAfter},
+     * or, when this was attempt {@code maxAttempts}, it is FAILED and no longer tried.
+     *
+     * @return true when it is FAILED now
+     */
+    public boolean markFailed(Connection connection, Claimed claimed, String error, Duration retryAfter,
+            int maxAttempts) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("""
-                UPDATE pacs_outbox_delivery SET state = 'RETRYING', attempts = attempts + 1, last_error = ?,
+                UPDATE pacs_outbox_delivery SET attempts = attempts + 1, last_error = ?,
+                    state = CASE WHEN attempts + 1 >= ? THEN 'FAILED' ELSE 'RETRYING' END,
                     next_attempt_at = now() + make_interval(secs => ?)
-                WHERE id = ?""")) {
+                WHERE id = ?
+                RETURNING state""")) {
             update.setString(1, error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error);
-            update.setDouble(2, retryAfter.toMillis() / 1000.0);
-            update.setLong(3, claimed.id());
-            update.executeUpdate();
+            update.setInt(2, maxAttempts);
+            update.setDouble(3, retryAfter.toMillis() / 1000.0);
+            update.setLong(4, claimed.id());
+            try (ResultSet row = update.executeQuery()) {
+                return row.next() && State.FAILED.name().equals(row.getString(1));
+            }
         }
+    }
+
+    /** Queues a FAILED delivery again: PENDING, due now, its attempts counted from 0; its last error stays. */
+    public Requeue requeue(long id) {
+        return inTransaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("""
+                    UPDATE pacs_outbox_delivery SET state = 'PENDING', attempts = 0, next_attempt_at = now()
+                    WHERE id = ? AND state = 'FAILED'""")) {
+                update.setLong(1, id);
+                if (update.executeUpdate() == 1) {
+                    return Requeue.QUEUED;
+                }
+            }
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT 1 FROM pacs_outbox_delivery WHERE id = ?")) {
+                select.setLong(1, id);
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? Requeue.NOT_FAILED : Requeue.NOT_FOUND;
+                }
+            }
+        });
     }
 
     /**

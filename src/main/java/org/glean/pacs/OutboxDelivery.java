@@ -5,6 +5,8 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -43,6 +45,10 @@ public class OutboxDelivery {
     public OutboxDelivery(PacsConfig config, Outbox outbox) {
         this.config = config;
         this.outbox = outbox;
+        if (config.outbox().maxAttempts() < 1) {
+            throw new IllegalArgumentException("glean.pacs.outbox.max-attempts must be 1 or more, got "
+                    + config.outbox().maxAttempts());
+        }
         // A destination that cannot be read fails start-up, with its name, rather than its first delivery.
         config.destinations().forEach((name, destination) -> {
             DocumentSender sender = DocumentSender.of(name, destination);
@@ -125,12 +131,11 @@ public class OutboxDelivery {
                 outbox.markDelivered(connection, claimed);
                 return Optional.of(true);
             } catch (IOException e) {
-                outbox.markFailed(connection, claimed, e.getMessage(), retryAfter(claimed.attempts() + 1));
+                markFailed(connection, name, claimed, e.getMessage());
                 return Optional.of(false);
             } catch (RuntimeException e) {
                 // A toolkit's own failure: by its kind only, as its message may quote the document.
-                outbox.markFailed(connection, claimed, "sending failed unexpectedly (" + e.getClass().getName()
-                        + ")", retryAfter(claimed.attempts() + 1));
+                markFailed(connection, name, claimed, "sending failed unexpectedly (" + e.getClass().getName() + ")");
                 return Optional.of(false);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -139,6 +144,16 @@ public class OutboxDelivery {
         });
         outcome.ifPresent(delivered -> noteHealth(name, sender, delivered));
         return outcome;
+    }
+
+    private void markFailed(Connection connection, String name, Outbox.Claimed claimed, String error)
+            throws SQLException {
+        int maxAttempts = config.outbox().maxAttempts();
+        if (outbox.markFailed(connection, claimed, error, retryAfter(claimed.attempts() + 1), maxAttempts)) {
+            LOG.warnf("PACS destination %s: delivery #%d failed %d times and is given up (FAILED): %s. glean outbox"
+                    + " --state FAILED lists such deliveries; glean outbox --retry %d queues it again", name,
+                    claimed.id(), maxAttempts, error, claimed.id());
+        }
     }
 
     // "Equal jitter": half the backoff fixed, half at random, so that many documents failed together

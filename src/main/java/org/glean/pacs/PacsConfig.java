@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import org.glean.dicom.DimsePeer;
 
 /** PACS sources Glean polls for new studies, and destinations it sends its results to (docs/pacs.md). */
 @ConfigMapping(prefix = "glean.pacs")
@@ -53,10 +54,11 @@ public interface PacsConfig {
         /** For bearer-token authentication instead of Basic. */
         Optional<String> bearerToken();
 
+        /** Waiting for a connection, over DICOMweb or DIMSE. */
         @WithDefault("10S")
         Duration connectTimeout();
 
-        /** How long the PACS may take to begin an answer. */
+        /** How long the PACS may take to begin an answer (DICOMweb). */
         @WithDefault("2M")
         Duration requestTimeout();
 
@@ -67,15 +69,56 @@ public interface PacsConfig {
         }
     }
 
-    /** One DICOMweb origin and what to take from it. */
-    interface Source extends DicomWebAccess {
+    /**
+     * A PACS reached either by DICOMweb at {@code url} or by DIMSE at {@code host} and
+     * {@code port} with AE titles: exactly one of the two.
+     */
+    interface PacsAccess extends DicomWebAccess {
+
+        /** The DICOMweb service root, e.g. {@code http://pacs:8042/dicom-web}. */
+        Optional<String> url();
+
+        /** The PACS's DICOM host, instead of a URL. */
+        Optional<String> host();
+
+        OptionalInt port();
+
+        /** The PACS's AE title. */
+        @WithDefault("ANY-SCP")
+        String calledAeTitle();
+
+        /** Glean's AE title towards the PACS. */
+        @WithDefault("GLEAN")
+        String callingAeTitle();
+
+        /**
+         * Whether it is reached by DICOMweb (true) or DIMSE (false).
+         *
+         * @throws IllegalArgumentException when the settings give neither or both of a URL and a host
+         */
+        default boolean overDicomWeb() {
+            if (url().isPresent() == host().isPresent()) {
+                throw new IllegalArgumentException("give either url (DICOMweb) or host and port (DIMSE)");
+            }
+            return url().isPresent();
+        }
+
+        /** The DIMSE peer its host, port and AE titles describe. */
+        default DimsePeer dimsePeer() {
+            return new DimsePeer(host().orElseThrow(), port().orElse(-1), calledAeTitle(), callingAeTitle(),
+                    connectTimeout());
+        }
+    }
+
+    /**
+     * One PACS Glean takes studies from, by QIDO-RS and WADO-RS ({@code url}) or by C-FIND and
+     * C-MOVE ({@code host}, {@code port}, AE titles), and what to take from it.
+     */
+    interface Source extends PacsAccess {
 
         /** Whether the server polls it; {@code glean pull --source} works either way. */
         @WithDefault("true")
         boolean enabled();
-
-        /** The DICOMweb service root, e.g. {@code http://pacs:8042/dicom-web}. */
-        String url();
 
         /** Which studies to take. */
         Query query();
@@ -87,13 +130,13 @@ public interface PacsConfig {
         /**
          * Studies asked for per QIDO-RS request (limit and offset), or 0 to ask for every match at
          * once. Orthanc 1.10 with its DICOMweb plugin 1.7 applies the limit before the offset, so
-         * its pages after the first are wrong: leave it at 0 there.
+         * its pages after the first are wrong: leave it at 0 there. DICOMweb only.
          */
         @WithDefault("0")
         int pageSize();
 
         default DicomWebEndpoint endpoint() {
-            return endpoint(url());
+            return endpoint(url().orElseThrow());
         }
 
         default StudyQuery studyQuery() {
@@ -102,7 +145,7 @@ public interface PacsConfig {
         }
     }
 
-    /** QIDO-RS filters (PS3.18 §8.3.4); each absent one matches everything. */
+    /** QIDO-RS filters (PS3.18 §8.3.4), or C-FIND keys for a DIMSE source; each absent one matches everything. */
     interface Query {
 
         /** ModalitiesInStudy, e.g. {@code CT}. */
@@ -121,7 +164,7 @@ public interface PacsConfig {
      * Where Glean's results go: a DICOMweb service (STOW-RS at {@code url}) or a DICOM storage
      * SCP (C-STORE at {@code host} and {@code port}), and which documents it takes.
      */
-    interface Destination extends DicomWebAccess {
+    interface Destination extends PacsAccess {
 
         /** Whether the outbox delivers to it; documents for it wait while it is off. */
         @WithDefault("true")
@@ -130,22 +173,6 @@ public interface PacsConfig {
         /** Which documents it takes: {@code sr}, {@code kos}, {@code annotation-sr}. */
         @WithDefault("sr,kos,annotation-sr")
         Set<DocumentKind> takes();
-
-        /** The DICOMweb service root for STOW-RS, e.g. {@code http://pacs:8042/dicom-web}. */
-        Optional<String> url();
-
-        /** The storage SCP's host for C-STORE, instead of a URL. */
-        Optional<String> host();
-
-        OptionalInt port();
-
-        /** The SCP's AE title. */
-        @WithDefault("ANY-SCP")
-        String calledAeTitle();
-
-        /** Glean's AE title towards the SCP. */
-        @WithDefault("GLEAN")
-        String callingAeTitle();
     }
 
     /** The outbox's delivery: how often it looks for due documents, and its backoff after failures. */
@@ -162,6 +189,13 @@ public interface PacsConfig {
 
         /** The catch-up of results that should be in the outbox and are not (see OutboxCatchUp). */
         CatchUp catchUp();
+
+        /**
+         * Failed attempts after which a delivery is given up: it goes to FAILED with its last
+         * error and waits for an administrator to queue it again.
+         */
+        @WithDefault("20")
+        int maxAttempts();
     }
 
     interface CatchUp {

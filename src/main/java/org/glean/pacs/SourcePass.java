@@ -1,31 +1,32 @@
 package org.glean.pacs;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * One pass over a DICOMweb source: list every study the query matches (QIDO-RS, page by page),
- * then take each one not taken before, in listing order. Listing first keeps paging stable
- * while studies are being taken. The first failure of the source ends the pass; studies taken
- * until then stay taken.
+ * One pass over a source: list every study its query matches, then take each one not taken
+ * before, in listing order. Listing first keeps paging stable while studies are being taken. The
+ * first failure of the source ends the pass; studies taken until then stay taken.
  */
 public final class SourcePass {
 
-    private final DicomWebClient client;
-    private final StudyQuery query;
-    private final int pageSize;
+    private final StudyFinder finder;
 
-    /** @param pageSize studies per QIDO-RS request, or 0 for one request without limit and offset */
-    public SourcePass(DicomWebClient client, StudyQuery query, int pageSize) {
-        if (pageSize < 0) {
-            throw new IllegalArgumentException("the page size must be 0 (no paging) or more");
-        }
-        this.client = client;
-        this.query = query;
-        this.pageSize = pageSize;
+    public SourcePass(StudyFinder finder) {
+        this.finder = finder;
+    }
+
+    /** A pass over a DICOMweb origin, listing by QIDO-RS (see {@link QidoStudyFinder}). */
+    public static SourcePass overDicomWeb(DicomWebClient client, StudyQuery query, int pageSize) {
+        return new SourcePass(new QidoStudyFinder(client, query, pageSize));
+    }
+
+    /** Lists the studies a source's query matches, each once. */
+    @FunctionalInterface
+    public interface StudyFinder {
+
+        List<StudyMatch> findStudies() throws IOException, InterruptedException;
     }
 
     /** Takes one study: retrieves and stores it, and remembers it taken. */
@@ -39,15 +40,23 @@ public final class SourcePass {
     public record TakenStudy(int stored, int refused) {
     }
 
-    /** Hears of each study as it is taken, e.g. to print progress. */
+    /** Hears of the listing and of each study as it is taken, e.g. to print progress. */
     @FunctionalInterface
     public interface Progress {
 
         Progress NONE = (position, total, study, taken) -> {
         };
 
+        /** The listing's result, before any study is taken. */
+        default void found(int matched, int alreadyTaken) {
+        }
+
         /** @param position 1 for the first study to take, up to {@code total} */
         void taken(int position, int total, StudyMatch study, TakenStudy taken);
+
+        /** Taking a study failed, which ends the pass; it is not remembered as taken. */
+        default void failed(int position, int total, StudyMatch study, Exception failure) {
+        }
     }
 
     /**
@@ -67,43 +76,26 @@ public final class SourcePass {
      */
     public Outcome run(Set<String> alreadyTaken, StudyTaker taker, Progress progress)
             throws IOException, InterruptedException {
-        List<StudyMatch> matches = listAll();
+        List<StudyMatch> matches = finder.findStudies();
         List<StudyMatch> toTake = matches.stream()
                 .filter(study -> !alreadyTaken.contains(study.studyInstanceUid())).toList();
+        progress.found(matches.size(), matches.size() - toTake.size());
         long stored = 0;
         long refused = 0;
         int position = 0;
         for (StudyMatch study : toTake) {
-            TakenStudy taken = taker.take(study);
+            position++;
+            TakenStudy taken;
+            try {
+                taken = taker.take(study);
+            } catch (IOException | RuntimeException e) {
+                progress.failed(position, toTake.size(), study, e);
+                throw e;
+            }
             stored += taken.stored();
             refused += taken.refused();
-            progress.taken(++position, toTake.size(), study, taken);
+            progress.taken(position, toTake.size(), study, taken);
         }
         return new Outcome(matches.size(), matches.size() - toTake.size(), toTake.size(), stored, refused);
-    }
-
-    private List<StudyMatch> listAll() throws IOException, InterruptedException {
-        List<StudyMatch> all = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        int offset = 0;
-        while (true) {
-            List<StudyMatch> page = client.searchStudies(query, offset, pageSize);
-            if (pageSize == 0) {
-                return page.stream().filter(study -> seen.add(study.studyInstanceUid())).toList();
-            }
-            offset += page.size();
-            // An origin may cap a page below the limit asked for, so only an empty page ends the
-            // list; one that ignores the offset repeats itself, which ends it too.
-            boolean anyNew = false;
-            for (StudyMatch study : page) {
-                if (seen.add(study.studyInstanceUid())) {
-                    all.add(study);
-                    anyNew = true;
-                }
-            }
-            if (!anyNew) {
-                return all;
-            }
-        }
     }
 }

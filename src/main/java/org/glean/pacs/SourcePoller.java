@@ -7,6 +7,7 @@ import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -14,6 +15,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.glean.dicom.DimseException;
+import org.glean.ingest.ScpConfig;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,17 +33,43 @@ public class SourcePoller {
 
     private final PacsConfig config;
     private final SourceCheckpoints checkpoints;
-    private final StudyRetrieval retrieval;
     private final Map<String, SourceState> sources = new TreeMap<>();
     // Its own threads, not @Scheduled: each source has its own interval and its own backoff after failures.
     private ScheduledExecutorService scheduler;
 
-    public SourcePoller(PacsConfig config, SourceCheckpoints checkpoints, StudyRetrieval retrieval) {
+    public SourcePoller(PacsConfig config, SourceCheckpoints checkpoints, StudyRetrieval retrieval, ScpConfig scp) {
         this.config = config;
         this.checkpoints = checkpoints;
-        this.retrieval = retrieval;
         // A source that cannot be read fails start-up, with its name, rather than its first pass.
-        config.sources().forEach((name, source) -> sources.put(name, new SourceState(name, source)));
+        config.sources().forEach((name, settings) -> {
+            try {
+                sources.put(name, new SourceState(name, settings, studySource(name, settings, retrieval, scp)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("glean.pacs.sources." + name + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private static StudySource studySource(String name, PacsConfig.Source settings, StudyRetrieval retrieval,
+            ScpConfig scp) {
+        if (settings.overDicomWeb()) {
+            return new DicomWebSource(name, settings, retrieval);
+        }
+        if (!scp.enabled()) {
+            throw new IllegalArgumentException("a DIMSE source moves studies to Glean's C-STORE SCP, which is off:"
+                    + " set glean.scp.enabled=true");
+        }
+        return new DimseSource(name, settings, scp.aeTitle(), retrieval);
+    }
+
+    /** A configured source: its name, how it is reached, and whether the server polls it. */
+    public record SourceSummary(String name, String location, boolean polled, SourceStatus status) {
+    }
+
+    /** The configured sources, by name. */
+    public List<SourceSummary> sources() {
+        return sources.values().stream().map(state -> new SourceSummary(state.name, state.source.describe(),
+                state.settings.enabled(), state.status())).toList();
     }
 
     /** Whether a source works now, and how many failures in a row it has had. */
@@ -48,7 +77,7 @@ public class SourcePoller {
     }
 
     void start(@Observes StartupEvent startup) {
-        if (sources.values().stream().noneMatch(state -> state.source.enabled())) {
+        if (sources.values().stream().noneMatch(state -> state.settings.enabled())) {
             return;
         }
         scheduler = Executors.newScheduledThreadPool(Math.min(4, sources.size()), runnable -> {
@@ -57,9 +86,9 @@ public class SourcePoller {
             return thread;
         });
         for (SourceState state : sources.values()) {
-            if (state.source.enabled()) {
-                LOG.infof("Polling PACS source %s at %s every %s", state.name, state.endpoint.origin(),
-                        state.source.pollInterval());
+            if (state.settings.enabled()) {
+                LOG.infof("Polling PACS source %s (%s) every %s", state.name, state.source.describe(),
+                        state.settings.pollInterval());
                 state.scheduleIn(Duration.ZERO);
             }
         }
@@ -80,7 +109,8 @@ public class SourcePoller {
      * Runs one pass of a source now, after any pass of it in progress.
      *
      * @throws IllegalArgumentException when no source has this name
-     * @throws DicomWebException when the source failed; the pass is retried with backoff
+     * @throws IOException when the source failed ({@link DicomWebException}, {@link MalformedMultipartException},
+     *     {@link DimseException}); the pass is retried with backoff
      */
     public SourcePass.Outcome passNow(String name, SourcePass.Progress progress)
             throws IOException, InterruptedException {
@@ -103,25 +133,19 @@ public class SourcePoller {
     private final class SourceState {
 
         private final String name;
-        private final PacsConfig.Source source;
-        private final DicomWebEndpoint endpoint;
-        private final HttpDicomWebClient client;
+        private final PacsConfig.Source settings;
+        private final StudySource source;
         private final SourcePass pass;
         // Read by status() while a pass holds the lock.
         private volatile int failuresInARow;
         private volatile Instant lastPassEnded;
         private ScheduledFuture<?> next;
 
-        SourceState(String name, PacsConfig.Source source) {
+        SourceState(String name, PacsConfig.Source settings, StudySource source) {
             this.name = name;
+            this.settings = settings;
             this.source = source;
-            try {
-                this.endpoint = source.endpoint();
-                this.client = new HttpDicomWebClient(endpoint);
-                this.pass = new SourcePass(client, source.studyQuery(), source.pageSize());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("glean.pacs.sources." + name + ": " + e.getMessage(), e);
-            }
+            this.pass = new SourcePass(source);
         }
 
         synchronized SourcePass.Outcome pass(SourcePass.Progress progress) throws IOException, InterruptedException {
@@ -138,7 +162,7 @@ public class SourcePoller {
         }
 
         private SourcePass.TakenStudy take(StudyMatch study) throws IOException, InterruptedException {
-            SourcePass.TakenStudy taken = retrieval.retrieve(client, name, study.studyInstanceUid());
+            SourcePass.TakenStudy taken = source.take(study);
             checkpoints.markTaken(name, study.studyInstanceUid(), taken.stored(), taken.refused(), Instant.now());
             return taken;
         }
@@ -153,7 +177,7 @@ public class SourcePoller {
                         + " before", name, outcome.taken(), outcome.instancesStored(), outcome.instancesRefused(),
                         outcome.matched(), outcome.alreadyTaken());
             }
-            scheduleIn(source.pollInterval());
+            scheduleIn(settings.pollInterval());
         }
 
         private void failed(Exception e) {
@@ -168,7 +192,7 @@ public class SourcePoller {
 
         // Replaces whatever was scheduled: a pass on demand moves the next scheduled one.
         synchronized void scheduleIn(Duration delay) {
-            if (scheduler == null || !source.enabled() || scheduler.isShutdown()) {
+            if (scheduler == null || !settings.enabled() || scheduler.isShutdown()) {
                 return;
             }
             if (next != null) {
@@ -192,9 +216,13 @@ public class SourcePoller {
         }
     }
 
-    // DicomWebException messages carry no patient data by construction; others are named by type.
-    private static String describe(Exception e) {
-        return e instanceof DicomWebException || e instanceof MalformedMultipartException ? e.getMessage()
+    /**
+     * A source's failure for a person: the messages of DicomWebException, MalformedMultipartException
+     * and DimseException carry no patient data by construction; others are named by type.
+     */
+    public static String describe(Exception e) {
+        return e instanceof DicomWebException || e instanceof MalformedMultipartException
+                || e instanceof DimseException ? e.getMessage()
                 : e.getClass().getSimpleName() + " (the log at DEBUG has the details)";
     }
 }

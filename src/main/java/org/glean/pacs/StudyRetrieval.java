@@ -73,10 +73,7 @@ public class StudyRetrieval {
                 }
             }
             if (storedCount > 0) {
-                int count = storedCount;
-                ingest.completeStudy(studyInstanceUid, StudyReceived.Completion.RETRIEVED, connection -> trail.append(
-                        connection, AuditEntry.of(Actor.GLEAN, AuditAction.STUDY_RECEIVED).target(studyInstanceUid)
-                                .detail(count + " instance(s) retrieved from PACS source " + source)));
+                complete(studyInstanceUid, storedCount + " instance(s) retrieved from PACS source " + source);
             }
             return new SourcePass.TakenStudy(storedCount, refused[0]);
         } finally {
@@ -84,6 +81,17 @@ public class StudyRetrieval {
                 examined.forEach(ExaminedInstance::discard);
             }
         }
+    }
+
+    /**
+     * Marks a retrieved study complete, which scores it, with its row in the audit trail.
+     *
+     * @param detail how many instances came from where, without patient data
+     */
+    void complete(String studyInstanceUid, String detail) {
+        ingest.completeStudy(studyInstanceUid, StudyReceived.Completion.RETRIEVED, connection -> trail.append(
+                connection, AuditEntry.of(Actor.GLEAN, AuditAction.STUDY_RECEIVED).target(studyInstanceUid)
+                        .detail(detail)));
     }
 
     // Streams one instance into an upload; the upload is gone again if the stream fails.

@@ -77,5 +77,11 @@ public enum AuditAction {
     /** DICOMweb WADO-RS retrieval of a study's, series' or instance's Part-10 files. */
     INSTANCES_RETRIEVED,
     /** DICOMweb WADO-RS frames or rendered images: at most one row per caller and study in a window. */
-    FRAMES_READ
+    FRAMES_READ,
+    /** ListSources: the PACS sources and how their polling goes. */
+    SOURCES_READ,
+    /** PullSource: one pass of a PACS source run on demand (the studies it takes are STUDY_RECEIVED too). */
+    SOURCE_PULLED,
+    /** RetryDelivery: a failed delivery to a PACS destination queued again. */
+    OUTBOX_RETRIED
 }

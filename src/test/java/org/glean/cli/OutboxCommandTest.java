@@ -80,7 +80,7 @@ class OutboxCommandTest {
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.err()).contains("PERMISSION_DENIED");
         assertThat(unknownState.exitCode()).isEqualTo(1);
-        assertThat(unknownState.err()).contains("INVALID_ARGUMENT", "state LOST is not one of PENDING, RETRYING, DELIVERED");
+        assertThat(unknownState.err()).contains("INVALID_ARGUMENT", "state LOST is not one of PENDING, RETRYING, DELIVERED, FAILED");
         assertThat(glean(server(port), "outbox", "--limit", "0").exitCode()).isEqualTo(2);
     }
 }

@@ -8,26 +8,17 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.glean.inference.AnalysisRepository;
 import org.glean.inference.TinyModelTestResource;
-import org.glean.ingest.DcmtkFiles;
-import org.glean.ingest.DcmtkFiles.Spec;
-import org.glean.ingest.DcmtkFiles.Syntax;
 import org.glean.ingest.IngestService;
 import org.glean.ingest.InstanceStore;
 import org.glean.ingest.StudyNotFoundException;
 import org.glean.server.PostgresTestResource;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -47,8 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SourcePollerTest {
 
     private static final String SOURCE = OrthancDicomWebTestResource.SOURCE;
-    // Original files by StudyInstanceUID and SOPInstanceUID, across the ordered tests.
-    private static final Map<String, Map<String, Path>> ORIGINALS = new HashMap<>();
 
     @Inject
     SourcePoller poller;
@@ -67,6 +56,14 @@ class SourcePollerTest {
 
     @TempDir
     static Path dir;
+
+    // Across the ordered tests.
+    private static PacsStudies studies;
+
+    @BeforeAll
+    static void studiesIn() {
+        studies = new PacsStudies(dir);
+    }
 
     @Test
     @Order(1)
@@ -102,7 +99,7 @@ class SourcePollerTest {
                 URI.create(OrthancDicomWebTestResource.orthanc.dicomWebUrl()), Optional.empty(),
                 Duration.ofSeconds(2), Duration.ofSeconds(20)));
         StudyQuery ct = new StudyQuery(Optional.of("CT"), Optional.empty(), Optional.empty(), Optional.empty());
-        SourcePass.Outcome afterRestart = new SourcePass(client, ct, 0).run(checkpoints.taken(SOURCE),
+        SourcePass.Outcome afterRestart = SourcePass.overDicomWeb(client, ct, 0).run(checkpoints.taken(SOURCE),
                 study -> {
                     throw new AssertionError("a study taken before was taken again");
                 }, SourcePass.Progress.NONE);
@@ -126,61 +123,19 @@ class SourcePollerTest {
         })).isInstanceOf(DicomWebException.class).hasMessageContaining("cannot connect");
 
         assertThat(checkpoints.taken(SOURCE)).hasSize(4);
-        Thread.sleep(1500); // several backoff rounds while Orthanc is down
-        SourcePoller.SourceStatus down = poller.status(SOURCE);
-        assertThat(down.failing()).isTrue();
-        assertThat(down.failuresInARow()).isGreaterThan(1);
-
-        OrthancDicomWebTestResource.startOrthancAgain();
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (poller.status(SOURCE).failing() && Instant.now().isBefore(deadline)) {
-            Thread.sleep(100);
-        }
-
-        assertThat(poller.status(SOURCE).failing()).isFalse();
+        SourceOutage.assertRetriedUntilBack(poller, SOURCE, OrthancDicomWebTestResource::startOrthancAgain);
         assertThat(checkpoints.taken(SOURCE)).containsAll(newStudies).hasSize(6);
         for (String study : newStudies) {
             assertStoredAsSentAndScored(study);
         }
     }
 
-    // Writes a study with seriesCount series of instancesPerSeries each into Orthanc; CT, or
-    // secondary capture (modality OT) that the source's query leaves out.
     private static String loadStudy(int seriesCount, int instancesPerSeries, boolean secondaryCapture)
             throws IOException, InterruptedException {
-        String study = DcmtkFiles.newUid();
-        for (int series = 1; series <= seriesCount; series++) {
-            String seriesUid = DcmtkFiles.newUid();
-            for (int instance = 1; instance <= instancesPerSeries; instance++) {
-                Spec spec = Spec.ct(study, seriesUid, series, instance, 64);
-                Path file = DcmtkFiles.write(dir, secondaryCapture ? spec.withFrames(2) : spec, Syntax.EXPLICIT_LITTLE);
-                OrthancDicomWebTestResource.orthanc.store(file);
-                ORIGINALS.computeIfAbsent(study, uid -> new HashMap<>()).put(spec.sopUid(), file);
-            }
-        }
-        return study;
+        return studies.load(OrthancDicomWebTestResource.orthanc, seriesCount, instancesPerSeries, secondaryCapture);
     }
 
     private void assertStoredAsSentAndScored(String study) throws Exception {
-        Map<String, String> stored = analyses.acceptedContent(study);
-        Map<String, Path> sent = ORIGINALS.get(study);
-        assertThat(stored.keySet()).containsExactlyInAnyOrderElementsOf(sent.keySet());
-        for (Map.Entry<String, String> instance : stored.entrySet()) {
-            assertThat(dataSet(store.pathOf(instance.getValue())))
-                    .as("data set of an instance").isEqualTo(dataSet(sent.get(instance.getKey())));
-        }
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (analyses.count(study) == 0 && Instant.now().isBefore(deadline)) {
-            Thread.sleep(100);
-        }
-        assertThat(analyses.count(study)).as("analyses of the study").isEqualTo(1);
-    }
-
-    // The bytes after the Part-10 file meta information: what a PACS may not change.
-    private static byte[] dataSet(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        // (0002,0000) UL group length: tag, "UL", 2-byte length, 4-byte value, at offset 132.
-        int groupLength = ByteBuffer.wrap(bytes, 140, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-        return Arrays.copyOfRange(bytes, 144 + groupLength, bytes.length);
+        studies.assertStoredAsSentAndScored(study, analyses, store);
     }
 }
