@@ -54,7 +54,7 @@ public class FineTuneTestResource implements QuarkusTestResourceLifecycleManager
         }
     }
 
-    private static void install(Path model, Path directory) throws IOException {
+    static void install(Path model, Path directory) throws IOException {
         Files.createDirectories(directory);
         for (String file : new String[] {DetectorCheckpoint.MANIFEST, DetectorCheckpoint.PARAMETERS}) {
             Files.copy(model.resolve(file), directory.resolve(file));
