@@ -10,6 +10,7 @@ import org.glean.detector.ModelManifest;
 import org.glean.detector.TrainingProgress;
 import org.glean.detector.TrainingSettings;
 import org.glean.inference.ModelFiles;
+import org.jboss.logging.Logger;
 
 /**
  * The training of one fine-tuning job: from the parent version's network, with its loss and
@@ -20,6 +21,8 @@ import org.glean.inference.ModelFiles;
  * uncertainty statistics of its objects on the held-out studies. Not thread-safe: one run per job.
  */
 final class FineTuneRun {
+
+    private static final Logger LOG = Logger.getLogger(FineTuneRun.class);
 
     /** What the job hears while it runs. */
     interface Progress {
@@ -84,6 +87,10 @@ final class FineTuneRun {
                 .withParentVersion(parent.versionId());
         FineTuneSchedule schedule = FineTuneSchedule.of(training.size(), config.batchSize(), epochs, config.minSteps(),
                 config.maxSteps(), config.backboneFrozenShare());
+        LOG.infof("Fine-tuning on %d annotated images (%d initial images replayed at %.0f %% of every batch of %d), "
+                + "validated on %d: %d updates, the first %d with the backbone frozen, validation every %d",
+                training.size(), replay == null ? 0 : replay.size(), replay == null ? 0.0 : 100 * config.replayShare(),
+                config.batchSize(), validation.size(), schedule.steps(), schedule.frozenSteps(), schedule.stepsPerRound());
         TrainingRun run = TrainingRun.fineTune(settings, schedule, config.batchSize(), new Random(config.seed()))
                 .replaying(replay, config.replayShare())
                 .stoppedWhen(() -> Thread.currentThread().isInterrupted())

@@ -13,14 +13,14 @@ import org.glean.inference.ModelFiles;
  * A server at a new site: the bundled model (trained on the first phantom family only) current in
  * a models folder of its own, and a fine-tuning job by itself after
  * {@value #AUTO_FINE_TUNE_AFTER} annotations, by the product's recipe (frozen backbone first,
- * updates scaled to the data, early stopping) shortened for a test: batches of 8 and at least
- * {@value #MIN_STEPS} updates.
+ * updates scaled to the data, early stopping) shortened for a test: batches of 8, at least
+ * {@value #MIN_STEPS} updates, at twice the default learning rate.
  */
 public class SiteAdaptationTestResource implements QuarkusTestResourceLifecycleManager {
 
     /** Submitted annotations that start a job by themselves. */
-    public static final int AUTO_FINE_TUNE_AFTER = 10;
-    static final int MIN_STEPS = 40;
+    public static final int AUTO_FINE_TUNE_AFTER = 16;
+    static final int MIN_STEPS = 60;
 
     @Override
     public Map<String, String> start() {
@@ -37,6 +37,7 @@ public class SiteAdaptationTestResource implements QuarkusTestResourceLifecycleM
                     "glean.training.warmup-steps", "5",
                     "glean.training.min-steps", String.valueOf(MIN_STEPS)));
             // a few held-out studies: the gate's default minimum is for a real site (PromotionGateTest covers it)
+            settings.put("glean.training.learning-rate", "0.001");
             settings.put("glean.training.gate.min-held-out-studies", "2");
             settings.put("glean.training.gate.min-held-out-objects", "2");
             return settings;
