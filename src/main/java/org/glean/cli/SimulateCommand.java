@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.glean.detector.DetectorCheckpoint;
 import org.glean.detector.DetectorConfig;
+import org.glean.detector.ModelManifest;
 import org.glean.detector.Preprocessing;
 import org.glean.training.InvalidDatasetException;
 import org.glean.training.PreprocessedDataset;
@@ -55,6 +57,12 @@ public final class SimulateCommand implements Callable<Integer> {
                     + "initial model is then the base model fine-tuned on its initial set (default: fresh parameters).")
     List<Path> baseFolders;
 
+    @Option(names = "--base-model", paramLabel = "DIR",
+            description = "A saved model (manifest.json + parameters.bin, e.g. src/main/resources/model) every seed starts "
+                    + "from instead of --base: a site-adaptation experiment when the pool comes from another family. "
+                    + "Its network and preprocessing replace --input-size … -K; --dropout still applies.")
+    Path baseModel;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder; must not exist.")
     Path out;
 
@@ -87,6 +95,26 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "4",
             description = "Epochs of each cycle's fine-tune of the previous model over all labelled images (default ${DEFAULT-VALUE}).")
     int cycleEpochs;
+
+    @Option(names = "--min-steps", defaultValue = "0",
+            description = "Fine-tune the initial model and every cycle as a server's job does (glean.training.*): "
+                    + "--epochs passes (--initial-epochs for the initial model) within --min-steps to --max-steps updates, "
+                    + "the backbone frozen for --frozen-share of them, --replay-share of every batch from --replay; "
+                    + "0 (default): plain passes.")
+    int minSteps;
+
+    @Option(names = "--max-steps", defaultValue = "1500", description = "See --min-steps (default ${DEFAULT-VALUE}).")
+    int maxSteps;
+
+    @Option(names = "--frozen-share", defaultValue = "0.2", description = "See --min-steps (default ${DEFAULT-VALUE}).")
+    double frozenShare;
+
+    @Option(names = "--replay", split = ",", paramLabel = "DIR",
+            description = "Labelled folders of the base model's own training data, replayed with --min-steps.")
+    List<Path> replayFolders;
+
+    @Option(names = "--replay-share", defaultValue = "0.25", description = "See --min-steps (default ${DEFAULT-VALUE}).")
+    double replayShare;
 
     @Option(names = "--batch-size", defaultValue = "16", description = "Images per step (default ${DEFAULT-VALUE}).")
     int batchSize;
@@ -146,29 +174,38 @@ public final class SimulateCommand implements Callable<Integer> {
         List<SelectionStrategy> strategies = new ArrayList<>();
         ActiveLearningSimulation.Settings settings;
         DetectorConfig network;
+        ActiveLearningSimulation.Recipe recipe;
         try {
             for (String name : strategyNames) {
                 strategies.add(SelectionStrategy.of(name.trim()));
             }
             settings = new ActiveLearningSimulation.Settings(initialImages, budget, cycles, baseEpochs, initialEpochs, cycleEpochs,
                     batchSize, learningRate, warmupSteps, objectThreshold, monteCarloPasses);
-            network = DetectorConfig.of(inputSize, backboneChannels, backboneMaps, extraChannels,
-                    DetectorConfig.DEFAULT_CLASSES, components).withDropout(dropout);
+            network = baseModel == null ? DetectorConfig.of(inputSize, backboneChannels, backboneMaps, extraChannels,
+                    DetectorConfig.DEFAULT_CLASSES, components).withDropout(dropout)
+                    : baseManifest().network().withDropout(dropout);
+            recipe = minSteps > 0 ? new ActiveLearningSimulation.Recipe(minSteps, maxSteps, frozenShare, replayShare) : null;
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         if (seeds.isEmpty() || engine.threads < 0) {
             throw new ParameterException(spec.commandLine(), "give at least one seed, and --threads not negative");
         }
+        if (baseModel != null && baseFolders != null || replayFolders != null && recipe == null) {
+            throw new ParameterException(spec.commandLine(), "give --base or --base-model, not both; --replay needs --min-steps");
+        }
         engine.apply();
-        Preprocessing preprocessing = Preprocessing.defaults(inputSize);
+        Preprocessing preprocessing = baseModel == null ? Preprocessing.defaults(inputSize)
+                : baseManifest().preprocessing();
         PreprocessedDataset base;
+        PreprocessedDataset replay;
         PreprocessedDataset pool;
         PreprocessedDataset test;
         try {
             base = baseFolders == null || baseFolders.isEmpty() ? null : load("base", baseFolders, preprocessing);
             pool = load("pool", poolFolders, preprocessing);
             test = load("test", testFolders, preprocessing);
+            replay = replayFolders == null ? null : load("replay", replayFolders, preprocessing);
         } catch (InvalidDatasetException e) {
             System.err.println("simulate: " + e.getMessage());
             return 2;
@@ -179,7 +216,11 @@ public final class SimulateCommand implements Callable<Integer> {
         ActiveLearningSimulation simulation;
         try {
             simulation = new ActiveLearningSimulation(base, pool, test, network, preprocessing, settings,
-                    out.resolve("initial-models"), line -> System.err.println("simulate: " + line));
+                    out.resolve("initial-models"), line -> System.err.println("simulate: " + line))
+                    .fineTunedBy(recipe, replay);
+            if (baseModel != null) {
+                simulation.startingFrom(baseModel);
+            }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -200,6 +241,14 @@ public final class SimulateCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%d results in %.1f min; written to %s%n", results.size(),
                 (System.nanoTime() - start) / 60e9, out);
         return 0;
+    }
+
+    private ModelManifest baseManifest() {
+        try {
+            return DetectorCheckpoint.readManifest(baseModel);
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), "--base-model: " + e.getMessage(), e);
+        }
     }
 
     private void writeSummary(List<ActiveLearningSimulation.CycleResult> results, String title) throws IOException {

@@ -112,12 +112,27 @@ public record DetectorCheckpoint(ModelManifest manifest, Detector detector) impl
      * last bit, so a loaded model would not reproduce its outputs exactly.
      */
     public static DetectorCheckpoint load(Path directory, Device device) throws IOException {
-        ModelManifest manifest = readManifest(directory);
+        return load(directory, device, readManifest(directory));
+    }
+
+    /**
+     * Loads a saved model into its network with dropout before the head at {@code rate}: dropout
+     * has no parameters, so the model computes what it did at inference, and MC-dropout can sample
+     * a model trained without it. The manifest returned describes that network.
+     */
+    public static DetectorCheckpoint loadWithDropout(Path directory, double rate) throws IOException {
+        ModelManifest saved = readManifest(directory);
+        return load(directory, Device.cpu(), new ModelManifest(saved.formatVersion(), saved.network().withDropout(rate),
+                saved.preprocessing(), saved.normalisationStatistics(), saved.trainingData(), saved.training(),
+                saved.gitCommit(), saved.createdAt(), saved.parentVersion()));
+    }
+
+    private static DetectorCheckpoint load(Path directory, Device device, ModelManifest manifest) throws IOException {
         Detector detector = Detector.create(manifest.network(), manifest.preprocessing(), device);
         try (NDManager staging = detector.model().getNDManager().newSubManager();
              InputStream file = Files.newInputStream(directory.resolve(PARAMETERS));
              DataInputStream in = new DataInputStream(new BufferedInputStream(file))) {
-            DetectorNetwork stored = new DetectorNetwork(manifest.network());
+            DetectorNetwork stored = new DetectorNetwork(readManifest(directory).network());
             stored.loadParameters(staging, in);
             if (in.read() != -1) {
                 throw new MalformedModelException("trailing bytes after the last parameter");

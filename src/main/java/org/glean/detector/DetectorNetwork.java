@@ -8,6 +8,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.List;
 
 /**
  * The whole detector: {@link Backbone} then a {@link DetectionHead}. Input [batch, 1, size, size]
@@ -21,6 +22,8 @@ public final class DetectorNetwork extends AbstractBlock {
     private final DetectorConfig config;
     private final Backbone backbone;
     private final DetectionHead head;
+    // The backbone's trainable parameters while it is frozen; empty while it trains.
+    private List<Parameter> frozen = List.of();
 
     public DetectorNetwork(DetectorConfig config) {
         this.config = config;
@@ -37,6 +40,25 @@ public final class DetectorNetwork extends AbstractBlock {
         PairList<String, Object> params = new PairList<>();
         params.add(MC_DROPOUT, Boolean.TRUE);
         return params;
+    }
+
+    /**
+     * Freezes the backbone (its weights take no gradient and its BatchNorm layers keep their
+     * running statistics, as at inference), or lets it train again: fine-tuning on a few
+     * annotations first fits the head to features that stay as the first site's data made them.
+     */
+    public void freezeBackbone(boolean freeze) {
+        if (freeze && frozen.isEmpty()) {
+            frozen = backbone.getParameters().values().stream().filter(Parameter::requiresGradient).toList();
+            frozen.forEach(parameter -> parameter.freeze(true));
+        } else if (!freeze) {
+            frozen.forEach(parameter -> parameter.freeze(false));
+            frozen = List.of();
+        }
+    }
+
+    public boolean backboneFrozen() {
+        return !frozen.isEmpty();
     }
 
     public DetectionHead head() {
@@ -69,7 +91,7 @@ public final class DetectorNetwork extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
                                      PairList<String, Object> params) {
-        return head.forward(store, backbone.forward(store, inputs, training, params), training, params);
+        return head.forward(store, backbone.forward(store, inputs, training && frozen.isEmpty(), params), training, params);
     }
 
     @Override

@@ -26,9 +26,35 @@ public interface FineTuneConfig {
     /** COCO file of {@link #initialData()}; absent: initial-data/coco.json. */
     Optional<Path> initialCoco();
 
-    /** Passes over the training data of a job that asks for none. */
+    /**
+     * Passes over the annotated training images of a job that asks for none, within
+     * {@link #minSteps()} and {@link #maxSteps()} updates.
+     */
     @WithDefault("10")
     int epochs();
+
+    /** The fewest updates of a job: a few annotated studies make short epochs, and need more of them. */
+    @WithDefault("150")
+    int minSteps();
+
+    /** The most updates of a job, which bounds its time however many annotations there are. */
+    @WithDefault("1500")
+    int maxSteps();
+
+    /**
+     * Share of a job's updates, at its start, that train the head alone with the backbone frozen
+     * (its BatchNorm statistics too), before all layers train.
+     */
+    @WithDefault("0.2")
+    double backboneFrozenShare();
+
+    /**
+     * Share of every batch drawn from the training part of {@link #initialData()}, so that the
+     * model does not forget the data it was first trained on; 0 trains on the annotations and the
+     * initial set as one.
+     */
+    @WithDefault("0.25")
+    double replayShare();
 
     /** Peak Adam learning rate of a job that asks for none: lower than from scratch, the model is trained already. */
     @WithDefault("0.0005")
@@ -42,7 +68,10 @@ public interface FineTuneConfig {
     @WithDefault("16")
     int batchSize();
 
-    /** Stop a job once this many epochs in a row have not validated better (0: run every epoch). */
+    /**
+     * Stop a job once this many validation rounds in a row have not validated better (0: run
+     * them all); a job validates after every epoch, or every tenth of its updates when epochs are shorter.
+     */
     @WithDefault("3")
     int patience();
 

@@ -10,15 +10,19 @@ import org.glean.detector.ModelManifest;
 import org.glean.detector.TrainingProgress;
 import org.glean.detector.TrainingSettings;
 import org.glean.inference.ModelFiles;
+import org.jboss.logging.Logger;
 
 /**
- * The training of one fine-tuning job, as {@code glean train --from} does it: from the parent
- * version's network, on the annotated studies outside the held-out share, with the held-out ones
- * evaluated after every epoch; the epoch that validates best becomes the new version, written
- * with its parent, its training data and the uncertainty statistics of its objects on the
- * held-out studies. Not thread-safe: one run per job.
+ * The training of one fine-tuning job: from the parent version's network, with its loss and
+ * augmentation, on the annotated studies outside the held-out share, by a {@link FineTuneSchedule}
+ * (updates scaled to the data, the backbone frozen at first) with the initial set's training part
+ * replayed in every batch; the held-out studies are evaluated after every round and the round that
+ * validates best becomes the new version, written with its parent, its training data and the
+ * uncertainty statistics of its objects on the held-out studies. Not thread-safe: one run per job.
  */
 final class FineTuneRun {
+
+    private static final Logger LOG = Logger.getLogger(FineTuneRun.class);
 
     /** What the job hears while it runs. */
     interface Progress {
@@ -66,18 +70,29 @@ final class FineTuneRun {
         ModelManifest parentManifest = parent.manifest();
         List<String> classes = parentManifest.network().classes();
         SubmittedAnnotations.Loaded loaded = data.load(parentManifest.preprocessing(), classes);
-        HeldOutSplit.Split parts = split.split(loaded.data());
-        check(parts);
-        PreprocessedDataset training = parts.training();
+        HeldOutSplit.Split parts = split.split(loaded.all());
+        // the initial set is replayed apart when there are annotations to learn, else it is the training data
+        boolean replaying = config.replayShare() > 0 && loaded.annotated() != null && loaded.initial() != null;
+        PreprocessedDataset training = replaying ? split.split(loaded.annotated()).training() : parts.training();
+        PreprocessedDataset replay = replaying ? split.split(loaded.initial()).training() : null;
+        check(parts, training);
         PreprocessedDataset validation = parts.validation();
         progress.dataLoaded(training.size(), validation.size(), parts.validationStudies().size());
 
-        TrainingSettings settings = TrainingSettings.defaults().withLearningRate(learningRate)
-                .withWarmupSteps(config.warmupSteps());
+        // the parent's loss and augmentation: a fine-tune varies its images as the model's training did
+        TrainingSettings settings = (parentManifest.training() == null ? TrainingSettings.defaults()
+                : parentManifest.training()).withLearningRate(learningRate).withWarmupSteps(config.warmupSteps());
         ModelManifest manifest = ModelManifest.describe(parentManifest.network(), parentManifest.preprocessing())
                 .withTraining(training.summary(), settings)
                 .withParentVersion(parent.versionId());
-        TrainingRun run = new TrainingRun(settings, epochs, config.batchSize(), new Random(config.seed()))
+        FineTuneSchedule schedule = FineTuneSchedule.of(training.size(), config.batchSize(), epochs, config.minSteps(),
+                config.maxSteps(), config.backboneFrozenShare());
+        LOG.infof("Fine-tuning on %d annotated images (%d initial images replayed at %.0f %% of every batch of %d), "
+                + "validated on %d: %d updates, the first %d with the backbone frozen, validation every %d",
+                training.size(), replay == null ? 0 : replay.size(), replay == null ? 0.0 : 100 * config.replayShare(),
+                config.batchSize(), validation.size(), schedule.steps(), schedule.frozenSteps(), schedule.stepsPerRound());
+        TrainingRun run = TrainingRun.fineTune(settings, schedule, config.batchSize(), new Random(config.seed()))
+                .replaying(replay, config.replayShare())
                 .stoppedWhen(() -> Thread.currentThread().isInterrupted())
                 .patience(config.patience())
                 .validatedOn(validation, workDir.resolve("best"), manifest);
@@ -111,7 +126,7 @@ final class FineTuneRun {
     }
 
     // Training needs an object to learn from, validation a study to judge by.
-    private void check(HeldOutSplit.Split parts) throws FineTuneFailedException {
+    private void check(HeldOutSplit.Split parts, PreprocessedDataset training) throws FineTuneFailedException {
         int studies = parts.trainingStudies().size() + parts.validationStudies().size();
         String share = Math.round(split.share() * 100) + " %";
         if (parts.validation().size() == 0) {
@@ -119,7 +134,7 @@ final class FineTuneRun {
                     + " stud" + (studies == 1 ? "y" : "ies") + ", chosen by StudyInstanceUID), so the new version could "
                     + "not be validated; annotate more studies or raise glean.training.held-out-share");
         }
-        if (parts.training().items().stream().allMatch(item -> item.truths().isEmpty())) {
+        if (training.items().stream().allMatch(item -> item.truths().isEmpty())) {
             throw new FineTuneFailedException("the " + parts.trainingStudies().size() + " annotated stud"
                     + (parts.trainingStudies().size() == 1 ? "y" : "ies") + " outside the held-out share carry no box, "
                     + "so there is nothing to learn; annotate studies with findings");

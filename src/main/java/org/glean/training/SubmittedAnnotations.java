@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
 import org.glean.curation.AnnotationTask;
 import org.glean.curation.CurationService;
 import org.glean.detector.Preprocessing;
@@ -46,9 +48,16 @@ final class SubmittedAnnotations {
     /**
      * A job's data.
      *
-     * @param annotations the submitted annotations (tasks) among it
+     * @param annotated   the frames of the submitted annotations; null when none was submitted
+     * @param initial     the initial labelled set; null when none is configured
+     * @param annotations the submitted annotations (tasks)
      */
-    record Loaded(PreprocessedDataset data, int annotations) {
+    record Loaded(PreprocessedDataset annotated, PreprocessedDataset initial, int annotations) {
+
+        /** Both sets as one. */
+        PreprocessedDataset all() {
+            return PreprocessedDataset.combine(Stream.of(annotated, initial).filter(Objects::nonNull).toList());
+        }
     }
 
     /**
@@ -57,13 +66,14 @@ final class SubmittedAnnotations {
      * @throws FineTuneFailedException when there is nothing to train on, or the data is unusable (every problem named)
      */
     Loaded load(Preprocessing preprocessing, List<String> classes) throws FineTuneFailedException, IOException {
-        List<PreprocessedDataset> parts = new ArrayList<>();
+        PreprocessedDataset annotated = null;
+        PreprocessedDataset initial = null;
         List<AnnotationTask> tasks = new ArrayList<>();
         curation.forEachSubmitted(tasks::add);
         CocoFile annotations = annotations(tasks, classes);
         if (!annotations.images().isEmpty()) {
-            parts.add(load(() -> PreprocessedDataset.load(store.root(), annotations, SOURCE, reader, preprocessing,
-                    classes, loaded -> { }), SOURCE));
+            annotated = load(() -> PreprocessedDataset.load(store.root(), annotations, SOURCE, reader, preprocessing,
+                    classes, loaded -> { }), SOURCE);
         }
         if (config.initialData().isPresent()) {
             Path folder = config.initialData().get();
@@ -72,14 +82,14 @@ final class SubmittedAnnotations {
                 throw new FineTuneFailedException("the initial labelled set is missing: glean.training.initial-data="
                         + folder + " must be a folder of DICOM files with " + coco + "; fix the setting or remove it");
             }
-            parts.add(load(() -> PreprocessedDataset.load(folder, coco, reader, preprocessing, classes, loaded -> { }),
-                    "the initial labelled set " + folder));
+            initial = load(() -> PreprocessedDataset.load(folder, coco, reader, preprocessing, classes, loaded -> { }),
+                    "the initial labelled set " + folder);
         }
-        if (parts.isEmpty()) {
+        if (annotated == null && initial == null) {
             throw new FineTuneFailedException("there is nothing to train on: no annotation has been submitted "
                     + "(Curation.SubmitAnnotation) and no initial labelled set is configured (glean.training.initial-data)");
         }
-        return new Loaded(PreprocessedDataset.combine(parts), tasks.size());
+        return new Loaded(annotated, initial, tasks.size());
     }
 
     private interface Loading {

@@ -24,6 +24,9 @@ import org.glean.uncertainty.UncertaintyStatistics;
  * active-learning simulation all run them: shuffled batches varied as the settings' augmentation
  * says; a cosine learning-rate schedule from the settings' rate; after every epoch, when there is a validation set, its
  * mAP@0.5, the best epoch so far kept on disk; an optional wall-time limit and stop signal.
+ * A fine-tune ({@link #fineTune}) runs by a {@link FineTuneSchedule} instead: a number of updates
+ * in validation rounds (its "epochs"), the backbone frozen for the first ones, each batch mixed
+ * with replayed earlier training data ({@link #replaying}).
  * Not thread-safe: one run at a time per instance.
  */
 public final class TrainingRun {
@@ -77,6 +80,9 @@ public final class TrainingRun {
     private PreprocessedDataset validation;
     private Path bestDirectory;
     private ModelManifest manifest;
+    private FineTuneSchedule schedule;
+    private List<PreprocessedDataset.Item> replay = List.of();
+    private double replayShare;
 
     /**
      * @param settings  the optimiser's settings; their learning rate is the schedule's peak
@@ -90,6 +96,26 @@ public final class TrainingRun {
         this.epochs = epochs;
         this.batchSize = batchSize;
         this.random = random;
+    }
+
+    /** A fine-tune run by {@code schedule}; its validation rounds count as epochs. */
+    public static TrainingRun fineTune(TrainingSettings settings, FineTuneSchedule schedule, int batchSize, Random random) {
+        TrainingRun run = new TrainingRun(settings, schedule.rounds(), batchSize, random);
+        run.schedule = schedule;
+        return run;
+    }
+
+    /**
+     * Mixes {@code share} of every batch from {@code earlier} (the data the model was trained on
+     * before), so that a fine-tune does not forget it; only for {@link #fineTune} runs.
+     */
+    public TrainingRun replaying(PreprocessedDataset earlier, double share) {
+        if (schedule == null) {
+            throw new IllegalStateException("only a fine-tune replays earlier data");
+        }
+        replay = earlier == null ? List.of() : earlier.items();
+        replayShare = share;
+        return this;
     }
 
     /** Stops the run after {@code minutes} of training (0: no limit); the schedule then ends with whichever runs out first. */
@@ -139,6 +165,8 @@ public final class TrainingRun {
         int lastEpoch = 0;
         int bestEpoch = 0;
         double bestMap = -1;
+        ReplayBatches mixed = schedule == null ? null
+                : new ReplayBatches(training.items(), replay, replayShare, batchSize, settings.augmentation(), random);
         try (DetectorTrainer trainer = new DetectorTrainer(detector, settings)) {
             for (int epoch = 0; epoch < epochs && end == End.COMPLETED; epoch++) {
                 if (System.nanoTime() >= deadline) {
@@ -148,8 +176,10 @@ public final class TrainingRun {
                 long epochStart = System.nanoTime();
                 double lossSum = 0;
                 int images = 0;
-                List<TrainingBatch> batches = batches(training.items(), batchSize, settings.augmentation(), random);
-                for (int step = 0; step < batches.size(); step++) {
+                List<TrainingBatch> batches = mixed == null
+                        ? batches(training.items(), batchSize, settings.augmentation(), random) : null;
+                int steps = mixed == null ? batches.size() : schedule.stepsIn(epoch);
+                for (int step = 0; step < steps; step++) {
                     if (stop.getAsBoolean()) {
                         end = End.STOPPED;
                         break;
@@ -158,15 +188,17 @@ public final class TrainingRun {
                         end = End.TIME_LIMIT;
                         break;
                     }
-                    double progress = (epoch + (double) step / batches.size()) / epochs;
+                    double progress = schedule == null ? (epoch + (double) step / steps) / epochs
+                            : (double) trainer.steps() / schedule.steps();
                     if (maxNanos > 0) {
                         progress = Math.max(progress, (double) (System.nanoTime() - begin) / maxNanos);
                     }
                     trainer.setLearningRate(cosineRate(settings.learningRate(), progress));
-                    TrainingProgress p = trainer.step(batches.get(step));
+                    detector.network().freezeBackbone(schedule != null && trainer.steps() < schedule.frozenSteps());
+                    TrainingProgress p = trainer.step(mixed == null ? batches.get(step) : mixed.next());
                     images += p.images();
                     lossSum += p.loss() * p.images();
-                    listener.step(epoch + 1, step + 1, batches.size(), p, images / ((System.nanoTime() - epochStart) / 1e9));
+                    listener.step(epoch + 1, step + 1, steps, p, images / ((System.nanoTime() - epochStart) / 1e9));
                 }
                 if (end == End.STOPPED) {
                     break; // an interrupted epoch is not one to keep
@@ -188,6 +220,8 @@ public final class TrainingRun {
                 }
             }
             return new Outcome(end, trainer.steps(), lastEpoch, bestEpoch, bestMap, (System.nanoTime() - begin) / 60e9);
+        } finally {
+            detector.network().freezeBackbone(false);
         }
     }
 

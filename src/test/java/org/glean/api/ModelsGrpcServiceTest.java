@@ -20,7 +20,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +53,6 @@ import org.glean.proto.v1.StudyAnalysis;
 import org.glean.proto.v1.StudyIngestGrpc;
 import org.glean.proto.v1.SubmitAnnotationRequest;
 import org.glean.proto.v1.TaskState;
-import org.glean.proto.v1.WatchJobRequest;
 import org.glean.detector.DetectorCheckpoint;
 import org.glean.inference.ModelsConfig;
 import org.glean.ingest.InstanceStore;
@@ -426,19 +424,11 @@ class ModelsGrpcServiceTest {
     }
 
     private long latestJob() throws Exception {
-        try (Connection connection = dataSource.getConnection(); Statement select = connection.createStatement();
-             var row = select.executeQuery("SELECT max(id) FROM fine_tune_job")) {
-            row.next();
-            return row.getLong(1);
-        }
+        return FineTuneJobWatch.latestJob(dataSource);
     }
 
     private List<FineTuneJob> watch(long jobId) {
-        List<FineTuneJob> seen = new ArrayList<>();
-        Iterator<FineTuneJob> stream = models().withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
-                .watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build());
-        stream.forEachRemaining(seen::add);
-        return seen;
+        return FineTuneJobWatch.watch(channel, jobId, DEADLINE_SECONDS);
     }
 
     private List<ModelVersion> listModels() {

@@ -41,9 +41,18 @@ public final class PhantomStudies {
 
     /** {@code studies} CT studies of {@code slices} slices with one or two objects each, under {@code out}. */
     public static PhantomStudies synth(Path out, String seed, int studies, int slices) {
-        assertThat(GleanCommand.execute("synth", "--out", out.toString(), "--seed", seed, "--studies",
-                String.valueOf(studies), "--slices", String.valueOf(slices), "--ct-fraction", "1", "--normal-fraction",
-                "0", "--objects", "1:2")).isZero();
+        return synth(out, seed, studies, slices, "--ct-fraction", "1");
+    }
+
+    /**
+     * {@code studies} studies of {@code slices} slices per CT series with one or two objects each,
+     * under {@code out}, made with {@code glean synth}'s further {@code options} (e.g. {@code --site B}).
+     */
+    public static PhantomStudies synth(Path out, String seed, int studies, int slices, String... options) {
+        List<String> arguments = new ArrayList<>(List.of("synth", "--out", out.toString(), "--seed", seed, "--studies",
+                String.valueOf(studies), "--slices", String.valueOf(slices), "--normal-fraction", "0", "--objects", "1:2"));
+        arguments.addAll(List.of(options));
+        assertThat(GleanCommand.execute(arguments.toArray(String[]::new))).isZero();
         try {
             return new PhantomStudies(out, CocoFile.read(out.resolve("coco.json")));
         } catch (IOException | InvalidDatasetException e) {

@@ -96,6 +96,14 @@ class SimulateCommandTest {
         Output noPool = glean("simulate", "--test", test.toString(), "--out", out.toString());
         assertThat(noPool.exitCode()).isEqualTo(2);
         assertThat(noPool.err()).contains("--pool and --test are required (or --results)");
+        Output noModel = glean(concat(new String[] {"simulate", "--pool", easy.toString(), "--test", test.toString(),
+            "--out", out.toString(), "--base-model", dir.resolve("absent").toString()}, TINY));
+        assertThat(noModel.exitCode()).isEqualTo(2);
+        assertThat(noModel.err()).contains("--base-model: ", "is not a Glean model directory");
+        Output replayAlone = glean(concat(new String[] {"simulate", "--pool", easy.toString(), "--test", test.toString(),
+            "--out", out.toString(), "--replay", easy.toString()}, TINY));
+        assertThat(replayAlone.exitCode()).isEqualTo(2);
+        assertThat(replayAlone.err()).contains("--replay needs --min-steps");
         assertThat(out).doesNotExist();
     }
 

@@ -15,7 +15,7 @@ import org.glean.inference.TinyModel;
  * A server whose models folder is its own (fine-tuning writes new versions there), starting with
  * the bundled model (trained by {@code glean train}, mAP@0.5 0.8 on the synthetic test split) as
  * the current version and {@link TinyModel} installed beside it, and fine-tuning settings for a
- * few frames: one update per epoch, and a job by itself after {@value #AUTO_FINE_TUNE_AFTER}
+ * few frames: one update per epoch (no minimum of updates), and a job by itself after {@value #AUTO_FINE_TUNE_AFTER}
  * annotations.
  */
 public class FineTuneTestResource implements QuarkusTestResourceLifecycleManager {
@@ -43,7 +43,8 @@ public class FineTuneTestResource implements QuarkusTestResourceLifecycleManager
                     "glean.training.auto-fine-tune-after", String.valueOf(AUTO_FINE_TUNE_AFTER),
                     // an automatic job makes one update at a rate 300 times the default: it scrambles the network
                     "glean.training.epochs", "1",
-                    "glean.training.learning-rate", "0.15"));
+                    "glean.training.learning-rate", "0.15",
+                    "glean.training.min-steps", "1"));
             // a few annotated studies; the gate's minimum evidence has its own test (PromotionGateTest)
             settings.put("glean.training.gate.min-held-out-studies", "1");
             settings.put("glean.training.gate.min-held-out-objects", "1");
@@ -53,7 +54,7 @@ public class FineTuneTestResource implements QuarkusTestResourceLifecycleManager
         }
     }
 
-    private static void install(Path model, Path directory) throws IOException {
+    static void install(Path model, Path directory) throws IOException {
         Files.createDirectories(directory);
         for (String file : new String[] {DetectorCheckpoint.MANIFEST, DetectorCheckpoint.PARAMETERS}) {
             Files.copy(model.resolve(file), directory.resolve(file));

@@ -8,8 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import org.glean.detector.Augmentation;
 import org.glean.detector.Detector;
 import org.glean.detector.DetectorCheckpoint;
@@ -188,5 +192,69 @@ class TrainingRunTest {
             run.writeModel(outcome, detector, data, ModelManifest.describe(NETWORK, PREPROCESSING), 0.5, model);
         }
         assertThat(Files.exists(model.resolve(DetectorCheckpoint.PARAMETERS))).isTrue();
+    }
+
+    @Test
+    void aFrozenUpdateLeavesTheBackboneAsItWasAndAnUnfrozenOneChangesIt() throws IOException {
+        try (Detector detector = Detector.create(NETWORK, PREPROCESSING)) {
+            Map<String, float[]> before = parameters(detector);
+
+            TrainingRun.Outcome frozen = TrainingRun.fineTune(SETTINGS, new FineTuneSchedule(1, 1, 1), 4, new Random(1))
+                    .train(detector, data, TrainingRun.Listener.QUIET);
+            Map<String, float[]> afterFrozen = parameters(detector);
+
+            assertThat(frozen.steps()).isEqualTo(1);
+            assertThat(detector.network().backboneFrozen()).as("thawed once the run ends").isFalse();
+            assertThat(before).allSatisfy((name, values) -> {
+                if (name.contains("backbone")) {
+                    assertThat(afterFrozen.get(name)).as(name + ", its BatchNorm statistics too").isEqualTo(values);
+                }
+            });
+            assertThat(before).as("the head learnt")
+                    .anySatisfy((name, values) -> assertThat(afterFrozen.get(name)).isNotEqualTo(values));
+
+            TrainingRun.fineTune(SETTINGS, new FineTuneSchedule(1, 0, 1), 4, new Random(1))
+                    .train(detector, data, TrainingRun.Listener.QUIET);
+            Map<String, float[]> afterUnfrozen = parameters(detector);
+
+            assertThat(afterFrozen.keySet().stream().filter(name -> name.contains("backbone")
+                    && !java.util.Arrays.equals(afterFrozen.get(name), afterUnfrozen.get(name))))
+                    .as("backbone parameters an unfrozen update changed").isNotEmpty();
+        }
+    }
+
+    @Test
+    void aFineTuneRunsItsScheduledUpdatesAndValidatesAfterEveryRound() throws IOException {
+        List<String> heard = new ArrayList<>();
+        TrainingRun run = TrainingRun.fineTune(SETTINGS, new FineTuneSchedule(5, 2, 2), 4, new Random(4))
+                .replaying(data.subset(List.of(0, 1)), 0.25)
+                .validatedOn(data, dir.resolve("rounds/best"), ModelManifest.describe(NETWORK, PREPROCESSING));
+
+        try (Detector detector = Detector.create(NETWORK, PREPROCESSING)) {
+            TrainingRun.Outcome outcome = run.train(detector, data, new TrainingRun.Listener() {
+                @Override
+                public void step(int epoch, int step, int steps, TrainingProgress progress, double imagesPerSecond) {
+                    heard.add("step " + epoch + ":" + step + "/" + steps + " of " + progress.images());
+                }
+
+                @Override
+                public void epochDone(TrainingRun.EpochSummary epoch, MeanAveragePrecision.Result validation) {
+                    heard.add("round " + epoch.epoch() + "/" + epoch.epochs());
+                }
+            });
+
+            assertThat(outcome.steps()).isEqualTo(5);
+            assertThat(heard).containsExactly("step 1:1/2 of 4", "step 1:2/2 of 4", "round 1/3", "step 2:1/2 of 4",
+                    "step 2:2/2 of 4", "round 2/3", "step 3:1/1 of 4", "round 3/3");
+        }
+    }
+
+    // Every parameter's values, BatchNorm running statistics included, by name.
+    private static Map<String, float[]> parameters(Detector detector) {
+        Map<String, float[]> values = new TreeMap<>();
+        for (Pair<String, Parameter> parameter : detector.network().getParameters()) {
+            values.put(parameter.getKey(), parameter.getValue().getArray().toFloatArray());
+        }
+        return values;
     }
 }

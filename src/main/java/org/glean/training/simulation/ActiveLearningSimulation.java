@@ -17,6 +17,7 @@ import org.glean.detector.ModelManifest;
 import org.glean.detector.Preprocessing;
 import org.glean.detector.TrainingSettings;
 import org.glean.training.DetectorEvaluation;
+import org.glean.training.FineTuneSchedule;
 import org.glean.training.PreprocessedDataset;
 import org.glean.training.TrainingRun;
 
@@ -30,6 +31,10 @@ import org.glean.training.TrainingRun;
  * model trained once on it (the model already deployed, trained on earlier data), rather than
  * from fresh parameters; its images are not part of the pool and count as no annotation. Strategies of one seed share the initial set and model,
  * the shuffling of every cycle's training and the training settings; only the selection differs.
+ * A site-adaptation experiment starts from a saved model instead ({@link #startingFrom}), trained
+ * on another family of images than the pool's, and fine-tunes by the server's recipe
+ * ({@link #fineTunedBy}): updates scaled to the labelled set, the backbone frozen first, the
+ * base model's own training data replayed in every batch.
  */
 public final class ActiveLearningSimulation {
 
@@ -62,6 +67,22 @@ public final class ActiveLearningSimulation {
     }
 
     /**
+     * How the initial model and every cycle fine-tune, as a server's job does (glean.training.*):
+     * {@code epochs} passes within {@code minSteps}–{@code maxSteps} updates, the first
+     * {@code frozenShare} of them with the backbone frozen, {@code replayShare} of every batch from
+     * the replay set. Without early stopping: the simulation holds out no labelled images.
+     */
+    public record Recipe(int minSteps, int maxSteps, double frozenShare, double replayShare) {
+
+        public Recipe {
+            FineTuneSchedule.of(1, 1, 1, minSteps, maxSteps, frozenShare); // refuses what it cannot run
+            if (!(replayShare >= 0 && replayShare < 1)) {
+                throw new IllegalArgumentException("the replay share must be within [0, 1), got " + replayShare);
+            }
+        }
+    }
+
+    /**
      * One point of a learning curve.
      *
      * @param cycle           0 for the initial model, then 1 … cycles
@@ -80,6 +101,10 @@ public final class ActiveLearningSimulation {
     private final Settings settings;
     private final Path workDir;
     private final Consumer<String> log;
+    private Path baseModel;
+    private TrainingSettings training;
+    private Recipe recipe;
+    private PreprocessedDataset replay;
 
     /**
      * @param base    the base model's training set; null to start every seed's initial model from fresh parameters
@@ -106,6 +131,36 @@ public final class ActiveLearningSimulation {
         this.settings = settings;
         this.workDir = workDir;
         this.log = log;
+        this.training = TrainingSettings.defaults().withLearningRate(settings.learningRate())
+                .withWarmupSteps(settings.warmupSteps());
+    }
+
+    /**
+     * Starts every seed from the saved model at {@code model} instead of a base set, with its loss
+     * and augmentation; the network given to the constructor must be the model's (its dropout may differ).
+     */
+    public ActiveLearningSimulation startingFrom(Path model) throws IOException {
+        ModelManifest manifest = DetectorCheckpoint.readManifest(model);
+        if (!manifest.network().withDropout(network.dropout()).equals(network)
+                || !manifest.preprocessing().equals(preprocessing)) {
+            throw new IllegalArgumentException("the simulation's network and preprocessing must be those of " + model);
+        }
+        if (manifest.training() != null) {
+            training = manifest.training().withLearningRate(settings.learningRate())
+                    .withWarmupSteps(settings.warmupSteps());
+        }
+        baseModel = model;
+        return this;
+    }
+
+    /** Fine-tunes the initial models and every cycle by {@code recipe}, replaying {@code earlier} (null: none). */
+    public ActiveLearningSimulation fineTunedBy(Recipe recipe, PreprocessedDataset earlier) {
+        if (earlier != null && !earlier.classNames().equals(network.classes())) {
+            throw new IllegalArgumentException("the replay set must have the network's classes");
+        }
+        this.recipe = recipe;
+        this.replay = earlier;
+        return this;
     }
 
     /** Runs every strategy for every seed; {@code listener} hears of each result as it is measured. */
@@ -119,16 +174,21 @@ public final class ActiveLearningSimulation {
             results.add(result);
             listener.accept(result);
         };
-        Path baseModel = base == null ? null : trainBase(seeds.get(0));
+        Path baseModel = this.baseModel != null ? this.baseModel : base == null ? null : trainBase(seeds.get(0));
+        if (this.baseModel != null) {
+            try (DetectorCheckpoint checkpoint = DetectorCheckpoint.load(baseModel)) {
+                log.accept(String.format("base model %s, mAP@0.5 %.3f", baseModel, evaluate(checkpoint.detector())));
+            }
+        }
         for (long seed : seeds) {
             List<Integer> initial = Selection.random(pool.size(), settings.initialImages(), new Random(seed));
             Path initialModel = workDir.resolve("seed-" + seed).resolve("initial-model");
             Engine.getInstance().setRandomSeed((int) seed); // the fresh parameters and dropout masks
             double initialMap;
             try (Detector detector = baseModel == null ? Detector.create(network, preprocessing)
-                    : DetectorCheckpoint.load(baseModel).detector()) {
+                    : DetectorCheckpoint.loadWithDropout(baseModel, network.dropout()).detector()) {
                 long start = System.nanoTime();
-                train(detector, pool.subset(initial), settings.initialEpochs(), new Random(seed));
+                fineTune(detector, pool.subset(initial), settings.initialEpochs(), new Random(seed));
                 initialMap = evaluate(detector);
                 log.accept(String.format("seed %d: initial model on %d images, mAP@0.5 %.3f (%.0f s)", seed,
                         initial.size(), initialMap, (System.nanoTime() - start) / 1e9));
@@ -147,7 +207,8 @@ public final class ActiveLearningSimulation {
         Engine.getInstance().setRandomSeed((int) seed);
         try (Detector detector = Detector.create(network, preprocessing)) {
             long start = System.nanoTime();
-            train(detector, base, settings.baseEpochs(), new Random(seed));
+            new TrainingRun(training, settings.baseEpochs(), settings.batchSize(), new Random(seed))
+                    .train(detector, base, TrainingRun.Listener.QUIET);
             log.accept(String.format("base model on %d images, mAP@0.5 %.3f (%.0f s)", base.size(), evaluate(detector),
                     (System.nanoTime() - start) / 1e9));
             DetectorCheckpoint.save(model, detector, ModelManifest.describe(network, preprocessing));
@@ -178,7 +239,7 @@ public final class ActiveLearningSimulation {
                 SelectionMix mix = SelectionMix.of(chosen.stream()
                         .map(position -> pool.items().get(unlabelled.get(position))).toList());
                 chosen.forEach(position -> labelled.add(unlabelled.get(position))); // the oracle's boxes come with them
-                train(detector, pool.subset(labelled), settings.cycleEpochs(), new Random(seed * 1000 + cycle));
+                fineTune(detector, pool.subset(labelled), settings.cycleEpochs(), new Random(seed * 1000 + cycle));
                 CycleResult result = new CycleResult(strategy, seed, cycle, labelled.size(), evaluate(detector),
                         scoringSeconds);
                 log.accept(String.format("%s seed %d cycle %d: %d annotated, mAP@0.5 %.3f, scoring %.2f s; %s", strategy,
@@ -194,11 +255,16 @@ public final class ActiveLearningSimulation {
         return IntStream.range(0, pool.size()).filter(i -> !taken.contains(i)).boxed().toList();
     }
 
-    /** Fine-tunes {@code detector} in place: {@code epochs} passes over {@code data}, one cosine schedule over all of them. */
-    private void train(Detector detector, PreprocessedDataset data, int epochs, Random random) throws IOException {
-        TrainingSettings training = TrainingSettings.defaults().withLearningRate(settings.learningRate())
-                .withWarmupSteps(settings.warmupSteps());
-        new TrainingRun(training, epochs, settings.batchSize(), random).train(detector, data, TrainingRun.Listener.QUIET);
+    /**
+     * Fine-tunes {@code detector} in place on {@code data}: by the recipe when there is one, else
+     * {@code epochs} passes, one cosine schedule over all of them.
+     */
+    private void fineTune(Detector detector, PreprocessedDataset data, int epochs, Random random) throws IOException {
+        TrainingRun run = recipe == null ? new TrainingRun(training, epochs, settings.batchSize(), random)
+                : TrainingRun.fineTune(training, FineTuneSchedule.of(data.size(), settings.batchSize(), epochs,
+                        recipe.minSteps(), recipe.maxSteps(), recipe.frozenShare()), settings.batchSize(), random)
+                        .replaying(replay, recipe.replayShare());
+        run.train(detector, data, TrainingRun.Listener.QUIET);
     }
 
     private double evaluate(Detector detector) {

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.glean.detector.Detector;
+import org.glean.detector.DetectorCheckpoint;
+import org.glean.detector.ModelManifest;
 import org.glean.detector.DetectorConfig;
 import org.glean.detector.Preprocessing;
 import org.glean.dicom.PixelMedDicomReader;
@@ -79,6 +81,27 @@ class ActiveLearningSimulationTest {
         assertThat(results).filteredOn(r -> r.strategy() == SelectionStrategy.RANDOM).allMatch(r -> r.scoringSeconds() == 0);
         assertThat(results).filteredOn(r -> r.strategy() == SelectionStrategy.MDN_MAX && r.cycle() > 0)
                 .allMatch(r -> r.scoringSeconds() > 0);
+    }
+
+    @Test
+    void aSiteAdaptationRunStartsFromTheSavedModelWithoutDropoutAndFineTunesByTheRecipe() throws IOException {
+        Path saved = dir.resolve("saved-base");
+        try (Detector detector = Detector.create(NETWORK.withDropout(0), PREPROCESSING)) {
+            DetectorCheckpoint.save(saved, detector, ModelManifest.describe(NETWORK.withDropout(0), PREPROCESSING));
+        }
+        List<String> log = new ArrayList<>();
+        ActiveLearningSimulation simulation = simulation(2, 3, 2, log)
+                .fineTunedBy(new ActiveLearningSimulation.Recipe(3, 10, 0.5, 0.25), test)
+                .startingFrom(saved);
+
+        List<CycleResult> results = simulation.run(List.of(SelectionStrategy.MC_DROPOUT), List.of(3L), r -> { });
+
+        assertThat(results).extracting(CycleResult::annotatedImages).containsExactly(2, 5, 8);
+        assertThat(log.get(0)).startsWith("base model " + saved + ", mAP@0.5 ");
+        assertThatThrownBy(() -> simulation(2, 3, 2, log).startingFrom(dir.resolve("no-model")))
+                .hasMessageContaining("is not a Glean model directory");
+        assertThatThrownBy(() -> new ActiveLearningSimulation.Recipe(10, 3, 0.2, 0.25))
+                .hasMessageContaining("min-steps");
     }
 
     private static List<Double> values(double[] scores) {
