@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Collection;
@@ -279,12 +280,17 @@ public class FineTuneJobs {
         LOG.infof("Fine-tuning job %d made model version %s: %s", id, candidate.versionId(), verdict.reason());
         publish(running.get(id).succeeded(candidate.versionId(), result.candidateMap(), currentMap,
                 verdict.promote() ? FineTuneJob.Outcome.PROMOTED : FineTuneJob.Outcome.KEPT_AS_CANDIDATE,
-                verdict.reason(), Instant.now()));
+                verdict.reason(), finishedNow()));
     }
 
     private void fail(long id, String reason) {
         LOG.warnf("Fine-tuning job %d failed: %s", id, reason);
-        publish(running.get(id).failed(reason, Instant.now()));
+        publish(running.get(id).failed(reason, finishedNow()));
+    }
+
+    // PostgreSQL keeps microseconds: the job its watchers are told of equals the one read back later.
+    private static Instant finishedNow() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 
     // Stores the job's new state and tells its watchers; a finished job leaves the running set.
