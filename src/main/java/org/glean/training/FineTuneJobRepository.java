@@ -1,5 +1,6 @@
 package org.glean.training;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.PersistenceException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,8 +19,9 @@ import org.glean.security.AuditEntry;
 import org.glean.security.AuditTrail;
 import org.jboss.logging.Logger;
 
-/** The fine_tune_job table in plain JDBC. */
-final class FineTuneJobRepository {
+/** The fine_tune_job table in plain JDBC: its jobs are claimed and guarded by advisory locks. */
+@ApplicationScoped
+class FineTuneJobRepository {
 
     /** What a reason says where it named a UID of a deleted study. */
     static final String DELETED_UID = "(a deleted study's UID)";

@@ -25,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import javax.sql.DataSource;
 import org.glean.curation.AnnotationSubmitted;
 import org.glean.curation.CurationService;
 import org.glean.detector.Detector;
@@ -37,7 +36,6 @@ import org.glean.inference.ModelsConfig;
 import org.glean.ingest.InstanceStore;
 import org.glean.ingest.StudyRepository;
 import org.glean.security.Actor;
-import org.glean.security.AuditTrail;
 import org.jboss.logging.Logger;
 
 /**
@@ -72,10 +70,10 @@ public class FineTuneJobs {
     private final Map<Long, FineTuneJob> running = new ConcurrentHashMap<>();
     private final Map<Long, List<Consumer<FineTuneJob>>> watchers = new ConcurrentHashMap<>();
 
-    public FineTuneJobs(DataSource dataSource, FineTuneConfig config, ModelsConfig models, ModelRegistry registry,
-                        ModelPromotion promotion, CurationService curation, StudyRepository studies,
-                        InstanceStore store, DicomReader reader, InferenceConfig inference, AuditTrail trail) {
-        this.jobs = new FineTuneJobRepository(dataSource, trail);
+    FineTuneJobs(FineTuneJobRepository jobs, FineTuneConfig config, ModelsConfig models, ModelRegistry registry,
+                 ModelPromotion promotion, CurationService curation, StudyRepository studies,
+                 InstanceStore store, DicomReader reader, InferenceConfig inference) {
+        this.jobs = jobs;
         this.config = config;
         this.modelsDir = models.dir();
         this.registry = registry;
