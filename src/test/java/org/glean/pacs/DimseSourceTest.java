@@ -7,6 +7,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.glean.dicom.DimseException;
@@ -68,6 +69,12 @@ class DimseSourceTest {
     @Test
     @Order(1)
     void aPassFindsByCFindAndMovesEachMatchingMultiSeriesStudyToGleanWhereItIsStoredAndScored() throws Exception {
+        // The poller's first pass starts with the server, over an empty Orthanc: let it end before loading.
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (poller.status(SOURCE).lastPassEnded() == null && Instant.now().isBefore(deadline)) {
+            Thread.sleep(50);
+        }
+        assertThat(poller.status(SOURCE).lastPassEnded()).as("end of the start-up pass").isNotNull();
         String multiSeries = load(3, 2, false);
         String singleSeries = load(1, 3, false);
         String secondaryCapture = load(1, 2, true);
