@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.glean.coco.CocoFile;
 import org.glean.detector.Detection;
 import org.glean.detector.Detector;
 import org.glean.detector.GroundTruthBox;
