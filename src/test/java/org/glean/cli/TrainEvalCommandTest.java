@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 import org.glean.coco.CocoFile;
 import org.glean.detector.ClassificationLossType;
 import org.glean.detector.DecoderSettings;
+import org.glean.detector.DetectionUncertainty;
 import org.glean.detector.DetectorCheckpoint;
 import org.glean.detector.LocalizationDensity;
 import org.glean.detector.ModelManifest;
@@ -339,7 +340,7 @@ class TrainEvalCommandTest {
                     checkpoint.detector().preprocessing(), checkpoint.detector().config().classes(), loaded -> { });
             List<ObjectUncertainty> objects = DetectorEvaluation.detect(checkpoint.detector(), dataset,
                             DecoderSettings.DEFAULT.withScoreThreshold(0.001)).stream()
-                    .flatMap(List::stream).map(DetectorEvaluation::uncertainty).toList();
+                    .flatMap(List::stream).map(DetectionUncertainty::of).toList();
             assertThat(objects).as("detections of the tiny model at score 0.001").isNotEmpty();
             JsonObject statistics = JsonParser.parseString(UncertaintyStatistics.fit(objects).toJson()).getAsJsonObject();
             DetectorCheckpoint.writeManifest(calibrated, checkpoint.manifest().withNormalisationStatistics(statistics));
