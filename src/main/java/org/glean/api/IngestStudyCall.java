@@ -13,6 +13,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.glean.curation.CurationService;
 import org.glean.proto.v1.IngestChunk;
 import org.glean.proto.v1.StudyAnalysis;
 import org.glean.dicom.DecodedImage;
@@ -68,6 +69,7 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
     private final Executor storers;
     private final PipelineMetrics metrics;
     private final ScoringOnReceipt scoring;
+    private final CurationService curation;
     private final CallAudit audit;
     private final AuditTrail trail;
     private final long startNanos = System.nanoTime();
@@ -92,9 +94,10 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
     // The group being stored: completes with null, or with the status that refuses the call.
     private CompletableFuture<Status> storing = CompletableFuture.completedFuture(null);
 
-    IngestStudyCall(IngestService ingest, InferenceService inference, ServerCallStreamObserver<StudyAnalysis> response,
-            Executor workers, Executor storers, Executor detectors, PipelineMetrics metrics, CallAudit audit,
-            AuditTrail trail, Duration idleTimeout, ScheduledExecutorService timers) {
+    IngestStudyCall(IngestService ingest, InferenceService inference, CurationService curation,
+            ServerCallStreamObserver<StudyAnalysis> response, Executor workers, Executor storers, Executor detectors,
+            PipelineMetrics metrics, CallAudit audit, AuditTrail trail, Duration idleTimeout,
+            ScheduledExecutorService timers) {
         this.ingest = ingest;
         this.audit = audit;
         this.trail = trail;
@@ -103,6 +106,7 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
         this.workers = workers;
         this.storers = storers;
         this.scoring = inference.scoreOnReceipt(detectors);
+        this.curation = curation;
         response.disableAutoRequest();
         response.setOnCancelHandler(() -> inTurn(this::cancelled));
         requested = CHUNKS_AHEAD;
@@ -320,9 +324,11 @@ final class IngestStudyCall implements StreamObserver<IngestChunk> {
         StudyAnalysis analysis;
         try {
             AnalysedStudy analysed = scoring.finish(studyInstanceUid);
-            // what was persisted, so that GetStudy answers the same
+            // what was persisted, so that GetStudy answers the same; the decision was taken in the
+            // analysis' transaction
             long answerStart = System.nanoTime();
-            analysis = StudyAnalyses.of(analysed.study(), Optional.of(analysed.scores()), "", analysed.decision());
+            analysis = StudyAnalyses.of(analysed.study(), Optional.of(analysed.scores()), "",
+                    curation.decision(studyInstanceUid, analysed.scores().modelVersion()));
             metrics.recordSince(PipelineStage.ANSWER, answerStart);
         } catch (NoModelException e) {
             analysis = notScored(e.getMessage());

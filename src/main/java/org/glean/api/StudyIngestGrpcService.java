@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.glean.curation.CurationService;
 import org.glean.proto.v1.DeleteStudyRequest;
 import org.glean.proto.v1.DeletedStudy;
 import org.glean.proto.v1.GetStudyRequest;
@@ -30,7 +31,8 @@ import org.glean.security.AuditEntry;
 import org.glean.security.AuditTrail;
 
 /**
- * gRPC front of {@link IngestService}, {@link InferenceService} and {@link StudyDeletion}:
+ * gRPC front of {@link IngestService}, {@link InferenceService} (with {@link CurationService}'s
+ * decisions) and {@link StudyDeletion}:
  * translates messages and maps failures to statuses. A study read is recorded in the audit trail
  * before it is answered.
  */
@@ -39,6 +41,7 @@ public class StudyIngestGrpcService extends StudyIngestGrpc.StudyIngestImplBase 
 
     private final IngestService ingest;
     private final InferenceService inference;
+    private final CurationService curation;
     private final PipelineMetrics metrics;
     private final StudyDeletion deletion;
     private final AuditTrail trail;
@@ -57,11 +60,12 @@ public class StudyIngestGrpcService extends StudyIngestGrpc.StudyIngestImplBase 
     });
     private final Duration idleStreamTimeout;
 
-    public StudyIngestGrpcService(IngestService ingest, InferenceService inference, PipelineMetrics metrics,
-            StudyDeletion deletion, AuditTrail trail,
+    public StudyIngestGrpcService(IngestService ingest, InferenceService inference, CurationService curation,
+            PipelineMetrics metrics, StudyDeletion deletion, AuditTrail trail,
             @ConfigProperty(name = "glean.limits.idle-stream-timeout") Duration idleStreamTimeout) {
         this.ingest = ingest;
         this.inference = inference;
+        this.curation = curation;
         this.metrics = metrics;
         this.deletion = deletion;
         this.trail = trail;
@@ -73,8 +77,8 @@ public class StudyIngestGrpcService extends StudyIngestGrpc.StudyIngestImplBase 
 
     @Override
     public StreamObserver<IngestChunk> ingestStudy(StreamObserver<StudyAnalysis> responseObserver) {
-        return new IngestStudyCall(ingest, inference, (ServerCallStreamObserver<StudyAnalysis>) responseObserver, workers,
-                storers, detectors, metrics, CallerAuthorization.audit(), trail, idleStreamTimeout, idleChecks);
+        return new IngestStudyCall(ingest, inference, curation, (ServerCallStreamObserver<StudyAnalysis>) responseObserver,
+                workers, storers, detectors, metrics, CallerAuthorization.audit(), trail, idleStreamTimeout, idleChecks);
     }
 
     @Override
@@ -84,7 +88,7 @@ public class StudyIngestGrpcService extends StudyIngestGrpc.StudyIngestImplBase 
             String uid = request.getStudyInstanceUid();
             Optional<StudyScores> analysis = inference.stored(uid);
             StudyAnalysis study = StudyAnalyses.of(ingest.study(uid), analysis, inference.notScoredReason(),
-                    inference.decision(uid, analysis));
+                    analysis.flatMap(scores -> curation.decision(uid, scores.modelVersion())));
             trail.append(AuditEntry.of(CallerAuthorization.actor(), AuditAction.STUDY_READ).study(uid)
                     .detail(analysis.map(scores -> "analysis by model " + scores.modelVersion()).orElse("not scored")));
             return study;

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.IntConsumer;
+import org.glean.coco.InvalidDatasetException;
 import org.glean.detector.Preprocessing;
 import org.glean.dicom.PixelMedDicomReader;
-import org.glean.training.InvalidDatasetException;
 import org.glean.training.PreprocessedDataset;
 import picocli.CommandLine.Option;
 

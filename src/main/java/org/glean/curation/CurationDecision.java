@@ -1,6 +1,7 @@
 package org.glean.curation;
 
 import java.time.Instant;
+import org.glean.inference.StudyDecision;
 
 /**
  * What curation decided for one scored study under one model version, with the policy it was
@@ -10,7 +11,12 @@ import java.time.Instant;
  */
 public record CurationDecision(String studyInstanceUid, String modelVersion, double informativeness,
                                Outcome outcome, String reason, Long taskId, CurationPolicy policy,
-                               Instant decidedAt) {
+                               Instant decidedAt) implements StudyDecision {
+
+    @Override
+    public boolean queued() {
+        return outcome == Outcome.QUEUED;
+    }
 
     public enum Outcome {
         /** A task was created. */

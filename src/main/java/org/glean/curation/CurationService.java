@@ -16,6 +16,8 @@ import javax.sql.DataSource;
 import org.glean.curation.CurationDecision.Outcome;
 import org.glean.curation.ScoredStudy.PreAnnotation;
 import org.glean.curation.ScoredStudy.ScoredImage;
+import org.glean.inference.StudyDecider;
+import org.glean.inference.StudyScores;
 import org.glean.persistence.Jdbc;
 import org.glean.security.Actor;
 import org.glean.security.AuditAction;
@@ -37,7 +39,7 @@ import org.jboss.logging.Logger;
  * of every call (no timer), and the task goes back to the queue as EXPIRED.
  */
 @ApplicationScoped
-public class CurationService {
+public class CurationService implements StudyDecider {
 
     private static final Logger LOG = Logger.getLogger(CurationService.class);
     private static final int MAX_SKIP_REASON = 1000;
@@ -94,6 +96,12 @@ public class CurationService {
      */
     public CurationDecision decide(ScoredStudy study, List<String> classNames) {
         return decide(study, classNames, connection -> { });
+    }
+
+    /** Decides on an analysis in the transaction that stores it, for inference: see {@link StudyDecider}. */
+    @Override
+    public CurationDecision decide(String studyInstanceUid, StudyScores scores, SameTransaction analysis) {
+        return decide(ScoredStudy.of(studyInstanceUid, scores), scores.classes(), analysis);
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.glean.curation;
 
 import java.util.List;
+import org.glean.inference.StudyScores;
 
 /**
  * What curation needs to know of a study the detector has scored: its informativeness (method.md
@@ -20,6 +21,17 @@ public record ScoredStudy(String studyInstanceUid, String modelVersion, double i
         images = List.copyOf(images);
     }
 
+    /** What curation needs of {@code scores}, the study's analysis: its objects become pre-annotations. */
+    public static ScoredStudy of(String studyInstanceUid, StudyScores scores) {
+        return new ScoredStudy(studyInstanceUid, scores.modelVersion(), scores.informativeness(), scores.images().stream()
+                .map(image -> new ScoredImage(image.sopInstanceUid(), image.frame(), image.rows(),
+                        image.columns(), image.informativeness(), image.objects().stream()
+                        .map(o -> new PreAnnotation(o.label(), o.score(), o.box().xmin(), o.box().ymin(),
+                                o.box().xmax(), o.box().ymax()))
+                        .toList()))
+                .toList());
+    }
+
     /**
      * One scored frame.
      *
@@ -33,8 +45,8 @@ public record ScoredStudy(String studyInstanceUid, String modelVersion, double i
     public record ScoredImage(String sopInstanceUid, int frame, int rows, int columns, double informativeness,
                               List<PreAnnotation> objects) {
 
-        /** The informativeness of an image without objects: the lowest there is (method.md §5.4). */
-        public static final double NO_OBJECTS = -Double.MAX_VALUE;
+        /** The informativeness of an image without objects, as in the analysis. */
+        public static final double NO_OBJECTS = StudyScores.NO_OBJECTS;
 
         public ScoredImage {
             objects = List.copyOf(objects);

@@ -10,9 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import org.glean.curation.CurationDecision;
-import org.glean.curation.CurationService;
-import org.glean.curation.ScoredStudy;
 import org.glean.dicom.DecodedImage;
 import org.glean.dicom.DicomReader;
 import org.glean.dicom.MalformedDicomException;
@@ -51,17 +48,17 @@ public class InferenceService {
     private final DetectionBackend backend;
     private final InferenceConfig config;
     private final ModelRegistry registry;
-    private final CurationService curation;
+    private final StudyDecider decider;
     private final PipelineMetrics metrics;
     private final Event<StudyScored> studyScored;
 
     public InferenceService(DicomReader reader, InstanceStore store, StudyRepository studies,
             AnalysisRepository analyses, DetectionBackend backend, InferenceConfig config, ModelRegistry registry,
-            CurationService curation, PipelineMetrics metrics, Event<StudyScored> studyScored) {
+            StudyDecider decider, PipelineMetrics metrics, Event<StudyScored> studyScored) {
         this.metrics = metrics;
         this.studyScored = studyScored;
         this.registry = registry;
-        this.curation = curation;
+        this.decider = decider;
         this.reader = reader;
         this.store = store;
         this.studies = studies;
@@ -141,20 +138,15 @@ public class InferenceService {
                         + " is not stored"));
         StudyScores scores = score(study, analyses.acceptedContent(studyInstanceUid), detections);
         long start = System.nanoTime();
-        Optional<CurationDecision> decision = persist(studyInstanceUid, scores);
+        Optional<StudyDecision> decision = persist(studyInstanceUid, scores);
         metrics.recordSince(PipelineStage.PERSISTENCE, start);
         studyScored.fire(new StudyScored(studyInstanceUid, scores, decision));
-        return new AnalysedStudy(study, scores, decision);
+        return new AnalysedStudy(study, scores);
     }
 
     /** The study's most recent persisted analysis. */
     public Optional<StudyScores> stored(String studyInstanceUid) {
         return analyses.latest(studyInstanceUid);
-    }
-
-    /** Curation's decision for the study under the model version of {@code analysis}, its stored analysis. */
-    public Optional<CurationDecision> decision(String studyInstanceUid, Optional<StudyScores> analysis) {
-        return analysis.flatMap(scores -> curation.decision(studyInstanceUid, scores.modelVersion()));
     }
 
     /** Why a stored study has no analysis: no model installed here, or not scored yet. */
@@ -168,13 +160,13 @@ public class InferenceService {
         return config.mode() == InferenceConfig.Mode.IN_PROCESS && registry.currentVersionId() == null;
     }
 
-    private Optional<CurationDecision> persist(String studyInstanceUid, StudyScores scores) {
+    private Optional<StudyDecision> persist(String studyInstanceUid, StudyScores scores) {
         Instant analysedAt = Instant.now();
         if (scores.images().isEmpty()) {
             analyses.save(studyInstanceUid, scores, analysedAt);
             return Optional.empty();
         }
-        return Optional.of(curation.decide(scores.toScoredStudy(studyInstanceUid), scores.classes(),
+        return Optional.of(decider.decide(studyInstanceUid, scores,
                 connection -> analyses.save(connection, studyInstanceUid, scores, analysedAt)));
     }
 

@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.glean.detector.DecoderSettings;
 import org.glean.detector.Detection;
+import org.glean.detector.DetectionUncertainty;
 import org.glean.detector.Detector;
 import org.glean.detector.ModalityFrame;
 import org.glean.detector.PreprocessedImage;
 import org.glean.metrics.PipelineStage;
 import org.glean.metrics.StageTimer;
-import org.glean.training.DetectorEvaluation;
 
 /**
  * The detector in this process: frames are preprocessed as the model was trained, then run in
@@ -96,6 +96,6 @@ public final class LocalDetectionBackend implements DetectionBackend {
 
     private static FoundObject found(Detection detection) {
         return new FoundObject(detection.pixelBox(), detection.className(), detection.score(),
-                DetectorEvaluation.uncertainty(detection));
+                DetectionUncertainty.of(detection));
     }
 }

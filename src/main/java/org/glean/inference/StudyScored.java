@@ -1,7 +1,6 @@
 package org.glean.inference;
 
 import java.util.Optional;
-import org.glean.curation.CurationDecision;
 
 /**
  * A study's analysis and curation's decision were committed; fired after the commit, on the
@@ -12,5 +11,5 @@ import org.glean.curation.CurationDecision;
  * @param decision curation's decision under the analysis's model version; empty for a study with
  *                 no frame to analyse
  */
-public record StudyScored(String studyInstanceUid, StudyScores scores, Optional<CurationDecision> decision) {
+public record StudyScored(String studyInstanceUid, StudyScores scores, Optional<StudyDecision> decision) {
 }

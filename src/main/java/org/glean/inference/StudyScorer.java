@@ -3,7 +3,6 @@ package org.glean.inference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.glean.curation.ScoredStudy;
 import org.glean.uncertainty.ImageAggregation;
 import org.glean.uncertainty.ImageInformativeness;
 import org.glean.uncertainty.InformativenessScorer;
@@ -50,7 +49,7 @@ final class StudyScorer {
                     .toList();
             int objects = objectCount(detections.get(i), objectThreshold);
             images.add(new StudyScores.ImageScores(frame.sopInstanceUid(), frame.frame(), frame.rows(), frame.columns(),
-                    image.hasObjects() ? image.score() : ScoredStudy.ScoredImage.NO_OBJECTS, frame.analysisError(),
+                    image.hasObjects() ? image.score() : StudyScores.NO_OBJECTS, frame.analysisError(),
                     scored.subList(0, objects), scored.subList(objects, scored.size())));
         }
         StudyScores.Driver driver = null;
@@ -61,7 +60,7 @@ final class StudyScorer {
             driver = new StudyScores.Driver(driving.sopInstanceUid(), driving.frame(),
                     nearMiss ? study.drivingObject() - objects : study.drivingObject(), nearMiss, study.drivingKind());
         }
-        return new StudyScores(modelVersion, classes, driver == null ? ScoredStudy.ScoredImage.NO_OBJECTS : study.score(),
+        return new StudyScores(modelVersion, classes, driver == null ? StudyScores.NO_OBJECTS : study.score(),
                 driver, images);
     }
 

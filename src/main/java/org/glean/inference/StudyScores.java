@@ -3,7 +3,6 @@ package org.glean.inference;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import java.util.List;
-import org.glean.curation.ScoredStudy;
 import org.glean.detector.PixelBox;
 import org.glean.uncertainty.ObjectUncertainty;
 import org.glean.uncertainty.StandardizedUncertainty;
@@ -15,13 +14,16 @@ import org.glean.uncertainty.UncertaintyKind;
  * image and object that drove it (method.md §5). No patient data.
  *
  * @param modelVersion    the version that produced it
- * @param informativeness the study's; {@link ScoredStudy.ScoredImage#NO_OBJECTS} when no image has an object
+ * @param informativeness the study's; {@link #NO_OBJECTS} when no image has an object
  * @param drivenBy        the object behind it; null when no image has an object
  * @param classes         the model version's class names, label 1 … C in order
  * @param images          every frame of the study's accepted instances, in study order
  */
 public record StudyScores(String modelVersion, List<String> classes, double informativeness, Driver drivenBy,
                           List<ImageScores> images) {
+
+    /** The informativeness of an image without objects: the lowest there is (method.md §5.4). */
+    public static final double NO_OBJECTS = -Double.MAX_VALUE;
 
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
@@ -41,7 +43,7 @@ public record StudyScores(String modelVersion, List<String> classes, double info
     /**
      * One frame.
      *
-     * @param informativeness the frame's; {@link ScoredStudy.ScoredImage#NO_OBJECTS} without objects
+     * @param informativeness the frame's; {@link #NO_OBJECTS} without objects
      * @param analysisError   why the frame was not analysed; null when it was
      * @param objects         detections at or above the object threshold, highest score first
      * @param nearMisses      detections from the candidate threshold up to the object threshold, highest
@@ -60,17 +62,6 @@ public record StudyScores(String modelVersion, List<String> classes, double info
     /** One object: box in the frame's pixels, class, score, raw and z-scored uncertainties. */
     public record ScoredObject(PixelBox box, String label, double score, ObjectUncertainty raw,
                                StandardizedUncertainty normalized) {
-    }
-
-    /** What curation needs of this analysis. */
-    public ScoredStudy toScoredStudy(String studyInstanceUid) {
-        return new ScoredStudy(studyInstanceUid, modelVersion, informativeness, images.stream()
-                .map(image -> new ScoredStudy.ScoredImage(image.sopInstanceUid(), image.frame(), image.rows(),
-                        image.columns(), image.informativeness(), image.objects().stream()
-                        .map(o -> new ScoredStudy.PreAnnotation(o.label(), o.score(), o.box().xmin(), o.box().ymin(),
-                                o.box().xmax(), o.box().ymax()))
-                        .toList()))
-                .toList());
     }
 
     public String toJson() {

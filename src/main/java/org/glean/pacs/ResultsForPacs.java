@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.Set;
 import org.glean.curation.AnnotationSubmitted;
 import org.glean.curation.AnnotationTask;
-import org.glean.curation.CurationDecision;
 import org.glean.curation.CurationService;
 import org.glean.curation.TaskNotFoundException;
 import org.glean.curation.TaskState;
@@ -26,6 +25,7 @@ import org.glean.dicom.RegionReport;
 import org.glean.dicom.ReportedRegion;
 import org.glean.dicom.ResultDocuments;
 import org.glean.dicom.UnsupportedDicomException;
+import org.glean.inference.StudyDecision;
 import org.glean.inference.StudyScored;
 import org.glean.inference.StudyScores;
 import org.glean.ingest.InstanceStore;
@@ -91,13 +91,13 @@ public class ResultsForPacs {
      *
      * @return the number of deliveries added
      */
-    int writeScored(String studyInstanceUid, StudyScores scores, Optional<CurationDecision> decision)
+    int writeScored(String studyInstanceUid, StudyScores scores, Optional<? extends StudyDecision> decision)
             throws MalformedDicomException {
         if (scores.images().isEmpty()) {
             return 0;
         }
         Set<String> forReports = delivery.destinationsTaking(DocumentKind.SR);
-        boolean queued = decision.map(made -> made.outcome() == CurationDecision.Outcome.QUEUED).orElse(false);
+        boolean queued = decision.map(StudyDecision::queued).orElse(false);
         Set<String> forSelections = queued ? delivery.destinationsTaking(DocumentKind.KOS) : Set.of();
         int added = 0;
         if (forReports.isEmpty() && forSelections.isEmpty()) {
@@ -167,7 +167,7 @@ public class ResultsForPacs {
 
     // The frames the annotator is shown objects on, the driving frame first; every analysed
     // frame when the model found no object.
-    private Document selection(StudyScores scores, CurationDecision decision, Sources sources)
+    private Document selection(StudyScores scores, StudyDecision decision, Sources sources)
             throws MalformedDicomException {
         Set<String> keys = new LinkedHashSet<>();
         List<ReferencedFrame> frames = new ArrayList<>();

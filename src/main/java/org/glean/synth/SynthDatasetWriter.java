@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
 import java.util.stream.Stream;
+import org.glean.coco.CocoFile;
 import org.glean.dicom.DicomImageWriter;
 import org.glean.dicom.MonochromeInstance;
-import org.glean.training.CocoFile;
 
 /**
  * Writes a generated set to a folder: one DICOM Part-10 file per CT slice or DX projection,

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.glean.coco.CocoFile;
+import org.glean.coco.InvalidDatasetException;
 import org.glean.dicom.DecodedImage;
 import org.glean.dicom.DicomHeader;
 import org.glean.dicom.DicomReader;

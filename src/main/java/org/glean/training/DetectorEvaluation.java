@@ -6,12 +6,9 @@ import java.util.List;
 import java.util.Map;
 import org.glean.detector.DecoderSettings;
 import org.glean.detector.Detection;
+import org.glean.detector.DetectionUncertainty;
 import org.glean.detector.Detector;
-import org.glean.detector.MixtureParameters;
 import org.glean.detector.PixelBox;
-import org.glean.uncertainty.ClassUncertaintyMode;
-import org.glean.uncertainty.ClassificationMixture;
-import org.glean.uncertainty.LocalizationMixture;
 import org.glean.uncertainty.ObjectUncertainty;
 import org.glean.uncertainty.UncertaintyStatistics;
 
@@ -91,17 +88,9 @@ public final class DetectorEvaluation {
         List<ObjectUncertainty> objects = new ArrayList<>();
         for (List<Detection> image : detect(detector, pool, DecoderSettings.DEFAULT.withScoreThreshold(objectThreshold))) {
             for (Detection d : image) {
-                objects.add(uncertainty(d));
+                objects.add(DetectionUncertainty.of(d));
             }
         }
         return objects.isEmpty() ? null : UncertaintyStatistics.fit(objects);
-    }
-
-    /** The four values of one detected object (method.md §4), classification as the maximum over classes. */
-    public static ObjectUncertainty uncertainty(Detection detection) {
-        MixtureParameters m = detection.mixture();
-        return ObjectUncertainty.of(new LocalizationMixture(m.locWeights(), m.locMeans(), m.locVariances()),
-                new ClassificationMixture(m.clsWeights(), m.clsLogits(), m.clsVariances()),
-                ClassUncertaintyMode.MAX_OVER_CLASSES, detection.label());
     }
 }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import org.glean.curation.AnnotationTask;
 import org.glean.curation.CurationService;
+import org.glean.curation.ScoredStudy;
 import org.glean.detector.Detector;
 import org.glean.dicom.DicomReader;
 import org.glean.inference.ActiveModel;
@@ -189,7 +190,7 @@ public class ModelPromotion {
             String study = task.studyInstanceUid();
             try {
                 StudyScores scores = scoring.analyse(study);
-                if (!scores.images().isEmpty() && curation.rescoreWaiting(scores.toScoredStudy(study), scores.classes())) {
+                if (!scores.images().isEmpty() && curation.rescoreWaiting(ScoredStudy.of(study, scores), scores.classes())) {
                     rescored++;
                 }
             } catch (NoModelException | BackendUnavailableException | RuntimeException e) {

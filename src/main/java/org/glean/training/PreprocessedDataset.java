@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
+import org.glean.coco.CocoFile;
+import org.glean.coco.InvalidDatasetException;
 import org.glean.detector.Box;
 import org.glean.detector.GroundTruthBox;
 import org.glean.detector.ModalityFrame;

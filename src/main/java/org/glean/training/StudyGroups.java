@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.glean.coco.CocoFile;
 
 /** The images of a data set grouped into studies, as the server receives them: by the COCO entry's study. */
 public final class StudyGroups {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.glean.detector.Detection;
+import org.glean.detector.DetectionUncertainty;
 import org.glean.uncertainty.ImageAggregation;
 import org.glean.uncertainty.ImageInformativeness;
 import org.glean.uncertainty.InformativenessScorer;
@@ -68,7 +69,7 @@ public final class StudyValidation {
             boolean shifted = false;
             for (int i : study.getValue()) {
                 PreprocessedDataset.Item item = items.get(i);
-                objects.add(detections.get(i).stream().map(DetectorEvaluation::uncertainty).toList());
+                objects.add(detections.get(i).stream().map(DetectionUncertainty::of).toList());
                 counts = counts.plus(DetectionCounts.match(item.truths(), thresholds.objects(detections.get(i))));
                 shifted |= !"none".equals(UncertaintyValidation.shift(item.metadata()));
             }

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
+import org.glean.coco.CocoFile;
+import org.glean.coco.InvalidDatasetException;
 import org.glean.curation.AnnotationTask;
 import org.glean.curation.CurationService;
 import org.glean.detector.Preprocessing;

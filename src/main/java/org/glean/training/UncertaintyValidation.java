@@ -5,7 +5,9 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.glean.coco.CocoFile;
 import org.glean.detector.Detection;
+import org.glean.detector.DetectionUncertainty;
 import org.glean.detector.Detector;
 import org.glean.detector.GroundTruthBox;
 import org.glean.uncertainty.ImageAggregation;
@@ -90,7 +92,7 @@ public final class UncertaintyValidation {
         List<ImageScores> scores = new ArrayList<>(data.size());
         for (int i = 0; i < data.size(); i++) {
             PreprocessedDataset.Item item = data.items().get(i);
-            List<ObjectUncertainty> objects = detections.get(i).stream().map(DetectorEvaluation::uncertainty).toList();
+            List<ObjectUncertainty> objects = detections.get(i).stream().map(DetectionUncertainty::of).toList();
             ImageInformativeness image = scorer.scoreImage(objects);
             CocoFile.Image metadata = item.metadata();
             scores.add(new ImageScores(item.imageId(), item.pixelBoxes().size(), objects.size(),
@@ -172,7 +174,7 @@ public final class UncertaintyValidation {
                 }
                 if (best != null) {
                     found.add(new TrackedObject(scene(item) + " #" + g, item.metadata().noise(),
-                            DetectorEvaluation.uncertainty(best)));
+                            DetectionUncertainty.of(best)));
                 }
             }
         }

@@ -15,14 +15,14 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.glean.cli.GleanCommand;
+import org.glean.coco.CocoFile;
+import org.glean.coco.InvalidDatasetException;
 import org.glean.proto.v1.AnnotationTask;
 import org.glean.proto.v1.Box;
 import org.glean.proto.v1.ClaimNextTaskRequest;
 import org.glean.proto.v1.CurationGrpc;
 import org.glean.proto.v1.ImageAnnotation;
 import org.glean.proto.v1.SubmitAnnotationRequest;
-import org.glean.training.CocoFile;
-import org.glean.training.InvalidDatasetException;
 
 /**
  * Synthetic CT phantom studies (`glean synth`, with their true boxes), sent to a test server and

@@ -18,13 +18,14 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.glean.coco.CocoFile;
 import org.glean.detector.ClassificationLossType;
 import org.glean.detector.DecoderSettings;
+import org.glean.detector.DetectionUncertainty;
 import org.glean.detector.DetectorCheckpoint;
 import org.glean.detector.LocalizationDensity;
 import org.glean.detector.ModelManifest;
 import org.glean.dicom.PixelMedDicomReader;
-import org.glean.training.CocoFile;
 import org.glean.training.DetectorEvaluation;
 import org.glean.training.PreprocessedDataset;
 import org.glean.uncertainty.ObjectUncertainty;
@@ -339,7 +340,7 @@ class TrainEvalCommandTest {
                     checkpoint.detector().preprocessing(), checkpoint.detector().config().classes(), loaded -> { });
             List<ObjectUncertainty> objects = DetectorEvaluation.detect(checkpoint.detector(), dataset,
                             DecoderSettings.DEFAULT.withScoreThreshold(0.001)).stream()
-                    .flatMap(List::stream).map(DetectorEvaluation::uncertainty).toList();
+                    .flatMap(List::stream).map(DetectionUncertainty::of).toList();
             assertThat(objects).as("detections of the tiny model at score 0.001").isNotEmpty();
             JsonObject statistics = JsonParser.parseString(UncertaintyStatistics.fit(objects).toJson()).getAsJsonObject();
             DetectorCheckpoint.writeManifest(calibrated, checkpoint.manifest().withNormalisationStatistics(statistics));

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.glean.bench.PhantomBatch;
-import org.glean.training.DetectorEvaluation;
 import org.glean.uncertainty.ObjectUncertainty;
 import org.junit.jupiter.api.Test;
 
@@ -35,8 +34,8 @@ class BundledModelDetectionTest {
             for (int i = 0; i < BATCH; i++) {
                 ReferenceDecoding.assertSameDetections(actual.get(i), expected.get(i));
                 for (int d = 0; d < actual.get(i).size(); d++) {
-                    ReferenceDecoding.assertClose(values(DetectorEvaluation.uncertainty(actual.get(i).get(d))),
-                            values(DetectorEvaluation.uncertainty(expected.get(i).get(d))));
+                    ReferenceDecoding.assertClose(values(DetectionUncertainty.of(actual.get(i).get(d))),
+                            values(DetectionUncertainty.of(expected.get(i).get(d))));
                 }
             }
         }

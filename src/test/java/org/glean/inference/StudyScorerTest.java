@@ -66,7 +66,7 @@ class StudyScorerTest {
         StudyScores scores = StudyScorer.score("v1", CLASSES, null, ImageAggregation.MAX, OBJECT_THRESHOLD, FRAMES);
 
         assertThat(StudyScores.fromJson(scores.toJson())).isEqualTo(scores);
-        ScoredStudy scored = scores.toScoredStudy("1.2");
+        ScoredStudy scored = ScoredStudy.of("1.2", scores);
         assertThat(scored.informativeness()).isEqualTo(1.0);
         assertThat(scored.images()).hasSize(3);
         assertThat(scored.images().get(0).objects()).extracting(ScoredStudy.PreAnnotation::xmin, ScoredStudy.PreAnnotation::ymax)
@@ -92,7 +92,7 @@ class StudyScorerTest {
         assertThat(scores.images().get(1).informativeness()).as("a frame with a near miss alone is scored").isEqualTo(4.0);
         assertThat(scores.drivenBy()).isEqualTo(
                 new StudyScores.Driver("1.2.3", 1, 0, true, UncertaintyKind.EPISTEMIC_CLASSIFICATION));
-        assertThat(scores.toScoredStudy("1.2").images().get(0).objects()).as("pre-annotations are objects only")
+        assertThat(ScoredStudy.of("1.2", scores).images().get(0).objects()).as("pre-annotations are objects only")
                 .extracting(ScoredStudy.PreAnnotation::label).containsExactly("nodule", "nodule");
         assertThat(StudyScores.fromJson(scores.toJson())).isEqualTo(scores);
     }

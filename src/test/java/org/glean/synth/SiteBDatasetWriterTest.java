@@ -8,10 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.glean.coco.CocoFile;
 import org.glean.dicom.DecodedImage;
 import org.glean.dicom.DicomReader;
 import org.glean.dicom.PixelMedDicomReader;
-import org.glean.training.CocoFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

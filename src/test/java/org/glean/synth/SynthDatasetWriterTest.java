@@ -12,10 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.glean.coco.CocoFile;
 import org.glean.dicom.DecodedImage;
 import org.glean.dicom.DicomReader;
 import org.glean.dicom.PixelMedDicomReader;
-import org.glean.training.CocoFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.glean.coco.CocoFile;
+import org.glean.coco.InvalidDatasetException;
 import org.glean.dicom.DerivedUids;
 import org.glean.dicom.DicomImageWriter;
 import org.glean.dicom.DicomReader;

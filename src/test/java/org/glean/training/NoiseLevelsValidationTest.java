@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.glean.coco.InvalidDatasetException;
 import org.glean.detector.DecoderSettings;
 import org.glean.detector.Detection;
 import org.glean.detector.Detector;

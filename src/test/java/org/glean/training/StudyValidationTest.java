@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
+import org.glean.coco.CocoFile;
 import org.glean.detector.Box;
 import org.glean.detector.Detection;
 import org.glean.detector.GroundTruthBox;

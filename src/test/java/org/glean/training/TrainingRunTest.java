@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import org.glean.coco.InvalidDatasetException;
 import org.glean.detector.Augmentation;
 import org.glean.detector.Detector;
 import org.glean.detector.DetectorCheckpoint;

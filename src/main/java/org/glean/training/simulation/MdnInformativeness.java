@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.glean.detector.DecoderSettings;
 import org.glean.detector.Detection;
+import org.glean.detector.DetectionUncertainty;
 import org.glean.detector.Detector;
 import org.glean.training.DetectorEvaluation;
 import org.glean.training.PreprocessedDataset;
@@ -33,7 +34,7 @@ public final class MdnInformativeness implements PoolScorer {
         List<ObjectUncertainty> all = new ArrayList<>();
         for (List<Detection> detections : DetectorEvaluation.detect(detector, pool,
                 DecoderSettings.DEFAULT.withScoreThreshold(objectThreshold))) {
-            List<ObjectUncertainty> objects = detections.stream().map(DetectorEvaluation::uncertainty).toList();
+            List<ObjectUncertainty> objects = detections.stream().map(DetectionUncertainty::of).toList();
             images.add(objects);
             all.addAll(objects);
         }

@@ -79,7 +79,7 @@ public class TaskViews {
                 series);
     }
 
-    // The stored objects are the task's proposals, in the same order (StudyScores.toScoredStudy).
+    // The stored objects are the task's proposals, in the same order (ScoredStudy.of).
     private static List<Proposal> proposals(AnnotationTask.Image image, StudyScores.ImageScores scored) {
         List<Proposal> proposals = new ArrayList<>();
         List<PreAnnotation> pre = image.preAnnotations();

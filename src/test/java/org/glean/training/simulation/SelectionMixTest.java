@@ -3,9 +3,9 @@ package org.glean.training.simulation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.glean.coco.CocoFile;
 import org.glean.detector.Box;
 import org.glean.detector.GroundTruthBox;
-import org.glean.training.CocoFile;
 import org.glean.training.PreprocessedDataset.Item;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package org.glean.training;
+package org.glean.coco;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.glean.training;
+package org.glean.coco;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -27,7 +27,7 @@ import org.glean.dicom.DicomUid;
 
 /**
  * A COCO object-detection ground-truth file as Glean reads and writes it: the one model of the
- * format shared by {@code glean synth}, {@link CocoDataset} and the export of annotations.
+ * format shared by {@code glean synth}, the training data sets and the export of annotations.
  *
  * <p>Boxes are {@code [x, y, width, height]} in pixel coordinates of one frame: pixel column
  * {@code c} covers {@code [c, c+1)}, so a box that is tight around columns 10..19 has x 10 and

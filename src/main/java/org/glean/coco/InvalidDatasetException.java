@@ -1,4 +1,4 @@
-package org.glean.training;
+package org.glean.coco;
 
 import java.util.List;
 
