@@ -6,8 +6,8 @@ package org.glean.training;
  * studies would otherwise get a handful of updates) nor more than {@code maxSteps} (a large set
  * stays within a bounded time). The first {@code frozenSteps} updates train the head alone, on the
  * backbone's features as they are; validation runs after every round of {@code stepsPerRound}
- * updates, at least an epoch and at most a tenth of the run, so that early stopping has a few
- * rounds to judge by whatever the data's size.
+ * updates: an epoch, or a tenth of the run when an epoch is shorter than that, so that early
+ * stopping has a few rounds to judge by however small the data.
  *
  * @param steps         updates in all
  * @param frozenSteps   the first updates, with the backbone frozen
