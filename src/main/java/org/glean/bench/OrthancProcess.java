@@ -95,9 +95,11 @@ public final class OrthancProcess implements AutoCloseable {
         return ChildProcess.freePort();
     }
 
-    /** Starts this Orthanc again, after {@link #close}, on the same ports and storage. */
-    public OrthancProcess startAgain() throws IOException {
-        return start(workDir, httpPort, dicomPort, dicomWeb, modalities);
+    /** Starts this Orthanc again, after {@link #close}, on the same ports and storage, and waits until it answers. */
+    public OrthancProcess startAgain() throws IOException, InterruptedException {
+        OrthancProcess again = start(workDir, httpPort, dicomPort, dicomWeb, modalities);
+        again.awaitReady(Duration.ofMinutes(1));
+        return again;
     }
 
     private static OrthancProcess start(Path workDir, int httpPort, int dicomPort, boolean dicomWeb,

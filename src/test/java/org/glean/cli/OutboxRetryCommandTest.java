@@ -157,7 +157,6 @@ class OutboxRetryCommandTest {
 
         static void bringBack() throws IOException, InterruptedException {
             orthanc = orthanc.startAgain();
-            orthanc.awaitReady(Duration.ofMinutes(1));
         }
 
         @Override

@@ -58,7 +58,6 @@ public class OrthancDestinationsTestResource implements QuarkusTestResourceLifec
     /** Starts it again on the same ports and storage. */
     static void startStowOrthancAgain() throws IOException, InterruptedException {
         stowOrthanc = stowOrthanc.startAgain();
-        stowOrthanc.awaitReady(Duration.ofMinutes(1));
     }
 
     @Override

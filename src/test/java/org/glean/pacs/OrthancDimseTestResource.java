@@ -74,7 +74,6 @@ public class OrthancDimseTestResource implements QuarkusTestResourceLifecycleMan
     /** Starts it again on the same ports and storage. */
     static void startOrthancAgain() throws IOException, InterruptedException {
         orthanc = orthanc.startAgain();
-        orthanc.awaitReady(Duration.ofMinutes(1));
     }
 
     @Override
