@@ -55,9 +55,9 @@ public class SourcePoller {
         if (settings.overDicomWeb()) {
             return new DicomWebSource(name, settings, retrieval);
         }
-        if (!scp.enabled()) {
-            throw new IllegalArgumentException("a DIMSE source moves studies to Glean's C-STORE SCP, which is off:"
-                    + " set glean.scp.enabled=true");
+        if (settings.retrieve() == DimseRetrieve.C_MOVE && !scp.enabled()) {
+            throw new IllegalArgumentException("a DIMSE source retrieving by C-MOVE moves studies to Glean's C-STORE"
+                    + " SCP, which is off: set glean.scp.enabled=true, or retrieve=c-get");
         }
         return new DimseSource(name, settings, scp.aeTitle(), retrieval);
     }
@@ -163,7 +163,9 @@ public class SourcePoller {
 
         private SourcePass.TakenStudy take(StudyMatch study) throws IOException, InterruptedException {
             SourcePass.TakenStudy taken = source.take(study);
-            checkpoints.markTaken(name, study.studyInstanceUid(), taken.stored(), taken.refused(), Instant.now());
+            if (taken.whole()) {
+                checkpoints.markTaken(name, study.studyInstanceUid(), taken.stored(), taken.refused(), Instant.now());
+            }
             return taken;
         }
 
@@ -172,10 +174,10 @@ public class SourcePoller {
                 LOG.infof("PACS source %s works again after %d failed passes", name, failuresInARow);
             }
             failuresInARow = 0;
-            if (outcome.taken() > 0) {
-                LOG.infof("PACS source %s: took %d studies (%d instances stored, %d refused); %d matched, %d taken"
-                        + " before", name, outcome.taken(), outcome.instancesStored(), outcome.instancesRefused(),
-                        outcome.matched(), outcome.alreadyTaken());
+            if (outcome.taken() > 0 || outcome.partlyTaken() > 0) {
+                LOG.infof("PACS source %s: took %d studies, %d more in part (%d instances stored, %d refused); %d"
+                        + " matched, %d taken before", name, outcome.taken(), outcome.partlyTaken(),
+                        outcome.instancesStored(), outcome.instancesRefused(), outcome.matched(), outcome.alreadyTaken());
             }
             scheduleIn(settings.pollInterval());
         }
