@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The server polling a real Orthanc over DIMSE: C-FIND finds exactly the matching studies, C-MOVE
  * has Orthanc send each to Glean's C-STORE SCP, where it is stored byte for byte and scored; no
  * study is taken twice, also by a pass built after a restart; a move Orthanc does not perform
- * leaves its study to be taken again; the PACS going down gives backoff and a later recovery.
+ * leaves its study to be taken again; the PACS going down gives backoff and a later recovery; a
+ * move that Orthanc ends with B000 (Glean refused an instance) leaves its study to a later pass.
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
@@ -154,6 +155,12 @@ class DimseSourceTest {
         SourceOutage.assertRetriedUntilBack(poller, SOURCE, OrthancDimseTestResource::startOrthancAgain);
         assertThat(checkpoints.taken(SOURCE)).contains(study).hasSize(4);
         studies.assertStoredAsSentAndScored(study, analyses, store);
+    }
+
+    @Test
+    @Order(5)
+    void aStudyMovedInPartIsKeptButNotRememberedAndALaterPassCompletesIt() throws Exception {
+        PartialRetrieves.assertKeptUnrememberedAndCompletedLater(poller, checkpoints, analyses, store, studies);
     }
 
     private static String load(int seriesCount, int instancesPerSeries, boolean secondaryCapture) throws Exception {
