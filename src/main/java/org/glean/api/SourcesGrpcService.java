@@ -45,9 +45,19 @@ public class SourcesGrpcService extends SourcesGrpc.SourcesImplBase {
             for (SourcePoller.SourceSummary source : poller.sources()) {
                 SourceInfo.Builder info = SourceInfo.newBuilder().setName(source.name())
                         .setLocation(source.location()).setPolled(source.polled())
-                        .setFailuresInARow(source.status().failuresInARow());
+                        .setFailuresInARow(source.status().failuresInARow())
+                        .setStudiesTaken(source.checkpoint().studiesTaken());
                 if (source.status().lastPassEnded() != null) {
                     info.setLastPassEnded(CurationMessages.timestamp(source.status().lastPassEnded()));
+                }
+                if (source.status().lastError() != null) {
+                    info.setLastError(source.status().lastError());
+                }
+                if (source.status().nextPass() != null) {
+                    info.setNextPass(CurationMessages.timestamp(source.status().nextPass()));
+                }
+                if (source.checkpoint().lastTaken() != null) {
+                    info.setLastStudyTaken(CurationMessages.timestamp(source.checkpoint().lastTaken()));
                 }
                 response.addSources(info);
             }

@@ -62,18 +62,27 @@ public class SourcePoller {
         return new DimseSource(name, settings, scp.aeTitle(), retrieval);
     }
 
-    /** A configured source: its name, how it is reached, and whether the server polls it. */
-    public record SourceSummary(String name, String location, boolean polled, SourceStatus status) {
+    /** A configured source: its name, how it is reached, whether the server polls it, how that goes, and its checkpoint. */
+    public record SourceSummary(String name, String location, boolean polled, SourceStatus status,
+            SourceCheckpoints.Summary checkpoint) {
     }
 
     /** The configured sources, by name. */
     public List<SourceSummary> sources() {
+        Map<String, SourceCheckpoints.Summary> taken = checkpoints.summaries();
         return sources.values().stream().map(state -> new SourceSummary(state.name, state.source.describe(),
-                state.settings.enabled(), state.status())).toList();
+                state.settings.enabled(), state.status(), taken.getOrDefault(state.name,
+                        new SourceCheckpoints.Summary(0, null)))).toList();
     }
 
-    /** Whether a source works now, and how many failures in a row it has had. */
-    public record SourceStatus(boolean failing, int failuresInARow, Instant lastPassEnded) {
+    /**
+     * Whether a source works now, and how many failures in a row it has had.
+     *
+     * @param lastError why the last pass failed (see {@link #describe}), or null when it worked
+     * @param nextPass when the server's next pass starts, or null when none is scheduled
+     */
+    public record SourceStatus(boolean failing, int failuresInARow, Instant lastPassEnded, String lastError,
+            Instant nextPass) {
     }
 
     void start(@Observes StartupEvent startup) {
@@ -139,6 +148,8 @@ public class SourcePoller {
         // Read by status() while a pass holds the lock.
         private volatile int failuresInARow;
         private volatile Instant lastPassEnded;
+        private volatile String lastError;
+        private volatile Instant nextPass;
         private ScheduledFuture<?> next;
 
         SourceState(String name, PacsConfig.Source settings, StudySource source) {
@@ -174,6 +185,7 @@ public class SourcePoller {
                 LOG.infof("PACS source %s works again after %d failed passes", name, failuresInARow);
             }
             failuresInARow = 0;
+            lastError = null;
             if (outcome.taken() > 0 || outcome.partlyTaken() > 0) {
                 LOG.infof("PACS source %s: took %d studies, %d more in part (%d instances stored, %d refused); %d"
                         + " matched, %d taken before", name, outcome.taken(), outcome.partlyTaken(),
@@ -184,10 +196,11 @@ public class SourcePoller {
 
         private void failed(Exception e) {
             failuresInARow++;
+            lastError = describe(e);
             Duration wait = config.backoff().after(failuresInARow);
             if (failuresInARow == 1) {
                 LOG.warnf("PACS source %s fails: %s. Retrying after %s, doubling up to %s; studies taken so far"
-                        + " are kept", name, describe(e), wait, config.backoff().max());
+                        + " are kept", name, lastError, wait, config.backoff().max());
             }
             scheduleIn(wait);
         }
@@ -200,6 +213,7 @@ public class SourcePoller {
             if (next != null) {
                 next.cancel(false);
             }
+            nextPass = Instant.now().plus(delay);
             next = scheduler.schedule(this::scheduledPass, delay.toMillis(), TimeUnit.MILLISECONDS);
         }
 
@@ -214,7 +228,7 @@ public class SourcePoller {
         }
 
         SourceStatus status() {
-            return new SourceStatus(failuresInARow > 0, failuresInARow, lastPassEnded);
+            return new SourceStatus(failuresInARow > 0, failuresInARow, lastPassEnded, lastError, nextPass);
         }
     }
 

@@ -8,6 +8,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.glean.inference.AnalysisRepository;
 import org.glean.inference.TinyModelTestResource;
 import org.glean.ingest.CStoreIngest;
@@ -24,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The server polling a real Orthanc over DIMSE, retrieving by C-GET with its own C-STORE SCP off:
  * each matching study comes back on Glean's association, is stored byte for byte and scored. A
  * study with an instance Glean refuses ends with sub-operations that failed (B000): the pass says
- * so and goes on, the instances that arrived are kept, the study is not remembered, and once the
- * PACS holds the instance corrected a later pass completes it.
+ * so and goes on, the instances that arrived are kept (and scored once quiet, as a push), the
+ * study is not remembered, and once the PACS holds the instance corrected a later pass completes
+ * it and scores it whole.
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
@@ -90,7 +93,35 @@ class DimseGetSourceTest {
     @Test
     @Order(2)
     void aStudySentInPartIsKeptButNotRememberedAndALaterPassCompletesIt() throws Exception {
-        PartialRetrieves.assertKeptUnrememberedAndCompletedLater(poller, checkpoints, analyses, store, studies);
+        String study = studies.loadWithOneFlawed(OrthancDimseTestResource.orthanc, 2, 2);
+        List<String> progress = new ArrayList<>();
+
+        SourcePass.Outcome partly = poller.passNow(SOURCE, new SourcePass.Progress() {
+            @Override
+            public void taken(int position, int total, StudyMatch match, SourcePass.TakenStudy taken) {
+                progress.add(taken.whole() + ": " + taken.stored() + " stored, " + taken.missing() + " missing");
+            }
+        });
+
+        // Orthanc ends a C-GET whose receiver refused an instance with B000.
+        assertThat(progress).containsExactly("false: 3 stored, 1 missing");
+        assertThat(partly.taken()).isZero();
+        assertThat(partly.partlyTaken()).isEqualTo(1);
+        assertThat(poller.status(SOURCE).failing()).as("a study sent in part is no failure of the source").isFalse();
+        assertThat(checkpoints.taken(SOURCE)).doesNotContain(study);
+        assertThat(analyses.acceptedContent(study).keySet()).containsExactlyInAnyOrderElementsOf(
+                studies.unflawed(study));
+        // What arrived is completed after the quiet period, and scored, as a push that went quiet.
+        PacsStudies.awaitScored(study, analyses, 3);
+
+        studies.correctFlawed(OrthancDimseTestResource.orthanc, study);
+        SourcePass.Outcome completed = poller.passNow(SOURCE, SourcePass.Progress.NONE);
+
+        assertThat(completed.taken()).isEqualTo(1);
+        assertThat(completed.partlyTaken()).isZero();
+        assertThat(checkpoints.taken(SOURCE)).contains(study);
+        // Scored again, whole: the analysis by the same model is replaced.
+        studies.assertStoredAsSentAndScored(study, analyses, store);
     }
 
     private static String load(int seriesCount, int instancesPerSeries) throws Exception {
