@@ -210,9 +210,9 @@ public record QueryRetrieveScu(DimsePeer peer) {
         Association association = associate("C-GET", () -> AssociationFactory.createNewAssociation(peer.host(),
                 peer.port(), peer.calledAeTitle(), peer.callingAeTitle(), getPresentationContexts(),
                 storageRoles(), false));
+        byte context = getContext(association);
         GetResponses responses = new GetResponses(receiver);
         try {
-            byte context = getContext(association);
             association.setReceivedDataHandler(responses);
             association.send(context, new CGetRequestCommandMessage(GET).getBytes(), null);
             association.send(context, null, encode(studyIdentifier(studyInstanceUid),
