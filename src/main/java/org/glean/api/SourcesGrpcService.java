@@ -45,9 +45,19 @@ public class SourcesGrpcService extends SourcesGrpc.SourcesImplBase {
             for (SourcePoller.SourceSummary source : poller.sources()) {
                 SourceInfo.Builder info = SourceInfo.newBuilder().setName(source.name())
                         .setLocation(source.location()).setPolled(source.polled())
-                        .setFailuresInARow(source.status().failuresInARow());
+                        .setFailuresInARow(source.status().failuresInARow())
+                        .setStudiesTaken(source.checkpoint().studiesTaken());
                 if (source.status().lastPassEnded() != null) {
                     info.setLastPassEnded(CurationMessages.timestamp(source.status().lastPassEnded()));
+                }
+                if (source.status().lastError() != null) {
+                    info.setLastError(source.status().lastError());
+                }
+                if (source.status().nextPass() != null) {
+                    info.setNextPass(CurationMessages.timestamp(source.status().nextPass()));
+                }
+                if (source.checkpoint().lastTaken() != null) {
+                    info.setLastStudyTaken(CurationMessages.timestamp(source.checkpoint().lastTaken()));
                 }
                 response.addSources(info);
             }
@@ -81,12 +91,14 @@ public class SourcesGrpcService extends SourcesGrpc.SourcesImplBase {
             return;
         }
         trail.append(AuditEntry.of(caller, AuditAction.SOURCE_PULLED).target("source " + name).detail(
-                outcome.taken() + " studies taken (" + outcome.instancesStored() + " instances stored, "
-                        + outcome.instancesRefused() + " refused); " + outcome.matched() + " matched, "
+                outcome.taken() + " studies taken, " + outcome.partlyTaken() + " in part (" + outcome.instancesStored()
+                        + " instances stored, " + outcome.instancesRefused() + " refused); " + outcome.matched()
+                        + " matched, "
                         + outcome.alreadyTaken() + " taken before"));
         stream.onNext(PullProgress.newBuilder().setDone(PassDone.newBuilder().setMatched(outcome.matched())
                 .setAlreadyTaken(outcome.alreadyTaken()).setTaken(outcome.taken())
-                .setInstancesStored(outcome.instancesStored()).setInstancesRefused(outcome.instancesRefused()))
+                .setInstancesStored(outcome.instancesStored()).setInstancesRefused(outcome.instancesRefused())
+                .setPartlyTaken(outcome.partlyTaken()))
                 .build());
         stream.onCompleted();
     }
@@ -103,8 +115,8 @@ public class SourcesGrpcService extends SourcesGrpc.SourcesImplBase {
         @Override
         public void taken(int position, int total, StudyMatch study, SourcePass.TakenStudy taken) {
             send(PullProgress.newBuilder().setStudy(StudyPulled.newBuilder().setPosition(position).setTotal(total)
-                    .setOutcome("TAKEN").setInstancesStored(taken.stored()).setInstancesRefused(taken.refused()))
-                    .build());
+                    .setOutcome(taken.whole() ? "TAKEN" : "PARTIAL").setInstancesStored(taken.stored())
+                    .setInstancesRefused(taken.refused()).setInstancesMissing(taken.missing())).build());
         }
 
         @Override

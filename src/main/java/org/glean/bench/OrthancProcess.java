@@ -27,6 +27,7 @@ public final class OrthancProcess implements AutoCloseable {
     private static final Pattern COUNT_INSTANCES = Pattern.compile("\"CountInstances\"\\s*:\\s*(\\d+)");
     private static final Pattern VERSION = Pattern.compile("\"Version\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern QUOTED = Pattern.compile("\"([^\"]+)\"");
+    private static final Pattern INSTANCE_PATH = Pattern.compile("\"Path\"\\s*:\\s*\"(/instances/[^\"]+)\"");
 
     // Debian's orthanc-dicomweb package puts its plugin here.
     private static final String DICOMWEB_PLUGIN = "/usr/share/orthanc/plugins/libOrthancDicomWeb.so";
@@ -169,6 +170,23 @@ public final class OrthancProcess implements AutoCloseable {
         }
         if (response.statusCode() != 200) {
             throw new IOException("Orthanc refused " + file.getFileName() + " with HTTP " + response.statusCode());
+        }
+    }
+
+    /** Deletes the instance with this SOPInstanceUID, as a PACS administrator would to replace it. */
+    public void delete(String sopInstanceUid) throws IOException, InterruptedException {
+        HttpResponse<String> found = http.send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + httpPort
+                        + "/tools/lookup")).timeout(Duration.ofSeconds(10))
+                        .POST(HttpRequest.BodyPublishers.ofString(sopInstanceUid)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        Matcher path = INSTANCE_PATH.matcher(found.body());
+        if (found.statusCode() != 200 || !path.find()) {
+            throw new IOException("Orthanc holds no such instance (HTTP " + found.statusCode() + ")");
+        }
+        HttpResponse<String> deleted = http.send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + httpPort
+                + path.group(1))).timeout(Duration.ofSeconds(10)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        if (deleted.statusCode() != 200) {
+            throw new IOException("Orthanc did not delete the instance: HTTP " + deleted.statusCode());
         }
     }
 

@@ -108,7 +108,7 @@ public final class PullBenchmark {
             pacs.addModality(new OrthancProcess.Modality(GleanServerProcess.AE_TITLE, glean.host(),
                     glean.dicomPort()));
             QueryRetrieveScu orthancToPeer = new QueryRetrieveScu(new DimsePeer("127.0.0.1", pacs.dicomPort(),
-                    OrthancProcess.AE_TITLE, GleanServerProcess.AE_TITLE, Duration.ofSeconds(10)));
+                    OrthancProcess.AE_TITLE, GleanServerProcess.AE_TITLE, Duration.ofSeconds(10), Duration.ofMinutes(10)));
             ManagedChannel channel = glean.channel();
             try {
                 long bytesPerInstance = 0;
@@ -180,7 +180,7 @@ public final class PullBenchmark {
             int round) throws IOException, InterruptedException {
         long before = peer.instanceCount();
         long start = System.nanoTime();
-        QueryRetrieveScu.MoveOutcome outcome = orthancToPeer.moveStudy(studyInstanceUid, PEER_AE_TITLE);
+        QueryRetrieveScu.RetrieveOutcome outcome = orthancToPeer.moveStudy(studyInstanceUid, PEER_AE_TITLE);
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         long arrived = peer.instanceCount() - before;
         if (outcome.completed() != settings.instances() || arrived != settings.instances()) {

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 BenchIngestCommand.class, BenchPullCommand.class, BenchScoringCommand.class, BenchLoadCommand.class,
                 CalibrateCommand.class, ExportCommand.class,
                 TokenCommand.class, UsersCommand.class, AuditCommand.class, DeleteStudyCommand.class, OutboxCommand.class,
+                SourcesCommand.class,
                 SimulateCommand.class})
 public final class GleanCommand implements Runnable {
 

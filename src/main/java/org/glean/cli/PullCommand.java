@@ -157,14 +157,19 @@ public final class PullCommand implements Callable<Integer> {
                         step.getFound().getMatched(), step.getFound().getAlreadyTaken());
                 case STUDY -> {
                     StudyPulled study = step.getStudy();
-                    out.printf("[%d/%d] %s%n", study.getPosition(), study.getTotal(), "TAKEN".equals(study.getOutcome())
-                            ? "study taken: " + study.getInstancesStored() + " instances stored, "
-                                    + study.getInstancesRefused() + " refused"
-                            : "study not taken: " + study.getError());
+                    String stored = study.getInstancesStored() + " instances stored, " + study.getInstancesRefused()
+                            + " refused";
+                    out.printf("[%d/%d] %s%n", study.getPosition(), study.getTotal(), switch (study.getOutcome()) {
+                        case "TAKEN" -> "study taken: " + stored;
+                        case "PARTIAL" -> "study taken in part: " + stored + ", " + study.getInstancesMissing()
+                                + " not sent by the PACS; the next pass retrieves it again";
+                        default -> "study not taken: " + study.getError();
+                    });
                 }
-                case DONE -> out.printf("%d of %d matching studies taken (%d instances stored, %d refused)%n",
-                        step.getDone().getTaken(), step.getDone().getMatched(), step.getDone().getInstancesStored(),
-                        step.getDone().getInstancesRefused());
+                case DONE -> out.printf("%d of %d matching studies taken%s (%d instances stored, %d refused)%n",
+                        step.getDone().getTaken(), step.getDone().getMatched(), step.getDone().getPartlyTaken() == 0
+                                ? "" : ", " + step.getDone().getPartlyTaken() + " in part",
+                        step.getDone().getInstancesStored(), step.getDone().getInstancesRefused());
                 default -> {
                 }
             }

@@ -13,12 +13,18 @@ import java.time.Duration;
  * @param calledAeTitle  its AE title
  * @param callingAeTitle ours
  * @param connectTimeout how long to wait for a connection
+ * @param requestTimeout how long the peer may stay silent while Glean waits for its answer to an
+ *     association request or a query/retrieve request (its next response or sub-operation)
  */
-public record DimsePeer(String host, int port, String calledAeTitle, String callingAeTitle, Duration connectTimeout) {
+public record DimsePeer(String host, int port, String calledAeTitle, String callingAeTitle, Duration connectTimeout,
+        Duration requestTimeout) {
 
     public DimsePeer {
         if (host == null || host.isBlank() || port < 1 || port > 65535) {
             throw new IllegalArgumentException("a DICOM peer needs a host and a port from 1 to 65535");
+        }
+        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("the request timeout of a DICOM peer must be positive");
         }
         requireAeTitle("called AE title", calledAeTitle);
         requireAeTitle("calling AE title", callingAeTitle);

@@ -12,28 +12,52 @@ import com.pixelmed.dicom.LongStringAttribute;
 import com.pixelmed.dicom.SOPClass;
 import com.pixelmed.dicom.ShortStringAttribute;
 import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.dicom.TransferSyntax;
 import com.pixelmed.dicom.UniqueIdentifierAttribute;
 import com.pixelmed.network.AReleaseException;
 import com.pixelmed.network.Association;
+import com.pixelmed.network.AssociationFactory;
+import com.pixelmed.network.CGetRequestCommandMessage;
 import com.pixelmed.network.CMoveRequestCommandMessage;
+import com.pixelmed.network.CStoreRequestCommandMessage;
 import com.pixelmed.network.CompositeResponseHandler;
 import com.pixelmed.network.DicomNetworkException;
 import com.pixelmed.network.FindSOPClassSCU;
 import com.pixelmed.network.IdentifierHandler;
 import com.pixelmed.network.MoveSOPClassSCU;
+import com.pixelmed.network.PDataPDU;
+import com.pixelmed.network.PresentationContext;
+import com.pixelmed.network.PresentationDataValue;
+import com.pixelmed.network.SCUSCPRoleSelection;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Finds studies on a PACS with C-FIND and has it send them with C-MOVE (Study Root
+ * Finds studies on a PACS with C-FIND and retrieves them with C-MOVE or C-GET (Study Root
  * Query/Retrieve Information Model, PS3.4 Annex C), over PixelMed's association layer. C-FIND
  * uses PixelMed's FindSOPClassSCU; the C-MOVE is sent here, on an association PixelMed's
  * MoveSOPClassSCU negotiates, because MoveSOPClassSCU keeps the final response's sub-operation
- * counts to itself.
+ * counts to itself; the C-GET is Glean's own, to stream each instance to a receiver as it arrives
+ * (PixelMed's GetSOPClassSCU writes files).
+ *
+ * <p>No wait is unbounded: the PACS must answer the association request, and then every request,
+ * with its next message within the peer's request timeout, or the association is aborted and the
+ * call fails saying so. PixelMed has no such timeout; it is set here on its association's socket.
  *
  * @param peer the PACS (its query/retrieve SCP)
  */
@@ -41,6 +65,9 @@ public record QueryRetrieveScu(DimsePeer peer) {
 
     private static final String FIND = SOPClass.StudyRootQueryRetrieveInformationModelFind;
     private static final String MOVE = SOPClass.StudyRootQueryRetrieveInformationModelMove;
+    private static final String GET = SOPClass.StudyRootQueryRetrieveInformationModelGet;
+    private static final int C_STORE_RQ = 0x0001;
+    private static final int C_GET_RSP = 0x8010;
     private static final int PENDING = 0xFF00;
     private static final int PENDING_WITH_WARNING = 0xFF01;
     private static final int SUCCESS = 0x0000;
@@ -48,6 +75,19 @@ public record QueryRetrieveScu(DimsePeer peer) {
     private static final int MOVE_DESTINATION_UNKNOWN = 0xA801;
     private static final int CANCELLED = 0xFE00;
     private static final int NO_DATA_SET = 0x0101;
+    // A PACS may send each instance only in a transfer syntax accepted for its SOP class, one per
+    // presentation context, and there are at most 128 contexts: so one context per image storage
+    // SOP class, uncompressed, which the PACS converts instances it holds compressed to.
+    private static final LinkedList<String> GET_TRANSFER_SYNTAXES = new LinkedList<>(List.of(
+            TransferSyntax.ExplicitVRLittleEndian, TransferSyntax.ImplicitVRLittleEndian));
+    private static final Field ASSOCIATION_SOCKET = associationSocket();
+    // Threads that wait for the PACS to accept an association, which PixelMed does without a
+    // timeout; one whose PACS never answers stays blocked until the PACS closes the connection.
+    private static final ExecutorService ASSOCIATING = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "dimse-associate");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /**
      * One study a C-FIND found.
@@ -60,14 +100,19 @@ public record QueryRetrieveScu(DimsePeer peer) {
     }
 
     /**
-     * The final response of a C-MOVE (PS3.4 C.4.2.1.5): its status and the counts of its
-     * C-STORE sub-operations.
+     * The final response of a C-MOVE or C-GET (PS3.4 C.4.2.1.5, C.4.3.1.4): its status and the
+     * counts of its C-STORE sub-operations.
      */
-    public record MoveOutcome(int status, int completed, int failed, int warnings) {
+    public record RetrieveOutcome(int status, int completed, int failed, int warnings) {
 
-        /** Whether the PACS performed the move: success, or sub-operations some of which failed (B000). */
+        /** Whether the PACS performed the retrieve: success, or sub-operations some of which failed (B000). */
         public boolean performed() {
             return status == SUCCESS || status == SUB_OPERATIONS_WITH_FAILURES;
+        }
+
+        /** Whether the PACS performed it and some sub-operations failed: the rest of the study arrived. */
+        public boolean partial() {
+            return performed() && (status == SUB_OPERATIONS_WITH_FAILURES || failed > 0);
         }
 
         /** Status and counts, for logs and the audit trail. */
@@ -88,7 +133,8 @@ public record QueryRetrieveScu(DimsePeer peer) {
     public List<FoundStudy> findStudies(Optional<String> modality, Optional<String> studyDate,
             Optional<String> stationName, Optional<String> studyDescription) throws DimseException {
         peer.requireReachable();
-        Association association = associate(FIND, "C-FIND");
+        Association association = associate("C-FIND", () -> MoveSOPClassSCU.getSuitableAssociation(peer.host(),
+                peer.port(), peer.calledAeTitle(), peer.callingAeTitle(), FIND));
         try {
             List<FoundStudy> found = new ArrayList<>();
             find(association, studyKeys(modality, studyDate, studyDescription), identifier -> found.add(new FoundStudy(
@@ -124,34 +170,78 @@ public record QueryRetrieveScu(DimsePeer peer) {
      * title, in sub-operations that end before the final response.
      *
      * @return the final response, whatever its status
-     * @throws DimseException when the PACS cannot be reached, refuses the association or breaks it off
+     * @throws DimseException when the PACS cannot be reached, refuses the association, breaks it
+     *     off or stays silent longer than the request timeout
      */
-    public MoveOutcome moveStudy(String studyInstanceUid, String destinationAeTitle) throws DimseException {
+    public RetrieveOutcome moveStudy(String studyInstanceUid, String destinationAeTitle) throws DimseException {
         DimsePeer.requireAeTitle("move destination", destinationAeTitle);
         peer.requireReachable();
-        Association association = associate(MOVE, "C-MOVE");
+        Association association = associate("C-MOVE", () -> MoveSOPClassSCU.getSuitableAssociation(peer.host(),
+                peer.port(), peer.calledAeTitle(), peer.callingAeTitle(), MOVE));
         try {
-            AttributeList identifier = new AttributeList();
-            put(identifier, new CodeStringAttribute(TagFromName.QueryRetrieveLevel), "STUDY");
-            put(identifier, new UniqueIdentifierAttribute(TagFromName.StudyInstanceUID), studyInstanceUid);
             byte context = association.getSuitablePresentationContextID(MOVE);
             MoveResponses responses = new MoveResponses();
             association.setReceivedDataHandler(responses);
             association.send(context, new CMoveRequestCommandMessage(MOVE, destinationAeTitle).getBytes(), null);
-            association.send(context, null, encode(identifier,
+            association.send(context, null, encode(studyIdentifier(studyInstanceUid),
                     association.getTransferSyntaxForPresentationContextID(context)));
             association.waitForPDataPDUsUntilHandlerReportsDone();
             release(association);
-            return new MoveOutcome(responses.getStatus(), responses.completed, responses.failed, responses.warnings);
+            return new RetrieveOutcome(responses.getStatus(), responses.completed, responses.failed,
+                    responses.warnings);
         } catch (DicomNetworkException | DicomException | IOException | AReleaseException e) {
             abort(association);
-            throw new DimseException("C-MOVE at " + peer.describe() + " broke off (" + e.getClass().getSimpleName()
-                    + ")", e);
+            throw timedOut(e) ? silent("C-MOVE", e) : brokeOff("C-MOVE", e);
+        }
+    }
+
+    /**
+     * Retrieves every instance of a study with C-GET: the PACS sends them as C-STORE
+     * sub-operations on the same association, each streamed to an instance of {@code receiver}
+     * and answered with the status it gives, before the final response. The PACS needs no
+     * address of Glean's. An instance half-received when the association ends is aborted.
+     *
+     * @return the final response, whatever its status
+     * @throws DimseException when the PACS cannot be reached, refuses the association or C-GET,
+     *     breaks it off or stays silent longer than the request timeout
+     */
+    public RetrieveOutcome getStudy(String studyInstanceUid, CStoreHandler.Session receiver) throws DimseException {
+        peer.requireReachable();
+        Association association = associate("C-GET", () -> AssociationFactory.createNewAssociation(peer.host(),
+                peer.port(), peer.calledAeTitle(), peer.callingAeTitle(), getPresentationContexts(),
+                storageRoles(), false));
+        byte context = getContext(association);
+        GetResponses responses = new GetResponses(receiver);
+        try {
+            association.setReceivedDataHandler(responses);
+            association.send(context, new CGetRequestCommandMessage(GET).getBytes(), null);
+            association.send(context, null, encode(studyIdentifier(studyInstanceUid),
+                    association.getTransferSyntaxForPresentationContextID(context)));
+            association.waitForPDataPDUsUntilHandlerReportsDone();
+            release(association);
+            return new RetrieveOutcome(responses.getStatus(), responses.completed, responses.failed,
+                    responses.warnings);
+        } catch (DicomNetworkException | DicomException | IOException | AReleaseException e) {
+            abort(association);
+            throw timedOut(e) ? silent("C-GET", e) : brokeOff("C-GET", e);
+        } finally {
+            responses.abandon();
+            receiver.ended();
+        }
+    }
+
+    private byte getContext(Association association) throws DimseException {
+        try {
+            return association.getSuitablePresentationContextID(GET);
+        } catch (DicomNetworkException e) {
+            abort(association);
+            throw new DimseException(peer.describe() + " does not offer C-GET (Study Root Query/Retrieve): use"
+                    + " C-MOVE with it, or allow C-GET there", e);
         }
     }
 
     /** Why a move the PACS did not perform failed, and what to do, for a person. */
-    public static String explain(MoveOutcome outcome, String destinationAeTitle) {
+    public static String explain(RetrieveOutcome outcome, String destinationAeTitle) {
         String knowGlean = "add Glean to its DICOM nodes with AE title '" + destinationAeTitle
                 + "' and Glean's DICOM host and port";
         return switch (outcome.status()) {
@@ -164,15 +254,115 @@ public record QueryRetrieveScu(DimsePeer peer) {
         };
     }
 
-    private Association associate(String sopClass, String what) throws DimseException {
+    /** Why a C-GET the PACS did not perform failed, and what to do, for a person. */
+    public static String explainGet(RetrieveOutcome outcome, String callingAeTitle) {
+        return outcome.status() == CANCELLED ? "the PACS cancelled the C-GET (" + outcome.describe() + ")"
+                : "the PACS answered the C-GET with a failure (" + outcome.describe() + "); its log says why."
+                        + " It must allow AE title '" + callingAeTitle + "' to retrieve with C-GET (Orthanc:"
+                        + " the AllowGet of its DICOM node), and hold every instance of the study readable";
+    }
+
+    /** Opens an association, as PixelMed does it. */
+    @FunctionalInterface
+    private interface AssociationRequest {
+
+        Association open() throws DicomNetworkException, DicomException, IOException;
+    }
+
+    // PixelMed waits for the A-ASSOCIATE-AC without a timeout, so the wait is done on another thread.
+    private Association associate(String what, AssociationRequest request) throws DimseException {
+        CompletableFuture<Association> opening = new CompletableFuture<>();
+        ASSOCIATING.execute(() -> {
+            try {
+                opening.complete(request.open());
+            } catch (DicomNetworkException | DicomException | IOException | RuntimeException e) {
+                opening.completeExceptionally(e);
+            }
+        });
+        Association association;
         try {
-            return MoveSOPClassSCU.getSuitableAssociation(peer.host(), peer.port(), peer.calledAeTitle(),
-                    peer.callingAeTitle(), sopClass);
-        } catch (DicomNetworkException | DicomException | IOException e) {
-            throw new DimseException(peer.describe() + " refused the " + what + " association (" + e.getMessage()
-                    + "); check the AE titles, and that the PACS knows Glean's calling AE title '"
-                    + peer.callingAeTitle() + "'", e);
+            association = opening.get(peer.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            opening.thenAccept(QueryRetrieveScu::abort); // should the PACS accept it after all
+            throw new DimseException(peer.describe() + " accepted the connection but did not answer the " + what
+                    + " association request within " + peer.requestTimeout() + " (request-timeout); check that a"
+                    + " DICOM service listens at that port and is not overloaded", e);
+        } catch (InterruptedException e) {
+            opening.thenAccept(QueryRetrieveScu::abort);
+            Thread.currentThread().interrupt();
+            throw new DimseException("stopped while waiting for " + peer.describe() + " to accept the " + what
+                    + " association", e);
+        } catch (ExecutionException e) {
+            throw new DimseException(peer.describe() + " refused the " + what + " association ("
+                    + e.getCause().getMessage() + "); check the AE titles, and that the PACS knows Glean's calling"
+                    + " AE title '" + peer.callingAeTitle() + "'", e.getCause());
         }
+        answerWithin(association);
+        return association;
+    }
+
+    // Every read of the association waits at most the request timeout; and the small messages
+    // (requests, C-STORE responses) go out at once rather than after Nagle's wait.
+    private void answerWithin(Association association) throws DimseException {
+        try {
+            Socket socket = (Socket) ASSOCIATION_SOCKET.get(association);
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, peer.requestTimeout().toMillis()));
+            socket.setTcpNoDelay(true);
+        } catch (IOException | IllegalAccessException e) {
+            abort(association);
+            throw new DimseException("cannot set the request timeout of the association with " + peer.describe(), e);
+        }
+    }
+
+    private static Field associationSocket() {
+        try {
+            Field socket = Association.class.getDeclaredField("socket");
+            socket.setAccessible(true);
+            return socket;
+        } catch (NoSuchFieldException | RuntimeException e) {
+            throw new IllegalStateException("this PixelMed's Association has no socket to set a request timeout on",
+                    e);
+        }
+    }
+
+    // PixelMed closes the association on a read timeout and says so only in its message.
+    private static boolean timedOut(Exception e) {
+        return String.valueOf(e.getMessage()).contains(SocketTimeoutException.class.getSimpleName());
+    }
+
+    private DimseException silent(String what, Exception e) {
+        return new DimseException(peer.describe() + " did not answer the " + what + " within " + peer.requestTimeout()
+                + " (request-timeout); the association was aborted. Check the PACS's load and log, or raise"
+                + " request-timeout if it is slow to answer", e);
+    }
+
+    private DimseException brokeOff(String what, Exception e) {
+        return new DimseException(what + " at " + peer.describe() + " broke off (" + e.getClass().getSimpleName()
+                + ")", e);
+    }
+
+    // The C-GET's own context and, with the PACS in the SCP role, one per image storage SOP class.
+    private static LinkedList<PresentationContext> getPresentationContexts() {
+        LinkedList<PresentationContext> contexts = new LinkedList<>();
+        contexts.add(new PresentationContext((byte) 1, GET, GET_TRANSFER_SYNTAXES));
+        byte id = 3;
+        for (String sopClass : imageStorageSopClasses()) {
+            contexts.add(new PresentationContext(id, sopClass, GET_TRANSFER_SYNTAXES));
+            id += 2;
+        }
+        return contexts;
+    }
+
+    private static LinkedList<SCUSCPRoleSelection> storageRoles() {
+        LinkedList<SCUSCPRoleSelection> roles = new LinkedList<>();
+        for (String sopClass : imageStorageSopClasses()) {
+            roles.add(new SCUSCPRoleSelection(sopClass, false, true));
+        }
+        return roles;
+    }
+
+    private static List<String> imageStorageSopClasses() {
+        return Arrays.stream(SOPClass.arrayOfStorageSOPClasses).filter(SOPClass::isImageStorage).limit(127).toList();
     }
 
     private void find(Association association, AttributeList keys, IdentifierConsumer each) throws DimseException {
@@ -184,7 +374,8 @@ public record QueryRetrieveScu(DimsePeer peer) {
                 }
             });
         } catch (DicomNetworkException | DicomException | IOException e) {
-            throw new DimseException("C-FIND at " + peer.describe() + " failed: " + e.getMessage(), e);
+            throw timedOut(e) ? silent("C-FIND", e)
+                    : new DimseException("C-FIND at " + peer.describe() + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -203,6 +394,13 @@ public record QueryRetrieveScu(DimsePeer peer) {
         put(keys, new LongStringAttribute(TagFromName.StudyDescription), studyDescription.orElse(null));
         put(keys, new IntegerStringAttribute(TagFromName.NumberOfStudyRelatedInstances), null);
         return keys;
+    }
+
+    private static AttributeList studyIdentifier(String studyInstanceUid) {
+        AttributeList identifier = new AttributeList();
+        put(identifier, new CodeStringAttribute(TagFromName.QueryRetrieveLevel), "STUDY");
+        put(identifier, new UniqueIdentifierAttribute(TagFromName.StudyInstanceUID), studyInstanceUid);
+        return identifier;
     }
 
     private static AttributeList seriesKeys(String studyInstanceUid, String stationName) {
@@ -235,6 +433,11 @@ public record QueryRetrieveScu(DimsePeer peer) {
         identifier.write(out);
         out.flush();
         return bytes.toByteArray();
+    }
+
+    // A count a response leaves out keeps its value from the one before.
+    private static int count(AttributeList command, AttributeTag tag, int before) {
+        return Attribute.getSingleIntegerValueOrDefault(command, tag, before);
     }
 
     private static void release(Association association) throws DimseException {
@@ -287,9 +490,134 @@ public record QueryRetrieveScu(DimsePeer peer) {
                 setDone(true);
             }
         }
+    }
 
-        private static int count(AttributeList command, AttributeTag tag, int before) {
-            return Attribute.getSingleIntegerValueOrDefault(command, tag, before);
+    /**
+     * What arrives on a C-GET's association: the C-STORE sub-operations, each streamed to an
+     * instance of the receiver and answered with its status, and the C-GET responses, pending
+     * ones with progress and the final one with the status and counts. A final response's data
+     * set (the Failed SOP Instance UID List) is read and dropped. PixelMed's response handler
+     * base is used for its command parsing only; sendPDataIndication is replaced entirely.
+     */
+    private static final class GetResponses extends CompositeResponseHandler {
+
+        private final CStoreHandler.Session receiver;
+        private final ByteArrayOutputStream command = new ByteArrayOutputStream();
+        private int completed;
+        private int failed;
+        private int warnings;
+        private boolean finalResponse;
+        // The C-STORE sub-operation being received, its context, and the instance it goes to.
+        private CStoreRequestCommandMessage store;
+        private byte storeContext;
+        private CStoreHandler.IncomingInstance incoming;
+        private CStoreOutcome refusal;
+
+        GetResponses(CStoreHandler.Session receiver) {
+            this.receiver = receiver;
+        }
+
+        @Override
+        public void sendPDataIndication(PDataPDU pdu, Association association)
+                throws DicomNetworkException, DicomException, IOException {
+            @SuppressWarnings("unchecked")
+            List<PresentationDataValue> values = pdu.getPDVList();
+            for (PresentationDataValue value : values) {
+                if (value.isCommand()) {
+                    command.write(value.getValue());
+                    if (value.isLastFragment()) {
+                        AttributeList list = getAttributeListFromCommandOrData(command.toByteArray(),
+                                TransferSyntax.ImplicitVRLittleEndian);
+                        command.reset();
+                        onCommand(list, value.getPresentationContextID(), association);
+                    }
+                } else if (store != null) {
+                    onStoreData(value, association);
+                } else if (finalResponse && value.isLastFragment()) {
+                    setDone(true);
+                }
+            }
+        }
+
+        @Override
+        protected void evaluateStatusAndSetSuccess(AttributeList list) {
+            // Only sendPDataIndication is used.
+        }
+
+        private void onCommand(AttributeList list, byte context, Association association)
+                throws DicomNetworkException, DicomException, IOException {
+            int commandField = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.CommandField, -1);
+            boolean withDataSet = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.CommandDataSetType,
+                    NO_DATA_SET) != NO_DATA_SET;
+            if (commandField == C_STORE_RQ) {
+                store = new CStoreRequestCommandMessage(list);
+                storeContext = context;
+                if (!withDataSet) {
+                    respond(CStoreOutcome.cannotUnderstand("C-STORE request without a data set"), association);
+                    return;
+                }
+                begin(association.getTransferSyntaxForPresentationContextID(context));
+            } else if (commandField == C_GET_RSP) {
+                status = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Status, 0xFFFF);
+                completed = count(list, TagFromName.NumberOfCompletedSuboperations, completed);
+                failed = count(list, TagFromName.NumberOfFailedSuboperations, failed);
+                warnings = count(list, TagFromName.NumberOfWarningSuboperations, warnings);
+                finalResponse = status != PENDING && status != PENDING_WITH_WARNING;
+                if (finalResponse && !withDataSet) {
+                    setDone(true);
+                }
+            } else {
+                throw new DicomNetworkException("unexpected DIMSE command 0x" + Integer.toHexString(commandField)
+                        + " during a C-GET");
+            }
+        }
+
+        private void begin(String transferSyntaxUid) {
+            try {
+                incoming = receiver.begin();
+                incoming.append(ByteBuffer.wrap(StorageScp.part10Header(store.getAffectedSOPClassUID(),
+                        store.getAffectedSOPInstanceUID(), transferSyntaxUid)));
+            } catch (DicomException e) {
+                drop(CStoreOutcome.cannotUnderstand("C-STORE command lacks SOP class or instance UID"));
+            } catch (IOException e) {
+                drop(CStoreOutcome.processingFailure("Glean could not take the instance; try again later"));
+            }
+        }
+
+        private void onStoreData(PresentationDataValue value, Association association)
+                throws DicomNetworkException, DicomException, IOException {
+            if (incoming != null) {
+                try {
+                    incoming.append(ByteBuffer.wrap(value.getValue()));
+                } catch (IOException e) {
+                    drop(CStoreOutcome.processingFailure("Glean could not take the instance; try again later"));
+                }
+            }
+            if (value.isLastFragment()) {
+                CStoreOutcome outcome = refusal != null ? refusal : incoming.complete();
+                incoming = null;
+                respond(outcome, association);
+            }
+        }
+
+        // The rest of the instance is read off the wire and dropped; the sub-operation fails with outcome.
+        private void drop(CStoreOutcome outcome) {
+            abandon();
+            refusal = outcome;
+        }
+
+        private void respond(CStoreOutcome outcome, Association association)
+                throws DicomNetworkException, DicomException, IOException {
+            association.send(storeContext, StorageScp.storeResponse(store, outcome), null);
+            store = null;
+            refusal = null;
+        }
+
+        void abandon() {
+            if (incoming != null) {
+                incoming.abort();
+                incoming = null;
+            }
         }
     }
 }

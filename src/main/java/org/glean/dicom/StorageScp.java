@@ -590,7 +590,7 @@ public final class StorageScp implements AutoCloseable {
 
     // Preamble, "DICM" and file meta information, so that the instance is a Part-10 file. No
     // SourceApplicationEntityTitle: the same instance from two senders has the same bytes.
-    private static byte[] part10Header(String sopClassUid, String sopInstanceUid, String transferSyntaxUid)
+    static byte[] part10Header(String sopClassUid, String sopInstanceUid, String transferSyntaxUid)
             throws DicomException, IOException {
         AttributeList meta = new FileMetaInformation(sopClassUid, sopInstanceUid, transferSyntaxUid, null)
                 .getAttributeList();
@@ -603,7 +603,7 @@ public final class StorageScp implements AutoCloseable {
 
     // C-STORE-RSP (PS3.7 §9.3.1.2) with ErrorComment on failure; PixelMed's own response
     // message has no ErrorComment.
-    private static byte[] storeResponse(CStoreRequestCommandMessage request, CStoreOutcome outcome)
+    static byte[] storeResponse(CStoreRequestCommandMessage request, CStoreOutcome outcome)
             throws DicomException, IOException {
         AttributeList body = new AttributeList();
         putUid(body, TagFromName.AffectedSOPClassUID, request.getAffectedSOPClassUID());

@@ -58,7 +58,10 @@ public interface PacsConfig {
         @WithDefault("10S")
         Duration connectTimeout();
 
-        /** How long the PACS may take to begin an answer (DICOMweb). */
+        /**
+         * How long the PACS may take to begin an answer (DICOMweb), or stay silent while Glean
+         * waits for its next message on a DIMSE association (query/retrieve).
+         */
         @WithDefault("2M")
         Duration requestTimeout();
 
@@ -106,7 +109,7 @@ public interface PacsConfig {
         /** The DIMSE peer its host, port and AE titles describe. */
         default DimsePeer dimsePeer() {
             return new DimsePeer(host().orElseThrow(), port().orElse(-1), calledAeTitle(), callingAeTitle(),
-                    connectTimeout());
+                    connectTimeout(), requestTimeout());
         }
     }
 
@@ -134,6 +137,13 @@ public interface PacsConfig {
          */
         @WithDefault("0")
         int pageSize();
+
+        /**
+         * How a DIMSE source's studies are retrieved: C-MOVE to Glean's C-STORE SCP, which the
+         * PACS must know by address, or C-GET on Glean's own association. DIMSE only.
+         */
+        @WithDefault("c-move")
+        DimseRetrieve retrieve();
 
         default DicomWebEndpoint endpoint() {
             return endpoint(url().orElseThrow());

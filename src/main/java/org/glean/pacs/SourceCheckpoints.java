@@ -6,7 +6,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.glean.persistence.Jdbc;
@@ -36,6 +38,27 @@ public class SourceCheckpoints {
             return uids;
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot read the checkpoint of PACS source " + source, e);
+        }
+    }
+
+    /** What the checkpoint of a source holds: how many studies were taken, and when the last was (null: none). */
+    public record Summary(int studiesTaken, Instant lastTaken) {
+    }
+
+    /** The checkpoint of every source that took a study, by source name. */
+    public Map<String, Summary> summaries() {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(
+                        "SELECT source, count(*), max(taken_at) FROM pacs_source_study GROUP BY source");
+                ResultSet rows = select.executeQuery()) {
+            Map<String, Summary> summaries = new HashMap<>();
+            while (rows.next()) {
+                summaries.put(rows.getString(1), new Summary(rows.getInt(2),
+                        Jdbc.instant(rows, 3)));
+            }
+            return summaries;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read the checkpoints of the PACS sources", e);
         }
     }
 

@@ -55,25 +55,34 @@ public class SourcePoller {
         if (settings.overDicomWeb()) {
             return new DicomWebSource(name, settings, retrieval);
         }
-        if (!scp.enabled()) {
-            throw new IllegalArgumentException("a DIMSE source moves studies to Glean's C-STORE SCP, which is off:"
-                    + " set glean.scp.enabled=true");
+        if (settings.retrieve() == DimseRetrieve.C_MOVE && !scp.enabled()) {
+            throw new IllegalArgumentException("a DIMSE source retrieving by C-MOVE moves studies to Glean's C-STORE"
+                    + " SCP, which is off: set glean.scp.enabled=true, or retrieve=c-get");
         }
         return new DimseSource(name, settings, scp.aeTitle(), retrieval);
     }
 
-    /** A configured source: its name, how it is reached, and whether the server polls it. */
-    public record SourceSummary(String name, String location, boolean polled, SourceStatus status) {
+    /** A configured source: its name, how it is reached, whether the server polls it, how that goes, and its checkpoint. */
+    public record SourceSummary(String name, String location, boolean polled, SourceStatus status,
+            SourceCheckpoints.Summary checkpoint) {
     }
 
     /** The configured sources, by name. */
     public List<SourceSummary> sources() {
+        Map<String, SourceCheckpoints.Summary> taken = checkpoints.summaries();
         return sources.values().stream().map(state -> new SourceSummary(state.name, state.source.describe(),
-                state.settings.enabled(), state.status())).toList();
+                state.settings.enabled(), state.status(), taken.getOrDefault(state.name,
+                        new SourceCheckpoints.Summary(0, null)))).toList();
     }
 
-    /** Whether a source works now, and how many failures in a row it has had. */
-    public record SourceStatus(boolean failing, int failuresInARow, Instant lastPassEnded) {
+    /**
+     * Whether a source works now, and how many failures in a row it has had.
+     *
+     * @param lastError why the last pass failed (see {@link #describe}), or null when it worked
+     * @param nextPass when the server's next pass starts, or null when none is scheduled
+     */
+    public record SourceStatus(boolean failing, int failuresInARow, Instant lastPassEnded, String lastError,
+            Instant nextPass) {
     }
 
     void start(@Observes StartupEvent startup) {
@@ -139,6 +148,8 @@ public class SourcePoller {
         // Read by status() while a pass holds the lock.
         private volatile int failuresInARow;
         private volatile Instant lastPassEnded;
+        private volatile String lastError;
+        private volatile Instant nextPass;
         private ScheduledFuture<?> next;
 
         SourceState(String name, PacsConfig.Source settings, StudySource source) {
@@ -163,7 +174,9 @@ public class SourcePoller {
 
         private SourcePass.TakenStudy take(StudyMatch study) throws IOException, InterruptedException {
             SourcePass.TakenStudy taken = source.take(study);
-            checkpoints.markTaken(name, study.studyInstanceUid(), taken.stored(), taken.refused(), Instant.now());
+            if (taken.whole()) {
+                checkpoints.markTaken(name, study.studyInstanceUid(), taken.stored(), taken.refused(), Instant.now());
+            }
             return taken;
         }
 
@@ -172,20 +185,22 @@ public class SourcePoller {
                 LOG.infof("PACS source %s works again after %d failed passes", name, failuresInARow);
             }
             failuresInARow = 0;
-            if (outcome.taken() > 0) {
-                LOG.infof("PACS source %s: took %d studies (%d instances stored, %d refused); %d matched, %d taken"
-                        + " before", name, outcome.taken(), outcome.instancesStored(), outcome.instancesRefused(),
-                        outcome.matched(), outcome.alreadyTaken());
+            lastError = null;
+            if (outcome.taken() > 0 || outcome.partlyTaken() > 0) {
+                LOG.infof("PACS source %s: took %d studies, %d more in part (%d instances stored, %d refused); %d"
+                        + " matched, %d taken before", name, outcome.taken(), outcome.partlyTaken(),
+                        outcome.instancesStored(), outcome.instancesRefused(), outcome.matched(), outcome.alreadyTaken());
             }
             scheduleIn(settings.pollInterval());
         }
 
         private void failed(Exception e) {
             failuresInARow++;
+            lastError = describe(e);
             Duration wait = config.backoff().after(failuresInARow);
             if (failuresInARow == 1) {
                 LOG.warnf("PACS source %s fails: %s. Retrying after %s, doubling up to %s; studies taken so far"
-                        + " are kept", name, describe(e), wait, config.backoff().max());
+                        + " are kept", name, lastError, wait, config.backoff().max());
             }
             scheduleIn(wait);
         }
@@ -198,6 +213,7 @@ public class SourcePoller {
             if (next != null) {
                 next.cancel(false);
             }
+            nextPass = Instant.now().plus(delay);
             next = scheduler.schedule(this::scheduledPass, delay.toMillis(), TimeUnit.MILLISECONDS);
         }
 
@@ -212,7 +228,7 @@ public class SourcePoller {
         }
 
         SourceStatus status() {
-            return new SourceStatus(failuresInARow > 0, failuresInARow, lastPassEnded);
+            return new SourceStatus(failuresInARow > 0, failuresInARow, lastPassEnded, lastError, nextPass);
         }
     }
 

@@ -92,7 +92,7 @@ class PullSourceCommandTest {
         assertThat(rows).extracting(AuditRecord::action).containsExactly(AuditAction.SOURCE_PULLED.name(),
                 AuditAction.SOURCE_PULLED.name());
         assertThat(rows).extracting(AuditRecord::detail).contains(
-                "1 studies taken (4 instances stored, 0 refused); 1 matched, 0 taken before");
+                "1 studies taken, 0 in part (4 instances stored, 0 refused); 1 matched, 0 taken before");
     }
 
     @Test
@@ -115,6 +115,30 @@ class PullSourceCommandTest {
     }
 
     @Test
+    void sourcesListsEachSourceWithItsPollingStateAndCheckpoint() throws Exception {
+        PacsStudies studies = new PacsStudies(dir);
+        studies.load(OrthancDimseTestResource.orthanc(), 1, 1, false);
+        Path curator = Files.writeString(dir.resolve("curator"), TestTokens.token("curator-s", Role.CURATOR));
+        Path annotator = Files.writeString(dir.resolve("annotator"), TestTokens.token("annotator-s", Role.ANNOTATOR));
+        assertThat(pull(curator, "--source", SOURCE).exitCode()).isZero();
+
+        Output listed = sources(curator);
+        Output refused = sources(annotator);
+
+        assertThat(listed.exitCode()).as(listed.err()).isZero();
+        String[] lines = listed.out().strip().split("\n");
+        assertThat(lines).hasSize(2);
+        assertThat(lines[0]).isEqualTo("dimse: C-FIND/C-MOVE at ORTHANC@127.0.0.1:"
+                + OrthancDimseTestResource.orthanc().dicomPort() + ", moving to AE GLEAN");
+        assertThat(lines[1]).startsWith("  not polled; " + checkpoints.taken(SOURCE).size() + " studies taken,"
+                + " the last at ").contains("; last pass ").endsWith(": works").doesNotContain("next pass");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("PERMISSION_DENIED");
+        assertThat(AuditRows.of(trail, "curator-s")).extracting(AuditRecord::action)
+                .containsExactly(AuditAction.SOURCE_PULLED.name(), AuditAction.SOURCES_READ.name());
+    }
+
+    @Test
     void anAnnotatorMayNotPullAnUnknownSourceIsNotFoundAndAQueryBesideASourceIsRefused() throws Exception {
         Path annotator = Files.writeString(dir.resolve("token"), TestTokens.token("annotator-p", Role.ANNOTATOR));
 
@@ -132,6 +156,11 @@ class PullSourceCommandTest {
         assertThat(neither.exitCode()).isEqualTo(2);
         assertThat(AuditRows.of(trail, "annotator-p")).extracting(AuditRecord::outcome)
                 .containsExactly("PERMISSION_DENIED");
+    }
+
+    private Output sources(Path token) {
+        return glean("sources", "--host", "127.0.0.1", "--port", String.valueOf(port), "--plaintext", "--token-file",
+                token.toString());
     }
 
     private Output pull(Path token, String... options) {

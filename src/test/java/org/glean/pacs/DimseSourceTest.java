@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The server polling a real Orthanc over DIMSE: C-FIND finds exactly the matching studies, C-MOVE
  * has Orthanc send each to Glean's C-STORE SCP, where it is stored byte for byte and scored; no
  * study is taken twice, also by a pass built after a restart; a move Orthanc does not perform
- * leaves its study to be taken again; the PACS going down gives backoff and a later recovery.
+ * leaves its study to be taken again; the PACS going down gives backoff and a later recovery, and
+ * so does an instance Glean refuses, which ends Orthanc's move with a failure, once corrected.
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
@@ -153,6 +154,23 @@ class DimseSourceTest {
                 .isInstanceOf(DimseException.class).hasMessageContaining("cannot connect");
         SourceOutage.assertRetriedUntilBack(poller, SOURCE, OrthancDimseTestResource::startOrthancAgain);
         assertThat(checkpoints.taken(SOURCE)).contains(study).hasSize(4);
+        studies.assertStoredAsSentAndScored(study, analyses, store);
+    }
+
+    @Test
+    @Order(5)
+    void anInstanceGleanRefusesFailsOrthancsMoveAndAPassAfterItIsCorrectedTakesTheStudy() throws Exception {
+        String study = studies.loadWithOneFlawed(OrthancDimseTestResource.orthanc, 2, 2);
+
+        // Orthanc 1.10 ends a C-MOVE at the first refused C-STORE, with C000 (not B000).
+        assertThatThrownBy(() -> poller.passNow(SOURCE, SourcePass.Progress.NONE))
+                .isInstanceOf(DimseException.class).hasMessageContaining("status 0xC000")
+                .hasMessageNotContaining(study);
+        assertThat(checkpoints.taken(SOURCE)).doesNotContain(study);
+
+        SourceOutage.assertRetriedUntilBack(poller, SOURCE,
+                () -> studies.correctFlawed(OrthancDimseTestResource.orthanc, study));
+        assertThat(checkpoints.taken(SOURCE)).contains(study);
         studies.assertStoredAsSentAndScored(study, analyses, store);
     }
 

@@ -16,6 +16,8 @@ import org.glean.bench.OrthancProcess;
  * {@code GLEAN}) as a DICOM node to move studies to. Like {@link OrthancDicomWebTestResource} it
  * polls once at start-up and then only on demand or after a failure, with a short backoff; with the
  * init argument {@code polled=false} the server does not poll it at all, passes run only on demand.
+ * With {@code retrieve=c-get} the source retrieves by C-GET and Glean's C-STORE SCP is off: Orthanc
+ * knows the AE {@code GLEAN} (its permission to retrieve) at a port where nothing listens.
  */
 public class OrthancDimseTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -23,6 +25,7 @@ public class OrthancDimseTestResource implements QuarkusTestResourceLifecycleMan
     public static final String GLEAN_AE_TITLE = "GLEAN";
     static volatile OrthancProcess orthanc;
     private boolean polled = true;
+    private String retrieve = "c-move";
 
     /** The Orthanc now running. */
     public static OrthancProcess orthanc() {
@@ -32,6 +35,7 @@ public class OrthancDimseTestResource implements QuarkusTestResourceLifecycleMan
     @Override
     public void init(Map<String, String> initArgs) {
         polled = !"false".equals(initArgs.get("polled"));
+        retrieve = initArgs.getOrDefault("retrieve", retrieve);
     }
 
     @Override
@@ -62,6 +66,8 @@ public class OrthancDimseTestResource implements QuarkusTestResourceLifecycleMan
                 Map.entry(prefix + "poll-interval", "1H"),
                 Map.entry(prefix + "enabled", Boolean.toString(polled)),
                 Map.entry(prefix + "connect-timeout", "2S"),
+                Map.entry(prefix + "retrieve", retrieve),
+                Map.entry("glean.scp.enabled", Boolean.toString(retrieve.equals("c-move"))),
                 Map.entry("glean.pacs.backoff.initial", "200MS"),
                 Map.entry("glean.pacs.backoff.max", "1S"));
     }

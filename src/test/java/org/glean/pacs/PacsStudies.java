@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.glean.bench.OrthancProcess;
 import org.glean.inference.AnalysisRepository;
 import org.glean.ingest.DcmtkFiles;
@@ -27,6 +29,8 @@ public final class PacsStudies {
     private final Path dir;
     // Original files by StudyInstanceUID and SOPInstanceUID.
     private final Map<String, Map<String, Path>> originals = new HashMap<>();
+    // The SOPInstanceUID of the flawed instance by StudyInstanceUID (loadWithOneFlawed).
+    private final Map<String, String> flawed = new HashMap<>();
 
     public PacsStudies(Path dir) {
         this.dir = dir;
@@ -51,6 +55,46 @@ public final class PacsStudies {
         return study;
     }
 
+    /**
+     * Writes a CT study like {@link #load}, whose first instance has a SeriesDescription of 65
+     * characters, one more than VR LO allows: Orthanc keeps it, Glean refuses it as malformed.
+     * {@link #correctFlawed} replaces it at Orthanc with the instance as it should be.
+     */
+    public String loadWithOneFlawed(OrthancProcess orthanc, int seriesCount, int instancesPerSeries)
+            throws IOException, InterruptedException {
+        String study = load(orthanc, seriesCount - 1, instancesPerSeries, false);
+        String seriesUid = DcmtkFiles.newUid();
+        for (int instance = 1; instance <= instancesPerSeries; instance++) {
+            Spec spec = Spec.ct(study, seriesUid, seriesCount, instance, 64);
+            Path file = DcmtkFiles.write(dir, spec, Syntax.EXPLICIT_LITTLE);
+            if (instance == 1) {
+                Path pixels = DcmtkFiles.writePixels(dir, spec);
+                orthanc.store(DcmtkFiles.dump2dcm(dir, "(0008,103e) LO [" + "a".repeat(65) + "]\n"
+                        + DcmtkFiles.dump(spec, pixels), "flawed-" + instance, "+te"));
+                Files.delete(pixels);
+                flawed.put(study, spec.sopUid());
+            } else {
+                orthanc.store(file);
+            }
+            originals.computeIfAbsent(study, uid -> new HashMap<>()).put(spec.sopUid(), file);
+        }
+        return study;
+    }
+
+    /** Replaces the study's flawed instance at Orthanc with the instance as it should be. */
+    public void correctFlawed(OrthancProcess orthanc, String study) throws IOException, InterruptedException {
+        String sopInstanceUid = flawed.get(study);
+        orthanc.delete(sopInstanceUid);
+        orthanc.store(originals.get(study).get(sopInstanceUid));
+    }
+
+    /** The study's instances Glean should keep before its flawed one is corrected: all others. */
+    public Set<String> unflawed(String study) {
+        Set<String> sopInstanceUids = new HashSet<>(originals.get(study).keySet());
+        sopInstanceUids.remove(flawed.get(study));
+        return sopInstanceUids;
+    }
+
     /** Glean holds exactly the study's instances, each data set as sent, and has scored it once. */
     public void assertStoredAsSentAndScored(String study, AnalysisRepository analyses, InstanceStore store)
             throws Exception {
@@ -61,11 +105,21 @@ public final class PacsStudies {
             assertThat(dataSet(store.pathOf(instance.getValue())))
                     .as("data set of an instance").isEqualTo(dataSet(sent.get(instance.getKey())));
         }
+        awaitScored(study, analyses, sent.size());
+        assertThat(analyses.count(study)).as("analyses of the study").isEqualTo(1);
+    }
+
+    /** Waits up to a minute until the study's analysis covers {@code images} images, and asserts that it does. */
+    public static void awaitScored(String study, AnalysisRepository analyses, int images) throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(60);
-        while (analyses.count(study) == 0 && Instant.now().isBefore(deadline)) {
+        while (scoredImages(study, analyses) != images && Instant.now().isBefore(deadline)) {
             Thread.sleep(100);
         }
-        assertThat(analyses.count(study)).as("analyses of the study").isEqualTo(1);
+        assertThat(scoredImages(study, analyses)).as("images of the study's analysis").isEqualTo(images);
+    }
+
+    private static int scoredImages(String study, AnalysisRepository analyses) {
+        return analyses.latest(study).map(scores -> scores.images().size()).orElse(0);
     }
 
     // The bytes after the Part-10 file meta information: what a PACS may not change.
