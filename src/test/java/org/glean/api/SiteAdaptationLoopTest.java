@@ -9,10 +9,13 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.glean.bench.FineTuneJobWatch;
+import org.glean.bench.LabelledStudies;
 import org.glean.coco.InvalidDatasetException;
 import org.glean.detector.Detector;
 import org.glean.detector.DetectorCheckpoint;
@@ -78,8 +81,8 @@ class SiteAdaptationLoopTest {
 
     @Test
     void annotationsOfAnUnseenSiteMakeAPromotedVersionThatDetectsItsObjectsBetter() throws Exception {
-        PhantomStudies pool = PhantomStudies.synth(dir.resolve("pool"), "1611", POOL_STUDIES, 2, SITE_B);
-        PhantomStudies test = PhantomStudies.synth(dir.resolve("test"), "1612", 16, 2, SITE_B);
+        LabelledStudies pool = PhantomStudies.synth(dir.resolve("pool"), "1611", POOL_STUDIES, 2, SITE_B);
+        LabelledStudies test = PhantomStudies.synth(dir.resolve("test"), "1612", 16, 2, SITE_B);
         String bundled = registry.currentVersionId();
         pool.ingestAll(channel);
 
@@ -89,8 +92,8 @@ class SiteAdaptationLoopTest {
             AnnotationTask task = curation.claimNextTask(ClaimNextTaskRequest.getDefaultInstance()).getTask();
             pool.submitTrueBoxes(curation, task);
         }
-        List<FineTuneJob> progress = FineTuneJobWatch.watch(channel, FineTuneJobWatch.latestJob(dataSource),
-                DEADLINE_SECONDS);
+        List<FineTuneJob> progress = FineTuneJobWatch.watch(channel, LatestFineTuneJob.id(dataSource),
+                Duration.ofSeconds(DEADLINE_SECONDS));
 
         FineTuneJob last = progress.get(progress.size() - 1);
         assertThat(progress.get(0).getTrigger()).isEqualTo(FineTuneJob.Trigger.AUTO);
@@ -109,7 +112,7 @@ class SiteAdaptationLoopTest {
                 .isGreaterThan(before + 0.02);
     }
 
-    private static double meanAveragePrecision(ModelFiles model, PhantomStudies test)
+    private static double meanAveragePrecision(ModelFiles model, LabelledStudies test)
             throws IOException, InvalidDatasetException {
         try (DetectorCheckpoint checkpoint = DetectorCheckpoint.load(model.directory())) {
             Detector detector = checkpoint.detector();
