@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +64,7 @@ public final class AdaptationBenchmark {
 
         public Settings {
             steps = List.copyOf(steps);
-            serverProperties = Map.copyOf(serverProperties);
+            serverProperties = Collections.unmodifiableMap(new LinkedHashMap<>(serverProperties));
         }
     }
 

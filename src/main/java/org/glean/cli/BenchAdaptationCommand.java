@@ -61,7 +61,7 @@ public final class BenchAdaptationCommand implements Callable<Integer> {
                     + "(glean.training.auto-fine-tune-after is the benchmark's: it starts every job itself)")
     Map<String, String> serverProperties = new LinkedHashMap<>();
 
-    @Option(names = "--job-timeout", defaultValue = "60M",
+    @Option(names = "--job-timeout", defaultValue = "60M", paramLabel = "DURATION",
             description = "how long one fine-tuning job may run, e.g. 60M (default: ${DEFAULT-VALUE})")
     String jobTimeout;
 
