@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.glean.coco.InvalidDatasetException;
-import org.glean.detector.DetectorCheckpoint;
-import org.glean.dicom.PixelMedDicomReader;
 import org.glean.inference.ModelFiles;
 import org.glean.proto.v1.ClaimNextTaskRequest;
 import org.glean.proto.v1.ClaimNextTaskResponse;
@@ -25,9 +23,7 @@ import org.glean.proto.v1.ModelVersion;
 import org.glean.proto.v1.ModelsGrpc;
 import org.glean.proto.v1.StartFineTuneRequest;
 import org.glean.security.Role;
-import org.glean.training.DetectorEvaluation;
 import org.glean.training.MeanAveragePrecision;
-import org.glean.training.PreprocessedDataset;
 
 /**
  * The learning loop at a new site measured through a real server: a Glean server (the packaged
@@ -121,7 +117,7 @@ public final class AdaptationBenchmark {
 
     public Report run() throws IOException, InterruptedException, InvalidDatasetException {
         LabelledStudies pool = LabelledStudies.read(settings.pool());
-        int testImages = LabelledStudies.read(settings.test()).images();
+        LabelledStudies test = LabelledStudies.read(settings.test());
         Map<String, String> properties = new LinkedHashMap<>(settings.serverProperties());
         properties.put(AUTO_FINE_TUNE_AFTER, "0");
         double loadBefore = LoadAverage.oneMinute();
@@ -137,7 +133,7 @@ public final class AdaptationBenchmark {
                 say("Ingesting %d studies (%d images) from %s", pool.studyUids().size(), pool.images(), settings.pool());
                 pool.ingestAll(admin);
                 Path modelsDir = dataDir.resolve("models");
-                TestResult before = evaluateCurrent(admin, modelsDir);
+                TestResult before = evaluateCurrent(admin, modelsDir, test);
                 say("Test mAP@0.5 of %s before any annotation: %.4f", before.versionId(),
                         before.result().meanAveragePrecision());
                 CurationGrpc.CurationBlockingStub curation = CurationGrpc.newBlockingStub(annotator);
@@ -159,18 +155,17 @@ public final class AdaptationBenchmark {
                     }
                     say("Annotated %d studies (%d images); fine-tuning", studies, images);
                     FineTuneJob job = fineTune(curator);
-                    TestResult test = evaluateCurrent(admin, modelsDir);
-                    Step step = new Step(studies, images, job, test);
+                    Step step = new Step(studies, images, job, evaluateCurrent(admin, modelsDir, test));
                     steps.add(step);
                     say("Job %d ended %s in %.1f min (%s); test mAP@0.5 of %s: %.4f", job.getJobId(), job.getState(),
-                            step.jobDuration().toMillis() / 60_000.0, job.getReason(), test.versionId(),
-                            test.result().meanAveragePrecision());
+                            step.jobDuration().toMillis() / 60_000.0, job.getReason(), step.test().versionId(),
+                            step.test().result().meanAveragePrecision());
                     if (queueRanDry != null) {
                         say("Stopped: %s", queueRanDry);
                         break;
                     }
                 }
-                return new Report(settings, pool.studyUids().size(), pool.images(), testImages, before, steps,
+                return new Report(settings, pool.studyUids().size(), pool.images(), test.images(), before, steps,
                         queueRanDry, Duration.ofNanos(System.nanoTime() - start), loadBefore, LoadAverage.oneMinute());
             } finally {
                 for (ManagedChannel channel : List.of(admin, annotator, curator)) {
@@ -194,7 +189,7 @@ public final class AdaptationBenchmark {
     }
 
     // The server's current version, from its models folder (or the bundled model it serves), on the test folder.
-    private TestResult evaluateCurrent(ManagedChannel admin, Path modelsDir)
+    private static TestResult evaluateCurrent(ManagedChannel admin, Path modelsDir, LabelledStudies test)
             throws IOException, InvalidDatasetException {
         String current = ModelsGrpc.newBlockingStub(admin).withDeadlineAfter(CALL_DEADLINE.toSeconds(), TimeUnit.SECONDS)
                 .listModels(ListModelsRequest.getDefaultInstance()).getVersionsList().stream()
@@ -204,12 +199,7 @@ public final class AdaptationBenchmark {
                 .filter(files -> files.versionId().equals(current)).findFirst()
                 .orElseThrow(() -> new IOException("the current model version " + current + " is neither under "
                         + modelsDir + " nor the model bundled in this jar; run the server jar this command runs from"));
-        try (DetectorCheckpoint checkpoint = DetectorCheckpoint.load(model.directory())) {
-            PreprocessedDataset data = PreprocessedDataset.load(settings.test(), settings.test().resolve("coco.json"),
-                    new PixelMedDicomReader(), checkpoint.detector().preprocessing(),
-                    checkpoint.detector().config().classes(), loaded -> { });
-            return new TestResult(current, DetectorEvaluation.evaluate(checkpoint.detector(), data).overall());
-        }
+        return new TestResult(current, test.evaluate(model.directory()));
     }
 
     private void say(String format, Object... args) {

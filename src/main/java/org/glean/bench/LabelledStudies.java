@@ -14,18 +14,25 @@ import java.util.Set;
 import org.glean.api.IngestStudyClient;
 import org.glean.coco.CocoFile;
 import org.glean.coco.InvalidDatasetException;
+import org.glean.detector.Detector;
+import org.glean.detector.DetectorCheckpoint;
+import org.glean.dicom.PixelMedDicomReader;
 import org.glean.proto.v1.AnnotationTask;
 import org.glean.proto.v1.Box;
 import org.glean.proto.v1.ClaimNextTaskRequest;
 import org.glean.proto.v1.CurationGrpc;
 import org.glean.proto.v1.ImageAnnotation;
 import org.glean.proto.v1.SubmitAnnotationRequest;
+import org.glean.training.DetectorEvaluation;
+import org.glean.training.MeanAveragePrecision;
+import org.glean.training.PreprocessedDataset;
 
 /**
  * A labelled folder as {@code glean synth} writes it (DICOM files and their true boxes in
  * coco.json, each image with its file_name and study), used as a site's pipeline and annotators
  * use a server: each study sent in one IngestStudy call, and the tasks the queue hands out
- * annotated with their true boxes through SubmitAnnotation.
+ * annotated with their true boxes through SubmitAnnotation; or a test set that a model version is
+ * evaluated on.
  */
 public final class LabelledStudies {
 
@@ -127,6 +134,16 @@ public final class LabelledStudies {
                 return frames;
             }
             frames += submitTrueBoxes(curation, claim.getTask());
+        }
+    }
+
+    /** The model's AP@0.5 per class and their mean on these images, as {@code glean eval} computes them. */
+    public MeanAveragePrecision.Result evaluate(Path modelDirectory) throws IOException, InvalidDatasetException {
+        try (DetectorCheckpoint checkpoint = DetectorCheckpoint.load(modelDirectory)) {
+            Detector detector = checkpoint.detector();
+            PreprocessedDataset data = PreprocessedDataset.load(folder, folder.resolve("coco.json"),
+                    new PixelMedDicomReader(), detector.preprocessing(), detector.config().classes(), loaded -> { });
+            return DetectorEvaluation.evaluate(detector, data).overall();
         }
     }
 
