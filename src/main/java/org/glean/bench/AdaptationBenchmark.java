@@ -1,6 +1,7 @@
 package org.glean.bench;
 
 import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -167,6 +168,10 @@ public final class AdaptationBenchmark {
                 }
                 return new Report(settings, pool.studyUids().size(), pool.images(), test.images(), before, steps,
                         queueRanDry, Duration.ofNanos(System.nanoTime() - start), loadBefore, LoadAverage.oneMinute());
+            } catch (StatusRuntimeException e) {
+                throw new IOException("the server answered " + e.getStatus().getCode() + ": "
+                        + e.getStatus().getDescription() + "; its log is " + settings.workDir().resolve("glean-server.log")
+                        + " (keep it with --keep)", e);
             } finally {
                 for (ManagedChannel channel : List.of(admin, annotator, curator)) {
                     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
