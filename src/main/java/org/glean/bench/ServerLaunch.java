@@ -1,7 +1,9 @@
 package org.glean.bench;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How a benchmark or test starts a Glean server: its packaged jar, its JVM options and the
@@ -20,6 +22,13 @@ public record ServerLaunch(Path jar, List<String> javaOptions, Transport transpo
 
     public ServerLaunch {
         javaOptions = List.copyOf(javaOptions);
+    }
+
+    /** The same launch with the server's configuration {@code properties} set as system properties. */
+    public ServerLaunch withProperties(Map<String, String> properties) {
+        List<String> options = new ArrayList<>(javaOptions);
+        properties.forEach((key, value) -> options.add("-D" + key + "=" + value));
+        return new ServerLaunch(jar, options, transport);
     }
 
     /** The server as {@code make run} starts it: TLS on. */

@@ -55,12 +55,7 @@ public final class BenchLoadCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Duration length;
-        try {
-            length = Duration.parse("PT" + duration.strip());
-        } catch (RuntimeException e) {
-            length = Duration.ZERO;
-        }
+        Duration length = BenchSupport.duration(duration);
         if (clients < 1 || clients > 64 || annotators < 0 || annotators > 64 || length.toSeconds() < 1
                 || slices < 1 || slices > 1000 || size < 16 || size > 2048) {
             err.println("glean bench-load: need 1 ≤ --clients ≤ 64, 0 ≤ --annotators ≤ 64, a --duration such as 2M or "

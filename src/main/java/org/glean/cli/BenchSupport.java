@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.Stream;
@@ -80,6 +81,15 @@ final class BenchSupport {
             return Path.of(classPath);
         }
         return Path.of("target", "quarkus-app", RUNNER_JAR);
+    }
+
+    /** A duration as the benchmark options write it, e.g. 10M or 90S; zero when it cannot be read. */
+    static Duration duration(String text) {
+        try {
+            return Duration.parse("PT" + text.strip());
+        } catch (RuntimeException e) {
+            return Duration.ZERO;
+        }
     }
 
     static String cpuModel() {

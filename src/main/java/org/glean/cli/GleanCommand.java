@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class, SendCommand.class, PullCommand.class, SynthCommand.class, TrainCommand.class,
                 EvalCommand.class, ValidateUncertaintyCommand.class, BenchModelCommand.class,
                 BenchIngestCommand.class, BenchPullCommand.class, BenchScoringCommand.class, BenchLoadCommand.class,
+                BenchAdaptationCommand.class,
                 CalibrateCommand.class, ExportCommand.class,
                 TokenCommand.class, UsersCommand.class, AuditCommand.class, DeleteStudyCommand.class, OutboxCommand.class,
                 SourcesCommand.class,

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -34,6 +35,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.glean.bench.FineTuneJobWatch;
+import org.glean.bench.LabelledStudies;
 import org.glean.proto.v1.AnnotationTask;
 import org.glean.proto.v1.Box;
 import org.glean.proto.v1.ClaimNextTaskRequest;
@@ -94,9 +97,9 @@ class ModelsGrpcServiceTest {
     private static final long DEADLINE_SECONDS = 120;
     private static final int SLICES = 1;
     // Annotated studies, 256² like the bundled model's data: half held out (glean.training.held-out-share=0.5).
-    private static PhantomStudies annotated;
+    private static LabelledStudies annotated;
     // Studies that wait in the queue when versions change.
-    private static PhantomStudies waiting;
+    private static LabelledStudies waiting;
     private static String firstVersion;
     // Installed beside it, never current until promoted by hand.
     private static String otherVersion;
@@ -424,11 +427,11 @@ class ModelsGrpcServiceTest {
     }
 
     private long latestJob() throws Exception {
-        return FineTuneJobWatch.latestJob(dataSource);
+        return LatestFineTuneJob.id(dataSource);
     }
 
     private List<FineTuneJob> watch(long jobId) {
-        return FineTuneJobWatch.watch(channel, jobId, DEADLINE_SECONDS);
+        return FineTuneJobWatch.watch(channel, jobId, Duration.ofSeconds(DEADLINE_SECONDS));
     }
 
     private List<ModelVersion> listModels() {

@@ -6,19 +6,14 @@ import io.grpc.ManagedChannel;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.glean.coco.InvalidDatasetException;
-import org.glean.detector.Detector;
-import org.glean.detector.DetectorCheckpoint;
-import org.glean.detector.DetectorConfig;
-import org.glean.dicom.PixelMedDicomReader;
-import org.glean.inference.ModelFiles;
+import org.glean.bench.FineTuneJobWatch;
+import org.glean.bench.LabelledStudies;
 import org.glean.inference.ModelRegistry;
 import org.glean.proto.v1.AnnotationTask;
 import org.glean.proto.v1.ClaimNextTaskRequest;
@@ -27,8 +22,6 @@ import org.glean.proto.v1.FineTuneJob;
 import org.glean.proto.v1.ListQueueRequest;
 import org.glean.server.LoopbackChannels;
 import org.glean.server.PostgresTestResource;
-import org.glean.training.DetectorEvaluation;
-import org.glean.training.PreprocessedDataset;
 import org.glean.training.SiteAdaptationTestResource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,8 +71,8 @@ class SiteAdaptationLoopTest {
 
     @Test
     void annotationsOfAnUnseenSiteMakeAPromotedVersionThatDetectsItsObjectsBetter() throws Exception {
-        PhantomStudies pool = PhantomStudies.synth(dir.resolve("pool"), "1611", POOL_STUDIES, 2, SITE_B);
-        PhantomStudies test = PhantomStudies.synth(dir.resolve("test"), "1612", 16, 2, SITE_B);
+        LabelledStudies pool = PhantomStudies.synth(dir.resolve("pool"), "1611", POOL_STUDIES, 2, SITE_B);
+        LabelledStudies test = PhantomStudies.synth(dir.resolve("test"), "1612", 16, 2, SITE_B);
         String bundled = registry.currentVersionId();
         pool.ingestAll(channel);
 
@@ -89,8 +82,8 @@ class SiteAdaptationLoopTest {
             AnnotationTask task = curation.claimNextTask(ClaimNextTaskRequest.getDefaultInstance()).getTask();
             pool.submitTrueBoxes(curation, task);
         }
-        List<FineTuneJob> progress = FineTuneJobWatch.watch(channel, FineTuneJobWatch.latestJob(dataSource),
-                DEADLINE_SECONDS);
+        List<FineTuneJob> progress = FineTuneJobWatch.watch(channel, LatestFineTuneJob.id(dataSource),
+                Duration.ofSeconds(DEADLINE_SECONDS));
 
         FineTuneJob last = progress.get(progress.size() - 1);
         assertThat(progress.get(0).getTrigger()).isEqualTo(FineTuneJob.Trigger.AUTO);
@@ -103,19 +96,9 @@ class SiteAdaptationLoopTest {
         assertThat(waiting).hasSize(POOL_STUDIES - SiteAdaptationTestResource.AUTO_FINE_TUNE_AFTER)
                 .allMatch(task -> task.getModelVersion().equals(promoted));
 
-        double before = meanAveragePrecision(registry.files(bundled).orElseThrow(), test);
-        double after = meanAveragePrecision(registry.files(promoted).orElseThrow(), test);
+        double before = test.evaluate(registry.files(bundled).orElseThrow().directory()).meanAveragePrecision();
+        double after = test.evaluate(registry.files(promoted).orElseThrow().directory()).meanAveragePrecision();
         assertThat(after).as("mAP@0.5 on the site's unannotated images, bundled model %.3f", before)
                 .isGreaterThan(before + 0.02);
-    }
-
-    private static double meanAveragePrecision(ModelFiles model, PhantomStudies test)
-            throws IOException, InvalidDatasetException {
-        try (DetectorCheckpoint checkpoint = DetectorCheckpoint.load(model.directory())) {
-            Detector detector = checkpoint.detector();
-            PreprocessedDataset data = PreprocessedDataset.load(test.folder(), test.folder().resolve("coco.json"),
-                    new PixelMedDicomReader(), detector.preprocessing(), DetectorConfig.DEFAULT_CLASSES, loaded -> { });
-            return DetectorEvaluation.meanAveragePrecision(detector, data).meanAveragePrecision();
-        }
     }
 }

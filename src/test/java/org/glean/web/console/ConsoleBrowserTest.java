@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.glean.api.PhantomStudies;
+import org.glean.bench.LabelledStudies;
 import org.glean.proto.v1.CurationGrpc;
 import org.glean.proto.v1.CurationPolicy;
 import org.glean.proto.v1.GetPolicyRequest;
@@ -83,12 +84,12 @@ class ConsoleBrowserTest {
 
     @Test
     @Order(3)
-    void aCuratorChangesThePolicyAndPromotesTheCandidateAJobMadeWithAReason() throws IOException {
+    void aCuratorChangesThePolicyAndPromotesTheCandidateAJobMadeWithAReason() throws IOException, InterruptedException {
         users.add("dr-console", EnumSet.of(Role.CURATOR), PASSWORD.toCharArray(), Actor.GLEAN);
         String first = ModelVersions.current(channel);
         long policyVersion = policy().getVersion();
         // six annotated studies: the sixth submission starts a job by itself, which the page follows
-        PhantomStudies studies = PhantomStudies.synth(Files.createTempDirectory("glean-console-").resolve("studies"),
+        LabelledStudies studies = PhantomStudies.synth(Files.createTempDirectory("glean-console-").resolve("studies"),
                 "32", FineTuneTestResource.AUTO_FINE_TUNE_AFTER, 1);
         studies.ingestAll(channel);
         studies.annotateEveryTask(CurationGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS,

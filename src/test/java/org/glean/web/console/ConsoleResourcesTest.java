@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.glean.api.PhantomStudies;
+import org.glean.bench.LabelledStudies;
 import org.glean.proto.v1.AnnotationTask;
 import org.glean.proto.v1.ClaimNextTaskRequest;
 import org.glean.proto.v1.CurationGrpc;
@@ -76,7 +77,7 @@ class ConsoleResourcesTest {
     private static final long DEADLINE_SECONDS = 120;
     private static final ObjectMapper JSON = new ObjectMapper();
     // Six annotated studies: the sixth submission starts a job by itself (FineTuneTestResource).
-    private static PhantomStudies studies;
+    private static LabelledStudies studies;
 
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
@@ -246,7 +247,7 @@ class ConsoleResourcesTest {
 
     @Test
     @Order(4)
-    void theQueueShowsWaitingClaimedAndSubmittedTasksWithoutStudyUids() {
+    void theQueueShowsWaitingClaimedAndSubmittedTasksWithoutStudyUids() throws IOException, InterruptedException {
         studies.ingestAll(channel);
         CurationGrpc.CurationBlockingStub annotator = curation().withCallCredentials(
                 TestTokens.as(ANNOTATOR, Role.ANNOTATOR));
