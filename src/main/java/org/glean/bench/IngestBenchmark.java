@@ -322,7 +322,7 @@ public final class IngestBenchmark {
                             + SCORING_TIMEOUT.toMinutes() + " minutes after its instances were stored: "
                             + analysis.getNotScoredReason());
                 }
-                Thread.sleep(50);
+                Thread.sleep(200);
             }
         }
 
