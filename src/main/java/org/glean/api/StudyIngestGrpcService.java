@@ -6,14 +6,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
-import jakarta.annotation.PreDestroy;
-import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.glean.curation.CurationService;
 import org.glean.proto.v1.DeleteStudyRequest;
 import org.glean.proto.v1.DeletedStudy;
@@ -24,6 +17,7 @@ import org.glean.proto.v1.StudyIngestGrpc;
 import org.glean.inference.InferenceService;
 import org.glean.inference.StudyScores;
 import org.glean.ingest.IngestService;
+import org.glean.ingest.StreamedIngest;
 import org.glean.metrics.PipelineMetrics;
 import org.glean.retention.StudyDeletion;
 import org.glean.security.AuditAction;
@@ -45,40 +39,23 @@ public class StudyIngestGrpcService extends StudyIngestGrpc.StudyIngestImplBase 
     private final PipelineMetrics metrics;
     private final StudyDeletion deletion;
     private final AuditTrail trail;
-    // IngestStudy work off the event loop: receiving and decoding on workers, storing on
-    // storers, the detector's batches on detectors. Separate pools, because a worker may wait for
-    // a store or a batch and never the reverse; in one shared (or Quarkus' managed) executor,
-    // waiting workers could take every thread from the work they wait for.
-    private final ExecutorService workers = pool("ingest-grpc-");
-    private final ExecutorService storers = pool("ingest-store-");
-    private final ExecutorService detectors = pool("ingest-detect-");
-    // Looks for IngestStudy calls whose client went silent.
-    private final ScheduledExecutorService idleChecks = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "ingest-idle-check");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private final Duration idleStreamTimeout;
+    private final StreamedIngest streams;
 
-    public StudyIngestGrpcService(IngestService ingest, InferenceService inference, CurationService curation,
-            PipelineMetrics metrics, StudyDeletion deletion, AuditTrail trail,
-            @ConfigProperty(name = "glean.limits.idle-stream-timeout") Duration idleStreamTimeout) {
+    public StudyIngestGrpcService(IngestService ingest, StreamedIngest streams, InferenceService inference,
+            CurationService curation, PipelineMetrics metrics, StudyDeletion deletion, AuditTrail trail) {
         this.ingest = ingest;
         this.inference = inference;
         this.curation = curation;
         this.metrics = metrics;
         this.deletion = deletion;
         this.trail = trail;
-        if (idleStreamTimeout.isNegative() || idleStreamTimeout.isZero()) {
-            throw new IllegalArgumentException("glean.limits.idle-stream-timeout must be positive, got " + idleStreamTimeout);
-        }
-        this.idleStreamTimeout = idleStreamTimeout;
+        this.streams = streams;
     }
 
     @Override
     public StreamObserver<IngestChunk> ingestStudy(StreamObserver<StudyAnalysis> responseObserver) {
-        return new IngestStudyCall(ingest, inference, curation, (ServerCallStreamObserver<StudyAnalysis>) responseObserver,
-                workers, storers, detectors, metrics, CallerAuthorization.audit(), trail, idleStreamTimeout, idleChecks);
+        return new IngestStudyCall(ingest, streams, inference, curation,
+                (ServerCallStreamObserver<StudyAnalysis>) responseObserver, metrics, CallerAuthorization.audit(), trail);
     }
 
     @Override
@@ -105,25 +82,6 @@ public class StudyIngestGrpcService extends StudyIngestGrpc.StudyIngestImplBase 
                     .setSeries(deleted.series()).setInstances(deleted.instances()).setAnalyses(deleted.analyses())
                     .setTasks(deleted.tasks()).setSubmittedAnnotations(deleted.submittedAnnotations())
                     .setFilesRemoved(deleted.filesRemoved()).build();
-        });
-    }
-
-    // After the graceful drain (org.glean.server.ServerShutdown): what still runs here has
-    // outlasted glean.shutdown.drain-timeout and is cut off.
-    @PreDestroy
-    void stopWorkers() {
-        workers.shutdownNow();
-        storers.shutdownNow();
-        detectors.shutdownNow();
-        idleChecks.shutdownNow();
-    }
-
-    private static ExecutorService pool(String threadNamePrefix) {
-        AtomicInteger threadNumber = new AtomicInteger();
-        return Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), runnable -> {
-            Thread thread = new Thread(runnable, threadNamePrefix + threadNumber.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
         });
     }
 }

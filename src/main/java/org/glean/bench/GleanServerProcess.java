@@ -65,7 +65,18 @@ public final class GleanServerProcess implements AutoCloseable {
      * {@link #awaitReady}.
      */
     public static GleanServerProcess start(ServerLaunch launch, Path dataDir, Path log) throws IOException {
-        Path gcLog = log.resolveSibling("glean-server-gc.log");
+        return start(launch, dataDir, log, Map.of());
+    }
+
+    /**
+     * {@link #start}, with {@code settings} (environment variables, e.g. GLEAN_MODELS_BUNDLED)
+     * on top of the defaults; the GC log is named after {@code log}, e.g. glean-server-gc.log.
+     */
+    public static GleanServerProcess start(ServerLaunch launch, Path dataDir, Path log, Map<String, String> settings)
+            throws IOException {
+        String logName = log.getFileName().toString();
+        Path gcLog = log.resolveSibling((logName.endsWith(".log") ? logName.substring(0, logName.length() - 4)
+                : logName) + "-gc.log");
         int grpcPort = ChildProcess.freePort();
         int dicomPort = ChildProcess.freePort();
         Map<String, String> environment = new HashMap<>();
@@ -76,6 +87,7 @@ public final class GleanServerProcess implements AutoCloseable {
         environment.put("GLEAN_AE_TITLE", AE_TITLE);
         environment.put("GLEAN_EMBEDDED_DB_PORT", Integer.toString(ChildProcess.freePort()));
         environment.put("GLEAN_TLS_ENABLED", Boolean.toString(launch.transport() == ServerLaunch.Transport.TLS));
+        environment.putAll(settings);
         List<String> command = new ArrayList<>();
         command.add(javaCommand());
         command.addAll(launch.javaOptions());

@@ -6,13 +6,13 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import org.glean.bench.GcLogHeap;
 import org.glean.bench.IngestBenchmark;
 import org.glean.bench.IngestBenchmark.Measurement;
 import org.glean.bench.IngestBenchmark.Report;
 import org.glean.bench.IngestBenchmark.Round;
+import org.glean.bench.IngestBenchmark.Route;
 import org.glean.uncertainty.RankStatistics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,11 +25,12 @@ import picocli.CommandLine.Spec;
  * the same machine, measured in one run by {@link IngestBenchmark}, printed as a table.
  */
 @Command(name = "bench-ingest", mixinStandardHelpOptions = true,
-        description = {"Measures ingest throughput on loopback: Glean's own gRPC client and DCMTK storescu into a "
-                + "Glean server, and storescu into Orthanc, on freshly generated CT instances; prints instances/s "
-                + "per round and the Glean server's peak heap.",
-                "Starts the Glean server from the packaged jar (build it with 'make package') and Orthanc as child "
-                        + "processes in a temporary folder, and stops them at the end. Needs DCMTK (storescu) and "
+        description = {"Measures ingest throughput on loopback: Glean's own gRPC client and DCMTK dcmsend (one "
+                + "association, and 4 at once) into a Glean server that only stores and one that scores on receipt, "
+                + "and dcmsend into Orthanc, on freshly generated CT instances; prints instances/s per round and the "
+                + "Glean servers' peak heaps.",
+                "Starts the Glean servers from the packaged jar (build it with 'make package') and Orthanc as child "
+                        + "processes in a temporary folder, and stops them at the end. Needs DCMTK (dcmsend) and "
                         + "Orthanc. Writes nothing outside the temporary folder. Exit status: 0 when every instance "
                         + "was stored, 1 when a measurement failed, 2 for bad arguments."})
 public final class BenchIngestCommand implements Callable<Integer> {
@@ -90,17 +91,17 @@ public final class BenchIngestCommand implements Callable<Integer> {
         out.println(title(report));
         out.println(machine(report, date));
         for (Metric metric : METRICS) {
-            out.printf("%-32s", metric.name());
+            out.printf("%-36s", metric.name());
             for (int round = 1; round <= report.rounds().size(); round++) {
                 out.printf("%10s", "round " + round);
             }
             out.printf("%10s%n", "median");
-            for (Row row : rows()) {
-                out.printf("%-32s", "  " + row.name());
+            for (Route route : Route.values()) {
+                out.printf("%-36s", "  " + route.label());
                 for (Round round : report.rounds()) {
-                    out.printf("%10.1f", metric.of(row.of(round)));
+                    out.printf("%10.1f", metric.of(round.of(route)));
                 }
-                out.printf("%10.1f%n", median(report, row, metric));
+                out.printf("%10.1f%n", median(report, route, metric));
             }
         }
         out.println(ratios(report));
@@ -121,12 +122,12 @@ public final class BenchIngestCommand implements Callable<Integer> {
         out.println(rule.append("---:|"));
         for (Metric metric : METRICS) {
             out.println("| **" + metric.name() + "** |" + " |".repeat(report.rounds().size() + 1));
-            for (Row row : rows()) {
-                StringBuilder line = new StringBuilder("| " + row.name() + " |");
+            for (Route route : Route.values()) {
+                StringBuilder line = new StringBuilder("| " + route.label() + " |");
                 for (Round round : report.rounds()) {
-                    line.append(String.format(" %.1f |", metric.of(row.of(round))));
+                    line.append(String.format(" %.1f |", metric.of(round.of(route))));
                 }
-                out.println(line.append(String.format(" **%.1f** |", median(report, row, metric))));
+                out.println(line.append(String.format(" **%.1f** |", median(report, route, metric))));
             }
         }
         StringBuilder load = new StringBuilder("| load average (1 min) after the round |");
@@ -135,12 +136,6 @@ public final class BenchIngestCommand implements Callable<Integer> {
         out.println();
         out.println(ratios(report) + "  ");
         out.println(heap(report));
-    }
-
-    private record Row(String name, Function<Round, Measurement> measurement) {
-        Measurement of(Round round) {
-            return measurement.apply(round);
-        }
     }
 
     private record Metric(String name, ToDoubleFunction<Measurement> value) {
@@ -154,13 +149,6 @@ public final class BenchIngestCommand implements Callable<Integer> {
             new Metric("server CPU ms per instance", Measurement::serverCpuMillisPerInstance),
             new Metric("sender CPU ms per instance", Measurement::clientCpuMillisPerInstance));
 
-    private static List<Row> rows() {
-        return List.of(
-                new Row("Glean gRPC (IngestStudy)", Round::gleanGrpc),
-                new Row("Glean C-STORE (storescu)", Round::gleanCStore),
-                new Row("Orthanc C-STORE (storescu)", Round::orthancCStore));
-    }
-
     private static String title(Report report) {
         IngestBenchmark.Settings settings = report.settings();
         return String.format("glean bench-ingest: %d instances per measurement (CT %d×%d, 16-bit, %,d bytes each, "
@@ -168,7 +156,8 @@ public final class BenchIngestCommand implements Callable<Integer> {
                         + "a bearer token",
                 settings.instances(), settings.size(), settings.size(), report.bytesPerInstance(), settings.studies(),
                 settings.studies() == 1 ? "y" : "ies", settings.rounds(), settings.rounds() == 1 ? "" : "s",
-                settings.warmupInstances(), settings.server().transport());
+                settings.warmupInstances(), settings.server().transport()) + "; scoring with model "
+                + report.modelVersion();
     }
 
     private static String machine(Report report, String date) {
@@ -176,29 +165,35 @@ public final class BenchIngestCommand implements Callable<Integer> {
         double loadAfter = report.rounds().get(report.rounds().size() - 1).loadAfter();
         return String.format("%s; %d cores (%s), load average %.1f → %.1f; Java %s; Orthanc %s; %s",
                 date, Runtime.getRuntime().availableProcessors(), BenchSupport.cpuModel(), loadBefore, loadAfter,
-                System.getProperty("java.runtime.version"), report.orthancVersion(), report.storescuVersion());
+                System.getProperty("java.runtime.version"), report.orthancVersion(), report.dcmsendVersion());
     }
 
-    // The ratio of each round (same load, same minute), then their median.
+    // The ratio of each round (same load, same minute), then their median; each route against
+    // Orthanc over as many associations.
     private static String ratios(Report report) {
-        return String.format(
-                "Glean gRPC ÷ Orthanc: %.2f×; Glean C-STORE ÷ Orthanc: %.2f× (median of the rounds' ratios)",
-                medianOf(report.rounds(), round -> round.gleanGrpc().instancesPerSecond()
-                        / round.orthancCStore().instancesPerSecond()),
-                medianOf(report.rounds(), round -> round.gleanCStore().instancesPerSecond()
-                        / round.orthancCStore().instancesPerSecond()));
+        StringBuilder ratios = new StringBuilder("÷ Orthanc over as many associations (median of the rounds' ratios):");
+        for (Route route : Route.values()) {
+            if (!route.isOrthanc()) {
+                ratios.append(String.format(" %s %.2f×;", route.label(),
+                        medianOf(report.rounds(), round -> round.ratio(route))));
+            }
+        }
+        return ratios.substring(0, ratios.length() - 1);
     }
 
     private static String heap(Report report) {
-        GcLogHeap heap = report.gleanHeap();
-        return String.format("Glean server heap over the run (GC log, %d pauses, %s): peak in use %d MiB, "
-                        + "largest live set after a collection %d MiB, committed at most %d MiB",
-                heap.pauses(), String.join(" ", report.settings().server().javaOptions()),
-                heap.peakUsedBytes() >> 20, heap.peakLiveBytes() >> 20, heap.peakCommittedBytes() >> 20);
+        return "Glean servers' heap over the run (GC log, " + String.join(" ", report.settings().server().javaOptions())
+                + "): " + heap("store only", report.storeOnlyHeap()) + "; " + heap("scoring", report.scoringHeap());
     }
 
-    private static double median(Report report, Row row, Metric metric) {
-        return medianOf(report.rounds(), round -> metric.of(row.of(round)));
+    private static String heap(String server, GcLogHeap heap) {
+        return String.format("%s: %d pauses, peak in use %d MiB, largest live set after a collection %d MiB, "
+                        + "committed at most %d MiB", server, heap.pauses(), heap.peakUsedBytes() >> 20,
+                heap.peakLiveBytes() >> 20, heap.peakCommittedBytes() >> 20);
+    }
+
+    private static double median(Report report, Route route, Metric metric) {
+        return medianOf(report.rounds(), round -> metric.of(round.of(route)));
     }
 
     private static double medianOf(List<Round> rounds, ToDoubleFunction<Round> value) {

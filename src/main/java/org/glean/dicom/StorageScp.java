@@ -79,6 +79,11 @@ public final class StorageScp implements AutoCloseable {
     private static final int NO_DATA_SET = 0x0101;
     private static final int ERROR_COMMENT_MAX = 64;
     private static final AttributeTag COMMAND_GROUP_LENGTH = new AttributeTag(0x0000, 0x0000);
+    // The largest PDU a sender may send: PixelMed's default, 16 KiB, splits a 128 KiB CT image into
+    // nine PDUs, each read, parsed and copied on its own; DCMTK sends up to 128 KiB.
+    private static final int MAX_PDU_RECEIVED = 256 << 10;
+    // 0: the socket's buffers stay as the operating system tunes them, not PixelMed's fixed 64 KiB.
+    private static final int OS_TUNED_BUFFERS = 0;
 
     private static final int A_ASSOCIATE_RQ = 0x01;
     private static final int PDU_HEADER = 6;
@@ -225,8 +230,8 @@ public final class StorageScp implements AutoCloseable {
             }
             socket.setSoTimeout(millis(admission.readTimeout()));
             Association association = AssociationFactory.createNewAssociation(
-                    new ReplayingSocket(socket, associateRequest), aeTitle,
-                    new AnyExplicitStorePresentationContextSelectionPolicy());
+                    new ReplayingSocket(socket, associateRequest), aeTitle, MAX_PDU_RECEIVED, OS_TUNED_BUFFERS,
+                    OS_TUNED_BUFFERS, new AnyExplicitStorePresentationContextSelectionPolicy());
             session = handler.associate(association.getCallingAETitle().trim(),
                     (InetSocketAddress) socket.getRemoteSocketAddress());
             while (true) {

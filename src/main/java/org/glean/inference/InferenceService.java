@@ -1,5 +1,6 @@
 package org.glean.inference;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
@@ -9,15 +10,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.glean.dicom.DecodedImage;
 import org.glean.dicom.DicomReader;
 import org.glean.dicom.MalformedDicomException;
 import org.glean.dicom.UnsupportedDicomException;
+import org.glean.ingest.FramesOnReceipt;
 import org.glean.ingest.Instance;
 import org.glean.ingest.InstanceStore;
 import org.glean.ingest.StudyReceived;
 import org.glean.ingest.StudyRecord;
+import org.glean.ingest.StudyFramesOnReceipt;
 import org.glean.ingest.StudyRepository;
 import org.glean.metrics.PipelineMetrics;
 import org.glean.metrics.PipelineStage;
@@ -34,7 +40,7 @@ import org.jboss.logging.Logger;
  * and instances by UID only.
  */
 @ApplicationScoped
-public class InferenceService {
+public class InferenceService implements StudyFramesOnReceipt {
 
     private static final Logger LOG = Logger.getLogger(InferenceService.class);
     // In remote mode, a model swapped on the inference instance while a study is scored makes its
@@ -51,6 +57,11 @@ public class InferenceService {
     private final StudyDecider decider;
     private final PipelineMetrics metrics;
     private final Event<StudyScored> studyScored;
+    // The detector's batches for studies scored on receipt: a pool of their own, because the
+    // fronts' steps wait for them and never the reverse.
+    private final ExecutorService detectors = detectorPool();
+    // Studies pushed over C-STORE that are being scored on receipt, until their quiet period passes.
+    private final Map<String, ScoringOnReceipt> pushedStudies = new ConcurrentHashMap<>();
 
     public InferenceService(DicomReader reader, InstanceStore store, StudyRepository studies,
             AnalysisRepository analyses, DetectionBackend backend, InferenceConfig config, ModelRegistry registry,
@@ -68,20 +79,39 @@ public class InferenceService {
     }
 
     /**
-     * C-STORE studies are scored once their quiet period has passed, studies from a PACS source
-     * once retrieved; IngestStudy scores its own.
+     * C-STORE studies are scored once their quiet period has passed (with the frames detected on
+     * receipt, see {@link #of}), studies from a PACS source once retrieved; IngestStudy scores its own.
      */
     void onStudyReceived(@Observes StudyReceived event) {
         if (event.completion() == StudyReceived.Completion.CALL_ENDED) {
             return;
         }
+        String studyInstanceUid = event.studyInstanceUid();
+        ScoringOnReceipt onReceipt = pushedStudies.remove(studyInstanceUid);
         try {
-            analyse(event.studyInstanceUid());
+            if (onReceipt == null) {
+                analyse(studyInstanceUid);
+            } else {
+                onReceipt.lastInstanceReceived();
+                onReceipt.finish(studyInstanceUid);
+            }
         } catch (NoModelException e) {
-            LOG.debugf("Study %s is not scored: %s", UidReference.of(event.studyInstanceUid()), e.getMessage());
+            LOG.debugf("Study %s is not scored: %s", UidReference.of(studyInstanceUid), e.getMessage());
         } catch (BackendUnavailableException e) {
-            LOG.warnf("Study %s is not scored: %s", UidReference.of(event.studyInstanceUid()), e.getMessage());
+            LOG.warnf("Study %s is not scored: %s", UidReference.of(studyInstanceUid), e.getMessage());
         }
+    }
+
+    /**
+     * Scores a study pushed over C-STORE while it arrives: its frames go to the detector as they
+     * come, and the study is finished with them once its quiet period has passed.
+     */
+    @Override
+    public FramesOnReceipt of(String studyInstanceUid) {
+        if (noLocalModel()) {
+            return FramesOnReceipt.NONE;
+        }
+        return pushedStudies.computeIfAbsent(studyInstanceUid, uid -> scoreOnReceipt());
     }
 
     /**
@@ -94,12 +124,25 @@ public class InferenceService {
         return analyseStored(studyInstanceUid).scores();
     }
 
-    /**
-     * Starts scoring a study while an IngestStudy call receives it; the detector's batches run on
-     * {@code detector}. See {@link ScoringOnReceipt}.
-     */
-    public ScoringOnReceipt scoreOnReceipt(Executor detector) {
-        return new ScoringOnReceipt(this, detector, config.batchSize());
+    /** Starts scoring a study while it is received. See {@link ScoringOnReceipt}. */
+    public ScoringOnReceipt scoreOnReceipt() {
+        return new ScoringOnReceipt(this, detectors, config.batchSize());
+    }
+
+    // After the graceful drain (org.glean.server.ServerShutdown): what still runs has outlasted it.
+    @PreDestroy
+    void stopDetecting() {
+        pushedStudies.values().forEach(ScoringOnReceipt::close);
+        detectors.shutdownNow();
+    }
+
+    private static ExecutorService detectorPool() {
+        AtomicInteger threadNumber = new AtomicInteger();
+        return Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), runnable -> {
+            Thread thread = new Thread(runnable, "ingest-detect-" + threadNumber.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** {@link #analyse}, every frame decoded from the store. */

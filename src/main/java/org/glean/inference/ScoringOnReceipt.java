@@ -3,9 +3,10 @@ package org.glean.inference;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.glean.dicom.DecodedImage;
+import org.glean.ingest.FramesOnReceipt;
 
 /**
- * Scores a study while an IngestStudy call receives it: the frames decoded at receipt go to the
+ * Scores a study while it is received: the frames decoded at receipt go to the
  * detector as they come, batch by batch on the detector's executor, beside receiving and storing,
  * instead of being decoded again from the store once the call has ended. {@link #finish}, called
  * once every instance is stored, waits for the last batch, detects what the call did not carry
@@ -13,7 +14,7 @@ import org.glean.dicom.DecodedImage;
  * analysis — so a call that fails before that leaves no analysis. At most about
  * {@code 2 × batch size} frames wait for the detector: {@link #add} says when to receive more.
  */
-public final class ScoringOnReceipt implements AutoCloseable {
+public final class ScoringOnReceipt implements FramesOnReceipt, AutoCloseable {
 
     private static final CompletableFuture<Void> NO_WAIT = CompletableFuture.completedFuture(null);
 
@@ -47,6 +48,7 @@ public final class ScoringOnReceipt implements AutoCloseable {
      *     are the bytes stored for its SOPInstanceUID
      * @return completes when the call may hand over more frames
      */
+    @Override
     public synchronized CompletableFuture<Void> add(String contentSha256, DecodedImage decoded) {
         int frames = decoded.frames().size();
         framesWaiting += frames;
@@ -61,6 +63,7 @@ public final class ScoringOnReceipt implements AutoCloseable {
     }
 
     /** The call carries no more instances: the frames short of a batch go to the detector now. */
+    @Override
     public synchronized void lastInstanceReceived() {
         detecting = detecting.thenRunAsync(this::detectWaiting, detector);
     }

@@ -24,6 +24,7 @@ import org.glean.persistence.DatabaseOutage;
 import org.glean.dicom.CStoreHandler;
 import org.glean.dicom.CallerAllowList;
 import org.glean.dicom.CStoreOutcome;
+import org.glean.dicom.DecodedImage;
 import org.glean.dicom.DicomTls;
 import org.glean.dicom.StorageScp;
 import org.glean.security.Actor;
@@ -34,10 +35,14 @@ import org.jboss.logging.Logger;
 
 /**
  * Receives C-STORE pushes into the same path as gRPC: runs the {@link StorageScp} from
- * {@link ScpConfig} while the server runs and hands every instance to {@link IngestService},
- * answering refusals with a C-STORE failure status and the reason. The audit trail gets one row
- * per association and study it stored into (one for an association that stored nothing), written
- * when it ends, and one per refused association; the actor is the calling AE title.
+ * {@link ScpConfig} while the server runs and hands every instance to {@link IngestService} to
+ * examine and to the {@link GroupCommit} that every front shares to store, so that the instances
+ * of parallel associations are made durable together; each is answered once it is durable. The
+ * frames decoded on receipt go to the study's scoring ({@link StudyFramesOnReceipt}), which ends
+ * when the study's quiet period has passed. Refusals are answered with a C-STORE failure status
+ * and the reason. The audit trail gets one row per association and study it stored into (one for
+ * an association that stored nothing), written when it ends, and one per refused association; the
+ * actor is the calling AE title.
  */
 @ApplicationScoped
 public class CStoreIngest implements CStoreHandler {
@@ -45,6 +50,8 @@ public class CStoreIngest implements CStoreHandler {
     private static final Logger LOG = Logger.getLogger(CStoreIngest.class);
 
     private final IngestService ingest;
+    private final GroupCommit groups;
+    private final StudyFramesOnReceipt frames;
     private final ScpConfig config;
     private final TlsConfigurationRegistry tlsRegistry;
     private final Vertx vertx;
@@ -52,9 +59,11 @@ public class CStoreIngest implements CStoreHandler {
     private StorageScp scp;
     private StorageScp tlsScp;
 
-    public CStoreIngest(IngestService ingest, ScpConfig config, TlsConfigurationRegistry tlsRegistry, Vertx vertx,
-                        AuditTrail trail) {
+    public CStoreIngest(IngestService ingest, GroupCommit groups, StudyFramesOnReceipt frames, ScpConfig config,
+            TlsConfigurationRegistry tlsRegistry, Vertx vertx, AuditTrail trail) {
         this.ingest = ingest;
+        this.groups = groups;
+        this.frames = frames;
         this.config = config;
         this.tlsRegistry = tlsRegistry;
         this.vertx = vertx;
@@ -231,7 +240,7 @@ public class CStoreIngest implements CStoreHandler {
                 return refused(CStoreOutcome.outOfResources(overflow.getMessage()));
             }
             try {
-                association.count(ingest.ingest(upload, null, origin).studyInstanceUid(), true);
+                association.count(groups.ingest(upload, origin, this::toStudyFrames).studyInstanceUid(), true);
                 return CStoreOutcome.success();
             } catch (InvalidInstanceException e) {
                 return refused(CStoreOutcome.cannotUnderstand(e.getMessage()));
@@ -245,6 +254,11 @@ public class CStoreIngest implements CStoreHandler {
                 association.count(null, false);
                 return CStoreOutcome.processingFailure("Glean could not store the instance; try again later");
             }
+        }
+
+        // The association waits while the study's detector is behind: its sender is held back.
+        private void toStudyFrames(String contentSha256, DecodedImage decoded) {
+            frames.of(decoded.header().studyInstanceUid()).add(contentSha256, decoded).join();
         }
 
         private CStoreOutcome refused(CStoreOutcome outcome) {

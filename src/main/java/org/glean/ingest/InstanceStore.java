@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +70,8 @@ public class InstanceStore {
     private final OwnerLock uploadsOwner;
     private final boolean hardLinks;
     private final ExecutorService flushers = flusherPool();
+    // Found once: finding a path's file store reads the whole mount table, and it is asked before every instance.
+    private final FileStore fileStore;
 
     public InstanceStore(@ConfigProperty(name = "glean.store.dir") Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -83,6 +86,7 @@ public class InstanceStore {
                     .orElseThrow(() -> new IllegalStateException("upload folder " + id + " is taken"));
             this.uploads = Files.createDirectory(uploadFolders.resolve(id));
             this.hardLinks = hardLinksWork(uploads);
+            this.fileStore = Files.getFileStore(this.root);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the instance store in " + this.root, e);
         }
@@ -217,7 +221,7 @@ public class InstanceStore {
 
     /** Bytes its file system still has usable. */
     public long usableSpace() throws IOException {
-        return Files.getFileStore(root).getUsableSpace();
+        return fileStore.getUsableSpace();
     }
 
     /** The store's root directory. */

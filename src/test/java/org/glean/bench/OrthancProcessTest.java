@@ -8,14 +8,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The benchmark's Orthanc side on a few instances: Debian's Orthanc as a child process, storescu into it. */
+/** The benchmark's Orthanc side on a few instances: Debian's Orthanc as a child process, dcmsend into it. */
 class OrthancProcessTest {
 
     @TempDir
     Path dir;
 
     @Test
-    void storescuStoresEveryInstanceInOrthancAndTheServerIsStoppedAfterwards() throws Exception {
+    void dcmsendStoresEveryInstanceInOrthancAndTheServerIsStoppedAfterwards() throws Exception {
         Path instances = dir.resolve("instances");
         BenchmarkInstances.write(instances, 5, 1, 32);
         ProcessHandle orthancProcess;
@@ -28,8 +28,8 @@ class OrthancProcessTest {
                             .contains(dir.resolve("orthanc.json").toAbsolutePath().toString()))
                     .findFirst().orElseThrow();
 
-            Duration elapsed = Storescu.send(OrthancProcess.AE_TITLE, orthanc.dicomPort(), instances,
-                    dir.resolve("storescu.log"));
+            Duration elapsed = Dcmsend.send(OrthancProcess.AE_TITLE, orthanc.dicomPort(), List.of(instances),
+                    dir.resolve("dcmsend"));
 
             assertThat(orthanc.instanceCount()).isEqualTo(5);
             assertThat(elapsed).isPositive();
