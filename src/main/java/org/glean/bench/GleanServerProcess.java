@@ -35,7 +35,9 @@ import org.glean.server.PostmasterPidFile;
 /**
  * A Glean server ({@code glean serve} from the packaged jar) as a child process on loopback, on
  * embedded defaults in a data folder of its own: embedded PostgreSQL, gRPC, and the C-STORE SCP,
- * each on a free port.
+ * each on a free port. Settings given as environment variables override the defaults; an external
+ * database among them ({@code QUARKUS_DATASOURCE_JDBC_URL}) lets several servers share one data
+ * folder, as replicas do.
  */
 public final class GleanServerProcess implements AutoCloseable {
 
@@ -65,6 +67,15 @@ public final class GleanServerProcess implements AutoCloseable {
      * {@link #awaitReady}.
      */
     public static GleanServerProcess start(ServerLaunch launch, Path dataDir, Path log) throws IOException {
+        return start(launch, dataDir, log, Map.of());
+    }
+
+    /**
+     * {@link #start(ServerLaunch, Path, Path)} with {@code settings} (environment variables, e.g.
+     * {@code GLEAN_SCP_STUDY_QUIET_PERIOD}) on top of the defaults.
+     */
+    public static GleanServerProcess start(ServerLaunch launch, Path dataDir, Path log, Map<String, String> settings)
+            throws IOException {
         Path gcLog = log.resolveSibling("glean-server-gc.log");
         int grpcPort = ChildProcess.freePort();
         int dicomPort = ChildProcess.freePort();
@@ -76,6 +87,7 @@ public final class GleanServerProcess implements AutoCloseable {
         environment.put("GLEAN_AE_TITLE", AE_TITLE);
         environment.put("GLEAN_EMBEDDED_DB_PORT", Integer.toString(ChildProcess.freePort()));
         environment.put("GLEAN_TLS_ENABLED", Boolean.toString(launch.transport() == ServerLaunch.Transport.TLS));
+        environment.putAll(settings);
         List<String> command = new ArrayList<>();
         command.add(javaCommand());
         command.addAll(launch.javaOptions());
@@ -89,7 +101,13 @@ public final class GleanServerProcess implements AutoCloseable {
     /** {@link #start}, then {@link #awaitReady}; a server that does not become ready is stopped. */
     public static GleanServerProcess startReady(ServerLaunch launch, Path dataDir, Path log, Duration timeout)
             throws IOException, InterruptedException {
-        GleanServerProcess server = start(launch, dataDir, log);
+        return startReady(launch, dataDir, log, Map.of(), timeout);
+    }
+
+    /** {@link #start(ServerLaunch, Path, Path, Map)}, then {@link #awaitReady}. */
+    public static GleanServerProcess startReady(ServerLaunch launch, Path dataDir, Path log,
+            Map<String, String> settings, Duration timeout) throws IOException, InterruptedException {
+        GleanServerProcess server = start(launch, dataDir, log, settings);
         try {
             server.awaitReady(timeout);
             return server;
