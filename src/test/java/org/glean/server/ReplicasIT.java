@@ -183,8 +183,8 @@ class ReplicasIT {
                             .as("tasks left waiting").isZero();
                 }
                 for (AnnotationTask task : claimed) {
-                    for (ManagedChannel curator : List.of(adminOfA, adminOfB)) {
-                        assertThat(CurationGrpc.newBlockingStub(curator).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    for (ManagedChannel admin : List.of(adminOfA, adminOfB)) {
+                        assertThat(CurationGrpc.newBlockingStub(admin).withDeadlineAfter(30, TimeUnit.SECONDS)
                                 .getTask(GetTaskRequest.newBuilder().setTaskId(task.getTaskId()).build()).getState())
                                 .isEqualTo(TaskState.SUBMITTED);
                     }
@@ -193,7 +193,7 @@ class ReplicasIT {
 
                 long tuned = oneFineTuneAtATime(replicas, List.of(adminOfA, adminOfB), database, clients);
                 System.out.printf("Replicas: start %d s, ingest of 12 gRPC and 4 C-STORE pushes %d ms, annotation "
-                        + "of %d tasks by %d annotators %d ms, fine-tuning job %d s%n",
+                        + "of %d tasks by %d annotators %d ms, checks and the first fine-tuning job %d s%n",
                         TimeUnit.NANOSECONDS.toSeconds(ready - started), TimeUnit.NANOSECONDS.toMillis(ingested - ready),
                         claimed.size(), replicas.size() * ANNOTATORS_PER_REPLICA,
                         TimeUnit.NANOSECONDS.toMillis(annotated - ingested),
