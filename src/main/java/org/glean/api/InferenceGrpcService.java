@@ -1,5 +1,6 @@
 package org.glean.api;
 
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -7,6 +8,7 @@ import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import org.glean.proto.v1.DetectRequest;
 import org.glean.proto.v1.DetectResponse;
 import org.glean.proto.v1.InferenceGrpc;
@@ -48,10 +50,13 @@ public class InferenceGrpcService extends InferenceGrpc.InferenceImplBase {
             throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
         }
         DetectedFrames detected;
+        Context call = Context.current();
         try {
-            detected = detector.detect(frames);
+            detected = detector.detect(frames, call::isCancelled);
         } catch (NoModelException e) {
             throw Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
+        } catch (CancellationException e) {
+            throw Status.CANCELLED.withDescription(e.getMessage()).asRuntimeException(); // answered already, or gone
         }
         DetectResponse.Builder response = DetectResponse.newBuilder().setModelVersion(detected.modelVersion())
                 .addAllClasses(detected.classes());

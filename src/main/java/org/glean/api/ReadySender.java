@@ -11,6 +11,11 @@ import java.io.IOException;
  */
 final class ReadySender<T> {
 
+    // The handlers wake a waiting sender at once where the transport's thread runs them. Quarkus
+    // runs a @Blocking method's handlers on its worker, one after another and behind the method
+    // itself, so none runs while the sender waits inside the method: it looks again this often.
+    private static final long LOOK_AGAIN_MILLIS = 10;
+
     private final ServerCallStreamObserver<T> call;
 
     ReadySender(ServerCallStreamObserver<T> call) {
@@ -23,7 +28,7 @@ final class ReadySender<T> {
     synchronized void send(T message) throws IOException {
         try {
             while (!call.isReady() && !call.isCancelled()) {
-                wait();
+                wait(LOOK_AGAIN_MILLIS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -35,7 +35,9 @@ import org.glean.server.PostmasterPidFile;
 /**
  * A Glean server ({@code glean serve} from the packaged jar) as a child process on loopback, on
  * embedded defaults in a data folder of its own: embedded PostgreSQL, gRPC, and the C-STORE SCP,
- * each on a free port.
+ * each on a free port. Settings given as environment variables override the defaults; an external
+ * database among them ({@code QUARKUS_DATASOURCE_JDBC_URL}) lets several servers share one data
+ * folder, as replicas do.
  */
 public final class GleanServerProcess implements AutoCloseable {
 
@@ -101,7 +103,13 @@ public final class GleanServerProcess implements AutoCloseable {
     /** {@link #start}, then {@link #awaitReady}; a server that does not become ready is stopped. */
     public static GleanServerProcess startReady(ServerLaunch launch, Path dataDir, Path log, Duration timeout)
             throws IOException, InterruptedException {
-        GleanServerProcess server = start(launch, dataDir, log);
+        return startReady(launch, dataDir, log, Map.of(), timeout);
+    }
+
+    /** {@link #start(ServerLaunch, Path, Path, Map)}, then {@link #awaitReady}. */
+    public static GleanServerProcess startReady(ServerLaunch launch, Path dataDir, Path log,
+            Map<String, String> settings, Duration timeout) throws IOException, InterruptedException {
+        GleanServerProcess server = start(launch, dataDir, log, settings);
         try {
             server.awaitReady(timeout);
             return server;

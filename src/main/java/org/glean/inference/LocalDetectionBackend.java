@@ -2,7 +2,9 @@ package org.glean.inference;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.glean.detector.DecoderSettings;
 import org.glean.detector.Detection;
 import org.glean.detector.DetectionUncertainty;
@@ -44,9 +46,7 @@ public final class LocalDetectionBackend implements DetectionBackend {
 
     @Override
     public DetectedFrames detect(List<ModalityFrame> frames) throws NoModelException {
-        try (ModelLease lease = models.lease().orElseThrow(ModelRegistry::noModel)) {
-            return detect(lease.model(), frames);
-        }
+        return detect(frames, () -> false);
     }
 
     @Override
@@ -55,7 +55,7 @@ public final class LocalDetectionBackend implements DetectionBackend {
         return new Session() {
             @Override
             public DetectedFrames detect(List<ModalityFrame> frames) {
-                return LocalDetectionBackend.this.detect(lease.model(), frames);
+                return LocalDetectionBackend.this.detect(lease.model(), frames, () -> false);
             }
 
             @Override
@@ -65,10 +65,25 @@ public final class LocalDetectionBackend implements DetectionBackend {
         };
     }
 
-    private DetectedFrames detect(ActiveModel model, List<ModalityFrame> frames) {
+    /**
+     * {@link #detect(List)}, looking at {@code stopped} before each batch: once it says so (the
+     * caller went away, or its deadline passed), the rest is not detected.
+     *
+     * @throws CancellationException when stopped before the last batch
+     */
+    public DetectedFrames detect(List<ModalityFrame> frames, BooleanSupplier stopped) throws NoModelException {
+        try (ModelLease lease = models.lease().orElseThrow(ModelRegistry::noModel)) {
+            return detect(lease.model(), frames, stopped);
+        }
+    }
+
+    private DetectedFrames detect(ActiveModel model, List<ModalityFrame> frames, BooleanSupplier stopped) {
         Detector detector = model.detector();
         List<List<FoundObject>> found = new ArrayList<>(frames.size());
         for (int start = 0; start < frames.size(); start += batchSize) {
+            if (stopped.getAsBoolean()) {
+                throw new CancellationException("detection stopped after " + start + " of " + frames.size() + " frames");
+            }
             long preprocessStart = System.nanoTime();
             List<PreprocessedImage> batch = frames.subList(start, Math.min(frames.size(), start + batchSize)).stream()
                     .map(detector.preprocessing()::apply)

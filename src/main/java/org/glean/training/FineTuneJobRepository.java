@@ -40,40 +40,79 @@ class FineTuneJobRepository {
         this.trail = trail;
     }
 
+    /** A job just recorded RUNNING, and the lock that says it runs here (see {@link #insertRunning}). */
+    record StartedJob(FineTuneJob job, RunningLock lock) {
+    }
+
     /**
-     * Records a new RUNNING job and, in the same transaction, its start in the audit trail.
+     * Records a new RUNNING job and, in the same transaction, its start in the audit trail, and
+     * takes the advisory lock that says "it runs here" on a database session of its own, held
+     * until the lock is closed. The lock is taken before the job's row commits, so no replica
+     * can see the job without its lock and take it for an interrupted one ({@link #failRunning});
+     * PostgreSQL frees it when this process ends however it ends (its connections close).
      *
      * @return empty when another job is running (the database allows one, across replicas)
      */
-    Optional<FineTuneJob> insertRunning(FineTuneJob.Trigger trigger, Actor requestedBy, String parentVersion,
-                                        int epochs, double learningRate) {
+    Optional<StartedJob> insertRunning(FineTuneJob.Trigger trigger, Actor requestedBy, String parentVersion,
+                                       int epochs, double learningRate) {
+        Connection session = null;
         try {
-            return Optional.of(Jdbc.inTransaction(dataSource, connection -> {
-                FineTuneJob job;
-                try (PreparedStatement insert = connection.prepareStatement("""
-                        INSERT INTO fine_tune_job (state, trigger_kind, requested_by, parent_version, epochs,
-                                                   learning_rate, epoch, step, created_at)
-                        VALUES ('RUNNING', ?, ?, ?, ?, ?, 0, 0, now()) RETURNING *""")) {
-                    insert.setString(1, trigger.name());
-                    insert.setString(2, requestedBy.name());
-                    insert.setString(3, parentVersion);
-                    insert.setInt(4, epochs);
-                    insert.setDouble(5, learningRate);
-                    try (ResultSet row = insert.executeQuery()) {
-                        row.next();
-                        job = job(row);
-                    }
+            session = dataSource.getConnection();
+            session.setAutoCommit(false);
+            FineTuneJob job;
+            try (PreparedStatement insert = session.prepareStatement("""
+                    INSERT INTO fine_tune_job (state, trigger_kind, requested_by, parent_version, epochs,
+                                               learning_rate, epoch, step, created_at)
+                    VALUES ('RUNNING', ?, ?, ?, ?, ?, 0, 0, now()) RETURNING *""")) {
+                insert.setString(1, trigger.name());
+                insert.setString(2, requestedBy.name());
+                insert.setString(3, parentVersion);
+                insert.setInt(4, epochs);
+                insert.setDouble(5, learningRate);
+                try (ResultSet row = insert.executeQuery()) {
+                    row.next();
+                    job = job(row);
                 }
-                trail.append(connection, AuditEntry.of(requestedBy, AuditAction.FINE_TUNE_STARTED)
-                        .target("job " + job.id()).detail(trigger + " from model " + parentVersion + ": " + epochs
-                                + " epochs, learning rate " + learningRate));
-                return job;
-            }));
+            }
+            try (PreparedStatement lock = session.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
+                lock.setInt(1, RUNNING_JOB_LOCK);
+                lock.setInt(2, Math.toIntExact(job.id()));
+                lock.execute();
+            }
+            trail.append(session, AuditEntry.of(requestedBy, AuditAction.FINE_TUNE_STARTED)
+                    .target("job " + job.id()).detail(trigger + " from model " + parentVersion + ": " + epochs
+                            + " epochs, learning rate " + learningRate));
+            session.commit();
+            session.setAutoCommit(true);
+            return Optional.of(new StartedJob(job, heldOn(session, job.id())));
         } catch (SQLException e) {
+            closeQuietly(session);
             if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
                 return Optional.empty();
             }
             throw new PersistenceException("recording a fine-tuning job failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(session);
+            throw e;
+        }
+    }
+
+    // A session whose work failed: rolled back (its session-level lock, if taken, goes with it as
+    // below) and handed back to the pool.
+    private static void closeQuietly(Connection session) {
+        if (session == null) {
+            return;
+        }
+        try (session) {
+            if (!session.getAutoCommit()) {
+                session.rollback();
+                session.setAutoCommit(true);
+            }
+            try (PreparedStatement unlock = session.prepareStatement("SELECT pg_advisory_unlock_all()")) {
+                unlock.execute();
+            }
+        } catch (SQLException e) {
+            LOG.debugf("Cleaning up a failed fine-tuning job session failed: %s", e.getMessage());
         }
     }
 
@@ -172,48 +211,30 @@ class FineTuneJobRepository {
         }
     }
 
-    /** A running job's lock, held until closed; see {@link #holdRunning}. */
+    /** A running job's lock, held until closed; see {@link #insertRunning}. */
     interface RunningLock extends AutoCloseable {
         @Override
         void close();
     }
 
-    /**
-     * Takes the advisory lock that says "job {@code jobId} runs here", on a database session of
-     * its own held until the lock is closed; PostgreSQL frees it when this process ends however it
-     * ends (its connections close), so {@link #failRunning} on any replica knows whether the job
-     * is alive.
-     */
-    RunningLock holdRunning(long jobId) {
-        try {
-            Connection session = dataSource.getConnection();
-            try (PreparedStatement lock = session.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
-                lock.setInt(1, RUNNING_JOB_LOCK);
-                lock.setInt(2, Math.toIntExact(jobId));
-                lock.execute();
-            } catch (SQLException | RuntimeException e) {
-                session.close();
-                throw e;
+    // The lock the session holds for the job, given back when closed: the pool keeps the session
+    // open after close(), so it is unlocked explicitly.
+    private static RunningLock heldOn(Connection session, long jobId) {
+        return () -> {
+            try (session; PreparedStatement unlock = session.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
+                unlock.setInt(1, RUNNING_JOB_LOCK);
+                unlock.setInt(2, Math.toIntExact(jobId));
+                unlock.execute();
+            } catch (SQLException e) {
+                // a session that is gone (a database outage) holds no lock either
+                LOG.warnf("Giving back fine-tuning job %d's lock failed: %s", jobId, e.getMessage());
             }
-            // The pool keeps the session open after close(): the lock is given back explicitly.
-            return () -> {
-                try (session; PreparedStatement unlock = session.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
-                    unlock.setInt(1, RUNNING_JOB_LOCK);
-                    unlock.setInt(2, Math.toIntExact(jobId));
-                    unlock.execute();
-                } catch (SQLException e) {
-                    // a session that is gone (a database outage) holds no lock either
-                    LOG.warnf("Giving back fine-tuning job %d's lock failed: %s", jobId, e.getMessage());
-                }
-            };
-        } catch (SQLException e) {
-            throw new PersistenceException("locking fine-tuning job " + jobId + " failed: " + e.getMessage(), e);
-        }
+        };
     }
 
     /**
      * Marks FAILED, with {@code reason}, every RUNNING job that no live process holds (its
-     * {@link #holdRunning} lock is free: its server is gone); a job another replica runs stays.
+     * {@link #insertRunning} lock is free: its server is gone); a job another replica runs stays.
      * Returns how many.
      */
     int failRunning(String reason) {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.time.ZoneOffset;
@@ -43,14 +44,16 @@ import org.jboss.logging.Logger;
  * run one at a time on a background thread (the database refuses a second RUNNING job, across
  * replicas), recorded in PostgreSQL with their progress, and judged by the {@link PromotionGate}
  * at the end. A job that was running when its server stopped is marked FAILED by the next server
- * to start; a job that another replica runs is left alone (it holds the job's advisory lock). A
- * finished job is found as it ended.
+ * to start, or by a replica asked to start a job while it is recorded as running; a job that
+ * another replica runs is left alone (it holds the job's advisory lock). A finished job is found
+ * as it ended.
  */
 @ApplicationScoped
 public class FineTuneJobs {
 
     private static final Logger LOG = Logger.getLogger(FineTuneJobs.class);
     static final String INTERRUPTED = "interrupted: the server stopped while the job ran; start it again";
+    static final String GONE = "interrupted: the server that ran the job is gone; start it again";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     private static final int MAX_EPOCHS = 1000;
 
@@ -69,6 +72,8 @@ public class FineTuneJobs {
     // The latest state of the jobs this process runs, and who watches them.
     private final Map<Long, FineTuneJob> running = new ConcurrentHashMap<>();
     private final Map<Long, List<Consumer<FineTuneJob>>> watchers = new ConcurrentHashMap<>();
+    // Set once the server stops: whatever a job fails of then, it failed for the stop.
+    private volatile boolean stopping;
 
     FineTuneJobs(FineTuneJobRepository jobs, FineTuneConfig config, ModelsConfig models, ModelRegistry registry,
                  ModelPromotion promotion, CurationService curation, StudyRepository studies,
@@ -123,13 +128,19 @@ public class FineTuneJobs {
         }
         ModelFiles parentFiles = registry.files(parent).orElseThrow(() -> new IllegalStateException(
                 "the current model version " + parent + " is not installed here"));
-        FineTuneJob job = jobs.insertRunning(trigger, requestedBy, parent, passes, rate)
+        Optional<FineTuneJobRepository.StartedJob> started = jobs.insertRunning(trigger, requestedBy, parent, passes,
+                rate);
+        if (started.isEmpty() && jobs.failRunning(GONE) > 0) {
+            // the running job's replica was killed while the others stayed up; none of them restarted to notice
+            LOG.warn("A fine-tuning job whose server is gone was still recorded as running; marked FAILED");
+            started = jobs.insertRunning(trigger, requestedBy, parent, passes, rate);
+        }
+        FineTuneJob job = started.map(FineTuneJobRepository.StartedJob::job)
                 .orElseThrow(() -> new TrainingRefusedException(jobs.running()
                         .map(other -> "fine-tuning job " + other.id() + " is running; watch it (Models.WatchJob) and "
                                 + "start again once it has ended")
                         .orElse("another fine-tuning job was running; try again")));
-        // At once: until the lock is held, a replica starting up would take the job for an interrupted one.
-        FineTuneJobRepository.RunningLock alive = jobs.holdRunning(job.id());
+        FineTuneJobRepository.RunningLock alive = started.get().lock();
         running.put(job.id(), job);
         LOG.infof("Fine-tuning job %d started (%s, by %s) from model version %s: %d epochs, learning rate %s",
                 job.id(), trigger, job.requestedBy(), parent, passes, rate);
@@ -243,13 +254,17 @@ public class FineTuneJobs {
                     });
             judge(id, parent, result);
         } catch (FineTuneFailedException e) {
-            fail(id, e.getMessage());
+            fail(id, stopping ? FineTuneRun.STOPPED : e.getMessage());
         } catch (IOException e) {
-            fail(id, "cannot write under glean.models.dir (" + modelsDir + "): " + e.getMessage()
-                    + "; check the folder's permissions and free space");
+            fail(id, stopping ? FineTuneRun.STOPPED : "cannot write under glean.models.dir (" + modelsDir + "): "
+                    + e.getMessage() + "; check the folder's permissions and free space");
         } catch (RuntimeException e) {
-            LOG.errorf(e, "Fine-tuning job %d failed", id);
-            fail(id, "the job failed unexpectedly: " + e.getMessage() + "; the server log has the details");
+            if (stopping) {
+                fail(id, FineTuneRun.STOPPED);
+            } else {
+                LOG.errorf(e, "Fine-tuning job %d failed", id);
+                fail(id, "the job failed unexpectedly: " + e.getMessage() + "; the server log has the details");
+            }
         } finally {
             deleteTree(workDir);
         }
@@ -327,11 +342,32 @@ public class FineTuneJobs {
         }
     }
 
+    /**
+     * Asks the job running here, if any, to stop, and returns at once: a stopping server records it
+     * FAILED while its database is still there ({@link #awaitStopped}), so that another replica
+     * that stays up can start the next job.
+     */
+    public void stopRunning() {
+        stopping = true;
+        worker.shutdownNow();
+    }
+
+    /**
+     * Waits until the job asked to stop has recorded its end, or the deadline passes; true when
+     * none runs here any more.
+     */
+    public boolean awaitStopped(Instant deadline) throws InterruptedException {
+        return worker.awaitTermination(Math.max(0, Duration.between(Instant.now(), deadline).toMillis()),
+                TimeUnit.MILLISECONDS);
+    }
+
+    // Without a graceful stop's drain (tests' restarts); a job still running here is marked FAILED
+    // by the next server to start.
     @PreDestroy
     void stop() {
-        worker.shutdownNow();
+        stopRunning();
         try {
-            if (!worker.awaitTermination(30, TimeUnit.SECONDS)) {
+            if (!awaitStopped(Instant.now().plusSeconds(30))) {
                 LOG.warn("The fine-tuning job did not stop within 30 s; it is marked FAILED at the next start");
             }
         } catch (InterruptedException e) {

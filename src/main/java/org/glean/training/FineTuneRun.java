@@ -22,6 +22,9 @@ import org.jboss.logging.Logger;
  */
 final class FineTuneRun {
 
+    /** Why a job that its stopping server cut off failed. */
+    static final String STOPPED = "interrupted: the server is stopping; start the job again once it runs";
+
     private static final Logger LOG = Logger.getLogger(FineTuneRun.class);
 
     /** What the job hears while it runs. */
@@ -116,7 +119,7 @@ final class FineTuneRun {
                 throw new FineTuneFailedException(e.getMessage() + " (job's learning rate " + learningRate + ")", e);
             }
             if (outcome.end() == TrainingRun.End.STOPPED) {
-                throw new FineTuneFailedException("interrupted: the server is stopping; start the job again once it runs");
+                throw new FineTuneFailedException(STOPPED);
             }
             run.writeModel(outcome, detector, validation, manifest, objectThreshold, modelDirectory);
         }

@@ -2,6 +2,8 @@ package org.glean.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.glean.server.ServedInstances.instancesOf;
+import static org.glean.server.ServedInstances.sopInstanceUids;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
@@ -17,11 +19,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -29,10 +29,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.glean.api.IngestStudyClient;
 import org.glean.proto.v1.GetStudyRequest;
-import org.glean.proto.v1.ImageAnalysis;
 import org.glean.proto.v1.IngestChunk;
 import org.glean.proto.v1.StudyAnalysis;
 import org.glean.proto.v1.StudyIngestGrpc;
@@ -40,8 +38,6 @@ import org.glean.bench.BenchmarkInstances;
 import org.glean.bench.BenchmarkInstances.GeneratedStudy;
 import org.glean.bench.GleanServerProcess;
 import org.glean.bench.ServerLaunch;
-import org.glean.dicom.DicomReader;
-import org.glean.dicom.PixelMedDicomReader;
 import org.glean.security.ClientChannels;
 import org.glean.security.LocalCertificateAuthority;
 import org.junit.jupiter.api.AfterAll;
@@ -75,7 +71,6 @@ class CrashRecoveryIT {
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     static Path dir;
 
-    private final DicomReader reader = new PixelMedDicomReader();
     private Path jar;
     private Path data;
     private GleanServerProcess server;
@@ -257,54 +252,15 @@ class CrashRecoveryIT {
         return GleanServerProcess.startReady(ServerLaunch.tls(jar, JAVA_OPTIONS), data, logs.resolve("server.log"), START_TIMEOUT);
     }
 
-    // Every file in the store is intact (its bytes hash to its name) and readable, and the
-    // instances in the files are exactly those the server lists; no upload folder of a killed
-    // server is left.
+    // The store holds exactly the instances the server lists for the studies; no upload folder of a
+    // killed server is left.
     private void assertStoreHoldsExactlyWhatIsListed(ManagedChannel channel, List<GeneratedStudy> studies)
             throws Exception {
         Set<String> listed = new HashSet<>();
         for (GeneratedStudy study : studies) {
             listed.addAll(instancesOf(channel, study.studyInstanceUid()));
         }
-        Path store = data.resolve("instances");
-        Set<String> inFiles = new HashSet<>();
-        try (Stream<Path> files = Files.walk(store)) {
-            for (Path file : files.filter(Files::isRegularFile).filter(file -> !file.startsWith(store.resolve(".uploads")))
-                    .toList()) {
-                assertThat(file.getFileName().toString()).isEqualTo(sha256(file) + ".dcm");
-                inFiles.add(reader.decode(file).header().sopInstanceUid());
-            }
-        }
-        assertThat(inFiles).isEqualTo(listed);
-        try (Stream<Path> uploads = Files.list(store.resolve(".uploads"))) {
-            assertThat(uploads).as("the running server's upload folder and its lock only").hasSize(2);
-        }
-    }
-
-    private static Set<String> instancesOf(ManagedChannel channel, String studyInstanceUid) {
-        StudyAnalysis analysis;
-        try {
-            analysis = StudyIngestGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
-                    .getStudy(GetStudyRequest.newBuilder().setStudyInstanceUid(studyInstanceUid).build());
-        } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-                return Set.of();
-            }
-            throw e;
-        }
-        Set<String> instances = new HashSet<>();
-        analysis.getSeriesList().forEach(series -> series.getImagesList().stream()
-                .map(ImageAnalysis::getSopInstanceUid).forEach(instances::add));
-        assertThat(analysis.getInstanceCount()).isEqualTo(instances.size());
-        return instances;
-    }
-
-    private Set<String> sopInstanceUids(List<Path> files) throws Exception {
-        Set<String> uids = new HashSet<>();
-        for (Path file : files) {
-            uids.add(reader.readHeader(file).sopInstanceUid());
-        }
-        return uids;
+        ServedInstances.assertStoreHoldsExactly(data.resolve("instances"), listed, 1);
     }
 
     private static List<GeneratedStudy> concat(List<GeneratedStudy> studies, GeneratedStudy more) {
@@ -315,12 +271,7 @@ class CrashRecoveryIT {
 
     // One association, each C-STORE waiting for its response, verbose so that every response shows.
     private ProcessBuilder storescu(List<Path> files) {
-        List<String> command = new ArrayList<>(List.of("storescu", "-v", "-aet", "PACS", "-aec",
-                GleanServerProcess.AE_TITLE, server.host(), Integer.toString(server.dicomPort())));
-        files.forEach(file -> command.add(file.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("TCP_NODELAY", "1");
-        return builder;
+        return ServedInstances.storescu(server, files);
     }
 
     // A file is acknowledged once storescu reports a successful response after sending it.
@@ -339,10 +290,6 @@ class CrashRecoveryIT {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String sha256(Path file) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 
     /** An IngestStudy call the test feeds by hand: instances now, the end of the stream later. */

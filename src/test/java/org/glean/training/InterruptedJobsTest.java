@@ -10,6 +10,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.glean.server.PostgresTestResource;
@@ -43,22 +44,46 @@ class InterruptedJobsTest {
     void aJobAnotherReplicaRunsStaysRunningAndIsFailedOnceThatReplicaIsGone() throws Exception {
         long job = insertRunningJob();
         // the other replica's own database session, which ends when its process does
+        int replicaBackend;
         try (Connection replica = DriverManager.getConnection(url, user, password)) {
-            try (PreparedStatement lock = replica.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
+            try (PreparedStatement lock = replica.prepareStatement("SELECT pg_advisory_lock(?, ?), pg_backend_pid()")) {
                 lock.setInt(1, FineTuneJobRepository.RUNNING_JOB_LOCK);
                 lock.setInt(2, Math.toIntExact(job));
-                lock.execute();
+                try (ResultSet row = lock.executeQuery()) {
+                    row.next();
+                    replicaBackend = row.getInt(2);
+                }
             }
 
             jobs.failInterruptedJobs();
 
             assertThat(state(job)).isEqualTo("RUNNING");
         }
+        awaitGone(replicaBackend);
 
         jobs.failInterruptedJobs();
 
         assertThat(state(job)).isEqualTo("FAILED");
         assertThat(reason(job)).isEqualTo(FineTuneJobs.INTERRUPTED);
+    }
+
+    // A closed connection's backend ends, and frees its locks, a moment after the client has let go.
+    private void awaitGone(int backend) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement alive = connection.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE pid = ?")) {
+            alive.setInt(1, backend);
+            while (System.nanoTime() < deadline) {
+                try (ResultSet row = alive.executeQuery()) {
+                    row.next();
+                    if (row.getInt(1) == 0) {
+                        return;
+                    }
+                }
+                Thread.sleep(20);
+            }
+        }
+        throw new AssertionError("the replica's session " + backend + " did not end within 10 s");
     }
 
     private long insertRunningJob() throws Exception {
