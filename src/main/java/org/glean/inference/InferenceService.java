@@ -1,9 +1,11 @@
 package org.glean.inference;
 
+import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,6 +23,7 @@ import org.glean.dicom.UnsupportedDicomException;
 import org.glean.ingest.FramesOnReceipt;
 import org.glean.ingest.Instance;
 import org.glean.ingest.InstanceStore;
+import org.glean.ingest.ScpConfig;
 import org.glean.ingest.StudyReceived;
 import org.glean.ingest.StudyRecord;
 import org.glean.ingest.StudyFramesOnReceipt;
@@ -57,6 +60,7 @@ public class InferenceService implements StudyFramesOnReceipt {
     private final StudyDecider decider;
     private final PipelineMetrics metrics;
     private final Event<StudyScored> studyScored;
+    private final ScpConfig scpConfig;
     // The detector's batches for studies scored on receipt: a pool of their own, because the
     // fronts' steps wait for them and never the reverse.
     private final ExecutorService detectors = detectorPool();
@@ -65,8 +69,9 @@ public class InferenceService implements StudyFramesOnReceipt {
 
     public InferenceService(DicomReader reader, InstanceStore store, StudyRepository studies,
             AnalysisRepository analyses, DetectionBackend backend, InferenceConfig config, ModelRegistry registry,
-            StudyDecider decider, PipelineMetrics metrics, Event<StudyScored> studyScored) {
+            StudyDecider decider, PipelineMetrics metrics, Event<StudyScored> studyScored, ScpConfig scpConfig) {
         this.metrics = metrics;
+        this.scpConfig = scpConfig;
         this.studyScored = studyScored;
         this.registry = registry;
         this.decider = decider;
@@ -122,6 +127,35 @@ public class InferenceService implements StudyFramesOnReceipt {
      */
     public StudyScores analyse(String studyInstanceUid) throws NoModelException, BackendUnavailableException {
         return analyseStored(studyInstanceUid).scores();
+    }
+
+    /**
+     * Drops the scoring of pushed studies that received no frame for {@code idle}: one none of
+     * whose instances was recorded (each refused, or the database down) never completes, and its
+     * scoring holds a model session. Should such a study complete after all, it is scored from the
+     * store.
+     *
+     * @return how many were dropped
+     */
+    public int dropScoringsIdleFor(Duration idle) {
+        int dropped = 0;
+        for (Map.Entry<String, ScoringOnReceipt> study : pushedStudies.entrySet()) {
+            if (study.getValue().idleFor(idle) && pushedStudies.remove(study.getKey(), study.getValue())) {
+                study.getValue().close();
+                dropped++;
+            }
+        }
+        return dropped;
+    }
+
+    // A recorded study completes one quiet period after its last instance; twice that, and a
+    // minute more, leaves no doubt that it never will.
+    @Scheduled(every = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void dropAbandonedScorings() {
+        int dropped = dropScoringsIdleFor(scpConfig.studyQuietPeriod().multipliedBy(2).plusMinutes(1));
+        if (dropped > 0) {
+            LOG.infof("Dropped the scoring of %d pushed studies of which no instance was recorded", dropped);
+        }
     }
 
     /** Starts scoring a study while it is received. See {@link ScoringOnReceipt}. */

@@ -1,5 +1,6 @@
 package org.glean.inference;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.glean.dicom.DecodedImage;
@@ -28,6 +29,7 @@ public final class ScoringOnReceipt implements FramesOnReceipt, AutoCloseable {
     private int framesWaiting;
     private CompletableFuture<Void> room = NO_WAIT;
     private volatile boolean closed;
+    private volatile long lastFrameNanos = System.nanoTime();
 
     // Touched only by the chain's tasks and, after it ended, by finish.
     private DetectionBackend.Session session;
@@ -51,6 +53,7 @@ public final class ScoringOnReceipt implements FramesOnReceipt, AutoCloseable {
     @Override
     public synchronized CompletableFuture<Void> add(String contentSha256, DecodedImage decoded) {
         int frames = decoded.frames().size();
+        lastFrameNanos = System.nanoTime();
         framesWaiting += frames;
         detecting = detecting.thenRunAsync(() -> detect(contentSha256, decoded, frames), detector);
         if (framesWaiting <= maxFramesWaiting) {
@@ -60,6 +63,11 @@ public final class ScoringOnReceipt implements FramesOnReceipt, AutoCloseable {
             room = new CompletableFuture<>();
         }
         return room;
+    }
+
+    /** Whether no frames came for at least {@code idle}. */
+    boolean idleFor(Duration idle) {
+        return System.nanoTime() - lastFrameNanos >= idle.toNanos();
     }
 
     /** The call carries no more instances: the frames short of a batch go to the detector now. */

@@ -40,6 +40,7 @@ import org.glean.inference.TinyModel;
 import org.glean.inference.TinyModelTestResource;
 import org.glean.ingest.CStoreIngest;
 import org.glean.ingest.DcmtkFiles;
+import org.glean.ingest.FramesOnReceipt;
 import org.glean.ingest.InstanceStore;
 import org.glean.ingest.ScpConfig;
 import org.glean.server.LoopbackGrpcTest;
@@ -199,6 +200,20 @@ class StudyScoringTest extends LoopbackGrpcTest {
         assertThat(images(analysis)).hasSize(2).allSatisfy(image -> assertThat(image.getAnalysisError()).isEmpty());
         assertThat(analysis.getDecision().getModelVersion()).isEqualTo(analysis.getModelVersion());
         assertThat(analyses.count(studyUid)).isEqualTo(1);
+    }
+
+    @Test
+    @Order(6)
+    void theScoringOfAPushedStudyThatNeverCompletesIsDroppedOnceIdle() {
+        String studyUid = DcmtkFiles.newUid();
+        FramesOnReceipt scoring = inference.of(studyUid);
+        assertThat(scoring).isNotSameAs(FramesOnReceipt.NONE).isSameAs(inference.of(studyUid));
+
+        assertThat(inference.dropScoringsIdleFor(Duration.ofHours(1))).isZero();
+        assertThat(inference.dropScoringsIdleFor(Duration.ZERO)).isPositive();
+
+        assertThat(inference.of(studyUid)).as("a new scoring once the idle one was dropped").isNotSameAs(scoring);
+        inference.dropScoringsIdleFor(Duration.ZERO);
     }
 
     private int calibrate(String... pool) {
