@@ -60,7 +60,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--from", paramLabel = "MODEL",
             description = "Start from this model directory instead of a fresh network (fine-tuning, or more epochs): its "
-                    + "network, classes and preprocessing apply and the network options below are ignored.")
+                    + "network, classes and preprocessing apply and the network options below are ignored but --feature-pyramid.")
     Path from;
 
     @Option(names = "--epochs", defaultValue = "20", description = "Passes over the training set (default ${DEFAULT-VALUE}).")
@@ -136,6 +136,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Width of each extra feature map (default ${DEFAULT-VALUE}).")
     List<Integer> extraChannels;
 
+    @Option(names = "--feature-pyramid",
+            description = "Each feature map also hears the next coarser one (a top-down path). With --from a model "
+                    + "without one, the path is added with zero weights, so training continues from what the model computes.")
+    boolean featurePyramid;
+
     @Mixin
     ScoringThresholdOptions thresholds;
 
@@ -180,14 +185,16 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             config = initial != null ? initial.network()
                     : DetectorConfig.of(inputSize, backboneChannels, backboneMaps, extraChannels, train.classNames(), components);
+            config = config.withFeaturePyramid(config.featurePyramid() || featurePyramid);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "network: " + e.getMessage(), e);
         }
         TrainingSettings settings = TrainingSettings.defaults().withLearningRate(learningRate).withWarmupSteps(warmupSteps)
                 .withLoss(localizationDensity, classificationLoss).withAugmentation(augmentation.value);
         ModelManifest manifest = ModelManifest.describe(config, preprocessing).withTraining(train.summary(), settings);
-        System.err.printf("train: %d images %s; network %s, K=%d, %d anchors%s%n", train.size(),
+        System.err.printf("train: %d images %s; network %s%s, K=%d, %d anchors%s%n", train.size(),
                 train.summary().objectsPerClass(), config.backboneChannels() + "+" + config.extraChannels(),
+                config.featurePyramid() ? " with a feature pyramid" : "",
                 config.components(), config.generateAnchors().count(), from == null ? "" : "; starting from " + from);
 
         Engine.getInstance().setRandomSeed((int) seed);
@@ -195,7 +202,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (val != null) {
             run.validatedOn(val, out.resolve("best"), manifest).patience(patience);
         }
-        try (Detector detector = from != null ? DetectorCheckpoint.load(from).detector() : Detector.create(config, preprocessing)) {
+        try (Detector detector = from == null ? Detector.create(config, preprocessing)
+                : featurePyramid ? DetectorCheckpoint.loadAddingFeaturePyramid(from).detector()
+                : DetectorCheckpoint.load(from).detector()) {
             TrainingRun.Outcome outcome = run.train(detector, train, new Progress(detector, manifest));
             if (outcome.end() == TrainingRun.End.TIME_LIMIT) {
                 System.err.println("train: --max-minutes reached after epoch " + outcome.lastEpoch());

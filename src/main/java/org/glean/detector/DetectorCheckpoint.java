@@ -23,7 +23,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
-import java.util.Iterator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -122,9 +124,17 @@ public record DetectorCheckpoint(ModelManifest manifest, Detector detector) impl
      */
     public static DetectorCheckpoint loadWithDropout(Path directory, double rate) throws IOException {
         ModelManifest saved = readManifest(directory);
-        return load(directory, Device.cpu(), new ModelManifest(saved.formatVersion(), saved.network().withDropout(rate),
-                saved.preprocessing(), saved.normalisationStatistics(), saved.trainingData(), saved.training(),
-                saved.gitCommit(), saved.createdAt(), saved.parentVersion()));
+        return load(directory, Device.cpu(), saved.withNetwork(saved.network().withDropout(rate)));
+    }
+
+    /**
+     * Loads a saved model without a feature pyramid into the same network with one added: the
+     * pyramid's projections start at zero, so the result computes what the saved model does, and
+     * training can go on from there. The manifest returned describes the widened network.
+     */
+    public static DetectorCheckpoint loadAddingFeaturePyramid(Path directory) throws IOException {
+        ModelManifest saved = readManifest(directory);
+        return load(directory, Device.cpu(), saved.withNetwork(saved.network().withFeaturePyramid(true)));
     }
 
     private static DetectorCheckpoint load(Path directory, Device device, ModelManifest manifest) throws IOException {
@@ -132,21 +142,32 @@ public record DetectorCheckpoint(ModelManifest manifest, Detector detector) impl
         try (NDManager staging = detector.model().getNDManager().newSubManager();
              InputStream file = Files.newInputStream(directory.resolve(PARAMETERS));
              DataInputStream in = new DataInputStream(new BufferedInputStream(file))) {
-            DetectorNetwork stored = new DetectorNetwork(readManifest(directory).network());
+            DetectorConfig savedNetwork = readManifest(directory).network();
+            DetectorNetwork stored = new DetectorNetwork(savedNetwork);
             stored.loadParameters(staging, in);
             if (in.read() != -1) {
                 throw new MalformedModelException("trailing bytes after the last parameter");
             }
             // DJL loads whatever shapes the file holds, so compare with what the manifest's network needs
-            Iterator<Pair<String, Parameter>> target = detector.network().getParameters().iterator();
+            Map<String, Parameter> target = new HashMap<>();
+            detector.network().getParameters().forEach(pair -> target.put(pair.getKey(), pair.getValue()));
             for (Pair<String, Parameter> source : stored.getParameters()) {
-                Parameter parameter = target.next().getValue();
+                Parameter parameter = target.remove(source.getKey());
+                if (parameter == null) {
+                    throw new MalformedModelException("the file holds " + source.getKey() + ", which the network lacks");
+                }
                 NDArray values = source.getValue().getArray();
                 if (!values.getShape().equals(parameter.getArray().getShape())) {
                     throw new MalformedModelException(source.getKey() + " is " + values.getShape()
                             + ", the network needs " + parameter.getArray().getShape());
                 }
                 values.copyTo(parameter.getArray());
+            }
+            if (!savedNetwork.featurePyramid() && manifest.network().featurePyramid()) {
+                target.keySet().removeIf(Backbone::isTopDownParameter);
+            }
+            if (!target.isEmpty()) {
+                throw new MalformedModelException("the file lacks " + String.join(", ", new TreeSet<>(target.keySet())));
             }
         } catch (IOException | MalformedModelException | RuntimeException e) {
             detector.close();

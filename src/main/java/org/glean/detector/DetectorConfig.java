@@ -28,10 +28,12 @@ import java.util.List;
  * @param dropout              rate of the dropout applied to every feature map before the head,
  *                             0 for none; when non-zero it can stay active at inference for
  *                             MC-dropout
+ * @param featurePyramid       whether each feature map also hears the next coarser one (a top-down
+ *                             path, see {@link Backbone}); false in manifests written before it
  */
 public record DetectorConfig(int inputSize, List<Integer> backboneChannels, int backboneFeatureMaps,
                              List<Integer> extraChannels, List<FeatureMapAnchors> anchors, List<String> classes,
-                             int components, HeadType head, double dropout) {
+                             int components, HeadType head, double dropout, boolean featurePyramid) {
 
     public static final List<String> DEFAULT_CLASSES = List.of("nodule", "mass", "calcification");
     public static final int CHANNEL_MULTIPLE = 16;
@@ -83,7 +85,7 @@ public record DetectorConfig(int inputSize, List<Integer> backboneChannels, int 
         List<Integer> sizes = featureMapSizes(inputSize, backboneChannels.size(), backboneFeatureMaps,
                 extraChannels.size());
         return new DetectorConfig(inputSize, backboneChannels, backboneFeatureMaps, extraChannels,
-                FeatureMapAnchors.defaultsFor(sizes), classes, components, HeadType.MDN, 0);
+                FeatureMapAnchors.defaultsFor(sizes), classes, components, HeadType.MDN, 0, false);
     }
 
     private static List<Integer> concat(List<Integer> a, List<Integer> b) {
@@ -102,12 +104,17 @@ public record DetectorConfig(int inputSize, List<Integer> backboneChannels, int 
 
     public DetectorConfig withHead(HeadType newHead) {
         return new DetectorConfig(inputSize, backboneChannels, backboneFeatureMaps, extraChannels, anchors, classes,
-                components, newHead, dropout);
+                components, newHead, dropout, featurePyramid);
     }
 
     public DetectorConfig withDropout(double rate) {
         return new DetectorConfig(inputSize, backboneChannels, backboneFeatureMaps, extraChannels, anchors, classes,
-                components, head, rate);
+                components, head, rate, featurePyramid);
+    }
+
+    public DetectorConfig withFeaturePyramid(boolean pyramid) {
+        return new DetectorConfig(inputSize, backboneChannels, backboneFeatureMaps, extraChannels, anchors, classes,
+                components, head, dropout, pyramid);
     }
 
     /** C + 1: the classes plus background. */

@@ -50,6 +50,11 @@ public record ModelManifest(int formatVersion, DetectorConfig network, Preproces
                 gitCommit, createdAt, parentVersion);
     }
 
+    public ModelManifest withNetwork(DetectorConfig changed) {
+        return new ModelManifest(formatVersion, changed, preprocessing, normalisationStatistics, trainingData, training,
+                gitCommit, createdAt, parentVersion);
+    }
+
     public ModelManifest withParentVersion(String versionId) {
         return new ModelManifest(formatVersion, network, preprocessing, normalisationStatistics, trainingData,
                 training, gitCommit, createdAt, versionId);

@@ -58,6 +58,57 @@ class DetectorCheckpointTest {
     }
 
     @Test
+    void aModelGainingAFeaturePyramidFirstComputesWhatItDidAndThenLearnsThroughIt() throws IOException {
+        TrainingBatch batch = SyntheticDiscs.batch(64, 5, List.of(
+                List.of(new SyntheticDiscs.Disc(20, 20, 5, 1)), List.of(new SyntheticDiscs.Disc(40, 30, 9, 2))));
+        Path plain = temp.resolve("plain");
+        float[] before;
+        try (Detector detector = Detector.create(TinyNetworks.config(), TinyNetworks.preprocessing())) {
+            try (DetectorTrainer trainer = new DetectorTrainer(detector, TrainingSettings.defaults())) {
+                trainer.step(batch);
+                trainer.step(batch);
+            }
+            before = outputs(detector, batch.images());
+            DetectorCheckpoint.save(plain, detector, ModelManifest.describe(detector.config(), detector.preprocessing()));
+        }
+        Path widened = temp.resolve("widened");
+        float[] trained;
+        try (DetectorCheckpoint loaded = DetectorCheckpoint.loadAddingFeaturePyramid(plain)) {
+            assertThat(loaded.manifest().network()).isEqualTo(TinyNetworks.config().withFeaturePyramid(true));
+            assertThat(outputs(loaded.detector(), batch.images())).containsExactly(before);
+            try (DetectorTrainer trainer = new DetectorTrainer(loaded.detector(), TrainingSettings.defaults())) {
+                trainer.step(batch);
+            }
+            assertThat(loaded.detector().network().getParameters().stream()
+                    .filter(p -> Backbone.isTopDownParameter(p.getKey()))
+                    .map(p -> p.getValue().getArray().abs().sum().getFloat()))
+                    .hasSize(2).allMatch(sum -> sum > 0);
+            trained = outputs(loaded.detector(), batch.images());
+            DetectorCheckpoint.save(widened, loaded.detector(), loaded.manifest());
+        }
+        try (DetectorCheckpoint reloaded = DetectorCheckpoint.load(widened)) {
+            assertThat(reloaded.manifest().network().featurePyramid()).isTrue();
+            assertThat(outputs(reloaded.detector(), batch.images())).containsExactly(trained);
+        }
+    }
+
+    @Test
+    void readsAManifestWrittenBeforeFeaturePyramidsAsANetworkWithoutOne() throws IOException {
+        Path directory = temp.resolve("older");
+        try (Detector detector = Detector.create(TinyNetworks.config(), TinyNetworks.preprocessing())) {
+            DetectorCheckpoint.save(directory, detector, ModelManifest.describe(detector.config(), detector.preprocessing()));
+        }
+        Path manifest = directory.resolve(DetectorCheckpoint.MANIFEST);
+        String written = Files.readString(manifest);
+        assertThat(written).contains("\"featurePyramid\": false");
+        Files.writeString(manifest, written.replaceAll(",\\s*\"featurePyramid\": false", ""));
+        assertThat(Files.readString(manifest)).doesNotContain("featurePyramid");
+        try (DetectorCheckpoint loaded = DetectorCheckpoint.load(directory)) {
+            assertThat(loaded.manifest().network()).isEqualTo(TinyNetworks.config());
+        }
+    }
+
+    @Test
     void replacesTheManifestToRecordNewStatistics() throws IOException {
         Path directory = temp.resolve("model-2");
         try (Detector detector = Detector.create(TinyNetworks.config(), TinyNetworks.preprocessing())) {

@@ -26,7 +26,7 @@ class DetectorConfigTest {
         DetectorConfig config = TinyNetworks.config();
         List<FeatureMapAnchors> wrong = FeatureMapAnchors.defaultsFor(List.of(8, 4, 4));
         assertThatThrownBy(() -> new DetectorConfig(64, config.backboneChannels(), 2, config.extraChannels(), wrong,
-                config.classes(), 2, HeadType.MDN, 0))
+                config.classes(), 2, HeadType.MDN, 0, false))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("feature map 2 is 2²");
     }
 
