@@ -180,15 +180,8 @@ public record QueryRetrieveScu(DimsePeer peer) {
                 peer.port(), peer.calledAeTitle(), peer.callingAeTitle(), MOVE));
         try {
             byte context = association.getSuitablePresentationContextID(MOVE);
-            MoveResponses responses = new MoveResponses();
-            association.setReceivedDataHandler(responses);
-            association.send(context, new CMoveRequestCommandMessage(MOVE, destinationAeTitle).getBytes(), null);
-            association.send(context, null, encode(studyIdentifier(studyInstanceUid),
-                    association.getTransferSyntaxForPresentationContextID(context)));
-            association.waitForPDataPDUsUntilHandlerReportsDone();
-            release(association);
-            return new RetrieveOutcome(responses.getStatus(), responses.completed, responses.failed,
-                    responses.warnings);
+            return retrieve(association, context, new CMoveRequestCommandMessage(MOVE, destinationAeTitle).getBytes(),
+                    studyInstanceUid, new MoveResponses());
         } catch (DicomNetworkException | DicomException | IOException | AReleaseException e) {
             abort(association);
             throw timedOut(e) ? silent("C-MOVE", e) : brokeOff("C-MOVE", e);
@@ -213,14 +206,8 @@ public record QueryRetrieveScu(DimsePeer peer) {
         byte context = getContext(association);
         GetResponses responses = new GetResponses(receiver);
         try {
-            association.setReceivedDataHandler(responses);
-            association.send(context, new CGetRequestCommandMessage(GET).getBytes(), null);
-            association.send(context, null, encode(studyIdentifier(studyInstanceUid),
-                    association.getTransferSyntaxForPresentationContextID(context)));
-            association.waitForPDataPDUsUntilHandlerReportsDone();
-            release(association);
-            return new RetrieveOutcome(responses.getStatus(), responses.completed, responses.failed,
-                    responses.warnings);
+            return retrieve(association, context, new CGetRequestCommandMessage(GET).getBytes(), studyInstanceUid,
+                    responses);
         } catch (DicomNetworkException | DicomException | IOException | AReleaseException e) {
             abort(association);
             throw timedOut(e) ? silent("C-GET", e) : brokeOff("C-GET", e);
@@ -456,15 +443,41 @@ public record QueryRetrieveScu(DimsePeer peer) {
         }
     }
 
+    // Sends a C-MOVE or C-GET request for the study, waits for the final response and releases.
+    private static RetrieveOutcome retrieve(Association association, byte context, byte[] request,
+            String studyInstanceUid, RetrieveResponses responses)
+            throws DicomNetworkException, DicomException, IOException, AReleaseException {
+        association.setReceivedDataHandler(responses);
+        association.send(context, request, null);
+        association.send(context, null, encode(studyIdentifier(studyInstanceUid),
+                association.getTransferSyntaxForPresentationContextID(context)));
+        association.waitForPDataPDUsUntilHandlerReportsDone();
+        release(association);
+        return new RetrieveOutcome(responses.getStatus(), responses.completed, responses.failed, responses.warnings);
+    }
+
+    /** The final status and the sub-operation counts of a C-MOVE or C-GET, as its responses give them. */
+    private abstract static class RetrieveResponses extends CompositeResponseHandler {
+
+        int completed;
+        int failed;
+        int warnings;
+
+        // Takes a response's status and counts; true when it is the final one.
+        boolean takeResponse(AttributeList command) {
+            status = Attribute.getSingleIntegerValueOrDefault(command, TagFromName.Status, 0xFFFF);
+            completed = count(command, TagFromName.NumberOfCompletedSuboperations, completed);
+            failed = count(command, TagFromName.NumberOfFailedSuboperations, failed);
+            warnings = count(command, TagFromName.NumberOfWarningSuboperations, warnings);
+            return status != PENDING && status != PENDING_WITH_WARNING;
+        }
+    }
+
     /**
      * The C-MOVE responses: pending ones carry progress, the final one the status and counts.
      * A final response may carry a data set (the Failed SOP Instance UID List), read and dropped.
      */
-    private static final class MoveResponses extends CompositeResponseHandler {
-
-        private int completed;
-        private int failed;
-        private int warnings;
+    private static final class MoveResponses extends RetrieveResponses {
 
         MoveResponses() {
             allowData = true;
@@ -472,12 +485,8 @@ public record QueryRetrieveScu(DimsePeer peer) {
 
         @Override
         protected void evaluateStatusAndSetSuccess(AttributeList command) {
-            status = Attribute.getSingleIntegerValueOrDefault(command, TagFromName.Status, 0xFFFF);
-            completed = count(command, TagFromName.NumberOfCompletedSuboperations, completed);
-            failed = count(command, TagFromName.NumberOfFailedSuboperations, failed);
-            warnings = count(command, TagFromName.NumberOfWarningSuboperations, warnings);
+            boolean isFinal = takeResponse(command);
             success = status == SUCCESS;
-            boolean isFinal = status != PENDING && status != PENDING_WITH_WARNING;
             if (isFinal && Attribute.getSingleIntegerValueOrDefault(command, TagFromName.CommandDataSetType,
                     NO_DATA_SET) == NO_DATA_SET) {
                 setDone(true);
@@ -499,13 +508,10 @@ public record QueryRetrieveScu(DimsePeer peer) {
      * set (the Failed SOP Instance UID List) is read and dropped. PixelMed's response handler
      * base is used for its command parsing only; sendPDataIndication is replaced entirely.
      */
-    private static final class GetResponses extends CompositeResponseHandler {
+    private static final class GetResponses extends RetrieveResponses {
 
         private final CStoreHandler.Session receiver;
         private final ByteArrayOutputStream command = new ByteArrayOutputStream();
-        private int completed;
-        private int failed;
-        private int warnings;
         private boolean finalResponse;
         // The C-STORE sub-operation being received, its context, and the instance it goes to.
         private CStoreRequestCommandMessage store;
@@ -558,11 +564,7 @@ public record QueryRetrieveScu(DimsePeer peer) {
                 }
                 begin(association.getTransferSyntaxForPresentationContextID(context));
             } else if (commandField == C_GET_RSP) {
-                status = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Status, 0xFFFF);
-                completed = count(list, TagFromName.NumberOfCompletedSuboperations, completed);
-                failed = count(list, TagFromName.NumberOfFailedSuboperations, failed);
-                warnings = count(list, TagFromName.NumberOfWarningSuboperations, warnings);
-                finalResponse = status != PENDING && status != PENDING_WITH_WARNING;
+                finalResponse = takeResponse(list);
                 if (finalResponse && !withDataSet) {
                     setDone(true);
                 }
