@@ -23,9 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.TreeSet;
+import java.util.Iterator;
 import java.util.stream.Stream;
 
 /**
@@ -148,26 +146,28 @@ public record DetectorCheckpoint(ModelManifest manifest, Detector detector) impl
             if (in.read() != -1) {
                 throw new MalformedModelException("trailing bytes after the last parameter");
             }
-            // DJL loads whatever shapes the file holds, so compare with what the manifest's network needs
-            Map<String, Parameter> target = new HashMap<>();
-            detector.network().getParameters().forEach(pair -> target.put(pair.getKey(), pair.getValue()));
-            for (Pair<String, Parameter> source : stored.getParameters()) {
-                Parameter parameter = target.remove(source.getKey());
-                if (parameter == null) {
-                    throw new MalformedModelException("the file holds " + source.getKey() + ", which the network lacks");
+            // DJL loads whatever shapes the file holds, so compare with what the manifest's network needs.
+            // In order, not by name: dropout added before the head renames the head's layers.
+            boolean addingPyramid = !savedNetwork.featurePyramid() && manifest.network().featurePyramid();
+            Iterator<Pair<String, Parameter>> source = stored.getParameters().iterator();
+            for (Pair<String, Parameter> target : detector.network().getParameters()) {
+                if (addingPyramid && Backbone.isTopDownParameter(target.getKey())) {
+                    continue; // starts at zero
                 }
-                NDArray values = source.getValue().getArray();
-                if (!values.getShape().equals(parameter.getArray().getShape())) {
-                    throw new MalformedModelException(source.getKey() + " is " + values.getShape()
-                            + ", the network needs " + parameter.getArray().getShape());
+                if (!source.hasNext()) {
+                    throw new MalformedModelException("the file lacks " + target.getKey());
                 }
-                values.copyTo(parameter.getArray());
+                Pair<String, Parameter> saved = source.next();
+                NDArray values = saved.getValue().getArray();
+                NDArray into = target.getValue().getArray();
+                if (!values.getShape().equals(into.getShape())) {
+                    throw new MalformedModelException(saved.getKey() + " is " + values.getShape()
+                            + ", the network needs " + into.getShape());
+                }
+                values.copyTo(into);
             }
-            if (!savedNetwork.featurePyramid() && manifest.network().featurePyramid()) {
-                target.keySet().removeIf(Backbone::isTopDownParameter);
-            }
-            if (!target.isEmpty()) {
-                throw new MalformedModelException("the file lacks " + String.join(", ", new TreeSet<>(target.keySet())));
+            if (source.hasNext()) {
+                throw new MalformedModelException("the file holds " + source.next().getKey() + ", which the network lacks");
             }
         } catch (IOException | MalformedModelException | RuntimeException e) {
             detector.close();
