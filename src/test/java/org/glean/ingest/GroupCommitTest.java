@@ -156,11 +156,12 @@ class GroupCommitTest {
             try (Statement lock = connection.createStatement()) {
                 lock.execute("LOCK TABLE instance IN EXCLUSIVE MODE");
             }
-            // one group per storer, each waiting for the lock; the rest wait for a storer
+            // one group per storer, each waiting for the lock (handed over one at a time, so that the
+            // first storer has taken its group before the second arrives); the rest wait for a storer
             for (Path file : busy) {
                 stored.add(groups.store(examine(List.of(file)), false));
+                Thread.sleep(1000);
             }
-            Thread.sleep(1000);
             for (Path file : List.of(before, refused, after)) {
                 stored.add(groups.store(examine(List.of(file)), false));
             }
