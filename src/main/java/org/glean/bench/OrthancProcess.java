@@ -80,7 +80,7 @@ public final class OrthancProcess implements AutoCloseable {
 
     /** Adds a DICOM node through the REST API, while it runs (until it stops). */
     public void addModality(Modality modality) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + httpPort
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + httpPort
                         + "/modalities/" + modality.aeTitle())).timeout(Duration.ofSeconds(10))
                         .PUT(HttpRequest.BodyPublishers.ofString("{\"AET\": \"%s\", \"Host\": \"%s\", \"Port\": %d}"
                                 .formatted(modality.aeTitle(), modality.host(), modality.port()))).build(),
@@ -156,18 +156,22 @@ public final class OrthancProcess implements AutoCloseable {
         return "http://" + HOST + ":" + httpPort + "/dicom-web";
     }
 
+    // Orthanc drops an idle kept-alive connection after a second (Keep-Alive: timeout=1), and the
+    // client may send on one it has dropped; every request here may be sent again harmlessly.
+    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body)
+            throws IOException, InterruptedException {
+        try {
+            return http.send(request, body);
+        } catch (IOException staleConnection) {
+            return http.send(request, body);
+        }
+    }
+
     /** Stores one Part-10 file through the REST API. */
     public void store(Path file) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + httpPort + "/instances"))
                 .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofFile(file)).build();
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException staleConnection) {
-            // Orthanc drops an idle kept-alive connection after a second (Keep-Alive: timeout=1), and
-            // the client may send on one it has dropped; storing an instance again is harmless.
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        }
+        HttpResponse<String> response = send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("Orthanc refused " + file.getFileName() + " with HTTP " + response.statusCode());
         }
@@ -175,7 +179,7 @@ public final class OrthancProcess implements AutoCloseable {
 
     /** Deletes the instance with this SOPInstanceUID, as a PACS administrator would to replace it. */
     public void delete(String sopInstanceUid) throws IOException, InterruptedException {
-        HttpResponse<String> found = http.send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + httpPort
+        HttpResponse<String> found = send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + httpPort
                         + "/tools/lookup")).timeout(Duration.ofSeconds(10))
                         .POST(HttpRequest.BodyPublishers.ofString(sopInstanceUid)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -183,7 +187,7 @@ public final class OrthancProcess implements AutoCloseable {
         if (found.statusCode() != 200 || !path.find()) {
             throw new IOException("Orthanc holds no such instance (HTTP " + found.statusCode() + ")");
         }
-        HttpResponse<String> deleted = http.send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + httpPort
+        HttpResponse<String> deleted = send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + httpPort
                 + path.group(1))).timeout(Duration.ofSeconds(10)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
         if (deleted.statusCode() != 200) {
             throw new IOException("Orthanc did not delete the instance: HTTP " + deleted.statusCode());
@@ -200,7 +204,7 @@ public final class OrthancProcess implements AutoCloseable {
         List<byte[]> files = new java.util.ArrayList<>();
         Matcher ids = QUOTED.matcher(get("/instances"));
         while (ids.find()) {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":"
+            HttpResponse<byte[]> response = send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":"
                     + httpPort + "/instances/" + ids.group(1) + "/file")).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() != 200) {
@@ -235,7 +239,7 @@ public final class OrthancProcess implements AutoCloseable {
     }
 
     private String get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(
+        HttpResponse<String> response = send(
                 HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + httpPort + path))
                         .timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
