@@ -41,6 +41,8 @@ import picocli.CommandLine.Spec;
                     + "OUT/summary.md and OUT/learning-curves.png; progress goes to stderr."})
 public final class SimulateCommand implements Callable<Integer> {
 
+    private static final String SETTINGS_FILE = "settings.txt";
+
     @Spec
     CommandSpec spec;
 
@@ -63,8 +65,14 @@ public final class SimulateCommand implements Callable<Integer> {
                     + "Its network and preprocessing replace --input-size … -K; --dropout still applies.")
     Path baseModel;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder; must not exist.")
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Output folder; must not exist, unless --resume.")
     Path out;
+
+    @Option(names = "--resume",
+            description = "Go on with the run stopped earlier in --out, given the same options: finished cycles are kept, "
+                    + "the rest is run as it would have been.")
+    boolean resume;
 
     @Option(names = "--results", paramLabel = "CSV",
             description = "Simulate nothing: write the summary and plot of an earlier run's results.csv (finished or stopped) to OUT.")
@@ -158,8 +166,11 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (Files.exists(out)) {
-            throw new ParameterException(spec.commandLine(), "--out " + out + " exists; choose a new folder");
+        if (!resume && Files.exists(out)) {
+            throw new ParameterException(spec.commandLine(), "--out " + out + " exists; choose a new folder, or --resume");
+        }
+        if (resume) {
+            requireSameSettings();
         }
         if (earlierResults != null) {
             List<ActiveLearningSimulation.CycleResult> results = SimulationCsv.read(earlierResults);
@@ -216,7 +227,7 @@ public final class SimulateCommand implements Callable<Integer> {
         ActiveLearningSimulation simulation;
         try {
             simulation = new ActiveLearningSimulation(base, pool, test, network, preprocessing, settings,
-                    out.resolve("initial-models"), line -> System.err.println("simulate: " + line))
+                    out.resolve("progress"), line -> System.err.println("simulate: " + line))
                     .fineTunedBy(recipe, replay);
             if (baseModel != null) {
                 simulation.startingFrom(baseModel);
@@ -224,9 +235,14 @@ public final class SimulateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        Files.createDirectories(out);
+        if (!resume) {
+            Files.createDirectories(out);
+            Files.write(out.resolve(SETTINGS_FILE), settings(), StandardCharsets.UTF_8);
+        }
         List<ActiveLearningSimulation.CycleResult> results;
         long start = System.nanoTime();
+        // a resumed run hears its finished results again first and writes the file anew
+        Files.deleteIfExists(out.resolve("results.csv"));
         try (SimulationCsv csv = SimulationCsv.create(out.resolve("results.csv"))) {
             results = simulation.run(strategies, seeds, result -> {
                 try {
@@ -241,6 +257,27 @@ public final class SimulateCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%d results in %.1f min; written to %s%n", results.size(),
                 (System.nanoTime() - start) / 60e9, out);
         return 0;
+    }
+
+    // The options a run was started with, kept in OUT so that --resume goes on with the same ones.
+    private List<String> settings() {
+        return spec.options().stream()
+                .filter(option -> !option.usageHelp() && !option.versionHelp() && !option.longestName().equals("--resume"))
+                .map(option -> option.longestName() + "=" + option.getValue()).toList();
+    }
+
+    private void requireSameSettings() throws IOException {
+        Path file = out.resolve(SETTINGS_FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new ParameterException(spec.commandLine(), "--resume: " + out + " holds no simulation run (no "
+                    + SETTINGS_FILE + ")");
+        }
+        List<String> started = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> differing = settings().stream().filter(setting -> !started.contains(setting)).toList();
+        if (!differing.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--resume: give the options the run in " + out
+                    + " was started with (" + file + "); these differ: " + String.join(", ", differing));
+        }
     }
 
     private ModelManifest baseManifest() {

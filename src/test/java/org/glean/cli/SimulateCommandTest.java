@@ -69,6 +69,13 @@ class SimulateCommandTest {
         assertThat(run.out()).contains("| random |", "10 results");
         assertThat(ImageIO.read(out.resolve("learning-curves.png").toFile()).getWidth()).isEqualTo(900);
 
+        // resumed with the same options, the finished run is heard again and written anew, nothing retrained
+        Output resumed = glean(concat(new String[] {"simulate", "--pool", easy + "," + hard, "--test", test.toString(),
+            "--base", test.toString(), "--base-epochs", "1", "--out", out.toString(), "--initial", "3", "--resume"}, TINY));
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(resumed.err()).contains("(saved earlier)").doesNotContain("cycle 1:");
+        assertThat(SimulationCsv.read(out.resolve("results.csv"))).isEqualTo(rows);
+
         Path again = dir.resolve("summarised");
         Output summarised = glean("simulate", "--results", out.resolve("results.csv").toString(), "--out", again.toString());
         assertThat(summarised.exitCode()).as(summarised.err()).isZero();
@@ -105,6 +112,25 @@ class SimulateCommandTest {
         assertThat(replayAlone.exitCode()).isEqualTo(2);
         assertThat(replayAlone.err()).contains("--replay needs --min-steps");
         assertThat(out).doesNotExist();
+        Output exists = glean(concat(new String[] {"simulate", "--pool", easy.toString(), "--test", test.toString(),
+            "--out", dir.toString()}, TINY));
+        assertThat(exists.exitCode()).isEqualTo(2);
+        assertThat(exists.err()).contains("exists; choose a new folder, or --resume");
+        Output noRun = glean(concat(new String[] {"simulate", "--pool", easy.toString(), "--test", test.toString(),
+            "--out", dir.toString(), "--resume"}, TINY));
+        assertThat(noRun.exitCode()).isEqualTo(2);
+        assertThat(noRun.err()).contains("holds no simulation run");
+    }
+
+    @Test
+    void aRunIsResumedOnlyWithTheOptionsItWasStartedWith() throws Exception {
+        Path out = dir.resolve("started");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("settings.txt"), "--pool=[" + easy + "]\n");
+        Output other = glean(concat(new String[] {"simulate", "--pool", easy.toString(), "--test", test.toString(),
+            "--out", out.toString(), "--resume"}, TINY));
+        assertThat(other.exitCode()).isEqualTo(2);
+        assertThat(other.err()).contains("give the options the run in", "these differ: --test=[" + test + "]");
     }
 
     private static String[] concat(String[] a, String... b) {

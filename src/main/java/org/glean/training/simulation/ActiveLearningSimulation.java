@@ -2,10 +2,12 @@ package org.glean.training.simulation;
 
 import ai.djl.engine.Engine;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -99,7 +101,7 @@ public final class ActiveLearningSimulation {
     private final DetectorConfig network;
     private final Preprocessing preprocessing;
     private final Settings settings;
-    private final Path workDir;
+    private final SimulationProgress progress;
     private final Consumer<String> log;
     private Path baseModel;
     private TrainingSettings training;
@@ -109,8 +111,9 @@ public final class ActiveLearningSimulation {
     /**
      * @param base    the base model's training set; null to start every seed's initial model from fresh parameters
      * @param network the network every strategy trains; MC-dropout needs its dropout above 0
-     * @param workDir where the base model and each seed's initial model are kept, so that every
-     *                strategy starts from the same parameters
+     * @param workDir where the base model, each seed's initial model and each strategy's last cycle
+     *                are kept, so that every strategy starts from the same parameters and a stopped
+     *                run can be resumed (see {@link #run})
      */
     public ActiveLearningSimulation(PreprocessedDataset base, PreprocessedDataset pool, PreprocessedDataset test,
                                     DetectorConfig network, Preprocessing preprocessing, Settings settings, Path workDir,
@@ -129,7 +132,7 @@ public final class ActiveLearningSimulation {
         this.network = network;
         this.preprocessing = preprocessing;
         this.settings = settings;
-        this.workDir = workDir;
+        this.progress = new SimulationProgress(workDir);
         this.log = log;
         this.training = TrainingSettings.defaults().withLearningRate(settings.learningRate())
                 .withWarmupSteps(settings.warmupSteps());
@@ -163,7 +166,12 @@ public final class ActiveLearningSimulation {
         return this;
     }
 
-    /** Runs every strategy for every seed; {@code listener} hears of each result as it is measured. */
+    /**
+     * Runs every strategy for every seed; {@code listener} hears of each result as it is measured.
+     * What the work folder holds of an earlier run with the same data and settings is taken up
+     * where it stopped (its results are heard again first), so a stopped run is resumed by running
+     * it again.
+     */
     public List<CycleResult> run(List<SelectionStrategy> strategies, List<Long> seeds, Consumer<CycleResult> listener)
             throws IOException {
         if (strategies.contains(SelectionStrategy.MC_DROPOUT) && network.dropout() == 0) {
@@ -182,28 +190,42 @@ public final class ActiveLearningSimulation {
         }
         for (long seed : seeds) {
             List<Integer> initial = Selection.random(pool.size(), settings.initialImages(), new Random(seed));
-            Path initialModel = workDir.resolve("seed-" + seed).resolve("initial-model");
-            Engine.getInstance().setRandomSeed((int) seed); // the fresh parameters and dropout masks
-            double initialMap;
-            try (Detector detector = baseModel == null ? Detector.create(network, preprocessing)
-                    : DetectorCheckpoint.loadWithDropout(baseModel, network.dropout()).detector()) {
-                long start = System.nanoTime();
-                fineTune(detector, pool.subset(initial), settings.initialEpochs(), new Random(seed));
-                initialMap = evaluate(detector);
-                log.accept(String.format("seed %d: initial model on %d images, mAP@0.5 %.3f (%.0f s)", seed,
-                        initial.size(), initialMap, (System.nanoTime() - start) / 1e9));
-                DetectorCheckpoint.save(initialModel, detector, ModelManifest.describe(network, preprocessing));
-            }
+            double initialMap = initialModel(seed, baseModel, initial);
             for (SelectionStrategy strategy : strategies) {
-                runStrategy(strategy, seed, initial, initialModel, initialMap, record);
+                runStrategy(strategy, seed, initial, initialMap, record);
             }
         }
         return results;
     }
 
-    /** The base model, trained once for all seeds on the base set from fresh parameters. */
+    /** Trains and saves the seed's initial model, unless an earlier run did; returns its mAP. */
+    private double initialModel(long seed, Path baseModel, List<Integer> initial) throws IOException {
+        Optional<Double> saved = progress.initialMap(seed);
+        if (saved.isPresent()) {
+            log.accept(String.format("seed %d: initial model on %d images, mAP@0.5 %.3f (saved earlier)", seed,
+                    initial.size(), saved.get()));
+            return saved.get();
+        }
+        Engine.getInstance().setRandomSeed((int) seed); // the fresh parameters and dropout masks
+        try (Detector detector = baseModel == null ? Detector.create(network, preprocessing)
+                : DetectorCheckpoint.loadWithDropout(baseModel, network.dropout()).detector()) {
+            long start = System.nanoTime();
+            fineTune(detector, pool.subset(initial), settings.initialEpochs(), new Random(seed));
+            double map = evaluate(detector);
+            log.accept(String.format("seed %d: initial model on %d images, mAP@0.5 %.3f (%.0f s)", seed,
+                    initial.size(), map, (System.nanoTime() - start) / 1e9));
+            progress.saveInitialModel(seed, detector, manifest(), map);
+            return map;
+        }
+    }
+
+    /** The base model, trained once for all seeds on the base set from fresh parameters, unless an earlier run did. */
     private Path trainBase(long seed) throws IOException {
-        Path model = workDir.resolve("base-model");
+        Path model = progress.baseModel();
+        if (Files.isDirectory(model)) {
+            log.accept("base model " + model + " (saved earlier)");
+            return model;
+        }
         Engine.getInstance().setRandomSeed((int) seed);
         try (Detector detector = Detector.create(network, preprocessing)) {
             long start = System.nanoTime();
@@ -211,31 +233,44 @@ public final class ActiveLearningSimulation {
                     .train(detector, base, TrainingRun.Listener.QUIET);
             log.accept(String.format("base model on %d images, mAP@0.5 %.3f (%.0f s)", base.size(), evaluate(detector),
                     (System.nanoTime() - start) / 1e9));
-            DetectorCheckpoint.save(model, detector, ModelManifest.describe(network, preprocessing));
+            DetectorCheckpoint.save(model, detector, manifest());
         }
         return model;
     }
 
-    private void runStrategy(SelectionStrategy strategy, long seed, List<Integer> initial, Path initialModel,
-                             double initialMap, Consumer<CycleResult> record) throws IOException {
-        List<Integer> labelled = new ArrayList<>(initial);
-        record.accept(new CycleResult(strategy, seed, 0, labelled.size(), initialMap, 0));
+    /**
+     * The strategy's cycles for one seed, from its last saved cycle or the seed's initial model.
+     * Every cycle draws its randomness (tie-breaks, shuffling, dropout masks) from the seed,
+     * strategy and cycle alone, so a resumed run draws what an uninterrupted one would.
+     */
+    private void runStrategy(SelectionStrategy strategy, long seed, List<Integer> initial, double initialMap,
+                             Consumer<CycleResult> record) throws IOException {
+        Optional<SimulationProgress.Cycle> saved = progress.lastCycle(strategy, seed);
+        List<Integer> labelled = new ArrayList<>(saved.map(SimulationProgress.Cycle::labelled).orElse(initial));
+        List<CycleResult> results = new ArrayList<>(saved.map(SimulationProgress.Cycle::results)
+                .orElse(List.of(new CycleResult(strategy, seed, 0, labelled.size(), initialMap, 0))));
+        results.forEach(record);
+        int from = saved.map(SimulationProgress.Cycle::cycle).orElse(0) + 1;
+        if (from > settings.cycles()) {
+            return;
+        }
         PoolScorer scorer = strategy.scorer(settings.objectThreshold(), settings.monteCarloPasses());
-        Random tieBreak = new Random(seed * 7919 + strategy.ordinal());
-        Engine.getInstance().setRandomSeed((int) seed);
-        try (DetectorCheckpoint checkpoint = DetectorCheckpoint.load(initialModel)) {
+        Path start = saved.map(SimulationProgress.Cycle::model).orElse(progress.initialModel(seed));
+        try (DetectorCheckpoint checkpoint = DetectorCheckpoint.loadWithDropout(start, network.dropout())) {
             Detector detector = checkpoint.detector();
-            for (int cycle = 1; cycle <= settings.cycles(); cycle++) {
+            for (int cycle = from; cycle <= settings.cycles(); cycle++) {
                 List<Integer> unlabelled = unlabelled(labelled);
                 if (unlabelled.isEmpty()) {
                     log.accept(strategy + " seed " + seed + ": the pool is exhausted after cycle " + (cycle - 1));
                     return;
                 }
-                long start = System.nanoTime();
+                Engine.getInstance().setRandomSeed((int) (seed * 1000 + cycle));
+                Random tieBreak = new Random((seed * 7919 + strategy.ordinal()) * 1009 + cycle);
+                long scoringStart = System.nanoTime();
                 List<Integer> chosen = scorer == null
                         ? Selection.random(unlabelled.size(), settings.budget(), tieBreak)
                         : Selection.top(scorer.score(detector, pool.subset(unlabelled)), settings.budget(), tieBreak);
-                double scoringSeconds = scorer == null ? 0 : (System.nanoTime() - start) / 1e9;
+                double scoringSeconds = scorer == null ? 0 : (System.nanoTime() - scoringStart) / 1e9;
                 SelectionMix mix = SelectionMix.of(chosen.stream()
                         .map(position -> pool.items().get(unlabelled.get(position))).toList());
                 chosen.forEach(position -> labelled.add(unlabelled.get(position))); // the oracle's boxes come with them
@@ -244,9 +279,15 @@ public final class ActiveLearningSimulation {
                         scoringSeconds);
                 log.accept(String.format("%s seed %d cycle %d: %d annotated, mAP@0.5 %.3f, scoring %.2f s; %s", strategy,
                         seed, cycle, result.annotatedImages(), result.meanAveragePrecision(), scoringSeconds, mix));
+                results.add(result);
+                progress.saveCycle(strategy, seed, detector, manifest(), labelled, results);
                 record.accept(result);
             }
         }
+    }
+
+    private ModelManifest manifest() {
+        return ModelManifest.describe(network, preprocessing);
     }
 
     /** Positions in the pool not labelled yet, in pool order. */

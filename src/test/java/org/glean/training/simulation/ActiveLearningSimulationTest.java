@@ -104,6 +104,53 @@ class ActiveLearningSimulationTest {
                 .hasMessageContaining("min-steps");
     }
 
+    @Test
+    void aRunStoppedAfterAFinishedCycleResumesThereAndEndsAsAnUninterruptedRunDoes() throws IOException {
+        List<SelectionStrategy> strategies = List.of(SelectionStrategy.MDN_MAX, SelectionStrategy.RANDOM);
+        List<CycleResult> uninterrupted = simulationIn("whole").run(strategies, List.of(9L), r -> { });
+
+        // stopped as a kill would stop it: after mdn-max's first cycle was saved
+        class Stop extends RuntimeException {
+        }
+        List<CycleResult> beforeTheStop = new ArrayList<>();
+        assertThatThrownBy(() -> simulationIn("stopped").run(strategies, List.of(9L), result -> {
+            beforeTheStop.add(result);
+            if (result.cycle() == 1) {
+                throw new Stop();
+            }
+        })).isInstanceOf(Stop.class);
+        assertThat(beforeTheStop).hasSize(2);
+
+        List<String> log = new ArrayList<>();
+        List<CycleResult> resumed = new ArrayList<>();
+        List<CycleResult> returned = new ActiveLearningSimulation(null, pool, test, NETWORK, PREPROCESSING, SETTINGS,
+                dir.resolve("stopped"), log::add).run(strategies, List.of(9L), resumed::add);
+
+        assertThat(returned).isEqualTo(resumed);
+        assertThat(resumed).usingRecursiveFieldByFieldElementComparatorIgnoringFields("scoringSeconds")
+                .isEqualTo(uninterrupted);
+        for (String strategy : List.of("mdn-max", "random")) {
+            Path cycle2 = Path.of("seed-9", strategy, "cycle-2");
+            assertThat(dir.resolve("stopped").resolve(cycle2).resolve("labelled.txt"))
+                    .hasSameTextualContentAs(dir.resolve("whole").resolve(cycle2).resolve("labelled.txt"));
+            // trained the same, bit for bit, from the saved cycle as from the model kept in memory
+            assertThat(dir.resolve("stopped").resolve(cycle2).resolve("model/parameters.bin"))
+                    .hasSameBinaryContentAs(dir.resolve("whole").resolve(cycle2).resolve("model/parameters.bin"));
+            assertThat(dir.resolve("stopped").resolve(cycle2).resolveSibling("cycle-1")).doesNotExist();
+        }
+        assertThat(log).anyMatch(line -> line.startsWith("seed 9: initial model on 2 images") && line.endsWith("(saved earlier)"))
+                .noneMatch(line -> line.startsWith("mdn-max seed 9 cycle 1"))
+                .anyMatch(line -> line.contains("seed 9 cycle 2"));
+    }
+
+    private static final ActiveLearningSimulation.Settings SETTINGS =
+            new ActiveLearningSimulation.Settings(2, 2, 2, 1, 1, 1, 4, 1e-3, 1, 0.1, 3);
+
+    private static ActiveLearningSimulation simulationIn(String workDir) {
+        return new ActiveLearningSimulation(null, pool, test, NETWORK, PREPROCESSING, SETTINGS, dir.resolve(workDir),
+                line -> { });
+    }
+
     private static List<Double> values(double[] scores) {
         return Arrays.stream(scores).boxed().toList();
     }
