@@ -31,21 +31,12 @@ import com.pixelmed.network.PresentationDataValue;
 import com.pixelmed.network.SCUSCPRoleSelection;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Finds studies on a PACS with C-FIND and retrieves them with C-MOVE or C-GET (Study Root
@@ -80,14 +71,6 @@ public record QueryRetrieveScu(DimsePeer peer) {
     // SOP class, uncompressed, which the PACS converts instances it holds compressed to.
     private static final LinkedList<String> GET_TRANSFER_SYNTAXES = new LinkedList<>(List.of(
             TransferSyntax.ExplicitVRLittleEndian, TransferSyntax.ImplicitVRLittleEndian));
-    private static final Field ASSOCIATION_SOCKET = associationSocket();
-    // Threads that wait for the PACS to accept an association, which PixelMed does without a
-    // timeout; one whose PACS never answers stays blocked until the PACS closes the connection.
-    private static final ExecutorService ASSOCIATING = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "dimse-associate");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     /**
      * One study a C-FIND found.
@@ -133,8 +116,8 @@ public record QueryRetrieveScu(DimsePeer peer) {
     public List<FoundStudy> findStudies(Optional<String> modality, Optional<String> studyDate,
             Optional<String> stationName, Optional<String> studyDescription) throws DimseException {
         peer.requireReachable();
-        Association association = associate("C-FIND", () -> MoveSOPClassSCU.getSuitableAssociation(peer.host(),
-                peer.port(), peer.calledAeTitle(), peer.callingAeTitle(), FIND));
+        Association association = TimedAssociation.open(peer, "C-FIND", () -> MoveSOPClassSCU.getSuitableAssociation(
+                peer.host(), peer.port(), peer.calledAeTitle(), peer.callingAeTitle(), FIND));
         try {
             List<FoundStudy> found = new ArrayList<>();
             find(association, studyKeys(modality, studyDate, studyDescription), identifier -> found.add(new FoundStudy(
@@ -159,7 +142,7 @@ public record QueryRetrieveScu(DimsePeer peer) {
             release(association);
             return matching;
         } catch (DimseException | RuntimeException e) {
-            abort(association);
+            TimedAssociation.abort(association);
             throw e;
         }
     }
@@ -176,15 +159,15 @@ public record QueryRetrieveScu(DimsePeer peer) {
     public RetrieveOutcome moveStudy(String studyInstanceUid, String destinationAeTitle) throws DimseException {
         DimsePeer.requireAeTitle("move destination", destinationAeTitle);
         peer.requireReachable();
-        Association association = associate("C-MOVE", () -> MoveSOPClassSCU.getSuitableAssociation(peer.host(),
-                peer.port(), peer.calledAeTitle(), peer.callingAeTitle(), MOVE));
+        Association association = TimedAssociation.open(peer, "C-MOVE", () -> MoveSOPClassSCU.getSuitableAssociation(
+                peer.host(), peer.port(), peer.calledAeTitle(), peer.callingAeTitle(), MOVE));
         try {
             byte context = association.getSuitablePresentationContextID(MOVE);
             return retrieve(association, context, new CMoveRequestCommandMessage(MOVE, destinationAeTitle).getBytes(),
                     studyInstanceUid, new MoveResponses());
         } catch (DicomNetworkException | DicomException | IOException | AReleaseException e) {
-            abort(association);
-            throw timedOut(e) ? silent("C-MOVE", e) : brokeOff("C-MOVE", e);
+            TimedAssociation.abort(association);
+            throw TimedAssociation.failed(peer, "C-MOVE", e);
         }
     }
 
@@ -200,8 +183,8 @@ public record QueryRetrieveScu(DimsePeer peer) {
      */
     public RetrieveOutcome getStudy(String studyInstanceUid, CStoreHandler.Session receiver) throws DimseException {
         peer.requireReachable();
-        Association association = associate("C-GET", () -> AssociationFactory.createNewAssociation(peer.host(),
-                peer.port(), peer.calledAeTitle(), peer.callingAeTitle(), getPresentationContexts(),
+        Association association = TimedAssociation.open(peer, "C-GET", () -> AssociationFactory.createNewAssociation(
+                peer.host(), peer.port(), peer.calledAeTitle(), peer.callingAeTitle(), getPresentationContexts(),
                 storageRoles(), false));
         byte context = getContext(association);
         GetResponses responses = new GetResponses(receiver);
@@ -209,8 +192,8 @@ public record QueryRetrieveScu(DimsePeer peer) {
             return retrieve(association, context, new CGetRequestCommandMessage(GET).getBytes(), studyInstanceUid,
                     responses);
         } catch (DicomNetworkException | DicomException | IOException | AReleaseException e) {
-            abort(association);
-            throw timedOut(e) ? silent("C-GET", e) : brokeOff("C-GET", e);
+            TimedAssociation.abort(association);
+            throw TimedAssociation.failed(peer, "C-GET", e);
         } finally {
             responses.abandon();
             receiver.ended();
@@ -221,7 +204,7 @@ public record QueryRetrieveScu(DimsePeer peer) {
         try {
             return association.getSuitablePresentationContextID(GET);
         } catch (DicomNetworkException e) {
-            abort(association);
+            TimedAssociation.abort(association);
             throw new DimseException(peer.describe() + " does not offer C-GET (Study Root Query/Retrieve): use"
                     + " C-MOVE with it, or allow C-GET there", e);
         }
@@ -247,85 +230,6 @@ public record QueryRetrieveScu(DimsePeer peer) {
                 : "the PACS answered the C-GET with a failure (" + outcome.describe() + "); its log says why."
                         + " It must allow AE title '" + callingAeTitle + "' to retrieve with C-GET (Orthanc:"
                         + " the AllowGet of its DICOM node), and hold every instance of the study readable";
-    }
-
-    /** Opens an association, as PixelMed does it. */
-    @FunctionalInterface
-    private interface AssociationRequest {
-
-        Association open() throws DicomNetworkException, DicomException, IOException;
-    }
-
-    // PixelMed waits for the A-ASSOCIATE-AC without a timeout, so the wait is done on another thread.
-    private Association associate(String what, AssociationRequest request) throws DimseException {
-        CompletableFuture<Association> opening = new CompletableFuture<>();
-        ASSOCIATING.execute(() -> {
-            try {
-                opening.complete(request.open());
-            } catch (DicomNetworkException | DicomException | IOException | RuntimeException e) {
-                opening.completeExceptionally(e);
-            }
-        });
-        Association association;
-        try {
-            association = opening.get(peer.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            opening.thenAccept(QueryRetrieveScu::abort); // should the PACS accept it after all
-            throw new DimseException(peer.describe() + " accepted the connection but did not answer the " + what
-                    + " association request within " + peer.requestTimeout() + " (request-timeout); check that a"
-                    + " DICOM service listens at that port and is not overloaded", e);
-        } catch (InterruptedException e) {
-            opening.thenAccept(QueryRetrieveScu::abort);
-            Thread.currentThread().interrupt();
-            throw new DimseException("stopped while waiting for " + peer.describe() + " to accept the " + what
-                    + " association", e);
-        } catch (ExecutionException e) {
-            throw new DimseException(peer.describe() + " refused the " + what + " association ("
-                    + e.getCause().getMessage() + "); check the AE titles, and that the PACS knows Glean's calling"
-                    + " AE title '" + peer.callingAeTitle() + "'", e.getCause());
-        }
-        answerWithin(association);
-        return association;
-    }
-
-    // Every read of the association waits at most the request timeout; and the small messages
-    // (requests, C-STORE responses) go out at once rather than after Nagle's wait.
-    private void answerWithin(Association association) throws DimseException {
-        try {
-            Socket socket = (Socket) ASSOCIATION_SOCKET.get(association);
-            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, peer.requestTimeout().toMillis()));
-            socket.setTcpNoDelay(true);
-        } catch (IOException | IllegalAccessException e) {
-            abort(association);
-            throw new DimseException("cannot set the request timeout of the association with " + peer.describe(), e);
-        }
-    }
-
-    private static Field associationSocket() {
-        try {
-            Field socket = Association.class.getDeclaredField("socket");
-            socket.setAccessible(true);
-            return socket;
-        } catch (NoSuchFieldException | RuntimeException e) {
-            throw new IllegalStateException("this PixelMed's Association has no socket to set a request timeout on",
-                    e);
-        }
-    }
-
-    // PixelMed closes the association on a read timeout and says so only in its message.
-    private static boolean timedOut(Exception e) {
-        return String.valueOf(e.getMessage()).contains(SocketTimeoutException.class.getSimpleName());
-    }
-
-    private DimseException silent(String what, Exception e) {
-        return new DimseException(peer.describe() + " did not answer the " + what + " within " + peer.requestTimeout()
-                + " (request-timeout); the association was aborted. Check the PACS's load and log, or raise"
-                + " request-timeout if it is slow to answer", e);
-    }
-
-    private DimseException brokeOff(String what, Exception e) {
-        return new DimseException(what + " at " + peer.describe() + " broke off (" + e.getClass().getSimpleName()
-                + ")", e);
     }
 
     // The C-GET's own context and, with the PACS in the SCP role, one per image storage SOP class.
@@ -361,7 +265,7 @@ public record QueryRetrieveScu(DimsePeer peer) {
                 }
             });
         } catch (DicomNetworkException | DicomException | IOException e) {
-            throw timedOut(e) ? silent("C-FIND", e)
+            throw TimedAssociation.timedOut(e) ? TimedAssociation.silent(peer, "C-FIND", e)
                     : new DimseException("C-FIND at " + peer.describe() + " failed: " + e.getMessage(), e);
         }
     }
@@ -432,14 +336,6 @@ public record QueryRetrieveScu(DimsePeer peer) {
             association.release();
         } catch (DicomNetworkException e) {
             throw new DimseException("the association did not end properly (" + e.getMessage() + ")", e);
-        }
-    }
-
-    private static void abort(Association association) {
-        try {
-            association.abort();
-        } catch (DicomNetworkException | RuntimeException ignored) {
-            // already broken: nothing left to end
         }
     }
 
