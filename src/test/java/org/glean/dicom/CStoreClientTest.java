@@ -3,11 +3,7 @@ package org.glean.dicom;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,25 +81,10 @@ class CStoreClientTest {
     private static StorageScp scpAnswering(CStoreOutcome answer, List<byte[]> received) throws Exception {
         StorageScp.Admission loopback = new StorageScp.Admission(CallerAllowList.parse(List.of("*@127.0.0.1")),
                 Duration.ofSeconds(30), Duration.ofSeconds(30));
-        return StorageScp.start(InetAddress.getLoopbackAddress(), 0, "STORE-SCP", 2, loopback, (caller, peer) -> () -> {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            return new CStoreHandler.IncomingInstance() {
-                @Override
-                public void append(ByteBuffer piece) throws IOException {
-                    Channels.newChannel(bytes).write(piece);
-                }
-
-                @Override
-                public CStoreOutcome complete() {
-                    received.add(bytes.toByteArray());
+        return StorageScp.start(InetAddress.getLoopbackAddress(), 0, "STORE-SCP", 2, loopback,
+                (caller, peer) -> () -> new InstanceInMemory(bytes -> {
+                    received.add(bytes);
                     return answer;
-                }
-
-                @Override
-                public void abort() {
-                    bytes.reset();
-                }
-            };
-        });
+                }));
     }
 }

@@ -11,7 +11,6 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -357,24 +356,10 @@ class StorageScpTest {
     };
 
     private CStoreHandler.IncomingInstance keep() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        return new CStoreHandler.IncomingInstance() {
-            @Override
-            public void append(ByteBuffer piece) throws IOException {
-                Channels.newChannel(bytes).write(piece);
-            }
-
-            @Override
-            public CStoreOutcome complete() {
-                received.add(bytes.toByteArray());
-                return answer;
-            }
-
-            @Override
-            public void abort() {
-                bytes.reset();
-            }
-        };
+        return new InstanceInMemory(bytes -> {
+            received.add(bytes);
+            return answer;
+        });
     }
 
     private Result storescu(Path... files) {
