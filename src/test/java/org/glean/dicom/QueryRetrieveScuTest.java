@@ -3,7 +3,6 @@ package org.glean.dicom;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -86,7 +85,7 @@ class QueryRetrieveScuTest {
     void aGetBringsEveryInstanceOfTheStudyOnTheSameAssociationAsStored() throws Exception {
         List<byte[]> received = new ArrayList<>();
 
-        QueryRetrieveScu.RetrieveOutcome outcome = pacs.getStudy(thorax, () -> new Collected(received, false));
+        QueryRetrieveScu.RetrieveOutcome outcome = pacs.getStudy(thorax, () -> collected(received, false));
 
         assertThat(outcome.status()).isZero();
         assertThat(outcome.performed()).isTrue();
@@ -106,7 +105,7 @@ class QueryRetrieveScuTest {
         QueryRetrieveScu.RetrieveOutcome outcome = pacs.getStudy(thorax, () -> {
             boolean refuse = first[0];
             first[0] = false;
-            return new Collected(received, refuse);
+            return collected(received, refuse);
         });
 
         assertThat(outcome.status()).isEqualTo(0xB000);
@@ -125,7 +124,7 @@ class QueryRetrieveScuTest {
             assertSilence(() -> scu.findStudies(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()),
                     "did not answer the C-FIND association request within PT1S");
             assertSilence(() -> scu.moveStudy(thorax, "GLEAN"), "did not answer the C-MOVE association request");
-            assertSilence(() -> scu.getStudy(thorax, () -> new Collected(new ArrayList<>(), false)),
+            assertSilence(() -> scu.getStudy(thorax, () -> collected(new ArrayList<>(), false)),
                     "did not answer the C-GET association request");
         }
     }
@@ -138,7 +137,7 @@ class QueryRetrieveScuTest {
             assertSilence(() -> scu.findStudies(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()),
                     "did not answer the C-FIND within PT1S (request-timeout)");
             assertSilence(() -> scu.moveStudy(thorax, "GLEAN"), "did not answer the C-MOVE within PT1S");
-            assertSilence(() -> scu.getStudy(thorax, () -> new Collected(new ArrayList<>(), false)),
+            assertSilence(() -> scu.getStudy(thorax, () -> collected(new ArrayList<>(), false)),
                     "did not answer the C-GET within PT1S");
         }
     }
@@ -165,37 +164,14 @@ class QueryRetrieveScuTest {
     }
 
     /** An instance arriving by C-GET, kept whole in memory; or refused, as Glean refuses a malformed one. */
-    private static final class Collected implements CStoreHandler.IncomingInstance {
-
-        private final List<byte[]> received;
-        private final boolean refuse;
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-
-        Collected(List<byte[]> received, boolean refuse) {
-            this.received = received;
-            this.refuse = refuse;
-        }
-
-        @Override
-        public void append(ByteBuffer piece) {
-            byte[] copy = new byte[piece.remaining()];
-            piece.get(copy);
-            bytes.writeBytes(copy);
-        }
-
-        @Override
-        public CStoreOutcome complete() {
+    private static InstanceInMemory collected(List<byte[]> received, boolean refuse) {
+        return new InstanceInMemory(bytes -> {
             if (refuse) {
                 return CStoreOutcome.cannotUnderstand("refused by the test's receiver");
             }
-            received.add(bytes.toByteArray());
+            received.add(bytes);
             return CStoreOutcome.success();
-        }
-
-        @Override
-        public void abort() {
-            bytes.reset();
-        }
+        });
     }
 
     // The bytes after the Part-10 file meta information: what a PACS may not change.
