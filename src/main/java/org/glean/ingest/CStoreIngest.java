@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -173,12 +172,7 @@ public class CStoreIngest implements CStoreHandler {
 
         @Override
         public IncomingInstance begin() throws IOException {
-            String origin = "C-STORE from " + caller.name();
-            try {
-                return new Pushed(ingest.newUpload(), origin, this);
-            } catch (SizeLimitException storeFull) {
-                return new Pushed(null, origin, this, storeFull);
-            }
+            return new Pushed("C-STORE from " + caller.name(), this);
         }
 
         void count(String studyInstanceUid, boolean stored) {
@@ -202,43 +196,19 @@ public class CStoreIngest implements CStoreHandler {
         }
     }
 
-    private final class Pushed implements IncomingInstance {
+    private final class Pushed extends UploadingInstance {
 
-        private final InstanceUpload upload;
         private final String origin;
         private final Association association;
-        private SizeLimitException overflow;
 
-        Pushed(InstanceUpload upload, String origin, Association association) {
-            this(upload, origin, association, null);
-        }
-
-        // Refused from the start (no upload) when overflow is given: its data set is read off the wire and dropped.
-        Pushed(InstanceUpload upload, String origin, Association association, SizeLimitException overflow) {
-            this.upload = upload;
+        Pushed(String origin, Association association) throws IOException {
+            super(ingest);
             this.origin = origin;
             this.association = association;
-            this.overflow = overflow;
         }
 
         @Override
-        public void append(ByteBuffer bytes) throws IOException {
-            if (overflow != null) {
-                return; // the rest of an oversized data set is read off the wire and dropped
-            }
-            try {
-                upload.write(bytes);
-            } catch (SizeLimitException e) {
-                overflow = e;
-                upload.discard();
-            }
-        }
-
-        @Override
-        public CStoreOutcome complete() {
-            if (overflow != null) {
-                return refused(CStoreOutcome.outOfResources(overflow.getMessage()));
-            }
+        protected CStoreOutcome completed(InstanceUpload upload) {
             try {
                 association.count(groups.ingest(upload, origin, this::toStudyFrames).studyInstanceUid(), true);
                 return CStoreOutcome.success();
@@ -261,17 +231,11 @@ public class CStoreIngest implements CStoreHandler {
             frames.of(decoded.header().studyInstanceUid()).add(contentSha256, decoded).join();
         }
 
-        private CStoreOutcome refused(CStoreOutcome outcome) {
+        @Override
+        protected CStoreOutcome refused(CStoreOutcome outcome) {
             association.count(null, false);
             LOG.warnf("%s refused with status 0x%04X: %s", origin, outcome.status(), outcome.errorComment());
             return outcome;
-        }
-
-        @Override
-        public void abort() {
-            if (upload != null) {
-                upload.discard();
-            }
         }
     }
 }

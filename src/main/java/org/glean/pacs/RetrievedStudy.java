@@ -1,7 +1,6 @@
 package org.glean.pacs;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.glean.dicom.CStoreHandler;
@@ -12,6 +11,7 @@ import org.glean.ingest.InstanceOutcome;
 import org.glean.ingest.InstanceUpload;
 import org.glean.ingest.InvalidInstanceException;
 import org.glean.ingest.SizeLimitException;
+import org.glean.ingest.UploadingInstance;
 import org.jboss.logging.Logger;
 
 /**
@@ -100,48 +100,25 @@ final class RetrievedStudy implements AutoCloseable {
         return () -> new Arriving(origin(++arrived[0]));
     }
 
-    private final class Arriving implements CStoreHandler.IncomingInstance {
+    private final class Arriving extends UploadingInstance {
 
         private final String origin;
-        private InstanceUpload upload;
-        private SizeLimitException overflow;
 
         Arriving(String origin) throws IOException {
+            super(ingest);
             this.origin = origin;
-            try {
-                upload = newUpload();
-            } catch (SizeLimitException storeFull) {
-                overflow = storeFull;
-            }
         }
 
         @Override
-        public void append(ByteBuffer bytes) throws IOException {
-            if (overflow != null) {
-                return; // the rest of it is read off the wire and dropped
-            }
-            try {
-                upload.write(bytes);
-            } catch (SizeLimitException e) {
-                overflow = e;
-                upload.discard();
-            }
-        }
-
-        @Override
-        public CStoreOutcome complete() {
-            if (overflow != null) {
-                return CStoreOutcome.outOfResources(refuse(origin, overflow.getMessage()));
-            }
+        protected CStoreOutcome completed(InstanceUpload upload) {
             String refusal = add(upload, origin);
             return refusal == null ? CStoreOutcome.success() : CStoreOutcome.cannotUnderstand(refusal);
         }
 
         @Override
-        public void abort() {
-            if (upload != null && overflow == null) {
-                upload.discard();
-            }
+        protected CStoreOutcome refused(CStoreOutcome outOfResources) {
+            refuse(origin, outOfResources.errorComment());
+            return outOfResources;
         }
     }
 
