@@ -290,7 +290,9 @@ public final class SimulateCommand implements Callable<Integer> {
 
     private void writeSummary(List<ActiveLearningSimulation.CycleResult> results, String title) throws IOException {
         SimulationSummary summary = SimulationSummary.of(results);
-        String table = summary.markdownTable() + "\nMean mAP@0.5 ± SD over seeds per cycle:\n\n" + summary.curvesTable();
+        String selected = summary.selectionTable();
+        String table = summary.markdownTable() + "\nMean mAP@0.5 ± SD over seeds per cycle:\n\n" + summary.curvesTable()
+                + (selected.isEmpty() ? "" : "\nWhat each strategy selected, over cycles and seeds:\n\n" + selected);
         Files.writeString(out.resolve("summary.md"), table, StandardCharsets.UTF_8);
         LearningCurvePlot.write(summary, title, out.resolve("learning-curves.png"));
         System.out.print(table);

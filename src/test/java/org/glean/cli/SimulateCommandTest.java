@@ -65,7 +65,8 @@ class SimulateCommandTest {
             assertThat(cycles.get(0).meanAveragePrecision()).as("same initial model").isEqualTo(initialMap);
             assertThat(cycles.get(1).scoringSeconds() > 0).as(strategy.label()).isEqualTo(strategy != SelectionStrategy.RANDOM);
         });
-        assertThat(Files.readString(out.resolve("summary.md"))).contains("| mdn-max |", "| mc-dropout |", "× mdn-max");
+        assertThat(Files.readString(out.resolve("summary.md"))).contains("| mdn-max |", "| mc-dropout |", "× mdn-max",
+                "What each strategy selected", "| images selected | without findings | shifted | mean noise |");
         assertThat(run.out()).contains("| random |", "10 results");
         assertThat(ImageIO.read(out.resolve("learning-curves.png").toFile()).getWidth()).isEqualTo(900);
 

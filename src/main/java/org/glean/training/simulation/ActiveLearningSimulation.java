@@ -90,9 +90,16 @@ public final class ActiveLearningSimulation {
      * @param cycle           0 for the initial model, then 1 … cycles
      * @param annotatedImages labelled images the model was trained on, the initial set included
      * @param scoringSeconds  wall time of scoring the unlabelled pool in this cycle (0 for cycle 0 and random)
+     * @param selected        what the cycle's selection held; {@link SelectionMix#NONE} for cycle 0
      */
     public record CycleResult(SelectionStrategy strategy, long seed, int cycle, int annotatedImages,
-                              double meanAveragePrecision, double scoringSeconds) {
+                              double meanAveragePrecision, double scoringSeconds, SelectionMix selected) {
+
+        /** A result whose selection is not known (cycle 0). */
+        public CycleResult(SelectionStrategy strategy, long seed, int cycle, int annotatedImages,
+                           double meanAveragePrecision, double scoringSeconds) {
+            this(strategy, seed, cycle, annotatedImages, meanAveragePrecision, scoringSeconds, SelectionMix.NONE);
+        }
     }
 
     private final PreprocessedDataset base;
@@ -276,7 +283,7 @@ public final class ActiveLearningSimulation {
                 chosen.forEach(position -> labelled.add(unlabelled.get(position))); // the oracle's boxes come with them
                 fineTune(detector, pool.subset(labelled), settings.cycleEpochs(), new Random(seed * 1000 + cycle));
                 CycleResult result = new CycleResult(strategy, seed, cycle, labelled.size(), evaluate(detector),
-                        scoringSeconds);
+                        scoringSeconds, mix);
                 log.accept(String.format("%s seed %d cycle %d: %d annotated, mAP@0.5 %.3f, scoring %.2f s; %s", strategy,
                         seed, cycle, result.annotatedImages(), result.meanAveragePrecision(), scoringSeconds, mix));
                 results.add(result);

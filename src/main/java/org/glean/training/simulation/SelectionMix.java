@@ -14,6 +14,18 @@ import org.glean.training.PreprocessedDataset;
  */
 public record SelectionMix(int images, int withoutFindings, int shifted, double meanNoise) {
 
+    /** Nothing selected: the initial model's cycle, or a result recorded before selections were. */
+    public static final SelectionMix NONE = new SelectionMix(0, 0, 0, Double.NaN);
+
+    /** Both selections together; the mean noise is weighted by the images of each that has one. */
+    public SelectionMix plus(SelectionMix other) {
+        double noise = Double.isNaN(meanNoise) ? other.meanNoise
+                : Double.isNaN(other.meanNoise) ? meanNoise
+                : (meanNoise * images + other.meanNoise * other.images) / (images + other.images);
+        return new SelectionMix(images + other.images, withoutFindings + other.withoutFindings,
+                shifted + other.shifted, noise);
+    }
+
     public static SelectionMix of(List<PreprocessedDataset.Item> selected) {
         int withoutFindings = 0;
         int shifted = 0;

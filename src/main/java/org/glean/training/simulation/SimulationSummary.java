@@ -34,9 +34,10 @@ public record SimulationSummary(List<Curve> curves, OptionalDouble randomFinalMa
      *                                 final mean mAP, linearly interpolated between cycles; empty when it never does
      * @param scoringSecondsPerCycle   median wall time of one cycle's scoring of the unlabelled pool, over cycles
      *                                 and seeds: a cycle that other work on the machine slowed moves it little
+     * @param selected                 what its selections held, over cycles and seeds
      */
     public record Curve(SelectionStrategy strategy, List<Point> points, OptionalDouble imagesToReachRandomFinal,
-                        double scoringSecondsPerCycle) {
+                        double scoringSecondsPerCycle, SelectionMix selected) {
 
         public Point last() {
             return points.get(points.size() - 1);
@@ -63,7 +64,8 @@ public record SimulationSummary(List<Curve> curves, OptionalDouble randomFinalMa
         List<Curve> curves = new ArrayList<>();
         byStrategy.forEach((strategy, rows) -> curves.add(new Curve(strategy, points.get(strategy),
                 target.isPresent() ? imagesToReach(points.get(strategy), target.getAsDouble()) : OptionalDouble.empty(),
-                medianScoringSeconds(rows))));
+                medianScoringSeconds(rows), rows.stream().map(ActiveLearningSimulation.CycleResult::selected)
+                        .reduce(SelectionMix.NONE, SelectionMix::plus))));
         OptionalDouble randomImages = curves.stream().filter(c -> c.strategy() == SelectionStrategy.RANDOM)
                 .findFirst().map(Curve::imagesToReachRandomFinal).orElse(OptionalDouble.empty());
         return new SimulationSummary(List.copyOf(curves), target, randomImages);
@@ -140,6 +142,28 @@ public record SimulationSummary(List<Curve> curves, OptionalDouble randomFinalMa
             table.append(String.format(Locale.ROOT, "| %s | %s | %s | %.3f ± %.3f (%.3f–%.3f) | %.3f | %.2f | %s |%n",
                     c.strategy(), images, saving, last.mean(), last.sd(), last.min(), last.max(),
                     c.meanMapAfterInitial(), c.scoringSecondsPerCycle(), cost));
+        }
+        return table.toString();
+    }
+
+    /**
+     * What each strategy selected over all cycles and seeds, in markdown: the shares of images
+     * without findings and of shifted images, and their mean noise; empty for results recorded
+     * without their selections.
+     */
+    public String selectionTable() {
+        List<Curve> known = curves.stream().filter(c -> c.selected().images() > 0)
+                .sorted(Comparator.comparing(Curve::strategy)).toList();
+        if (known.isEmpty()) {
+            return "";
+        }
+        StringBuilder table = new StringBuilder(
+                "| strategy | images selected | without findings | shifted | mean noise |\n|---|---|---|---|---|\n");
+        for (Curve c : known) {
+            SelectionMix mix = c.selected();
+            table.append(String.format(Locale.ROOT, "| %s | %d | %.0f %% | %.0f %% | %s |%n", c.strategy(), mix.images(),
+                    100.0 * mix.withoutFindings() / mix.images(), 100.0 * mix.shifted() / mix.images(),
+                    Double.isNaN(mix.meanNoise()) ? "–" : String.format(Locale.ROOT, "%.1f", mix.meanNoise())));
         }
         return table.toString();
     }

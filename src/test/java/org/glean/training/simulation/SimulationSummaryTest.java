@@ -68,6 +68,25 @@ class SimulationSummaryTest {
     }
 
     @Test
+    void theSelectionTableAddsUpWhatEachStrategySelectedOverCyclesAndSeeds() {
+        List<CycleResult> rows = List.of(
+                new CycleResult(SelectionStrategy.RANDOM, 1, 0, 40, 0.1, 0),
+                new CycleResult(SelectionStrategy.RANDOM, 1, 1, 60, 0.2, 0, new SelectionMix(20, 10, 2, 10.0)),
+                new CycleResult(SelectionStrategy.RANDOM, 2, 1, 60, 0.2, 0, new SelectionMix(20, 6, 4, 20.0)),
+                new CycleResult(SelectionStrategy.MDN_MAX, 1, 1, 60, 0.2, 1, new SelectionMix(20, 0, 15, Double.NaN)),
+                new CycleResult(SelectionStrategy.ENTROPY, 1, 1, 60, 0.2, 1));
+
+        // random: 16 of 40 without findings, 6 of 40 shifted, noise (10·20 + 20·20)/40; entropy's selections unknown
+        assertThat(SimulationSummary.of(rows).selectionTable()).isEqualTo("""
+                | strategy | images selected | without findings | shifted | mean noise |
+                |---|---|---|---|---|
+                | random | 40 | 40 % | 15 % | 15.0 |
+                | mdn-max | 20 | 0 % | 75 % | – |
+                """);
+        assertThat(SimulationSummary.of(results()).selectionTable()).isEmpty();
+    }
+
+    @Test
     void theTableGivesEachStrategysFiguresAndTheSaving() {
         String table = SimulationSummary.of(results()).markdownTable();
         assertThat(table).contains("random's final mAP 0.400")
