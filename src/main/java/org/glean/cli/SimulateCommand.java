@@ -173,7 +173,13 @@ public final class SimulateCommand implements Callable<Integer> {
             requireSameSettings();
         }
         if (earlierResults != null) {
-            List<ActiveLearningSimulation.CycleResult> results = SimulationCsv.read(earlierResults);
+            List<ActiveLearningSimulation.CycleResult> results;
+            try {
+                results = SimulationCsv.read(earlierResults);
+            } catch (IOException e) {
+                System.err.println("simulate: cannot read --results: " + e.getMessage());
+                return 2;
+            }
             Files.createDirectories(out);
             writeSummary(results, String.format(Locale.ROOT, "mAP@0.5 vs annotated images (%d seeds)",
                     results.stream().map(ActiveLearningSimulation.CycleResult::seed).distinct().count()));

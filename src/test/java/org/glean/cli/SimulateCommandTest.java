@@ -101,6 +101,10 @@ class SimulateCommandTest {
             test.toString(), "--out", out.toString()}, TINY));
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("absent");
+        Output notResults = glean("simulate", "--results", easy.resolve("coco.json").toString(), "--out", out.toString());
+        assertThat(notResults.exitCode()).isEqualTo(2);
+        assertThat(notResults.err()).contains("simulate: cannot read --results: ", "is not a simulation CSV")
+                .doesNotContain("\tat ");
         Output noPool = glean("simulate", "--test", test.toString(), "--out", out.toString());
         assertThat(noPool.exitCode()).isEqualTo(2);
         assertThat(noPool.err()).contains("--pool and --test are required (or --results)");
